@@ -1,0 +1,99 @@
+package io.kuaxin.backend.cpu;
+
+import io.kuaxin.DType;
+import io.kuaxin.DeviceInfo;
+import io.kuaxin.DeviceOutOfMemoryException;
+import io.kuaxin.op.Op;
+import io.kuaxin.spi.DeviceBackend;
+import io.kuaxin.spi.StreamBackend;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** {@code cpu:0}: each allocation is its own shared arena, so freeing is exact and use after free is impossible. */
+final class CpuDevice implements DeviceBackend {
+    private final DeviceInfo info;
+    private record Block(Arena arena, long bytes) {}
+
+    private final Map<Long, Block> blocks = new ConcurrentHashMap<>();
+    private final AtomicLong used = new AtomicLong();
+    private final long cap = CpuConfig.memoryCap();
+    private final CpuStream defaultStream;
+
+    CpuDevice(int ordinal) {
+        this.info = new DeviceInfo("cpu", ordinal, Integer.toString(ordinal), "host",
+                System.getProperty("os.arch") + " (" + CpuConfig.threads() + " threads, " + CpuKernels.implementationName()
+                        + ")", cap, EnumSet.allOf(DType.class), true, false,
+                Map.of("threads", Integer.toString(CpuConfig.threads()), "kernels", CpuKernels.implementationName()));
+        this.defaultStream = new CpuStream("default");
+    }
+
+    @Override
+    public DeviceInfo info() { return info; }
+
+    @Override
+    public long freeMemory() {
+        long free = cap - used.get();
+        long phys = CpuConfig.freePhysicalMemory();
+        return phys < 0 ? free : Math.min(free, phys);
+    }
+
+    @Override
+    public long allocate(long bytes) {
+        long now = used.addAndGet(bytes);
+        if (now > cap) {
+            used.addAndGet(-bytes);
+            throw new DeviceOutOfMemoryException(info.id(), bytes, cap - used.get(), 0, "kuaxin.cpu.memory cap is "
+                    + cap + " bytes");
+        }
+        Arena arena = Arena.ofShared();
+        MemorySegment seg;
+        try {
+            seg = arena.allocate(bytes, 64);
+        } catch (OutOfMemoryError e) {
+            arena.close();
+            used.addAndGet(-bytes);
+            throw new DeviceOutOfMemoryException(info.id(), bytes, CpuConfig.freePhysicalMemory(), 0,
+                    "the operating system refused: " + e.getMessage());
+        }
+        blocks.put(seg.address(), new Block(arena, bytes));
+        return seg.address();
+    }
+
+    @Override
+    public void free(long address) {
+        Block b = blocks.remove(address);
+        if (b == null) throw new IllegalStateException("cpu:0 free of unknown address 0x" + Long.toHexString(address));
+        b.arena().close();
+        used.addAndGet(-b.bytes());
+    }
+
+    @Override
+    public MemorySegment allocateHost(long bytes, Arena arena) {
+        return arena.allocate(bytes, 64);
+    }
+
+    @Override
+    public StreamBackend defaultStream() { return defaultStream; }
+
+    @Override
+    public StreamBackend createStream() { return new CpuStream("stream"); }
+
+    @Override
+    public String unsupportedReason(Op op, List<DType> inputDtypes) {
+        return CpuKernels.unsupportedReason(op, inputDtypes);
+    }
+
+    @Override
+    public void synchronize() { defaultStream.synchronize(); }
+
+    @Override
+    public void close() {
+        defaultStream.close();
+    }
+}

@@ -1,0 +1,37 @@
+package io.kuaxin.backend.cpu;
+
+import io.kuaxin.spi.EventBackend;
+
+import java.util.concurrent.CountDownLatch;
+
+/** Signalled by the stream's worker when it reaches the event; the time is taken then. */
+final class CpuEvent implements EventBackend {
+    private final CountDownLatch done = new CountDownLatch(1);
+    private volatile long nanos;
+
+    void signal() {
+        nanos = System.nanoTime();
+        done.countDown();
+    }
+
+    @Override
+    public boolean isComplete() { return done.getCount() == 0; }
+
+    @Override
+    public void synchronize() {
+        try {
+            done.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a cpu event", e);
+        }
+    }
+
+    @Override
+    public float elapsedMillis(EventBackend start) {
+        return (nanos - ((CpuEvent) start).nanos) / 1e6f;
+    }
+
+    @Override
+    public void close() {}
+}

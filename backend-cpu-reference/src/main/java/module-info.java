@@ -1,0 +1,8 @@
+/** The CPU backend: host memory with device semantics; the conformance oracle's executor and the fallback. */
+module io.kuaxin.backend.cpu {
+    requires io.kuaxin.kernels;
+    requires java.management;
+    requires jdk.management;
+
+    provides io.kuaxin.spi.BackendProvider with io.kuaxin.backend.cpu.CpuProvider;
+}

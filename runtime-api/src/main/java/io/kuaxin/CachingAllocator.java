@@ -1,0 +1,109 @@
+package io.kuaxin;
+
+import io.kuaxin.spi.DeviceBackend;
+
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The caching allocator every backend shares. Requests are rounded to size classes (multiples of 512 bytes up
+ * to 1 MiB, of 2 MiB above); freed blocks are kept per size class and reused. When the device is out of memory
+ * the cache is released and the allocation retried once before {@link DeviceOutOfMemoryException} is thrown.
+ *
+ * <p>Thread-safe: one lock per device; the device call runs under it so stats stay exact.
+ */
+final class CachingAllocator {
+    static final long SMALL_LIMIT = 1L << 20;
+    static final long SMALL_ROUND = 512;
+    static final long LARGE_ROUND = 2L << 20;
+
+    private final String deviceId;
+    private final DeviceBackend device;
+    private final Map<Long, ArrayDeque<Long>> free = new HashMap<>();
+    private long allocated, cached, peak, liveBlocks, deviceAllocations, cacheHits;
+    private boolean closed;
+
+    CachingAllocator(String deviceId, DeviceBackend device) {
+        this.deviceId = deviceId;
+        this.device = device;
+    }
+
+    static long sizeClass(long bytes) {
+        long round = bytes <= SMALL_LIMIT ? SMALL_ROUND : LARGE_ROUND;
+        return Math.ceilDiv(bytes, round) * round;
+    }
+
+    /** Returns a storage of at least {@code bytes} with one reference held by the caller. */
+    Storage allocate(long bytes) {
+        if (bytes == 0) return new Storage(this, 0, 0, 0);
+        long size = sizeClass(bytes);
+        synchronized (this) {
+            if (closed) throw new ClosedResourceException("device " + deviceId + " is closed");
+            ArrayDeque<Long> list = free.get(size);
+            long address;
+            if (list != null && !list.isEmpty()) {
+                address = list.pop();
+                cached -= size;
+                cacheHits++;
+            } else {
+                address = allocateFromDevice(bytes, size);
+            }
+            allocated += size;
+            liveBlocks++;
+            peak = Math.max(peak, allocated);
+            return new Storage(this, address, bytes, size);
+        }
+    }
+
+    private long allocateFromDevice(long bytes, long size) {
+        try {
+            deviceAllocations++;
+            return device.allocate(size);
+        } catch (DeviceOutOfMemoryException first) {
+            long held = cached;
+            emptyCacheLocked();
+            try {
+                return device.allocate(size);
+            } catch (DeviceOutOfMemoryException second) {
+                throw new DeviceOutOfMemoryException(deviceId, bytes, device.freeMemory(), held,
+                        "size class " + size + " bytes; " + allocated + " bytes held by live tensors");
+            }
+        }
+    }
+
+    synchronized void release(Storage s) {
+        if (s.blockSize == 0) return;
+        allocated -= s.blockSize;
+        liveBlocks--;
+        if (closed) {
+            device.free(s.address);
+            return;
+        }
+        free.computeIfAbsent(s.blockSize, k -> new ArrayDeque<>()).push(s.address);
+        cached += s.blockSize;
+    }
+
+    synchronized void emptyCache() { emptyCacheLocked(); }
+
+    private void emptyCacheLocked() {
+        for (ArrayDeque<Long> list : free.values()) {
+            for (Long a : list) device.free(a);
+        }
+        free.clear();
+        cached = 0;
+    }
+
+    synchronized void resetPeak() { peak = allocated; }
+
+    synchronized MemoryStats stats() {
+        return new MemoryStats(allocated, allocated + cached, peak, cached, liveBlocks, deviceAllocations, cacheHits);
+    }
+
+    /** Frees the cache; blocks still live are freed when their last reference goes. Returns live bytes. */
+    synchronized long close() {
+        emptyCacheLocked();
+        closed = true;
+        return allocated;
+    }
+}

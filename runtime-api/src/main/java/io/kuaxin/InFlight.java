@@ -1,0 +1,74 @@
+package io.kuaxin;
+
+import io.kuaxin.spi.EventBackend;
+import io.kuaxin.spi.StreamBackend;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Keeps what a stream's enqueued work uses (device storages, host staging) alive until that work completes.
+ * Uses are batched behind one event per {@value #BATCH} ops so the common path costs a list append; finished
+ * batches are released when the next batch is sealed or the stream synchronises.
+ *
+ * <p>Not thread-safe: owned by one {@link Stream}, which serialises.
+ */
+final class InFlight {
+    /** Something released when the work that used it completes. */
+    interface Resource {
+        void release();
+    }
+
+    static final int BATCH = 32;
+
+    private record Batch(EventBackend event, List<Resource> resources) {}
+
+    private final StreamBackend stream;
+    private final ArrayDeque<Batch> sealed = new ArrayDeque<>();
+    private List<Resource> open = new ArrayList<>();
+    private int opsInOpen;
+
+    InFlight(StreamBackend stream) {
+        this.stream = stream;
+    }
+
+    void hold(Resource r) { open.add(r); }
+
+    /** Marks the end of one op's enqueue; seals a batch every {@value #BATCH} ops. */
+    void opEnqueued() {
+        if (++opsInOpen >= BATCH) seal();
+    }
+
+    private void seal() {
+        if (!open.isEmpty()) {
+            sealed.add(new Batch(stream.recordEvent(), open));
+            open = new ArrayList<>();
+        }
+        opsInOpen = 0;
+        poll();
+    }
+
+    private void poll() {
+        while (!sealed.isEmpty() && sealed.peek().event().isComplete()) {
+            Batch b = sealed.poll();
+            b.event().close();
+            b.resources().forEach(Resource::release);
+        }
+    }
+
+    /** After the stream synchronised: everything enqueued so far has completed. */
+    void releaseAll() {
+        for (Batch b : sealed) {
+            b.event().close();
+            b.resources().forEach(Resource::release);
+        }
+        sealed.clear();
+        List<Resource> o = open;
+        open = new ArrayList<>();
+        opsInOpen = 0;
+        o.forEach(Resource::release);
+    }
+
+    boolean isEmpty() { return sealed.isEmpty() && open.isEmpty(); }
+}

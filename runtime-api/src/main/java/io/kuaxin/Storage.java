@@ -1,0 +1,43 @@
+package io.kuaxin;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A block of device memory shared by a tensor and its views, reference-counted: each open tensor holds one
+ * reference and each stream holds one per in-flight use. The last release returns the block to the caching
+ * allocator, so memory is never reused while work that touches it may still run.
+ */
+final class Storage implements InFlight.Resource {
+    final CachingAllocator allocator;
+    final long address;
+    final long bytes;      // what was asked for
+    final long blockSize;  // size class actually reserved (0 for empty tensors)
+    private final AtomicInteger refs = new AtomicInteger(1);
+    /** The stream that last enqueued a write; readers on other streams wait for it. Null once synchronised. */
+    volatile Stream lastWriter;
+
+    Storage(CachingAllocator allocator, long address, long bytes, long blockSize) {
+        this.allocator = allocator;
+        this.address = address;
+        this.bytes = bytes;
+        this.blockSize = blockSize;
+    }
+
+    void retain() {
+        int r;
+        do {
+            r = refs.get();
+            if (r <= 0) throw new IllegalStateException("storage already released"); // internal bug, not user error
+        } while (!refs.compareAndSet(r, r + 1));
+    }
+
+    @Override
+    public void release() {
+        int r = refs.decrementAndGet();
+        if (r == 0) {
+            allocator.release(this);
+        } else if (r < 0) {
+            throw new IllegalStateException("storage released twice"); // internal bug
+        }
+    }
+}

@@ -1,0 +1,343 @@
+package io.kuaxin;
+
+import io.kuaxin.spi.TensorRef;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+
+/**
+ * An n-dimensional array on one {@link Device}: a dtype, a shape, element strides and an offset into a
+ * reference-counted block of device memory. Views ({@link #reshape}, {@link #permute}, {@link #transpose},
+ * {@link #slice}, {@link #expand}) share the block without copying.
+ *
+ * <p>Ownership: a tensor is open until {@link #close()}. Tensors created through a {@link Scope}, and tensors
+ * derived from them (views, op outputs), belong to that scope and are closed with it; others belong to the caller.
+ * The memory goes back to the device's caching allocator when the last open view is closed and the work using it
+ * has completed. Any use after close throws {@link ClosedResourceException}; so does closing twice.
+ *
+ * <p>Thread-safety: reading metadata is safe from any thread; closing concurrently with use is not.
+ */
+public final class Tensor implements AutoCloseable {
+    private final Device device;
+    final Storage storage;
+    private final DType dtype;
+    private final Shape shape;
+    private final long[] strides;
+    private final long offset;
+    private volatile Scope owner;
+    private volatile Provenance provenance;
+    private volatile boolean closed;
+
+    Tensor(Device device, Storage storage, DType dtype, Shape shape, long[] strides, long offset, Scope owner,
+           Provenance provenance) {
+        this.device = device;
+        this.storage = storage;
+        this.dtype = dtype;
+        this.shape = shape;
+        this.strides = strides;
+        this.offset = offset;
+        this.owner = owner;
+        this.provenance = provenance;
+        if (owner != null) owner.adopt(this);
+    }
+
+    public Device device() { return device; }
+
+    public DType dtype() { return dtype; }
+
+    public Shape shape() { return shape; }
+
+    public int rank() { return shape.rank(); }
+
+    public long numel() { return shape.numel(); }
+
+    /** Bytes the elements occupy when dense: {@code numel() * dtype().byteSize()}. */
+    public long byteSize() { return shape.numel() * dtype.byteSize(); }
+
+    /** Element strides (a copy); 0 for broadcast dimensions. */
+    public long[] strides() { return strides.clone(); }
+
+    /** Offset of element 0 from the start of the storage, in elements. */
+    public long offset() { return offset; }
+
+    /** Which device and kernel produced the data (for op outputs), or how it got there. */
+    public Provenance provenance() { return provenance; }
+
+    void provenance(Provenance p) { this.provenance = p; }
+
+    Scope owner() { return owner; }
+
+    void disown() { this.owner = null; }
+
+    public boolean isClosed() { return closed; }
+
+    /** Whether elements are dense in row-major order (views may still be; broadcast views never are). */
+    public boolean isContiguous() {
+        long expected = 1;
+        for (int i = shape.rank() - 1; i >= 0; i--) {
+            long d = shape.dim(i);
+            if (d != 1 && strides[i] != expected) return false;
+            expected *= d;
+        }
+        return true;
+    }
+
+    long address() { return storage.address + offset * dtype.byteSize(); }
+
+    /** The kernel-side description; front doors only. */
+    TensorRef ref() {
+        checkOpen();
+        return new TensorRef(address(), dtype, shape.toArray(), strides.clone());
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /**
+     * A view with another shape and the same elements in row-major order; one extent may be -1 (inferred).
+     *
+     * @throws InvalidArgumentException if the element counts differ or this view is not contiguous
+     */
+    public Tensor reshape(long... newDims) {
+        checkOpen();
+        long[] dims = newDims.clone();
+        int infer = -1;
+        long known = 1;
+        for (int i = 0; i < dims.length; i++) {
+            if (dims[i] == -1) {
+                if (infer >= 0) throw new InvalidArgumentException("reshape: only one extent may be -1");
+                infer = i;
+            } else {
+                if (dims[i] < 0) throw new InvalidArgumentException("reshape: negative extent " + dims[i]);
+                known = Math.multiplyExact(known, dims[i]);
+            }
+        }
+        if (infer >= 0) {
+            if (known == 0 || numel() % known != 0) {
+                throw new InvalidArgumentException("reshape: cannot infer -1 for " + numel() + " elements from "
+                        + Arrays.toString(newDims));
+            }
+            dims[infer] = numel() / known;
+        }
+        Shape s = Shape.of(dims);
+        if (s.numel() != numel()) {
+            throw new InvalidArgumentException("reshape: " + shape + " has " + numel() + " elements, " + s + " has "
+                    + s.numel());
+        }
+        if (!isContiguous()) {
+            throw new InvalidArgumentException("reshape of a non-contiguous view " + shape + " strides "
+                    + Arrays.toString(strides) + " would need a copy; call contiguous() first");
+        }
+        return view(s, s.contiguousStrides(), offset);
+    }
+
+    /** A view with dimensions reordered: dimension {@code i} of the result is {@code order[i]} of this. */
+    public Tensor permute(int... order) {
+        checkOpen();
+        if (order.length != rank()) {
+            throw new InvalidArgumentException("permute: " + order.length + " axes given for rank " + rank());
+        }
+        long[] dims = new long[rank()];
+        long[] st = new long[rank()];
+        boolean[] seen = new boolean[rank()];
+        for (int i = 0; i < order.length; i++) {
+            int a = shape.axis(order[i]);
+            if (seen[a]) throw new InvalidArgumentException("permute: axis " + order[i] + " repeated in "
+                    + Arrays.toString(order));
+            seen[a] = true;
+            dims[i] = shape.dim(a);
+            st[i] = strides[a];
+        }
+        return view(Shape.of(dims), st, offset);
+    }
+
+    /** A view with dimensions {@code a} and {@code b} swapped. */
+    public Tensor transpose(int a, int b) {
+        int[] order = new int[rank()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        int x = shape.axis(a), y = shape.axis(b);
+        order[x] = y;
+        order[y] = x;
+        return permute(order);
+    }
+
+    /**
+     * A view of indices {@code [start, end)} along {@code axis}.
+     *
+     * @throws InvalidArgumentException unless {@code 0 <= start <= end <= dim(axis)}
+     */
+    public Tensor slice(int axis, long start, long end) {
+        checkOpen();
+        int a = shape.axis(axis);
+        long d = shape.dim(a);
+        if (start < 0 || end < start || end > d) {
+            throw new InvalidArgumentException("slice [" + start + ", " + end + ") is out of range for axis " + axis
+                    + " of extent " + d);
+        }
+        long[] dims = shape.toArray();
+        dims[a] = end - start;
+        return view(Shape.of(dims), strides.clone(), offset + start * strides[a]);
+    }
+
+    /**
+     * A broadcast view: extents of 1 may grow (stride 0) and new leading dimensions may be added.
+     *
+     * @throws InvalidArgumentException if an extent other than 1 would change
+     */
+    public Tensor expand(long... newDims) {
+        checkOpen();
+        if (newDims.length < rank()) {
+            throw new InvalidArgumentException("expand: target rank " + newDims.length + " < rank " + rank());
+        }
+        Shape target = Shape.of(newDims);
+        long[] st = new long[newDims.length];
+        int lead = newDims.length - rank();
+        for (int i = 0; i < newDims.length; i++) {
+            if (i < lead) {
+                st[i] = 0;
+                continue;
+            }
+            long d = shape.dim(i - lead);
+            if (d == newDims[i]) {
+                st[i] = strides[i - lead];
+            } else if (d == 1) {
+                st[i] = 0;
+            } else {
+                throw new InvalidArgumentException("expand: cannot expand " + shape + " to " + target
+                        + " (dimension " + i + " is " + d + ", not 1)");
+            }
+        }
+        return view(target, st, offset);
+    }
+
+    /**
+     * A new tensor with the same elements laid out densely in row-major order. If this view is already contiguous
+     * the result shares its memory; otherwise the elements are copied on the device's default stream.
+     */
+    public Tensor contiguous() {
+        checkOpen();
+        if (isContiguous()) return view(shape, shape.contiguousStrides(), offset);
+        return Ops.copy(this);
+    }
+
+    private Tensor view(Shape s, long[] st, long off) {
+        storage.retain();
+        return new Tensor(device, storage, dtype, s, st, off, owner, provenance);
+    }
+
+    // ---------------------------------------------------------------- host access
+
+    /** Copies the elements to a new {@code float[]} (converted from the dtype), waiting for pending work. */
+    public float[] toFloatArray() {
+        float[] out = new float[Math.toIntExact(numel())];
+        withHostCopy(seg -> {
+            for (int i = 0; i < out.length; i++) out[i] = (float) dtype.getAsDouble(seg, i);
+        });
+        return out;
+    }
+
+    /** Copies the elements to a new {@code double[]}, waiting for pending work. */
+    public double[] toDoubleArray() {
+        double[] out = new double[Math.toIntExact(numel())];
+        withHostCopy(seg -> {
+            for (int i = 0; i < out.length; i++) out[i] = dtype.getAsDouble(seg, i);
+        });
+        return out;
+    }
+
+    /** Copies the elements of an integer tensor to a new {@code long[]}, waiting for pending work. */
+    public long[] toLongArray() {
+        long[] out = new long[Math.toIntExact(numel())];
+        withHostCopy(seg -> {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = dtype == DType.I64 ? seg.getAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, i)
+                        : (long) dtype.getAsDouble(seg, i);
+            }
+        });
+        return out;
+    }
+
+    /** Copies the raw elements, row-major, into {@code dst} (exactly {@link #byteSize()} bytes), waiting. */
+    public void copyTo(MemorySegment dst) {
+        withHostCopy(dst::copyFrom);
+    }
+
+    /**
+     * Copies this tensor to {@code target} (any device, any backend) and returns the copy, owned like an op output
+     * (by this tensor's scope, if any).
+     */
+    public Tensor to(Device target) {
+        checkOpen();
+        Tensor src = isContiguous() ? this : contiguous();
+        try {
+            Tensor dst = target.allocate(dtype, shape, owner, new Provenance("copy", target.id(),
+                    "copy " + device.id() + "->" + target.id(), false));
+            try {
+                target.defaultStream().copy(src, dst);
+            } catch (RuntimeException e) {
+                dst.close();
+                throw e;
+            }
+            return dst;
+        } finally {
+            if (src != this) src.close();
+        }
+    }
+
+    private void withHostCopy(java.util.function.Consumer<MemorySegment> reader) {
+        checkOpen();
+        if (numel() == 0) {
+            reader.accept(MemorySegment.NULL);
+            return;
+        }
+        Tensor src = isContiguous() ? this : contiguous();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment host = arena.allocate(src.byteSize(), 8);
+            device.defaultStream().copyToHost(src, host);
+            reader.accept(host);
+        } finally {
+            if (src != this) src.close();
+        }
+    }
+
+    void checkOpen() {
+        if (closed) throw new ClosedResourceException("tensor " + describe() + " is closed");
+        device.checkOpen();
+    }
+
+    /**
+     * Releases this view's reference to the memory.
+     *
+     * @throws ClosedResourceException if already closed
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) throw new ClosedResourceException("tensor " + describe() + " was already closed");
+            closed = true;
+        }
+        if (owner != null) owner.forget(this);
+        storage.release();
+    }
+
+    /** Closes unless already closed; for scopes. */
+    void closeQuietly() {
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+        }
+        storage.release();
+    }
+
+    private String describe() {
+        return dtype.label() + shape + " on " + device.id();
+    }
+
+    /** E.g. {@code Tensor[bf16 [4, 512] ascend:0 matmul@ascend:0 aclnnMatmul]}; never reads device memory. */
+    @Override
+    public String toString() {
+        return "Tensor[" + describe() + (isContiguous() ? "" : " strided " + Arrays.toString(strides))
+                + (closed ? " closed" : "") + (provenance == null ? "" : " " + provenance) + "]";
+    }
+}

@@ -1,0 +1,63 @@
+package io.kuaxin.spi;
+
+import io.kuaxin.DType;
+import io.kuaxin.DeviceInfo;
+import io.kuaxin.op.Op;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+
+/**
+ * One device of a backend. The runtime wraps it with validation, the shared caching allocator and in-flight
+ * tracking; implementations only execute and never re-validate arguments.
+ *
+ * <p>Thread-safety: {@link #allocate}, {@link #free}, {@link #freeMemory} and {@link #createStream} may be called
+ * from any thread and must be thread-safe.
+ */
+public interface DeviceBackend extends AutoCloseable {
+    /** Static facts about the device. */
+    DeviceInfo info();
+
+    /** Free device memory in bytes as the vendor reports it, or -1 if unknown. */
+    long freeMemory();
+
+    /**
+     * Allocates raw device memory. The caching allocator above rounds sizes and retries after releasing its cache.
+     *
+     * @param bytes > 0
+     * @return a device address, at least 64-byte aligned; opaque to the host unless {@link DeviceInfo#hostAccessible()}
+     * @throws io.kuaxin.DeviceOutOfMemoryException if the device has no room
+     * @throws io.kuaxin.VendorException            for any other vendor failure
+     */
+    long allocate(long bytes);
+
+    /** Frees memory from {@link #allocate}; the runtime guarantees no work in flight uses it. */
+    void free(long address);
+
+    /**
+     * Allocates host memory for staging copies, page-locked where the vendor supports it, freed when
+     * {@code arena} closes.
+     */
+    MemorySegment allocateHost(long bytes, Arena arena);
+
+    /** The stream that work goes to when the caller names none. Owned by the device. */
+    StreamBackend defaultStream();
+
+    /** A new stream; the runtime closes it. */
+    StreamBackend createStream();
+
+    /**
+     * Whether {@link StreamBackend#execute} can run {@code op} for these input dtypes.
+     *
+     * @return {@code null} if supported, else the reason it is not
+     */
+    String unsupportedReason(Op op, List<DType> inputDtypes);
+
+    /** Waits for all streams of the device. */
+    void synchronize();
+
+    /** Releases the device; the runtime has already closed its streams and freed its memory. */
+    @Override
+    void close();
+}

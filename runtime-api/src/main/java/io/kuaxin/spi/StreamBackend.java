@@ -1,0 +1,40 @@
+package io.kuaxin.spi;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * An in-order queue of work on one device. Every method enqueues and returns without waiting unless it says
+ * otherwise. The runtime keeps host segments and device buffers used by enqueued work alive until an event
+ * recorded after that work completes.
+ *
+ * <p>Thread-safety: called by one thread at a time (the front door serialises).
+ */
+public interface StreamBackend extends AutoCloseable {
+    /** Copies {@code bytes} from host {@code src} to device address {@code dst}. */
+    void copyHostToDevice(MemorySegment src, long dst, long bytes);
+
+    /** Copies {@code bytes} from device address {@code src} to host {@code dst}. */
+    void copyDeviceToHost(long src, MemorySegment dst, long bytes);
+
+    /** Copies {@code bytes} between two addresses of this device. */
+    void copyDeviceToDevice(long src, long dst, long bytes);
+
+    /** Sets {@code bytes} bytes at {@code dst} to {@code value}. */
+    void fill(long dst, long bytes, byte value);
+
+    /** Runs an op; returns the name of the kernel or library call that will run it, for provenance. */
+    String execute(KernelCall call);
+
+    /** Records an event after all work enqueued so far. */
+    EventBackend recordEvent();
+
+    /** Makes later work on this stream wait until {@code event} (of the same device) completes. */
+    void waitEvent(EventBackend event);
+
+    /** Blocks until all enqueued work completed; rethrows an asynchronous failure as a typed exception. */
+    void synchronize();
+
+    /** Destroys the stream after its work completes. */
+    @Override
+    void close();
+}
