@@ -273,6 +273,43 @@ int kx_device_sync(int phys);
 /* 1 if the calling thread is a stream worker, else 0. */
 int kx_on_worker_thread(void);
 
+/*
+ * The stream whose worker thread is calling, or NULL on any other thread.
+ * Lets a task report an async failure with kx_stream_set_error.
+ */
+kx_stream *kx_worker_stream(void);
+
+/* ------------------------------------------------------------------------- */
+/* Copies and memset with the vendors' (CUDA's) synchronisation rules        */
+/* ------------------------------------------------------------------------- */
+
+/* Where a copy endpoint lives, as the API call declared it (memcpy kind). */
+#define KX_MEM_HOST   0
+#define KX_MEM_DEVICE 1
+#define KX_MEM_INFER  2   /* "default" kind: decided by the address */
+
+/*
+ * Copies n bytes in s's queue order. A DEVICE side must lie inside one live
+ * allocation (bounds-checked now, re-checked when the worker runs: freed by
+ * then -> KX_ERR_ILLEGAL_ADDRESS on the next sync). A HOST side that points
+ * into the fake device window, or NULL with n > 0, is KX_ERR_INVALID_VALUE:
+ * a wrong memcpy kind is an error code, never a host fault.
+ * async == 0: returns after the copy (and all earlier work on s) ran.
+ * async != 0: returns at once, except that, as in CUDA, a pageable (not
+ * pinned) host source is staged at call time and a pageable host destination
+ * makes the call wait for the copy; pinned memory is read/written only when
+ * the worker reaches the copy (so a missing sync shows up).
+ */
+int kx_copy(void *dst, int dst_kind, const void *src, int src_kind, size_t n,
+            kx_stream *s, int async);
+
+/*
+ * Sets n bytes of device memory to (unsigned char)value in s's queue order.
+ * dst must lie inside one live allocation. async as for kx_copy (a memset
+ * has no host side, so async == 1 never waits).
+ */
+int kx_memset(void *dst, int value, size_t n, kx_stream *s, int async);
+
 /* ------------------------------------------------------------------------- */
 /* Events                                                                    */
 /* ------------------------------------------------------------------------- */
