@@ -139,14 +139,18 @@ void kx_device_name(int phys, char *buf, size_t len);
 /* ------------------------------------------------------------------------- */
 
 /*
- * Fake device addresses live at KX_DEVICE_ADDR_BASE + (phys << KX_DEVICE_ADDR_SHIFT)
- * + offset: unmapped (or, for high device numbers, non-canonical) on x86-64
- * Linux, so dereferencing one on the host faults instead of reading garbage.
- * Addresses are never reused within a process (until kuaxin_emu_reset), so a
- * use-after-free is caught by kx_translate too.
+ * Fake device addresses: the core reserves one PROT_NONE, MAP_NORESERVE window
+ * of KX_MAX_DEVICES << KX_DEVICE_ADDR_SHIFT bytes (16 TiB of address space,
+ * no memory), preferably at KX_DEVICE_ADDR_BASE; device `phys` owns
+ * [base + (phys << SHIFT), +256 GiB). Nothing else can be mapped there and a
+ * host dereference faults, so kx_is_device_addr() is exact. If the preferred
+ * base is taken, the kernel picks another one (addresses then differ, the
+ * rules do not). Addresses are never reused within a process (until
+ * kuaxin_emu_reset), so a use-after-free is caught by kx_translate too.
+ * One device can hold at most 256 GiB (more -> KX_ERR_OUT_OF_MEMORY).
  */
-#define KX_DEVICE_ADDR_BASE  0x7d0000000000ULL
-#define KX_DEVICE_ADDR_SHIFT 40
+#define KX_DEVICE_ADDR_BASE  0x700000000000ULL
+#define KX_DEVICE_ADDR_SHIFT 38
 
 /*
  * Allocates `bytes` on a physical device. Capacity is enforced: returns
@@ -172,7 +176,7 @@ int kx_dev_free(void *addr);
  */
 void *kx_translate(const void *addr, size_t bytes);
 
-/* 1 if addr lies in the fake device address window (live or not), else 0. */
+/* 1 if addr lies in the reserved fake device window (live allocation or not), else 0. */
 int kx_is_device_addr(const void *addr);
 
 /* Physical device owning the live allocation containing addr, or -1. */

@@ -1,15 +1,16 @@
 /*
  * kx_mem.c - device memory at fake addresses, and tracked pinned host memory.
  *
- * Each physical device owns a 1 TiB window of fake addresses starting at
- * KX_DEVICE_ADDR_BASE + (phys << 40). Allocations are handed out by a bump
- * pointer (never reused, so stale pointers stay invalid) and kept in an array
- * sorted by address, so translation is a binary search.
+ * The fake address window is reserved once (PROT_NONE, no memory behind it);
+ * each physical device owns a 256 GiB slice. Allocations are handed out by a
+ * bump pointer (never reused, so stale pointers stay invalid) and kept in an
+ * array sorted by address, so translation is a binary search.
  */
 #include "kx_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define KX_ALIGN 256u                          /* cudaMalloc's documented minimum */
 #define KX_WINDOW ((uintptr_t)1 << KX_DEVICE_ADDR_SHIFT)
@@ -30,6 +31,25 @@ typedef struct {
 } kx_devmem;
 
 static pthread_mutex_t g_mem_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t g_window_once = PTHREAD_ONCE_INIT;
+static uintptr_t g_window_base;   /* 0 if the reservation failed: then no device memory */
+
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000
+#endif
+
+static void reserve_window(void) {
+    size_t len = (size_t)KX_MAX_DEVICES << KX_DEVICE_ADDR_SHIFT;
+    int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
+    void *p = mmap((void *)(uintptr_t)KX_DEVICE_ADDR_BASE, len, PROT_NONE, flags | MAP_FIXED_NOREPLACE, -1, 0);
+    if (p == MAP_FAILED) p = mmap(NULL, len, PROT_NONE, flags, -1, 0);   /* base taken: anywhere */
+    g_window_base = p == MAP_FAILED ? 0 : (uintptr_t)p;
+}
+
+static uintptr_t window_base(void) {
+    pthread_once(&g_window_once, reserve_window);
+    return g_window_base;
+}
 static kx_devmem g_dev[KX_MAX_DEVICES];
 
 typedef struct {
@@ -72,7 +92,7 @@ int kx_dev_malloc(int phys, size_t bytes, void **out) {
     if (phys < 0 || phys >= kx_physical_device_count()) return KX_ERR_INVALID_DEVICE;
     *out = NULL;
     if (bytes == 0) return KX_OK;
-    if (bytes > KX_WINDOW) return KX_ERR_OUT_OF_MEMORY;
+    if (bytes > KX_WINDOW || window_base() == 0) return KX_ERR_OUT_OF_MEMORY;
     size_t charged = (bytes + KX_ALIGN - 1) & ~(size_t)(KX_ALIGN - 1);
 
     pthread_mutex_lock(&g_mem_lock);
@@ -92,7 +112,7 @@ int kx_dev_malloc(int phys, size_t bytes, void **out) {
         if (host == NULL) {
             rc = KX_ERR_OUT_OF_MEMORY;
         } else {
-            uintptr_t addr = (uintptr_t)KX_DEVICE_ADDR_BASE + ((uintptr_t)phys << KX_DEVICE_ADDR_SHIFT) + d->next;
+            uintptr_t addr = window_base() + ((uintptr_t)phys << KX_DEVICE_ADDR_SHIFT) + d->next;
             d->next += charged;
             d->used += charged;
             d->v[d->n++] = (kx_alloc){addr, bytes, charged, host};   /* bump => stays sorted */
@@ -104,8 +124,9 @@ int kx_dev_malloc(int phys, size_t bytes, void **out) {
 }
 
 static int window_device(uintptr_t a) {
-    if (a < (uintptr_t)KX_DEVICE_ADDR_BASE) return -1;
-    uintptr_t dev = (a - (uintptr_t)KX_DEVICE_ADDR_BASE) >> KX_DEVICE_ADDR_SHIFT;
+    uintptr_t base = window_base();
+    if (base == 0 || a < base) return -1;
+    uintptr_t dev = (a - base) >> KX_DEVICE_ADDR_SHIFT;
     return dev < KX_MAX_DEVICES ? (int)dev : -1;
 }
 
