@@ -7,7 +7,8 @@ ASCEND_MK_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 KX_NATIVE_DIR ?= $(ASCEND_MK_DIR)/../..
 OUT ?= $(KX_NATIVE_DIR)/../target/native/linux-x86_64
 CC ?= gcc
-KX_EMU_CFLAGS ?= -O2 -fPIC -Wall -Wextra -Werror -pthread -fvisibility=hidden
+KX_EMU_CFLAGS ?= -O2 -fPIC -Wall -Wextra -Werror -pthread -std=gnu11
+KX_SO_LDFLAGS ?= -shared -pthread -Wl,-Bsymbolic -Wl,--no-undefined
 KX_CORE_SRCS ?= $(wildcard $(KX_NATIVE_DIR)/emu/core/*.c)
 KX_HOSTMATH_SRCS ?= $(wildcard $(KX_NATIVE_DIR)/emu/hostmath/*.c)
 
@@ -21,7 +22,7 @@ ascend: $(ASCEND_LIB)
 
 $(ASCEND_LIB): $(ASCEND_SRCS) $(KX_CORE_SRCS) $(KX_HOSTMATH_SRCS) $(ASCEND_HDRS)
 	@mkdir -p $(OUT)
-	$(CC) $(KX_EMU_CFLAGS) -shared -o $@ $(ASCEND_SRCS) $(KX_CORE_SRCS) $(KX_HOSTMATH_SRCS) -lm
+	$(CC) $(KX_EMU_CFLAGS) $(KX_SO_LDFLAGS) -o $@ $(ASCEND_SRCS) $(KX_CORE_SRCS) $(KX_HOSTMATH_SRCS) -lm
 
 $(OUT)/test_ascend: $(KX_NATIVE_DIR)/test/test_ascend.c $(ASCEND_LIB)
 	$(CC) -O1 -g -Wall -Wextra -Werror -pthread -I$(KX_NATIVE_DIR)/include -o $@ $< $(ASCEND_LIB) \

@@ -6,7 +6,6 @@
 
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 const kx_dialect kx_dialect_info = { "ascend", "ASCEND_RT_VISIBLE_DEVICES" };
@@ -231,85 +230,55 @@ ACL_FUNC_VISIBILITY aclError aclrtFreeHost(void *hostPtr)
     return rc ? fail_kx(rc, __func__, "not a live aclrtMallocHost allocation") : ACL_SUCCESS;
 }
 
-/* ---- copies ----
- * Not kx_copy: the core classifies by address window, and its window
- * (KX_DEVICE_ADDR_BASE + 64 x 2^40) also covers the host stack and mmap area
- * (0x7f...), so host buffers there would be rejected. Here "device" means
- * "inside a live device allocation". Device sides are translated at call
- * time; that is safe because aclrtFree waits for the device's streams. */
-static int on_device(const void *p) { return kx_addr_device(p) >= 0; }
-
-typedef struct { void *dst; const void *src; size_t n; int value; int is_set; } copy_task;
-
-static void run_copy(void *arg)
-{
-    copy_task *t = arg;
-    if (t->is_set) memset(t->dst, t->value, t->n);
-    else memmove(t->dst, t->src, t->n);
-    free(t);
-}
-
-/* Resolves both ends of a copy to host pointers, checking the direction
- * against where the addresses really live. */
-static aclError resolve_copy(const char *fn, void *dst, size_t destMax, const void *src, size_t count,
-                             aclrtMemcpyKind kind, void **hdst, const void **hsrc)
+/* ---- copies ---- */
+/* Checks destMax and that the declared kind matches where the addresses
+ * live, then hands the copy to the core (which bounds-checks device sides
+ * now and again when the worker runs). */
+static aclError copy_kinds(const char *fn, void *dst, size_t destMax, const void *src, size_t count,
+                           aclrtMemcpyKind kind, int *dk, int *sk)
 {
     if (!dst || !src) return acl_fail(ACL_ERROR_INVALID_PARAM, fn, "dst or src is NULL");
     if (count > destMax)
         return acl_fail(ACL_ERROR_INVALID_PARAM, fn, "count %zu exceeds destMax %zu", count, destMax);
-    int ddev = on_device(dst), sdev = on_device(src);
-    if (kind == ACL_MEMCPY_DEFAULT)
-        kind = ddev ? (sdev ? ACL_MEMCPY_DEVICE_TO_DEVICE : ACL_MEMCPY_HOST_TO_DEVICE)
-                    : (sdev ? ACL_MEMCPY_DEVICE_TO_HOST : ACL_MEMCPY_HOST_TO_HOST);
-    int want_ddev, want_sdev;
+    int ddev = kx_is_device_addr(dst), sdev = kx_is_device_addr(src);
     switch (kind) {
-    case ACL_MEMCPY_HOST_TO_HOST: want_ddev = 0; want_sdev = 0; break;
-    case ACL_MEMCPY_HOST_TO_DEVICE: want_ddev = 1; want_sdev = 0; break;
-    case ACL_MEMCPY_DEVICE_TO_HOST: want_ddev = 0; want_sdev = 1; break;
-    case ACL_MEMCPY_DEVICE_TO_DEVICE: want_ddev = 1; want_sdev = 1; break;
+    case ACL_MEMCPY_HOST_TO_HOST: *dk = KX_MEM_HOST; *sk = KX_MEM_HOST; break;
+    case ACL_MEMCPY_HOST_TO_DEVICE: *dk = KX_MEM_DEVICE; *sk = KX_MEM_HOST; break;
+    case ACL_MEMCPY_DEVICE_TO_HOST: *dk = KX_MEM_HOST; *sk = KX_MEM_DEVICE; break;
+    case ACL_MEMCPY_DEVICE_TO_DEVICE: *dk = KX_MEM_DEVICE; *sk = KX_MEM_DEVICE; break;
+    case ACL_MEMCPY_DEFAULT: *dk = KX_MEM_INFER; *sk = KX_MEM_INFER; return ACL_SUCCESS;
     default: return acl_fail(ACL_ERROR_INVALID_PARAM, fn, "bad aclrtMemcpyKind %d", kind);
     }
-    if (ddev != want_ddev || sdev != want_sdev)
+    if (ddev != (*dk == KX_MEM_DEVICE) || sdev != (*sk == KX_MEM_DEVICE))
         return acl_fail(ACL_ERROR_INVALID_PARAM, fn, "kind %d does not match the addresses (dst %s, src %s)",
                         kind, ddev ? "device" : "host", sdev ? "device" : "host");
-    *hdst = ddev ? kx_translate(dst, count) : dst;
-    *hsrc = sdev ? kx_translate(src, count) : src;
-    if (!*hdst) return acl_fail(ACL_ERROR_INVALID_PARAM, fn, "dst range [%p, +%zu) is not live device memory", dst, count);
-    if (!*hsrc) return acl_fail(ACL_ERROR_INVALID_PARAM, fn, "src range [%p, +%zu) is not live device memory", src, count);
     return ACL_SUCCESS;
 }
 
-/* Synchronous with the host, but does NOT wait for queued stream work
- * (stricter than needed: a missing aclrtSynchronizeStream shows up). */
+static aclError do_copy(const char *fn, void *dst, size_t destMax, const void *src, size_t count,
+                        aclrtMemcpyKind kind, aclrtStream stream, int async)
+{
+    int dk = KX_MEM_INFER, sk = KX_MEM_INFER;
+    aclError e = copy_kinds(fn, dst, destMax, src, count, kind, &dk, &sk);
+    if (e) return e;
+    int st = KX_OK;
+    kx_stream *s = kx_stream_resolve(stream, &st);
+    if (!s) return acl_fail(ACL_ERROR_INVALID_PARAM, fn, "stream %p is not live", stream);
+    int rc = kx_copy(dst, dk, src, sk, count, s, async);
+    return rc ? fail_kx(rc, fn, "bad copy range") : ACL_SUCCESS;
+}
+
+/* Synchronous: returns after the copy and earlier work on the current
+ * device's default stream (not other streams: synchronise those yourself). */
 ACL_FUNC_VISIBILITY aclError aclrtMemcpy(void *dst, size_t destMax, const void *src, size_t count,
                                          aclrtMemcpyKind kind)
 {
     ACL_ENTRY(aclError);
-    aclError e = require_init(__func__);
+    int phys;
+    aclError e = acl_require_device(__func__, &phys);
     if (e) return e;
     if (count == 0) return ACL_SUCCESS;
-    void *hd;
-    const void *hs;
-    e = resolve_copy(__func__, dst, destMax, src, count, kind, &hd, &hs);
-    if (e) return e;
-    memmove(hd, hs, count);
-    return ACL_SUCCESS;
-}
-
-static aclError enqueue_copy(const char *fn, aclrtStream stream, copy_task *t)
-{
-    int st = KX_OK;
-    kx_stream *s = kx_stream_resolve(stream, &st);
-    if (!s) {
-        free(t);
-        return acl_fail(ACL_ERROR_INVALID_PARAM, fn, "stream %p is not live", stream);
-    }
-    int rc = kx_stream_enqueue(s, run_copy, t);
-    if (rc) {
-        free(t);
-        return fail_kx(rc, fn, "enqueue failed");
-    }
-    return ACL_SUCCESS;
+    return do_copy(__func__, dst, destMax, src, count, kind, NULL, 0);
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtMemcpyAsync(void *dst, size_t destMax, const void *src, size_t count,
@@ -320,46 +289,36 @@ ACL_FUNC_VISIBILITY aclError aclrtMemcpyAsync(void *dst, size_t destMax, const v
     aclError e = acl_require_device(__func__, &phys);
     if (e) return e;
     if (count == 0) return ACL_SUCCESS;
-    void *hd;
-    const void *hs;
-    e = resolve_copy(__func__, dst, destMax, src, count, kind, &hd, &hs);
-    if (e) return e;
-    copy_task *t = calloc(1, sizeof *t);
-    if (!t) return acl_fail(ACL_ERROR_BAD_ALLOC, __func__, "out of host memory");
-    t->dst = hd; t->src = hs; t->n = count;
-    return enqueue_copy(__func__, stream, t);
+    return do_copy(__func__, dst, destMax, src, count, kind, stream, 1);
 }
 
-static aclError resolve_set(const char *fn, void *devPtr, size_t maxCount, size_t count, void **h)
+static aclError do_set(const char *fn, void *devPtr, size_t maxCount, int32_t value, size_t count,
+                       aclrtStream stream, int async)
 {
     if (!devPtr) return acl_fail(ACL_ERROR_INVALID_PARAM, fn, "devPtr is NULL");
     if (count > maxCount) return acl_fail(ACL_ERROR_INVALID_PARAM, fn, "count %zu exceeds maxCount %zu", count, maxCount);
-    *h = kx_translate(devPtr, count);
-    if (!*h) return acl_fail(ACL_ERROR_INVALID_PARAM, fn, "range [%p, +%zu) is not live device memory", devPtr, count);
-    return ACL_SUCCESS;
+    int st = KX_OK;
+    kx_stream *s = kx_stream_resolve(stream, &st);
+    if (!s) return acl_fail(ACL_ERROR_INVALID_PARAM, fn, "stream %p is not live", stream);
+    int rc = kx_memset(devPtr, value, count, s, async);
+    return rc ? fail_kx(rc, fn, "range is not live device memory") : ACL_SUCCESS;
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtMemset(void *devPtr, size_t maxCount, int32_t value, size_t count)
 {
     ACL_ENTRY(aclError);
-    void *h;
-    aclError e = resolve_set(__func__, devPtr, maxCount, count, &h);
-    if (e) return e;
-    memset(h, value, count);
-    return ACL_SUCCESS;
+    int phys;
+    aclError e = acl_require_device(__func__, &phys);
+    return e ? e : do_set(__func__, devPtr, maxCount, value, count, NULL, 0);
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtMemsetAsync(void *devPtr, size_t maxCount, int32_t value, size_t count,
                                               aclrtStream stream)
 {
     ACL_ENTRY(aclError);
-    void *h;
-    aclError e = resolve_set(__func__, devPtr, maxCount, count, &h);
-    if (e) return e;
-    copy_task *t = calloc(1, sizeof *t);
-    if (!t) return acl_fail(ACL_ERROR_BAD_ALLOC, __func__, "out of host memory");
-    t->dst = h; t->n = count; t->value = value; t->is_set = 1;
-    return enqueue_copy(__func__, stream, t);
+    int phys;
+    aclError e = acl_require_device(__func__, &phys);
+    return e ? e : do_set(__func__, devPtr, maxCount, value, count, stream, 1);
 }
 
 /* ---- streams ---- */

@@ -16,8 +16,6 @@
 /* Records the thread's last CNRT error (cnrtGetLastError) and returns it. */
 cnrtRet_t cnrt_fail(cnrtRet_t code, const char *fn, const char *what);
 cnrtRet_t cnrt_from_kx(int kx);
-/* "Inside a live device allocation" (see cnrt_runtime.c for why not the window). */
-int cn_on_device(const void *p);
 
 #define CN_MAX_DIMS HM_MAX_DIMS
 #define CN_MAX_T 8

@@ -6,7 +6,6 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 const kx_dialect kx_dialect_info = { "cambricon", "MLU_VISIBLE_DEVICES" };
 
@@ -32,9 +31,6 @@ cnrtRet_t cnrt_from_kx(int kx)
     }
 }
 
-/* The core's address window (KX_DEVICE_ADDR_BASE + 64 x 2^40) also covers the
- * host stack and mmap area, so "device" here means a live device allocation. */
-int cn_on_device(const void *p) { return kx_addr_device(p) >= 0; }
 
 #define CNRT_ENTRY()                                                            \
     do {                                                                        \
@@ -191,110 +187,77 @@ CNRT_API cnrtRet_t cnrtFreeHost(void *ptr)
 }
 
 /* ---- copies ---- */
-typedef struct { void *dst; const void *src; size_t n; int value, is_set; } copy_task;
-
-static void run_copy(void *arg)
+/* Maps dir (CNRT order: H2D 0, D2D 1, D2H 2, H2H 3, P2P 4, none 5) to the
+ * core's endpoint kinds; the core checks the addresses against them. */
+static cnrtRet_t kinds(const char *fn, cnrtMemTransDir_t dir, int *dk, int *sk)
 {
-    copy_task *t = arg;
-    if (t->is_set) memset(t->dst, t->value, t->n);
-    else memmove(t->dst, t->src, t->n);
-    free(t);
-}
-
-/* Checks dir (CNRT order: H2D 0, D2D 1, D2H 2, H2H 3, P2P 4, none 5) against
- * where the addresses live and translates the device sides. */
-static cnrtRet_t resolve(const char *fn, void *dst, void *src, size_t n, cnrtMemTransDir_t dir,
-                         void **hd, const void **hs)
-{
-    if (!dst || !src) return cnrt_fail(cnrtErrorArgsInvalid, fn, "dst or src is NULL");
-    int dd = cn_on_device(dst), sd = cn_on_device(src), wd, ws;
     switch (dir) {
-    case cnrtMemcpyHostToDev: wd = 1; ws = 0; break;
-    case cnrtMemcpyDevToDev: case cnrtMemcpyPeerToPeer: wd = 1; ws = 1; break;
-    case cnrtMemcpyDevToHost: wd = 0; ws = 1; break;
-    case cnrtMemcpyHostToHost: wd = 0; ws = 0; break;
-    case cnrtMemcpyNoDirection: wd = dd; ws = sd; break;      /* inferred (I) */
+    case cnrtMemcpyHostToDev: *dk = KX_MEM_DEVICE; *sk = KX_MEM_HOST; return cnrtSuccess;
+    case cnrtMemcpyDevToDev: case cnrtMemcpyPeerToPeer: *dk = KX_MEM_DEVICE; *sk = KX_MEM_DEVICE; return cnrtSuccess;
+    case cnrtMemcpyDevToHost: *dk = KX_MEM_HOST; *sk = KX_MEM_DEVICE; return cnrtSuccess;
+    case cnrtMemcpyHostToHost: *dk = KX_MEM_HOST; *sk = KX_MEM_HOST; return cnrtSuccess;
+    case cnrtMemcpyNoDirection: *dk = KX_MEM_INFER; *sk = KX_MEM_INFER; return cnrtSuccess;   /* inferred (I) */
     default: return cnrt_fail(cnrtErrorArgsInvalid, fn, "bad cnrtMemTransDir_t");
     }
-    if (dd != wd || sd != ws) return cnrt_fail(cnrtErrorArgsInvalid, fn, "direction does not match the addresses");
-    *hd = dd ? kx_translate(dst, n) : dst;
-    *hs = sd ? kx_translate(src, n) : src;
-    if (!*hd || !*hs) return cnrt_fail(cnrtErrorArgsInvalid, fn, "range exceeds the device allocation");
-    return cnrtSuccess;
 }
 
-/* Synchronous; does not wait for queued work (synchronise the queue first). */
+static cnrtRet_t copy(const char *fn, void *dst, void *src, size_t bytes, cnrtQueue_t queue, cnrtMemTransDir_t dir,
+                      int async)
+{
+    int dk = KX_MEM_INFER, sk = KX_MEM_INFER, st = KX_OK;
+    if (bytes == 0) return cnrtSuccess;
+    cnrtRet_t e = kinds(fn, dir, &dk, &sk);
+    if (e) return e;
+    kx_stream *s = kx_stream_resolve(queue, &st);
+    if (!s) return cnrt_fail(cnrtErrorArgsInvalid, fn, "queue is not live");
+    int rc = kx_copy(dst, dk, src, sk, bytes, s, async);
+    return rc ? cnrt_fail(cnrt_from_kx(rc), fn, "direction does not match the addresses, or range not live") : cnrtSuccess;
+}
+
+/* Synchronous: waits for the copy and earlier work on the default queue only. */
 CNRT_API cnrtRet_t cnrtMemcpy(void *dst, void *src, size_t bytes, cnrtMemTransDir_t dir)
 {
     CNRT_ENTRY();
-    void *hd;
-    const void *hs;
-    if (bytes == 0) return cnrtSuccess;
-    cnrtRet_t e = resolve(__func__, dst, src, bytes, dir, &hd, &hs);
-    if (e) return e;
-    memmove(hd, hs, bytes);
-    return cnrtSuccess;
-}
-
-static cnrtRet_t enqueue(const char *fn, cnrtQueue_t queue, copy_task *t)
-{
-    int st = KX_OK;
-    kx_stream *s = kx_stream_resolve(queue, &st);
-    if (!s) { free(t); return cnrt_fail(cnrtErrorArgsInvalid, fn, "queue is not live"); }
-    int rc = kx_stream_enqueue(s, run_copy, t);
-    if (rc) { free(t); return cnrt_fail(cnrt_from_kx(rc), fn, "enqueue failed"); }
-    return cnrtSuccess;
-}
-
-static cnrtRet_t copy_async(const char *fn, void *dst, void *src, size_t bytes, cnrtQueue_t queue, cnrtMemTransDir_t dir)
-{
-    void *hd;
-    const void *hs;
-    if (bytes == 0) return cnrtSuccess;
-    cnrtRet_t e = resolve(fn, dst, src, bytes, dir, &hd, &hs);
-    if (e) return e;
-    copy_task *t = calloc(1, sizeof *t);
-    if (!t) return cnrt_fail(cnrtErrorSys, fn, "out of host memory");
-    t->dst = hd; t->src = hs; t->n = bytes;
-    return enqueue(fn, queue, t);
+    return copy(__func__, dst, src, bytes, NULL, dir, 0);
 }
 
 CNRT_API cnrtRet_t cnrtMemcpyAsync(void *dst, void *src, size_t bytes, cnrtQueue_t queue, cnrtMemTransDir_t dir)
 {
     CNRT_ENTRY();
-    return copy_async(__func__, dst, src, bytes, queue, dir);
+    return copy(__func__, dst, src, bytes, queue, dir, 1);
 }
 
 CNRT_API cnrtRet_t cnrtMemcpyAsync_V2(void *dst, void *src, size_t bytes, cnrtQueue_t queue, cnrtMemTransDir_t dir)
 {
     CNRT_ENTRY();
-    return copy_async(__func__, dst, src, bytes, queue, dir);
+    return copy(__func__, dst, src, bytes, queue, dir, 1);
 }
 
 CNRT_API cnrtRet_t cnrtMemcpyAsync_V3(void *dst, void *src, size_t bytes, cnrtQueue_t queue, cnrtMemTransDir_t dir)
 {
     CNRT_ENTRY();
-    return copy_async(__func__, dst, src, bytes, queue, dir);
+    return copy(__func__, dst, src, bytes, queue, dir, 1);
+}
+
+static cnrtRet_t set(const char *fn, void *ptr, int value, size_t bytes, cnrtQueue_t queue, int async)
+{
+    int st = KX_OK;
+    kx_stream *s = kx_stream_resolve(queue, &st);
+    if (!s) return cnrt_fail(cnrtErrorArgsInvalid, fn, "queue is not live");
+    int rc = kx_memset(ptr, value, bytes, s, async);
+    return rc ? cnrt_fail(cnrt_from_kx(rc), fn, "not live device memory") : cnrtSuccess;
 }
 
 CNRT_API cnrtRet_t cnrtMemset(void *ptr, int value, size_t bytes)
 {
     CNRT_ENTRY();
-    void *h = ptr ? kx_translate(ptr, bytes) : NULL;
-    if (!h) return cnrt_fail(cnrtErrorArgsInvalid, __func__, "not live device memory");
-    memset(h, value, bytes);
-    return cnrtSuccess;
+    return set(__func__, ptr, value, bytes, NULL, 0);
 }
 
 CNRT_API cnrtRet_t cnrtMemsetAsync(void *ptr, int value, size_t bytes, cnrtQueue_t queue)
 {
     CNRT_ENTRY();
-    void *h = ptr ? kx_translate(ptr, bytes) : NULL;
-    if (!h) return cnrt_fail(cnrtErrorArgsInvalid, __func__, "not live device memory");
-    copy_task *t = calloc(1, sizeof *t);
-    if (!t) return cnrt_fail(cnrtErrorSys, __func__, "out of host memory");
-    t->dst = h; t->n = bytes; t->value = value; t->is_set = 1;
-    return enqueue(__func__, queue, t);
+    return set(__func__, ptr, value, bytes, queue, 1);
 }
 
 /* ---- queues ---- */
