@@ -92,6 +92,17 @@ public final class Device {
         for (Stream s : copy) s.synchronize();
     }
 
+    /**
+     * Host memory for asynchronous copies with this device ({@link Stream#copyToHost(Tensor, HostBuffer)},
+     * {@link Stream#copyFromHost(HostBuffer, Tensor)}), page-locked where the backend supports it. The caller
+     * closes it.
+     */
+    public HostBuffer allocateHostBuffer(long bytes) {
+        checkOpen();
+        if (bytes <= 0) throw new InvalidArgumentException("host buffer size must be > 0, was " + bytes);
+        return new HostBuffer(this, hostPool.take(bytes));
+    }
+
     /** A scope whose tensors are freed when it closes. */
     public Scope scope() {
         checkOpen();

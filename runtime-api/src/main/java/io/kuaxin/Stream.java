@@ -150,6 +150,72 @@ public final class Stream implements AutoCloseable {
         }
     }
 
+    /**
+     * Enqueues a copy of contiguous {@code src} into {@code dst} (at least {@code src.byteSize()} bytes, written from
+     * offset 0) and returns at once; the data is there once this stream's work up to here completed (see
+     * {@link #record()}). The stream keeps {@code dst} alive until then.
+     */
+    public void copyToHost(Tensor src, HostBuffer dst) {
+        src.checkOpen();
+        if (!src.isContiguous()) throw new InvalidArgumentException("copyToHost needs a contiguous source");
+        if (dst.byteSize() < src.byteSize()) {
+            throw new InvalidArgumentException("host buffer has " + dst.byteSize() + " bytes but " + src + " has "
+                    + src.byteSize());
+        }
+        if (src.device() != device || dst.device() != device) {
+            throw new InvalidArgumentException("source " + src.device().id() + " and host buffer "
+                    + dst.device().id() + " must belong to this stream's device " + device.id());
+        }
+        if (src.byteSize() == 0) return;
+        synchronized (this) {
+            checkOpen();
+            dst.retain();
+            try {
+                awaitWriter(src.storage);
+                spi.copyDeviceToHost(src.address(), dst.segment(), src.byteSize());
+            } catch (RuntimeException e) {
+                dst.release();
+                throw e;
+            }
+            inFlight.hold(dst);
+            hold(src.storage);
+            inFlight.opEnqueued();
+        }
+    }
+
+    /**
+     * Enqueues a copy of the first {@code dst.byteSize()} bytes of {@code src} into contiguous {@code dst} without
+     * an extra staging copy, and returns at once. Don't write {@code src} until the copy completed.
+     */
+    public void copyFromHost(HostBuffer src, Tensor dst) {
+        dst.checkOpen();
+        if (!dst.isContiguous()) throw new InvalidArgumentException("copyFromHost needs a contiguous destination");
+        if (src.byteSize() < dst.byteSize()) {
+            throw new InvalidArgumentException("host buffer has " + src.byteSize() + " bytes but " + dst
+                    + " needs " + dst.byteSize());
+        }
+        if (dst.device() != device || src.device() != device) {
+            throw new InvalidArgumentException("destination " + dst.device().id() + " and host buffer "
+                    + src.device().id() + " must belong to this stream's device " + device.id());
+        }
+        if (dst.byteSize() == 0) return;
+        synchronized (this) {
+            checkOpen();
+            src.retain();
+            try {
+                awaitWriter(dst.storage);
+                spi.copyHostToDevice(src.segment(), dst.address(), dst.byteSize());
+            } catch (RuntimeException e) {
+                src.release();
+                throw e;
+            }
+            inFlight.hold(src);
+            hold(dst.storage);
+            dst.storage.lastWriter = this;
+            inFlight.opEnqueued();
+        }
+    }
+
     /** Records an event after all work enqueued so far; the caller closes it. */
     public Event record() {
         synchronized (this) {

@@ -4,6 +4,7 @@ import io.kuaxin.ClosedResourceException;
 import io.kuaxin.DType;
 import io.kuaxin.Device;
 import io.kuaxin.Event;
+import io.kuaxin.HostBuffer;
 import io.kuaxin.InvalidArgumentException;
 import io.kuaxin.Kuaxin;
 import io.kuaxin.Shape;
@@ -86,6 +87,33 @@ class StreamsAndEventsTest {
             assertArrayEquals(new float[] {1, 4, 2, 5, 3, 6}, y.toFloatArray());
             x.close();
             y.close();
+        }
+    }
+
+    @Test
+    void asynchronousCopiesThroughHostBuffers() {
+        try (Kuaxin kx = Kuaxin.open()) {
+            Device cpu = kx.device("cpu");
+            float[] data = new float[4096];
+            for (int i = 0; i < data.length; i++) data[i] = i * 0.25f;
+            try (Stream s = cpu.newStream(); Tensor t = cpu.empty(DType.F32, Shape.of(data.length))) {
+                HostBuffer in = cpu.allocateHostBuffer(data.length * 4L);
+                java.lang.foreign.MemorySegment.copy(data, 0, in.segment(), java.lang.foreign.ValueLayout.JAVA_FLOAT, 0,
+                        data.length);
+                s.copyFromHost(in, t);
+                in.close(); // the stream keeps it alive until the copy is done
+                try (HostBuffer out = cpu.allocateHostBuffer(data.length * 4L)) {
+                    s.copyToHost(t, out);
+                    try (Event done = s.record()) {
+                        done.synchronize();
+                    }
+                    assertArrayEquals(data, out.segment().toArray(java.lang.foreign.ValueLayout.JAVA_FLOAT));
+                }
+                assertThrows(ClosedResourceException.class, in::segment);
+                HostBuffer small = cpu.allocateHostBuffer(16);
+                assertThrows(InvalidArgumentException.class, () -> s.copyToHost(t, small));
+                small.close();
+            }
         }
     }
 
