@@ -27,7 +27,7 @@ final class CpuKernelsSelector {
         String why;
         try {
             CpuKernels k = loadVector();
-            LOG.info("CPU kernels: {}, {} threads", k.name(), threads);
+            LOG.info("CPU kernels: {} (jdk.incubator.vector readable, preferred species wide enough), {} threads", k.name(), threads);
             return k;
         } catch (ClassNotFoundException | LinkageError e) {
             why = "jdk.incubator.vector is not readable (run with --add-modules=jdk.incubator.vector)";
