@@ -136,7 +136,7 @@ public final class Stream implements AutoCloseable {
             throw new InvalidArgumentException("source is on " + src.device().id() + ", stream on " + device.id());
         }
         if (dst.byteSize() == 0) return;
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) { // the device's copy engine (another thread) writes it
             MemorySegment staging = device.spi.allocateHost(dst.byteSize(), arena);
             synchronized (this) {
                 checkOpen();

@@ -332,7 +332,7 @@ public final class Tensor implements AutoCloseable {
     }
 
     private String describe() {
-        return dtype.label() + shape + " on " + device.id();
+        return dtype.label() + " " + shape + " on " + device.id();
     }
 
     /** E.g. {@code Tensor[bf16 [4, 512] ascend:0 matmul@ascend:0 aclnnMatmul]}; never reads device memory. */
