@@ -37,14 +37,18 @@ public final class Quick {
             flops = lq == 1 ? 4.0 * n * d * h : 2.0 * n * n * d * h;
         }
         double[] t = new double[reps];
-        for (int w = 0; w < 5; w++) op.run();
+        for (long w0 = System.nanoTime(); System.nanoTime() - w0 < 4_000_000_000L; ) op.run();
         for (int r = 0; r < reps; r++) {
             long t0 = System.nanoTime();
             op.run();
             t[r] = (System.nanoTime() - t0) / 1e6;
         }
+        var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long b0 = mx.getCurrentThreadAllocatedBytes();
+        op.run();
+        long alloc = mx.getCurrentThreadAllocatedBytes() - b0;
         Arrays.sort(t);
         double med = t[reps / 2];
-        System.out.printf("%s n=%d: median %.3f ms, %.1f GFLOP/s (min %.3f ms, %.1f)%n", what, n, med, flops / med / 1e6, t[0], flops / t[0] / 1e6);
+        System.out.printf("%s n=%d: median %.3f ms, %.1f GFLOP/s (min %.3f ms, %.1f), caller allocated %d B/op%n", what, n, med, flops / med / 1e6, t[0], flops / t[0] / 1e6, alloc);
     }
 }
