@@ -115,4 +115,23 @@ final class ScalarCpuKernels implements CpuKernels {
     public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
         for (int i = 0; i < n; i++) y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
     }
+
+    @Override
+    public void dotRows(float[] q, int qOff, MemorySegment k, long kOff, long kStride, int rows, int d, float[] s, int sOff) {
+        for (int j = 0; j < rows; j++) {
+            long row = kOff + j * kStride;
+            float acc = 0f;
+            for (int p = 0; p < d; p++) acc = Math.fma(q[qOff + p], k.getAtIndex(Elements.F32, row + p), acc);
+            s[sOff + j] = acc;
+        }
+    }
+
+    @Override
+    public void axpyRows(float[] w, int wOff, MemorySegment v, long vOff, long vStride, int rows, int d, float[] o, int oOff) {
+        for (int j = 0; j < rows; j++) {
+            long row = vOff + j * vStride;
+            float wj = w[wOff + j];
+            for (int p = 0; p < d; p++) o[oOff + p] = Math.fma(wj, v.getAtIndex(Elements.F32, row + p), o[oOff + p]);
+        }
+    }
 }

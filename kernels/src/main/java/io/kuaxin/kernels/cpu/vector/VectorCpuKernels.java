@@ -368,4 +368,55 @@ public final class VectorCpuKernels implements CpuKernels {
         }
         for (; i < n; i++) y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
     }
+
+    @Override
+    public void dotRows(float[] q, int qOff, MemorySegment k, long kOff, long kStride, int rows, int d, float[] s, int sOff) {
+        for (int j = 0; j < rows; j++) {
+            long row = (kOff + j * kStride) * 4;
+            FloatVector s0 = FloatVector.zero(S), s1 = s0;
+            int p = 0;
+            for (; p + 2 * L <= d; p += 2 * L) { // two chains: the FMA latency, not the loads, bounds one chain
+                s0 = FloatVector.fromArray(S, q, qOff + p).fma(FloatVector.fromMemorySegment(S, k, row + 4L * p, NATIVE), s0);
+                s1 = FloatVector.fromArray(S, q, qOff + p + L).fma(FloatVector.fromMemorySegment(S, k, row + 4L * (p + L), NATIVE), s1);
+            }
+            for (; p + L <= d; p += L) s0 = FloatVector.fromArray(S, q, qOff + p).fma(FloatVector.fromMemorySegment(S, k, row + 4L * p, NATIVE), s0);
+            float acc = s0.add(s1).reduceLanes(VectorOperators.ADD);
+            for (; p < d; p++) acc = Math.fma(q[qOff + p], k.get(F32, row + 4L * p), acc);
+            s[sOff + j] = acc;
+        }
+    }
+
+    @Override
+    public void axpyRows(float[] w, int wOff, MemorySegment v, long vOff, long vStride, int rows, int d, float[] o, int oOff) {
+        int p = 0;
+        // Up to 4 output vectors stay in registers while all rows stream past.
+        for (; p + 4 * L <= d; p += 4 * L) {
+            FloatVector o0 = FloatVector.fromArray(S, o, oOff + p), o1 = FloatVector.fromArray(S, o, oOff + p + L);
+            FloatVector o2 = FloatVector.fromArray(S, o, oOff + p + 2 * L), o3 = FloatVector.fromArray(S, o, oOff + p + 3 * L);
+            for (int j = 0; j < rows; j++) {
+                long row = (vOff + j * vStride + p) * 4;
+                FloatVector wj = FloatVector.broadcast(S, w[wOff + j]);
+                o0 = wj.fma(FloatVector.fromMemorySegment(S, v, row, NATIVE), o0);
+                o1 = wj.fma(FloatVector.fromMemorySegment(S, v, row + 4L * L, NATIVE), o1);
+                o2 = wj.fma(FloatVector.fromMemorySegment(S, v, row + 8L * L, NATIVE), o2);
+                o3 = wj.fma(FloatVector.fromMemorySegment(S, v, row + 12L * L, NATIVE), o3);
+            }
+            o0.intoArray(o, oOff + p);
+            o1.intoArray(o, oOff + p + L);
+            o2.intoArray(o, oOff + p + 2 * L);
+            o3.intoArray(o, oOff + p + 3 * L);
+        }
+        for (; p + L <= d; p += L) {
+            FloatVector o0 = FloatVector.fromArray(S, o, oOff + p);
+            for (int j = 0; j < rows; j++) {
+                o0 = FloatVector.broadcast(S, w[wOff + j]).fma(FloatVector.fromMemorySegment(S, v, (vOff + j * vStride + p) * 4, NATIVE), o0);
+            }
+            o0.intoArray(o, oOff + p);
+        }
+        for (; p < d; p++) {
+            float acc = o[oOff + p];
+            for (int j = 0; j < rows; j++) acc = Math.fma(w[wOff + j], v.getAtIndex(F32, vOff + j * vStride + p), acc);
+            o[oOff + p] = acc;
+        }
+    }
 }
