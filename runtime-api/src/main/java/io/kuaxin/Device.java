@@ -3,7 +3,6 @@ package io.kuaxin;
 import io.kuaxin.op.Op;
 import io.kuaxin.spi.DeviceBackend;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
@@ -20,6 +19,7 @@ public final class Device {
     final DeviceBackend spi;
     private final DeviceInfo info;
     final CachingAllocator allocator;
+    final HostPool hostPool;
     private final Stream defaultStream;
     private final List<Stream> streams = new ArrayList<>();
     private volatile boolean closed;
@@ -29,6 +29,7 @@ public final class Device {
         this.spi = spi;
         this.info = spi.info();
         this.allocator = new CachingAllocator(info.id(), spi);
+        this.hostPool = new HostPool(spi);
         this.defaultStream = new Stream(this, spi.defaultStream(), true);
     }
 
@@ -48,10 +49,11 @@ public final class Device {
     /** A snapshot of the caching allocator's counters. */
     public MemoryStats memoryStats() { return allocator.stats(); }
 
-    /** Returns cached, unused blocks to the device. */
+    /** Returns cached, unused device blocks to the device and drops cached host staging buffers. */
     public void emptyCache() {
         checkOpen();
         allocator.emptyCache();
+        hostPool.emptyCache();
     }
 
     /** Resets {@link MemoryStats#peakAllocatedBytes()} to the current allocation. */
@@ -150,33 +152,25 @@ public final class Device {
             throw new InvalidArgumentException("copyOf(float[]) makes floating-point tensors; " + dtype.label()
                     + " was asked for (use the int[]/long[] or MemorySegment overloads)");
         }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment seg = arena.allocate(Math.max(1, (long) data.length * dtype.byteSize()), 8);
+        return upload(dtype, shape, owner, seg -> {
             if (dtype == DType.F32) {
                 MemorySegment.copy(data, 0, seg, ValueLayout.JAVA_FLOAT_UNALIGNED, 0, data.length);
             } else {
                 for (int i = 0; i < data.length; i++) dtype.setFromDouble(seg, i, data[i]);
             }
-            return upload(seg.asSlice(0, (long) data.length * dtype.byteSize()), dtype, shape, owner);
-        }
+        });
     }
 
     Tensor copyOf(int[] data, Shape shape, Scope owner) {
         checkLength(data.length, shape);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment seg = arena.allocate(ValueLayout.JAVA_INT, Math.max(1, data.length));
-            MemorySegment.copy(data, 0, seg, ValueLayout.JAVA_INT, 0, data.length);
-            return upload(seg.asSlice(0, data.length * 4L), DType.I32, shape, owner);
-        }
+        return upload(DType.I32, shape, owner,
+                seg -> MemorySegment.copy(data, 0, seg, ValueLayout.JAVA_INT_UNALIGNED, 0, data.length));
     }
 
     Tensor copyOf(long[] data, Shape shape, Scope owner) {
         checkLength(data.length, shape);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment seg = arena.allocate(ValueLayout.JAVA_LONG, Math.max(1, data.length));
-            MemorySegment.copy(data, 0, seg, ValueLayout.JAVA_LONG, 0, data.length);
-            return upload(seg.asSlice(0, data.length * 8L), DType.I64, shape, owner);
-        }
+        return upload(DType.I64, shape, owner,
+                seg -> MemorySegment.copy(data, 0, seg, ValueLayout.JAVA_LONG_UNALIGNED, 0, data.length));
     }
 
     Tensor copyOf(MemorySegment data, DType dtype, Shape shape, Scope owner) {
@@ -185,13 +179,22 @@ public final class Device {
             throw new InvalidArgumentException("segment has " + data.byteSize() + " bytes but " + dtype.label()
                     + shape + " needs " + bytes);
         }
-        return upload(data, dtype, shape, owner);
+        return upload(dtype, shape, owner, seg -> seg.copyFrom(data));
     }
 
-    private Tensor upload(MemorySegment seg, DType dtype, Shape shape, Scope owner) {
+    /** Fills a staging buffer on this thread, then enqueues its copy to a new tensor on the default stream. */
+    private Tensor upload(DType dtype, Shape shape, Scope owner, java.util.function.Consumer<MemorySegment> fill) {
         Tensor t = allocate(dtype, shape, owner, new Provenance("copy", id(), "host->" + id(), false));
+        if (t.byteSize() == 0) return t;
         try {
-            defaultStream.copyFromHost(seg, t);
+            HostPool.Lease staging = hostPool.take(t.byteSize());
+            try {
+                fill.accept(staging.segment);
+            } catch (RuntimeException e) {
+                staging.release();
+                throw e;
+            }
+            defaultStream.upload(staging, t);
         } catch (RuntimeException e) {
             t.close();
             throw e;

@@ -4,7 +4,6 @@ import io.kuaxin.spi.EventBackend;
 import io.kuaxin.spi.KernelCall;
 import io.kuaxin.spi.StreamBackend;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 
@@ -73,14 +72,14 @@ public final class Stream implements AutoCloseable {
             return;
         }
         // Different device: stage through host. The source side completes before we return.
-        HostStaging staging = new HostStaging(src.device(), bytes);
+        HostPool.Lease staging = src.device().hostPool.take(bytes);
         try {
             src.device().defaultStream().copyToHost(src, staging.segment);
         } catch (RuntimeException e) {
             staging.release();
             throw e;
         }
-        copyFromStaging(staging, dst); // releases the staging buffer itself on failure
+        upload(staging, dst); // releases the staging buffer itself on failure
     }
 
     /**
@@ -99,12 +98,13 @@ public final class Stream implements AutoCloseable {
             throw new InvalidArgumentException("destination is on " + dst.device().id() + ", stream on " + device.id());
         }
         if (src.byteSize() == 0) return;
-        HostStaging staging = new HostStaging(device, src.byteSize());
+        HostPool.Lease staging = device.hostPool.take(src.byteSize());
         staging.segment.copyFrom(src);
-        copyFromStaging(staging, dst);
+        upload(staging, dst);
     }
 
-    private void copyFromStaging(HostStaging staging, Tensor dst) {
+    /** Enqueues staging -> dst and hands the staging buffer to the in-flight set (released on failure too). */
+    void upload(HostPool.Lease staging, Tensor dst) {
         synchronized (this) {
             try {
                 checkOpen();
@@ -136,15 +136,17 @@ public final class Stream implements AutoCloseable {
             throw new InvalidArgumentException("source is on " + src.device().id() + ", stream on " + device.id());
         }
         if (dst.byteSize() == 0) return;
-        try (Arena arena = Arena.ofShared()) { // the device's copy engine (another thread) writes it
-            MemorySegment staging = device.spi.allocateHost(dst.byteSize(), arena);
+        HostPool.Lease staging = device.hostPool.take(dst.byteSize()); // written by the device's copy engine
+        try {
             synchronized (this) {
                 checkOpen();
                 awaitWriter(src.storage);
-                spi.copyDeviceToHost(src.address(), staging, dst.byteSize());
+                spi.copyDeviceToHost(src.address(), staging.segment, dst.byteSize());
                 syncLocked();
             }
-            dst.copyFrom(staging);
+            dst.copyFrom(staging.segment);
+        } finally {
+            staging.release();
         }
     }
 
@@ -270,18 +272,5 @@ public final class Stream implements AutoCloseable {
             closed = true;
             spi.close();
         }
-    }
-
-    /** Host memory from the device's staging allocator, released when the copy using it completes. */
-    static final class HostStaging implements InFlight.Resource {
-        private final Arena arena = Arena.ofShared();
-        final MemorySegment segment;
-
-        HostStaging(Device device, long bytes) {
-            this.segment = device.spi.allocateHost(bytes, arena);
-        }
-
-        @Override
-        public void release() { arena.close(); }
     }
 }

@@ -8,6 +8,10 @@ import io.kuaxin.spi.DeviceBackend;
 import io.kuaxin.spi.StreamBackend;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.lang.foreign.MemorySegment;
 import java.util.EnumSet;
 import java.util.List;
@@ -18,9 +22,15 @@ import java.util.concurrent.atomic.AtomicLong;
 /** {@code cpu:0}: each allocation is its own shared arena, so freeing is exact and use after free is impossible. */
 final class CpuDevice implements DeviceBackend {
     private final DeviceInfo info;
-    private record Block(Arena arena, long bytes) {}
+    // malloc/free through FFM: a shared arena per block would cost a thread handshake on every free
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final MethodHandle ALIGNED_ALLOC = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("aligned_alloc").orElseThrow(),
+            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
+    private static final MethodHandle FREE = LINKER.downcallHandle(LINKER.defaultLookup().find("free").orElseThrow(),
+            FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
 
-    private final Map<Long, Block> blocks = new ConcurrentHashMap<>();
+    private final Map<Long, Long> blocks = new ConcurrentHashMap<>(); // address -> bytes
     private final AtomicLong used = new AtomicLong();
     private final long cap = CpuConfig.memoryCap();
     private final CpuStream defaultStream;
@@ -51,26 +61,31 @@ final class CpuDevice implements DeviceBackend {
             throw new DeviceOutOfMemoryException(info.id(), bytes, cap - used.get(), 0, "kuaxin.cpu.memory cap is "
                     + cap + " bytes");
         }
-        Arena arena = Arena.ofShared();
         MemorySegment seg;
         try {
-            seg = arena.allocate(bytes, 64);
-        } catch (OutOfMemoryError e) {
-            arena.close();
+            seg = (MemorySegment) ALIGNED_ALLOC.invokeExact(64L, (bytes + 63) & ~63L);
+        } catch (Throwable e) {
+            throw new IllegalStateException("aligned_alloc failed", e);
+        }
+        if (seg.address() == 0) {
             used.addAndGet(-bytes);
             throw new DeviceOutOfMemoryException(info.id(), bytes, CpuConfig.freePhysicalMemory(), 0,
-                    "the operating system refused: " + e.getMessage());
+                    "the operating system refused " + bytes + " bytes");
         }
-        blocks.put(seg.address(), new Block(arena, bytes));
+        blocks.put(seg.address(), bytes);
         return seg.address();
     }
 
     @Override
     public void free(long address) {
-        Block b = blocks.remove(address);
-        if (b == null) throw new IllegalStateException("cpu:0 free of unknown address 0x" + Long.toHexString(address));
-        b.arena().close();
-        used.addAndGet(-b.bytes());
+        Long bytes = blocks.remove(address);
+        if (bytes == null) throw new IllegalStateException("cpu:0 free of unknown address 0x" + Long.toHexString(address));
+        try {
+            FREE.invokeExact(MemorySegment.ofAddress(address));
+        } catch (Throwable e) {
+            throw new IllegalStateException("free failed", e);
+        }
+        used.addAndGet(-bytes);
     }
 
     @Override

@@ -19,6 +19,8 @@ final class CpuEvent implements EventBackend {
 
     @Override
     public void synchronize() {
+        long until = System.nanoTime() + 20_000; // most waits are short: spin before parking
+        while (done.getCount() != 0 && System.nanoTime() < until) Thread.onSpinWait();
         try {
             done.await();
         } catch (InterruptedException e) {

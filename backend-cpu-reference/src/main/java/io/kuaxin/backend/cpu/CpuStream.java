@@ -5,40 +5,63 @@ import io.kuaxin.spi.KernelCall;
 import io.kuaxin.spi.StreamBackend;
 
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A CPU stream: one daemon thread running enqueued work in order, so the host thread returns at once as it would
+ * A CPU stream: one daemon thread running enqueued work in order (spinning briefly when idle, then parking), so the host thread returns at once as it would
  * with a device. A failure in enqueued work is kept and rethrown by the next {@link #synchronize()}; later work
  * still runs, as a device stream does after an asynchronous error is reported.
  */
 final class CpuStream implements StreamBackend {
     private static final AtomicInteger IDS = new AtomicInteger();
-    private final ExecutorService worker;
+    /** How long an idle worker spins before parking: back-to-back ops then skip a park/unpark round trip. */
+    private static final long SPIN_NANOS = 20_000;
+
+    private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
+    private final Thread worker;
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    private volatile boolean parked;
+    private volatile boolean closing;
 
     CpuStream(String kind) {
-        String name = "kuaxin-cpu-" + kind + "-" + IDS.incrementAndGet();
-        this.worker = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        });
+        worker = new Thread(this::work, "kuaxin-cpu-" + kind + "-" + IDS.incrementAndGet());
+        worker.setDaemon(true);
+        worker.start();
     }
 
     void submit(Runnable work) {
-        worker.execute(() -> {
-            try {
-                work.run();
-            } catch (RuntimeException | Error e) {
-                failure.compareAndSet(null, e instanceof RuntimeException re ? re
-                        : new IllegalStateException("cpu kernel failed: " + e, e));
+        queue.offer(work);
+        if (parked) LockSupport.unpark(worker);
+    }
+
+    private void work() {
+        while (true) {
+            Runnable r = queue.poll();
+            if (r != null) {
+                run(r);
+                continue;
             }
-        });
+            if (closing) return;
+            long until = System.nanoTime() + SPIN_NANOS;
+            while (queue.isEmpty() && System.nanoTime() < until) Thread.onSpinWait();
+            if (!queue.isEmpty()) continue;
+            parked = true;
+            if (queue.isEmpty() && !closing) LockSupport.park(this); // re-check after publishing 'parked'
+            parked = false;
+        }
+    }
+
+    private void run(Runnable work) {
+        try {
+            work.run();
+        } catch (RuntimeException | Error e) {
+            failure.compareAndSet(null, e instanceof RuntimeException re ? re
+                    : new IllegalStateException("cpu kernel failed: " + e, e));
+        }
     }
 
     static MemorySegment at(long address, long bytes) {
@@ -96,9 +119,10 @@ final class CpuStream implements StreamBackend {
 
     @Override
     public void close() {
-        worker.shutdown();
+        closing = true;
+        LockSupport.unpark(worker);
         try {
-            if (!worker.awaitTermination(1, TimeUnit.MINUTES)) worker.shutdownNow();
+            worker.join(TimeUnit.MINUTES.toMillis(1));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
