@@ -5,6 +5,9 @@ module io.kuaxin.cli {
     requires info.picocli;
     requires com.fasterxml.jackson.databind;
     requires java.management;
+    requires java.desktop;
+    requires org.jfree.jfreechart;
+    requires jdk.incubator.vector;
 
     opens io.kuaxin.cli to info.picocli;
 }
