@@ -1,9 +1,13 @@
 /** The kuaxin command. */
 module io.kuaxin.cli {
     requires io.kuaxin.runtime;
+    requires io.kuaxin.models;
     requires info.picocli;
     requires com.fasterxml.jackson.databind;
     requires java.management;
+    requires java.desktop;
+    requires org.jfree.jfreechart;
+    requires jdk.incubator.vector;
 
     opens io.kuaxin.cli to info.picocli;
 }

@@ -1,0 +1,196 @@
+package io.kuaxin.cli;
+
+import io.kuaxin.Device;
+import io.kuaxin.FallbackPolicy;
+import io.kuaxin.Kuaxin;
+import io.kuaxin.Ops;
+import io.kuaxin.Provenance;
+import io.kuaxin.models.minilm.MiniLmArtifact;
+import io.kuaxin.models.minilm.MiniLmEncoder;
+import io.kuaxin.models.minilm.MiniLmWeights;
+import io.kuaxin.models.minilm.OrtEmbedder;
+import io.kuaxin.models.onnx.OnnxReader;
+import io.kuaxin.models.text.BatchEncoding;
+import io.kuaxin.models.text.WordPieceTokenizer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code kuaxin demo}: all-MiniLM-L6-v2 sentence embeddings computed by Kuaxin ops on a device, checked against ONNX
+ * Runtime in the same process. {@code --decoder} runs the small decoder-only transformer instead.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Embed sentences with all-MiniLM-L6-v2 through Kuaxin ops on a device, show their similarity,",
+                "and check every embedding and the speed against ONNX Runtime in the same process."})
+final class DemoCommand implements Callable<Integer> {
+    static final List<String> DEFAULT_SENTENCES = List.of(
+            "A man is playing a guitar.",
+            "Someone strums an acoustic guitar on stage.",
+            "The new movie is awesome.",
+            "I loved that film, it was fantastic.",
+            "A cat is sleeping on the windowsill.",
+            "The kitten naps in the sun by the window.",
+            "Stock markets fell sharply today.",
+            "Shares dropped steeply on Wall Street this afternoon.");
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DeviceOptions device;
+
+    @Option(names = "--decoder", description = "Run the small decoder-only transformer (prefill + KV-cache decode).")
+    boolean decoder;
+
+    @Option(names = "--tokens", defaultValue = "32", description = "Decoder: tokens to generate (default ${DEFAULT-VALUE}).")
+    int tokens;
+
+    @Option(names = "--runs", defaultValue = "5", description = "Timed runs; the median is reported (default ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--no-ort", description = "Skip the ONNX Runtime check.")
+    boolean noOrt;
+
+    @Parameters(arity = "0..*", paramLabel = "SENTENCE", description = "Sentences to embed besides the built-in ones.")
+    List<String> extra = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        if (decoder) return new DecoderDemo(spec.commandLine().getOut(), device, tokens, runs).run();
+        PrintWriter out = spec.commandLine().getOut();
+        List<String> sentences = new ArrayList<>(DEFAULT_SENTENCES);
+        sentences.addAll(extra);
+        device.applyEmulation();
+        Progress p = new Progress("loading all-MiniLM-L6-v2", 6);
+        try (Arena arena = Arena.ofShared(); Kuaxin kx = Kuaxin.open(device.options())) {
+            Device dev = device.pick(kx);
+            MiniLmArtifact artifact = MiniLmArtifact.locate();
+            MemorySegment onnx = artifact.readOnnx(arena);
+            p.step("read " + (onnx.byteSize() >> 20) + " MiB .onnx");
+            var model = OnnxReader.read(onnx);
+            p.step("parsed graph");
+            MiniLmWeights w = MiniLmWeights.from(model);
+            p.step("mapped " + w.parameterCount() + " weights");
+            WordPieceTokenizer tok = artifact.loadTokenizer();
+            p.step("tokenizer");
+            BatchEncoding batch = tok.encodeBatch(sentences);
+            try (MiniLmEncoder enc = new MiniLmEncoder(dev, w, Ops.withFallback(device.fallback))) {
+                p.step("weights on " + dev.id());
+                int threads = Integer.getInteger("kuaxin.cpu.threads", Runtime.getRuntime().availableProcessors());
+                try (OrtEmbedder ort = noOrt ? null : new OrtEmbedder(onnx, threads)) {
+                    p.step(noOrt ? "no ONNX Runtime check" : "ONNX Runtime session (" + threads + " threads)");
+                    report(out, kx, dev, enc, ort, batch, sentences);
+                }
+            }
+        }
+        return 0;
+    }
+
+    private void report(PrintWriter out, Kuaxin kx, Device dev, MiniLmEncoder enc, OrtEmbedder ort,
+                        BatchEncoding batch, List<String> sentences) {
+        float[][] emb = enc.embed(batch); // warm-up, and the result we show
+        dev.synchronize();
+        dev.resetPeak();
+        long[] ours = new long[runs];
+        for (int r = 0; r < runs; r++) {
+            long t0 = System.nanoTime();
+            emb = enc.embed(batch);
+            ours[r] = System.nanoTime() - t0;
+        }
+        long peak = dev.memoryStats().peakAllocatedBytes();
+        int realTokens = Arrays.stream(batch.lengths()).sum();
+        double ms = median(ours) / 1e6;
+
+        out.println();
+        out.println("Device     " + dev + " - " + device.why(kx));
+        out.println("Fallback   " + device.fallback + (device.fallback == FallbackPolicy.FAIL
+                ? " (ops the device lacks fail; use --fallback warn to run them on cpu:0)" : ""));
+        out.println("Batch      " + sentences.size() + " sentences, " + batch.sequenceLength() + " tokens padded ("
+                + realTokens + " real)");
+        out.println();
+        out.println("Cosine similarity");
+        Table sim = new Table(header(sentences.size()));
+        for (int i = 0; i < emb.length; i++) {
+            Object[] row = new Object[emb.length + 1];
+            row[0] = "#" + (i + 1) + " " + shorten(sentences.get(i), 44);
+            for (int j = 0; j < emb.length; j++) row[j + 1] = String.format("%.2f", dot(emb[i], emb[j]));
+            sim.row(row);
+        }
+        sim.print(out);
+        out.println();
+        out.println("Nearest neighbour");
+        for (int i = 0; i < emb.length; i++) {
+            int best = -1;
+            for (int j = 0; j < emb.length; j++) {
+                if (j != i && (best < 0 || dot(emb[i], emb[j]) > dot(emb[i], emb[best]))) best = j;
+            }
+            out.printf("  #%d %-44s -> #%d %s (%.2f)%n", i + 1, shorten(sentences.get(i), 44), best + 1,
+                    shorten(sentences.get(best), 44), dot(emb[i], emb[best]));
+        }
+        out.println();
+        out.println("Provenance (device and kernel per op kind)");
+        Table prov = new Table("OP", "DEVICE", "KERNEL", "FALLBACK");
+        for (Map.Entry<String, Provenance> e : new java.util.TreeMap<>(enc.provenance()).entrySet()) {
+            Provenance pv = e.getValue();
+            prov.row(e.getKey(), pv.device(), pv.kernel(), pv.fallback() ? "yes" : "no");
+        }
+        prov.print(out);
+        out.println();
+        out.printf("Kuaxin     %.1f ms per batch (median of %d), %.0f tokens/s (real tokens), peak device memory %s%n",
+                ms, runs, realTokens / (ms / 1e3), Table.bytes(peak));
+        if (ort != null) {
+            float[][] ref = ort.embed(batch);
+            long[] theirs = new long[runs];
+            for (int r = 0; r < runs; r++) {
+                long t0 = System.nanoTime();
+                ort.embed(batch);
+                theirs[r] = System.nanoTime() - t0;
+            }
+            double ortMs = median(theirs) / 1e6;
+            double min = 1;
+            for (int i = 0; i < emb.length; i++) min = Math.min(min, cosine(emb[i], ref[i]));
+            out.printf("ORT        %.1f ms per batch (ONNX Runtime 1.29.0, %d threads)%n", ortMs, ort.intraOpThreads());
+            out.printf("Check      min cosine to ONNX Runtime %.7f over %d embeddings (%s); speed %.2fx ONNX Runtime%n",
+                    min, emb.length, min >= 0.99999 ? "OK, >= 0.99999" : "BELOW 0.99999", ortMs / ms);
+            out.flush();
+            if (min < 0.99999) throw new IllegalStateException("embeddings disagree with ONNX Runtime: min cosine " + min);
+        }
+        out.flush();
+    }
+
+    private static String[] header(int n) {
+        String[] h = new String[n + 1];
+        h[0] = "SENTENCE";
+        for (int i = 0; i < n; i++) h[i + 1] = "#" + (i + 1);
+        return h;
+    }
+
+    static double median(long[] v) {
+        long[] c = v.clone();
+        Arrays.sort(c);
+        return c.length % 2 == 1 ? c[c.length / 2] : (c[c.length / 2 - 1] + c[c.length / 2]) / 2.0;
+    }
+
+    private static String shorten(String s, int n) { return s.length() <= n ? s : s.substring(0, n - 1) + "…"; }
+
+    private static double dot(float[] a, float[] b) {
+        double d = 0;
+        for (int i = 0; i < a.length; i++) d += (double) a[i] * b[i];
+        return d;
+    }
+
+    private static double cosine(float[] a, float[] b) { return dot(a, b) / Math.sqrt(dot(a, a) * dot(b, b)); }
+}

@@ -1,0 +1,182 @@
+package io.kuaxin.models.minilm;
+
+import io.kuaxin.Attention;
+import io.kuaxin.DType;
+import io.kuaxin.Device;
+import io.kuaxin.Matmul;
+import io.kuaxin.OpContext;
+import io.kuaxin.Ops;
+import io.kuaxin.Provenance;
+import io.kuaxin.Scope;
+import io.kuaxin.Shape;
+import io.kuaxin.Tensor;
+import io.kuaxin.op.Epilogue;
+import io.kuaxin.models.text.BatchEncoding;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * all-MiniLM-L6-v2's forward pass through Kuaxin ops on one device: embedding gather, layer norm, matmul + bias,
+ * non-causal attention with an additive padding mask, exact-erf GELU, masked mean pooling and L2 normalisation.
+ *
+ * <p>Owns the weights it uploaded to the device; {@link #close()} frees them. Not thread-safe: one forward pass at
+ * a time.
+ */
+public final class MiniLmEncoder implements AutoCloseable {
+    /** BERT's additive mask value for padded keys, as in the ONNX graph: (1 - mask) * -3.4028235e38. */
+    private static final float MASKED = -3.4028235e38f;
+
+    private final Device device;
+    private final MiniLmConfig config;
+    private final OpContext ops;
+    private final Scope weights;
+    private final Tensor word, position, tokenType, embGamma, embBeta, l2Gamma;
+    private final List<LayerTensors> layers = new ArrayList<>();
+    private final Map<String, Provenance> provenance = new LinkedHashMap<>();
+
+    private record LayerTensors(Tensor q, Tensor qb, Tensor k, Tensor kb, Tensor v, Tensor vb, Tensor o, Tensor ob,
+                                Tensor ln1g, Tensor ln1b, Tensor f1, Tensor f1b, Tensor f2, Tensor f2b,
+                                Tensor ln2g, Tensor ln2b) {}
+
+    /**
+     * Uploads the weights to {@code device}.
+     *
+     * @param ops the context ops run in (stream and fallback policy), e.g. {@code Ops.withFallback(WARN)}
+     */
+    public MiniLmEncoder(Device device, MiniLmWeights w, OpContext ops) {
+        this.device = device;
+        this.config = w.config();
+        this.ops = ops;
+        this.weights = device.scope();
+        try {
+            word = up(w.wordEmbeddings());
+            position = up(w.positionEmbeddings());
+            tokenType = up(w.tokenTypeEmbeddings());
+            embGamma = up(w.embeddingLnGamma());
+            embBeta = up(w.embeddingLnBeta());
+            for (MiniLmWeights.Layer l : w.layers()) {
+                layers.add(new LayerTensors(up(l.query()), up(l.queryBias()), up(l.key()), up(l.keyBias()),
+                        up(l.value()), up(l.valueBias()), up(l.attentionOutput()), up(l.attentionOutputBias()),
+                        up(l.attentionLnGamma()), up(l.attentionLnBeta()), up(l.ffnIn()), up(l.ffnInBias()),
+                        up(l.ffnOut()), up(l.ffnOutBias()), up(l.outputLnGamma()), up(l.outputLnBeta())));
+            }
+            // rmsNorm(x) * 1/sqrt(n) == x / ||x||: L2 normalisation as one op
+            float[] g = new float[config.hidden()];
+            java.util.Arrays.fill(g, (float) (1 / Math.sqrt(config.hidden())));
+            l2Gamma = weights.copyOf(g, Shape.of(config.hidden()));
+        } catch (RuntimeException e) {
+            weights.close();
+            throw e;
+        }
+    }
+
+    private Tensor up(MiniLmWeights.Param p) {
+        long[] dims = new long[p.shape().length];
+        for (int i = 0; i < dims.length; i++) dims[i] = p.shape()[i];
+        return weights.copyOf(p.data(), Shape.of(dims));
+    }
+
+    public Device device() { return device; }
+
+    /** Which device and kernel ran each op kind in the last forward pass. */
+    public Map<String, Provenance> provenance() { return Map.copyOf(provenance); }
+
+    /** L2-normalised sentence embeddings [batch][hidden], masked mean over tokens. Waits for the device. */
+    public float[][] embed(BatchEncoding batch) {
+        int b = batch.batchSize(), h = config.hidden();
+        try (Scope s = device.scope()) {
+            Tensor pooled = forward(s, batch);
+            float[] flat;
+            try {
+                flat = pooled.toFloatArray();
+            } finally {
+                pooled.close(); // op outputs join their first input's scope: here the weights' (embedding table)
+            }
+            float[][] out = new float[b][h];
+            for (int i = 0; i < b; i++) System.arraycopy(flat, i * h, out[i], 0, h);
+            return out;
+        }
+    }
+
+    /** Runs the encoder and pooling; returns [batch, hidden] owned by {@code s}. */
+    private Tensor forward(Scope s, BatchEncoding batch) {
+        int b = batch.batchSize(), t = batch.sequenceLength(), h = config.hidden();
+        int heads = config.heads(), dh = config.headDim();
+        long[] positions = new long[b * t];
+        float[] maskAdd = new float[b * t];
+        float[] maskMul = new float[b * t];
+        float[] counts = new float[b];
+        for (int i = 0; i < b; i++) {
+            for (int j = 0; j < t; j++) {
+                positions[i * t + j] = j;
+                boolean on = batch.mask(i, j) != 0;
+                maskAdd[i * t + j] = on ? 0f : MASKED;
+                maskMul[i * t + j] = on ? 1f : 0f;
+                if (on) counts[i]++;
+            }
+        }
+        Tensor ids = s.copyOf(batch.inputIds(), Shape.of(b * t));
+        Tensor types = s.copyOf(batch.tokenTypeIds(), Shape.of(b * t));
+        Tensor pos = s.copyOf(positions, Shape.of(b * t));
+        Tensor mask = s.copyOf(maskAdd, Shape.of(b, 1, 1, t));
+
+        Tensor e1 = track(ops.embedding(word, ids));
+        Tensor e2 = track(ops.embedding(tokenType, types));
+        Tensor e3 = track(ops.embedding(position, pos));
+        Tensor sum = track(ops.add(e1, e2));
+        Tensor sum2 = track(ops.add(sum, e3));
+        closeAll(e1, e2, e3, sum);
+        Tensor x = track(ops.layerNorm(sum2, embGamma, embBeta, config.layerNormEps()));
+        sum2.close();
+
+        Attention attn = Attention.defaults().mask(mask).scale((float) (1 / Math.sqrt(dh)));
+        for (LayerTensors l : layers) {
+            Tensor q = track(ops.matmul(x, l.q(), Matmul.options().bias(l.qb())));
+            Tensor k = track(ops.matmul(x, l.k(), Matmul.options().bias(l.kb())));
+            Tensor v = track(ops.matmul(x, l.v(), Matmul.options().bias(l.vb())));
+            Tensor qh = q.reshape(b, t, heads, dh).permute(0, 2, 1, 3);
+            Tensor kh = k.reshape(b, t, heads, dh).permute(0, 2, 1, 3);
+            Tensor vh = v.reshape(b, t, heads, dh).permute(0, 2, 1, 3);
+            Tensor a = track(ops.attention(qh, kh, vh, attn));                   // [b, heads, t, dh]
+            Tensor merged = track(ops.copy(a.permute(0, 2, 1, 3)));            // [b, t, heads, dh] dense
+            Tensor flat = merged.reshape(b * (long) t, h);
+            closeAll(q, k, v, qh, kh, vh, a);
+            Tensor o = track(ops.matmul(flat, l.o(), Matmul.options().bias(l.ob())));
+            Tensor r1 = track(ops.add(o, x));
+            closeAll(merged, flat, o, x);
+            Tensor x1 = track(ops.layerNorm(r1, l.ln1g(), l.ln1b(), config.layerNormEps()));
+            Tensor f = track(ops.matmul(x1, l.f1(), Matmul.options().bias(l.f1b()).epilogue(Epilogue.GELU_ERF)));
+            Tensor f2 = track(ops.matmul(f, l.f2(), Matmul.options().bias(l.f2b())));
+            Tensor r2 = track(ops.add(f2, x1));
+            closeAll(r1, f, f2);
+            x = track(ops.layerNorm(r2, l.ln2g(), l.ln2b(), config.layerNormEps()));
+            closeAll(x1, r2);
+        }
+        // masked mean over tokens, then L2 normalisation
+        Tensor m = s.copyOf(maskMul, Shape.of(b, t, 1));
+        Tensor n = s.copyOf(counts, Shape.of(b, 1));
+        Tensor hidden = x.reshape(b, t, h);
+        Tensor masked = track(ops.mul(hidden, m));
+        Tensor summed = track(ops.sum(masked, 1));
+        Tensor mean = track(ops.div(summed, n));
+        Tensor unit = track(ops.rmsNorm(mean, l2Gamma, 1e-24));
+        closeAll(hidden, masked, summed, mean, x);
+        return unit;
+    }
+
+    private Tensor track(Tensor t) {
+        Provenance p = t.provenance();
+        if (p != null) provenance.putIfAbsent(p.op(), p);
+        return t;
+    }
+
+    private static void closeAll(Tensor... ts) {
+        for (Tensor t : ts) if (!t.isClosed()) t.close();
+    }
+
+    @Override
+    public void close() { weights.close(); }
+}
