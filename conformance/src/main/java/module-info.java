@@ -1,0 +1,7 @@
+/** The conformance TCK: cases run on a backend and on the fp64 oracle, and the support matrix they produce. */
+module io.kuaxin.conformance {
+    requires transitive io.kuaxin.kernels;
+    requires static org.junit.jupiter.api; // only ConformanceSuite, for backend modules' tests
+
+    exports io.kuaxin.conformance;
+}
