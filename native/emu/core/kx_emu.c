@@ -377,3 +377,5 @@ KX_EXPORT int kuaxin_emu_reset(void) {
 }
 
 KX_EXPORT const char *kuaxin_emu_name(void) { return kx_dialect_info.name; }
+
+KX_EXPORT int kuaxin_emu_noop(void) { return 0; }

@@ -448,6 +448,10 @@ KX_EXPORT int64_t kuaxin_emu_live_handles(void);
  */
 KX_EXPORT int kuaxin_emu_reset(void);
 
+/* Does nothing and returns 0: the entry point the dispatch-overhead benchmark calls, from Java through the whole
+ * front door and from a C caller directly (native/bench/noop_caller.c), so the difference is Kuaxin's cost. */
+KX_EXPORT int kuaxin_emu_noop(void);
+
 /* The dialect name of this emulator ("cuda", "hip", "musa", "supa", "ascend", ...). */
 KX_EXPORT const char *kuaxin_emu_name(void);
 
