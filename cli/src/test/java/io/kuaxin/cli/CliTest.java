@@ -1,0 +1,62 @@
+package io.kuaxin.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class CliTest {
+    private static String[] run(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int rc = cl.execute(args);
+        return new String[] {Integer.toString(rc), out.toString(), err.toString()};
+    }
+
+    @Test
+    void devicesListsEveryBackendWithAReason() throws Exception {
+        String[] r = run("devices", "--json");
+        assertEquals("0", r[0], r[2]);
+        JsonNode backends = new ObjectMapper().readTree(r[1]).get("backends");
+        assertEquals(8, backends.size(), r[1]);
+        for (JsonNode b : backends) {
+            assertFalse(b.get("reason").asText().isBlank(), b.toString());
+        }
+        JsonNode cpu = backends.get(0);
+        assertEquals("cpu", cpu.get("name").asText());
+        assertEquals("cpu:0", cpu.get("devices").get(0).get("id").asText());
+        assertTrue(cpu.get("devices").get(0).get("memoryTotal").asLong() > 0);
+    }
+
+    @Test
+    void devicesTableShowsDefaultDevice() {
+        String[] r = run("devices");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("Default device: cpu:0"), r[1]);
+        assertTrue(r[1].contains("ascend"), r[1]);
+    }
+
+    @Test
+    void doctorReportsJdkAndBackends() throws Exception {
+        String[] r = run("doctor", "--json");
+        assertEquals("0", r[0], r[2]);
+        JsonNode j = new ObjectMapper().readTree(r[1]);
+        assertTrue(j.get("jvm").get("version").asText().startsWith("25"), r[1]);
+        assertTrue(j.get("jvm").get("vectorApi").asText().contains("bit"), r[1]);
+        assertTrue(j.get("backends").has("mlu"), r[1]);
+    }
+
+    @Test
+    void unknownOptionIsAUsageError() {
+        String[] r = run("devices", "--nope");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("--nope"), r[2]);
+    }
+}
