@@ -7,7 +7,8 @@ import io.kuaxin.spi.TensorRef;
 
 /**
  * Element-wise ops on aclnn: Add/Sub (alpha 1), Mul, Div, Silu, GeluV2 (approximate 0 = erf, 1 = tanh), Relu, Exp,
- * Cast, and COPY (a device-to-device copy when dense, else a same-dtype Cast, which gathers any strided view).
+ * Cast, and COPY (a device-to-device copy when dense; for strided floats a same-dtype Cast, which gathers any view;
+ * for strided integers one copy per contiguous run, since a cast kernel may pass through floating point).
  * Broadcast inputs arrive as stride-0 views of the output's shape. None of these ops needs a workspace.
  */
 final class AscendElementwise {
@@ -26,7 +27,8 @@ final class AscendElementwise {
             case EXP -> unary(st, "aclnnExp", c.input(0), out);
             case GELU_TANH -> gelu(st, c.input(0), out, true);
             case GELU_ERF -> gelu(st, c.input(0), out, false);
-            case CAST -> cast(st, c.input(0), out, ((CastAttrs) c.attributes()).to());
+            case CAST -> c.input(0).dtype() == out.dtype() ? copy(st, c.input(0), out)
+                    : cast(st, c.input(0), out, ((CastAttrs) c.attributes()).to());
             case COPY -> copy(st, c.input(0), out);
             default -> throw new IllegalStateException(c.op().toString());
         };
@@ -90,7 +92,25 @@ final class AscendElementwise {
             st.copyDeviceToDevice(x.address(), out.address(), x.numel() * x.dtype().byteSize());
             return "aclrtMemcpyAsync(D2D)";
         }
-        cast(st, x, out, x.dtype());
-        return "aclnnCast(strided copy)";
+        if (x.dtype().isFloatingPoint()) { // exact through any float path
+            cast(st, x, out, x.dtype());
+            return "aclnnCast(strided copy)";
+        }
+        // integers: a cast kernel may go through floating point; copy runs of bytes instead
+        int es = x.dtype().byteSize(), r = x.rank();
+        long run = x.strides()[r - 1] == 1 ? x.shape()[r - 1] : 1;
+        int outer = run == 1 ? r : r - 1;
+        long[] idx = new long[outer];
+        long count = x.numel() / run;
+        for (long i = 0; i < count; i++) {
+            long off = 0;
+            for (int k = 0; k < outer; k++) off += idx[k] * x.strides()[k];
+            st.copyDeviceToDevice(x.address() + off * es, out.address() + i * run * es, run * es);
+            for (int k = outer - 1; k >= 0; k--) {
+                if (++idx[k] < x.shape()[k]) break;
+                idx[k] = 0;
+            }
+        }
+        return "aclrtMemcpyAsync(D2D runs)";
     }
 }

@@ -1,6 +1,7 @@
 package io.kuaxin.backend.ascend;
 
 import io.kuaxin.DType;
+import io.kuaxin.op.Epilogue;
 import io.kuaxin.op.MatmulAttrs;
 import io.kuaxin.spi.KernelCall;
 import io.kuaxin.spi.TensorRef;
@@ -14,8 +15,9 @@ import java.util.Arrays;
  * transpose is a stride swap in the view, never a copy. The rest is a chain of vendor ops on the same stream:
  * {@code aclnnMul} by a device scalar for alpha, {@code aclnnAdd} with alpha = beta for {@code c},
  * {@code aclnnAdd} for the bias, {@code aclnnRelu}/{@code aclnnGeluV2}/{@code aclnnSilu} for the epilogue, and
- * {@code aclnnCast} when the output dtype is not a compute dtype (f64, integers). With {@code c} the product goes to
- * a stream temporary first, since {@code out} may be {@code c} itself.
+ * {@code aclnnCast} when the output dtype is not the chain's. A chain (any of alpha, c, bias, epilogue) runs in
+ * f32 and rounds once into an f16/bf16 output, as the fused kernels Kuaxin's oracle models do; f64 outputs are a
+ * final cast too. With {@code c} the product goes to a stream temporary first, since {@code out} may be {@code c}.
  *
  * <p>cubeMathType is KEEP_DTYPE (0) unless {@code kuaxin.ascend.cubeMathType} says otherwise: an f32 matmul stays
  * f32 on the cube unit, which is what a caller asking for f32 expects and what the conformance tolerances assume;
@@ -36,7 +38,9 @@ final class AscendMatmul {
         if (out.numel() == 0) return "none (empty)";
         TensorRef a = transposed(c.input(0), at.transA()), b = transposed(c.input(1), at.transB());
         DType outT = out.dtype();
-        DType computeT = AscendOps.isDeviceFloat(outT) ? outT : DType.F32;
+        boolean steps = at.alpha() != 1f || at.hasC() || at.hasBias() || at.epilogue() != Epilogue.NONE;
+        // a chain rounds once: it runs in f32 and is cast to a half-precision output at the end
+        DType computeT = AscendOps.isDeviceFloat(outT) && !(steps && outT != DType.F32) ? outT : DType.F32;
         long[] shape = out.shape();
         long bytes = out.numel() * computeT.byteSize();
         boolean cast = computeT != outT;
