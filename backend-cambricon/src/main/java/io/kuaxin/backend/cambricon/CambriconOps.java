@@ -10,8 +10,8 @@ import java.util.Set;
 /**
  * Which ops run on Cambricon, and the dispatch to CNNL. {@link #unsupportedReason} lists what CNNL (as bound)
  * cannot do from the op and input dtypes alone. Two limits depend on attributes the SPI does not pass to
- * {@code unsupportedReason} (see the module README): a CAST to u8, bool or f64 and a matmul with a GELU-tanh
- * epilogue or a non-f32/f16/bf16 output dtype; {@link #execute} rejects those with
+ * {@code unsupportedReason} (see the module README): a CAST to u8, bool or f64 and a matmul with a non-f32/f16/bf16
+ * output dtype; {@link #execute} rejects those with
  * {@link io.kuaxin.UnsupportedOpException} before enqueuing anything, never by running them elsewhere.
  */
 final class CambriconOps {

@@ -19,7 +19,7 @@ final class CnnlElementwise {
     private CnnlElementwise() {}
 
     static final int OP_ADD = 0, OP_MUL = 1, OP_SUB = 2;
-    static final int ACT_RELU = 1, ACT_GELU = 8, ACT_SILU = 13;
+    static final int ACT_RELU = 1, ACT_TANH = 3, ACT_GELU = 8, ACT_SILU = 13;
     static final int CNNL_DTYPE_FLOAT = 2, HIGH_PRECISION = 1, NOT_PROPAGATE_NAN = 0;
 
     static String execute(CambriconQueue q, KernelCall c) {
@@ -71,7 +71,12 @@ final class CnnlElementwise {
                     d.tensor(x), Native.ptr(x.address()), MemorySegment.NULL, d.tensor(out),
                     Native.ptr(out.address())), "cnnlActivationForward");
         }
-        return "cnnlActivationForward(" + (mode == ACT_RELU ? "relu" : mode == ACT_SILU ? "silu" : "gelu") + ")";
+        return "cnnlActivationForward(" + switch (mode) {
+            case ACT_RELU -> "relu";
+            case ACT_SILU -> "silu";
+            case ACT_TANH -> "tanh";
+            default -> "gelu";
+        } + ")";
     }
 
     /** The cnnlCastDataType_t for a direct cast, or -1. */

@@ -2,6 +2,7 @@ package io.kuaxin.backend.cambricon;
 
 import io.kuaxin.DType;
 import io.kuaxin.UnsupportedOpException;
+import io.kuaxin.op.Epilogue;
 import io.kuaxin.op.MatmulAttrs;
 import io.kuaxin.spi.KernelCall;
 import io.kuaxin.spi.TensorRef;
@@ -24,8 +25,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  *       otherwise the product goes to {@code out} and {@code cnnlOpTensor} adds {@code beta·c}.</li>
  *   <li>Bias: {@code cnnlOpTensor} ADD; epilogue: {@code cnnlActivationForward} (RELU, SILU, GELU erf).</li>
  * </ul>
- * Descriptors and the heuristic's algorithm are cached per queue ({@link MatmulPlans}). A GELU-tanh epilogue or an
- * output dtype other than f32/f16/bf16 is refused with {@link UnsupportedOpException} (see {@link CambriconOps}).
+ * A chain (alpha, c, bias or epilogue) with an f16/bf16 output runs in an f32 temporary and is cast once at the
+ * end. GELU-tanh is composed from cnnlOpTensor and the TANH activation. Descriptors and the heuristic's algorithm
+ * are cached per queue ({@link MatmulPlans}). An output dtype other than f32/f16/bf16 is refused with
+ * {@link UnsupportedOpException} (see {@link CambriconOps}).
  */
 final class CnnlMatmul {
     private CnnlMatmul() {}
@@ -41,36 +44,55 @@ final class CnnlMatmul {
             throw new UnsupportedOpException("matmul", dtypes, dev, "CNNL matmul writes f32, f16 or bf16, not "
                     + out.dtype().label());
         }
-        if (at.epilogue() == io.kuaxin.op.Epilogue.GELU_TANH) {
-            throw new UnsupportedOpException("matmul", dtypes, dev, "CNNL has no GELU-tanh activation to fuse");
-        }
         if (out.numel() == 0) return "none (empty)";
         TensorRef cIn = at.hasC() ? c.input(at.cIndex()) : null;
+        boolean steps = at.alpha() != 1f || at.hasC() || at.hasBias() || at.epilogue() != Epilogue.NONE;
+        // a chain rounds once: it runs in an f32 temporary and is cast to a half-precision output at the end
+        boolean viaF32 = steps && out.dtype() != DType.F32;
+        TensorRef r = viaF32 ? dense(q.scratch.get(QueueScratch.TEMP0, out.numel() * 4), DType.F32, out.shape()) : out;
         StringBuilder k = new StringBuilder();
         if (out.rank() == 2) {
-            product(q, a, b, cIn, out, at, false, at.beta());
+            product(q, a, b, cIn, r, at, false, at.beta());
             k.append("cnnlMatMul_v2");
         } else {
-            boolean inPlace = cIn != null && cIn.address() == out.address()
-                    && Arrays.equals(cIn.strides(), out.strides());
-            product(q, a, b, inPlace ? out : null, out, at, true, inPlace ? at.beta() : 0f);
+            boolean inPlace = cIn != null && cIn.address() == r.address() && Arrays.equals(cIn.strides(), r.strides());
+            product(q, a, b, inPlace ? r : null, r, at, true, inPlace ? at.beta() : 0f);
             k.append("cnnlBatchMatMulEx");
             if (cIn != null && !inPlace) {
-                CnnlElementwise.opTensor(q, CnnlElementwise.OP_ADD, out, 1f, cIn, at.beta(), out);
+                CnnlElementwise.opTensor(q, CnnlElementwise.OP_ADD, r, 1f, cIn, at.beta(), r);
                 k.append("+cnnlOpTensor(beta·c)");
             }
         }
         if (at.hasBias()) {
-            k.append('+').append(CnnlElementwise.opTensor(q, CnnlElementwise.OP_ADD, out, 1f,
-                    c.input(at.biasIndex()), 1f, out));
+            k.append('+').append(CnnlElementwise.opTensor(q, CnnlElementwise.OP_ADD, r, 1f,
+                    c.input(at.biasIndex()), 1f, r));
         }
         switch (at.epilogue()) {
-            case RELU -> k.append('+').append(CnnlElementwise.activation(q, CnnlElementwise.ACT_RELU, out, out));
-            case SILU -> k.append('+').append(CnnlElementwise.activation(q, CnnlElementwise.ACT_SILU, out, out));
-            case GELU_ERF -> k.append('+').append(CnnlElementwise.activation(q, CnnlElementwise.ACT_GELU, out, out));
-            default -> { }
+            case RELU -> k.append('+').append(CnnlElementwise.activation(q, CnnlElementwise.ACT_RELU, r, r));
+            case SILU -> k.append('+').append(CnnlElementwise.activation(q, CnnlElementwise.ACT_SILU, r, r));
+            case GELU_ERF -> k.append('+').append(CnnlElementwise.activation(q, CnnlElementwise.ACT_GELU, r, r));
+            case GELU_TANH -> k.append('+').append(geluTanh(q, r));
+            case NONE -> { }
         }
+        if (viaF32) k.append('+').append(CnnlElementwise.cast(q, r, out, out.dtype()));
         return k.toString();
+    }
+
+    /**
+     * {@code x = 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))} in place on an f32 dense {@code x}, from cnnlOpTensor
+     * and the TANH activation (CNNL's GELU activation is the erf form).
+     */
+    private static String geluTanh(CambriconQueue q, TensorRef x) {
+        float k = (float) Math.sqrt(2 / Math.PI);
+        TensorRef t = dense(q.scratch.get(QueueScratch.TEMP1, x.numel() * 4), DType.F32, x.shape());
+        TensorRef one = new TensorRef(q.dev.constants.of(DType.F32, 1.0), DType.F32, new long[] {1}, new long[] {1});
+        CnnlElementwise.opTensor(q, CnnlElementwise.OP_MUL, x, 1f, x, 1f, t);                // x²
+        CnnlElementwise.opTensor(q, CnnlElementwise.OP_MUL, t, 1f, x, 1f, t);                // x³
+        CnnlElementwise.opTensor(q, CnnlElementwise.OP_ADD, x, k, t, k * 0.044715f, t);      // k·(x + 0.044715·x³)
+        CnnlElementwise.activation(q, CnnlElementwise.ACT_TANH, t, t);
+        CnnlElementwise.opTensor(q, CnnlElementwise.OP_ADD, t, 0.5f, one, 0.5f, t);          // 0.5·(1 + tanh)
+        CnnlElementwise.opTensor(q, CnnlElementwise.OP_MUL, x, 1f, t, 1f, x);
+        return "gelu_tanh(cnnlOpTensor×5+cnnlActivationForward(tanh))";
     }
 
     /** One matmul call through the queue's plan cache; {@code cIn} null means beta unused. */
