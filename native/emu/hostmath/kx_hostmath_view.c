@@ -186,7 +186,10 @@ static void store(hm_type t, void *base, int64_t off, double x)
     case HM_BOOL: ((uint8_t *)base)[off] = x != 0; break;
     case HM_I16: ((int16_t *)base)[off] = (int16_t)sat(x, -32768, 32767); break;
     case HM_I32: ((int32_t *)base)[off] = (int32_t)sat(x, -2147483648.0, 2147483647.0); break;
-    case HM_I64: ((int64_t *)base)[off] = (int64_t)sat(x, -9223372036854775808.0, 9223372036854774784.0); break;
+    case HM_I64: /* saturate to INT64_MAX itself: 2^63 is the first double past it (as Java's (long) cast) */
+        ((int64_t *)base)[off] = x != x ? 0 : x >= 9223372036854775808.0 ? INT64_MAX
+                               : (int64_t)sat(x, -9223372036854775808.0, 9223372036854774784.0);
+        break;
     default: break;
     }
 }

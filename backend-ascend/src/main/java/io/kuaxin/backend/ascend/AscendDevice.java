@@ -1,0 +1,196 @@
+package io.kuaxin.backend.ascend;
+
+import io.kuaxin.DType;
+import io.kuaxin.DeviceInfo;
+import io.kuaxin.op.Op;
+import io.kuaxin.spi.DeviceBackend;
+import io.kuaxin.spi.StreamBackend;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * One Ascend NPU ({@code ascend:N}). Owns its default stream and its constant pool; the runtime owns every other
+ * stream and all tensor memory.
+ *
+ * <p>Memory comes from {@code aclrtMalloc} with {@code ACL_MEM_MALLOC_HUGE_FIRST}: huge pages cut TLB misses for
+ * the large, long-lived blocks the caching allocator above keeps, and unlike {@code HUGE_ONLY} it falls back to
+ * normal pages instead of failing when huge pages run out. Host staging memory is pinned ({@code aclrtMallocHost}).
+ *
+ * <p>Thread-safe: every entry point first binds the device to the calling thread ({@code aclrtSetDevice}, once per
+ * thread).
+ */
+final class AscendDevice implements DeviceBackend {
+    static final int ACL_MEM_MALLOC_HUGE_FIRST = 0;
+    static final int ACL_HBM_MEM = 1;
+
+    final AscendSymbols s;
+    final AclContext ctx;
+    final int ordinal;
+    private final DeviceInfo info;
+    final DeviceConstants constants;
+    final AscendTelemetry telemetry;
+    private final AscendStream defaultStream;
+    private volatile boolean closed;
+
+    /**
+     * Opens the device: aclInit (reference counted), aclrtSetDevice, SoC name, memory size, default stream.
+     *
+     * @throws io.kuaxin.VendorException if a vendor call fails
+     */
+    AscendDevice(AscendSymbols s, int ordinal, String physicalId) {
+        this.s = s;
+        this.ctx = s.context;
+        this.ordinal = ordinal;
+        ctx.acquire();
+        try {
+            bind();
+            String soc;
+            try {
+                soc = Native.string((MemorySegment) s.aclrtGetSocName.invokeExact());
+            } catch (Throwable t) {
+                throw Native.rethrow(t);
+            }
+            long[] mem = memInfo();
+            this.info = new DeviceInfo(AscendLibraries.BACKEND, ordinal, physicalId, "Huawei",
+                    soc.isEmpty() ? "Ascend NPU" : soc, mem[1], EnumSet.allOf(DType.class), false, s.emulated,
+                    Map.of("soc", soc, "library", String.valueOf(s.runtimeLibrary),
+                            "mallocPolicy", "ACL_MEM_MALLOC_HUGE_FIRST", "cubeMathType",
+                            Integer.toString(AscendMatmul.cubeMathType())));
+            this.constants = new DeviceConstants(this);
+            this.telemetry = new AscendTelemetry(this);
+            this.defaultStream = new AscendStream(this);
+        } catch (RuntimeException e) {
+            ctx.release();
+            throw e;
+        }
+    }
+
+    /** Makes this device current on the calling thread. */
+    void bind() { ctx.bind(ordinal); }
+
+    AscendErrors errors() { return ctx.errors; }
+
+    @Override
+    public DeviceInfo info() { return info; }
+
+    /** {free, total} HBM bytes of this device. */
+    private long[] memInfo() {
+        bind();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment free = a.allocate(JAVA_LONG), total = a.allocate(JAVA_LONG);
+            int rc = (int) s.aclrtGetMemInfo.invokeExact(ACL_HBM_MEM, free, total);
+            errors().check(rc, "aclrtGetMemInfo");
+            return new long[] {free.get(JAVA_LONG, 0), total.get(JAVA_LONG, 0)};
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    @Override
+    public long freeMemory() {
+        try {
+            return memInfo()[0];
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public long allocate(long bytes) {
+        bind();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment p = a.allocate(ADDRESS);
+            int rc = (int) s.aclrtMalloc.invokeExact(p, bytes, ACL_MEM_MALLOC_HUGE_FIRST);
+            errors().checkAlloc(rc, "aclrtMalloc", info.id(), bytes, this::freeMemory);
+            return p.get(ADDRESS, 0).address();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    @Override
+    public void free(long address) {
+        bind();
+        int rc;
+        try {
+            rc = (int) s.aclrtFree.invokeExact(Native.ptr(address));
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+        errors().check(rc, "aclrtFree");
+    }
+
+    /** Pinned host memory from aclrtMallocHost, released by aclrtFreeHost when {@code arena} closes. */
+    @Override
+    public MemorySegment allocateHost(long bytes, Arena arena) {
+        bind();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment p = a.allocate(ADDRESS);
+            int rc = (int) s.aclrtMallocHost.invokeExact(p, bytes);
+            errors().checkAlloc(rc, "aclrtMallocHost", "host (pinned, for " + info.id() + ")", bytes, () -> -1);
+            long address = p.get(ADDRESS, 0).address();
+            return MemorySegment.ofAddress(address).reinterpret(bytes, arena, seg -> freeHost(address));
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+    }
+
+    private void freeHost(long address) {
+        try {
+            int ignored = (int) s.aclrtFreeHost.invokeExact(Native.ptr(address));
+        } catch (Throwable ignored) {
+            // runs from Arena.close(): nothing to report to
+        }
+    }
+
+    @Override
+    public StreamBackend defaultStream() { return defaultStream; }
+
+    @Override
+    public StreamBackend createStream() { return new AscendStream(this); }
+
+    @Override
+    public String unsupportedReason(Op op, List<DType> inputDtypes) {
+        return AscendOps.unsupportedReason(op, inputDtypes);
+    }
+
+    @Override
+    public void synchronize() {
+        bind();
+        int rc;
+        try {
+            rc = (int) s.aclrtSynchronizeDevice.invokeExact();
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+        errors().check(rc, "aclrtSynchronizeDevice");
+    }
+
+    /** Telemetry of this device (utilisation), for callers that look for it. */
+    AscendTelemetry telemetry() { return telemetry; }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        try {
+            defaultStream.close();
+            constants.close();
+        } finally {
+            ctx.release();
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package io.kuaxin.backend.cambricon;
+
+import io.kuaxin.DType;
+import io.kuaxin.DeviceInfo;
+import io.kuaxin.op.Op;
+import io.kuaxin.spi.DeviceBackend;
+import io.kuaxin.spi.StreamBackend;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * One Cambricon MLU ({@code mlu:N}). Owns its default queue and constant pool. Memory from {@code cnrtMalloc},
+ * pinned host memory from {@code cnrtHostMalloc}. Thread-safe: each entry point makes the device current on the
+ * calling thread first ({@code cnrtSetDevice}, once per thread).
+ */
+final class CambriconDevice implements DeviceBackend {
+    /** {@code cnrtDeviceProp_t} is larger than the name we read and its layout is unverified: oversize it. */
+    static final long PROPERTIES_BYTES = 8192;
+    static final int CNRT_ATTR_CLUSTER_COUNT = 0, CNRT_ATTR_MCORE_PER_CLUSTER = 1;
+
+    final CambriconSymbols s;
+    final int ordinal;
+    private final DeviceInfo info;
+    final DeviceConstants constants;
+    private final CambriconQueue defaultQueue;
+    private volatile boolean closed;
+
+    CambriconDevice(CambriconSymbols s, int ordinal, String physicalId) {
+        this.s = s;
+        this.ordinal = ordinal;
+        bind();
+        String name;
+        int clusters, cores;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment prop = a.allocate(PROPERTIES_BYTES, 16); // zeroed by the arena
+            s.errors.check(CambriconSymbols.call(s.cnrtGetDeviceProperties, prop, ordinal), "cnrtGetDeviceProperties");
+            name = prop.getString(0); // name[] at offset 0 (README: only that field is relied on)
+            MemorySegment v = a.allocate(JAVA_INT);
+            s.errors.check(CambriconSymbols.call(s.cnrtDeviceGetAttribute, v, CNRT_ATTR_CLUSTER_COUNT, ordinal),
+                    "cnrtDeviceGetAttribute");
+            clusters = v.get(JAVA_INT, 0);
+            s.errors.check(CambriconSymbols.call(s.cnrtDeviceGetAttribute, v, CNRT_ATTR_MCORE_PER_CLUSTER, ordinal),
+                    "cnrtDeviceGetAttribute");
+            cores = v.get(JAVA_INT, 0);
+        }
+        long[] mem = memInfo();
+        this.info = new DeviceInfo(CambriconLibraries.BACKEND, ordinal, physicalId, "Cambricon",
+                name.isEmpty() ? "MLU" : name, mem[1], EnumSet.allOf(DType.class), false, s.emulated,
+                Map.of("library", String.valueOf(s.cnrtLibrary), "clusters", Integer.toString(clusters),
+                        "coresPerCluster", Integer.toString(cores)));
+        this.constants = new DeviceConstants(this);
+        this.defaultQueue = new CambriconQueue(this);
+    }
+
+    void bind() { s.bind(ordinal); }
+
+    CambriconErrors errors() { return s.errors; }
+
+    @Override
+    public DeviceInfo info() { return info; }
+
+    /** {free, total} for this device (cnrtMemGetInfo reports the current one). */
+    private long[] memInfo() {
+        bind();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment free = a.allocate(JAVA_LONG), total = a.allocate(JAVA_LONG);
+            errors().check(CambriconSymbols.call(s.cnrtMemGetInfo, free, total), "cnrtMemGetInfo");
+            return new long[] {free.get(JAVA_LONG, 0), total.get(JAVA_LONG, 0)};
+        }
+    }
+
+    @Override
+    public long freeMemory() {
+        try {
+            return memInfo()[0];
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public long allocate(long bytes) {
+        bind();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment p = a.allocate(ADDRESS);
+            errors().checkAlloc(CambriconSymbols.call(s.cnrtMalloc, p, bytes), "cnrtMalloc", info.id(), bytes,
+                    this::freeMemory);
+            return p.get(ADDRESS, 0).address();
+        }
+    }
+
+    @Override
+    public void free(long address) {
+        bind();
+        errors().check(CambriconSymbols.call(s.cnrtFree, Native.ptr(address)), "cnrtFree");
+    }
+
+    /** Pinned host memory (cnrtHostMalloc), freed by cnrtFreeHost when {@code arena} closes. */
+    @Override
+    public MemorySegment allocateHost(long bytes, Arena arena) {
+        bind();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment p = a.allocate(ADDRESS);
+            errors().checkAlloc(CambriconSymbols.call(s.cnrtHostMalloc, p, bytes), "cnrtHostMalloc",
+                    "host (pinned, for " + info.id() + ")", bytes, () -> -1);
+            long address = p.get(ADDRESS, 0).address();
+            return MemorySegment.ofAddress(address).reinterpret(bytes, arena, seg -> {
+                try {
+                    CambriconSymbols.call(s.cnrtFreeHost, Native.ptr(address));
+                } catch (RuntimeException ignored) {
+                    // runs from Arena.close(): nothing to report to
+                }
+            });
+        }
+    }
+
+    @Override
+    public StreamBackend defaultStream() { return defaultQueue; }
+
+    @Override
+    public StreamBackend createStream() { return new CambriconQueue(this); }
+
+    @Override
+    public String unsupportedReason(Op op, List<DType> inputDtypes) {
+        return CambriconOps.unsupportedReason(op, inputDtypes);
+    }
+
+    @Override
+    public void synchronize() {
+        bind();
+        errors().check(CambriconSymbols.call(s.cnrtSyncDevice), "cnrtSyncDevice");
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        defaultQueue.close();
+        constants.close();
+    }
+}

@@ -1,0 +1,128 @@
+package io.kuaxin.backend.cambricon;
+
+import io.kuaxin.spi.EventBackend;
+import io.kuaxin.spi.KernelCall;
+import io.kuaxin.spi.StreamBackend;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+
+/**
+ * A {@code cnrtQueue_t} with its own CNNL handle ({@code cnnlSetQueue}), scratch memory and matmul plan cache, all
+ * released at {@link #close()}. Copies use {@code cnrtMemcpyAsync_V3(dst, src, bytes, queue, dir)} — the queue
+ * comes before the direction, and CNRT's direction enum is not CUDA's (H2D 0, D2D 1, D2H 2).
+ *
+ * <p>Thread-safety: one caller at a time, as the SPI promises.
+ */
+final class CambriconQueue implements StreamBackend {
+    static final int HOST_TO_DEV = 0, DEV_TO_DEV = 1, DEV_TO_HOST = 2;
+
+    final CambriconDevice dev;
+    final MemorySegment queue;
+    final MemorySegment cnnl;
+    final QueueScratch scratch;
+    final MatmulPlans plans;
+    private boolean closed;
+
+    CambriconQueue(CambriconDevice dev) {
+        this.dev = dev;
+        dev.bind();
+        CambriconSymbols s = dev.s;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment p = a.allocate(ADDRESS);
+            dev.errors().check(CambriconSymbols.call(s.cnrtQueueCreate, p), "cnrtQueueCreate");
+            this.queue = p.get(ADDRESS, 0);
+            int st = CambriconSymbols.call(s.cnnlCreate, p);
+            if (st != 0) {
+                CambriconSymbols.call(s.cnrtQueueDestroy, queue);
+                dev.errors().checkCnnl(st, "cnnlCreate");
+            }
+            this.cnnl = p.get(ADDRESS, 0);
+            dev.errors().checkCnnl(CambriconSymbols.call(s.cnnlSetQueue, cnnl, queue), "cnnlSetQueue");
+        }
+        this.scratch = new QueueScratch(this);
+        this.plans = new MatmulPlans(this);
+    }
+
+    CambriconErrors errors() { return dev.errors(); }
+
+    void memcpy(MemorySegment dst, MemorySegment src, long bytes, int dir) {
+        dev.bind();
+        errors().check(CambriconSymbols.call(dev.s.cnrtMemcpyAsync_V3, dst, src, bytes, queue, dir),
+                "cnrtMemcpyAsync_V3");
+    }
+
+    @Override
+    public void copyHostToDevice(MemorySegment src, long dst, long bytes) {
+        memcpy(Native.ptr(dst), src, bytes, HOST_TO_DEV);
+    }
+
+    @Override
+    public void copyDeviceToHost(long src, MemorySegment dst, long bytes) {
+        memcpy(dst, Native.ptr(src), bytes, DEV_TO_HOST);
+    }
+
+    @Override
+    public void copyDeviceToDevice(long src, long dst, long bytes) {
+        memcpy(Native.ptr(dst), Native.ptr(src), bytes, DEV_TO_DEV);
+    }
+
+    @Override
+    public void fill(long dst, long bytes, byte value) {
+        dev.bind();
+        errors().check(CambriconSymbols.call(dev.s.cnrtMemsetAsync, Native.ptr(dst), (int) value, bytes, queue),
+                "cnrtMemsetAsync");
+    }
+
+    @Override
+    public String execute(KernelCall call) {
+        dev.bind();
+        return CambriconOps.execute(this, call);
+    }
+
+    @Override
+    public EventBackend recordEvent() {
+        dev.bind();
+        return new CambriconNotifier(this);
+    }
+
+    @Override
+    public void waitEvent(EventBackend event) {
+        dev.bind();
+        errors().check(CambriconSymbols.call(dev.s.cnrtQueueWaitNotifier, ((CambriconNotifier) event).handle, queue, 0),
+                "cnrtQueueWaitNotifier");
+    }
+
+    @Override
+    public void synchronize() {
+        dev.bind();
+        errors().check(CambriconSymbols.call(dev.s.cnrtQueueSync, queue), "cnrtQueueSync");
+    }
+
+    /** Waits, releases plans, scratch and the CNNL handle, destroys the queue. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        RuntimeException failure = null;
+        try {
+            synchronize();
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        plans.close();
+        scratch.close();
+        CambriconSymbols.call(dev.s.cnnlDestroy, cnnl);
+        int rc = CambriconSymbols.call(dev.s.cnrtQueueDestroy, queue);
+        if (rc != 0 && failure == null) {
+            try {
+                errors().check(rc, "cnrtQueueDestroy");
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+        }
+        if (failure != null) throw failure;
+    }
+}

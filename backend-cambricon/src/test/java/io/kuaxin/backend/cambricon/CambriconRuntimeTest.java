@@ -1,0 +1,188 @@
+package io.kuaxin.backend.cambricon;
+
+import io.kuaxin.DType;
+import io.kuaxin.Device;
+import io.kuaxin.DeviceOutOfMemoryException;
+import io.kuaxin.Event;
+import io.kuaxin.Kuaxin;
+import io.kuaxin.Scope;
+import io.kuaxin.Shape;
+import io.kuaxin.Stream;
+import io.kuaxin.Tensor;
+import io.kuaxin.VendorException;
+import io.kuaxin.spi.EventBackend;
+import io.kuaxin.spi.StreamBackend;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CambriconRuntimeTest {
+    static Kuaxin open() {
+        return Kuaxin.open(Kuaxin.Options.defaults().withProviders(List.of(new CambriconProvider())));
+    }
+
+    @AfterEach
+    void clear() { Emulator.clearFaults(); }
+
+    @Test
+    void devicesHaveNamesAndMemory() {
+        try (Kuaxin kx = open()) {
+            List<Device> devs = kx.devices();
+            assertEquals(2, devs.size());
+            for (Device d : devs) {
+                assertEquals("mlu", d.info().backend());
+                assertFalse(d.info().name().isEmpty(), d.info().name());
+                assertEquals("8", d.info().properties().get("clusters"));
+                assertTrue(d.info().emulated());
+                assertEquals(4L << 30, d.info().totalMemory());
+                assertTrue(d.freeMemory() > 0 && d.freeMemory() <= d.info().totalMemory());
+            }
+            assertEquals("mlu:1", kx.device("cambricon:1").id());
+        }
+    }
+
+    @Test
+    void copiesRoundTripInEveryDirection() {
+        try (Kuaxin kx = open(); Scope s = kx.device("mlu:0").scope()) {
+            float[] data = new float[1000];
+            for (int i = 0; i < data.length; i++) data[i] = i * 0.5f - 7;
+            Tensor a = s.copyOf(data, Shape.of(10, 100));          // host -> device
+            Tensor b = a.to(kx.device("mlu:0")).contiguous();     // device -> device (same device)
+            Tensor c = a.to(kx.device("mlu:1"));                  // across devices (through the host)
+            assertArrayEquals(data, a.toFloatArray());               // device -> host
+            assertArrayEquals(data, b.toFloatArray());
+            assertArrayEquals(data, c.toFloatArray());
+            c.close();
+        }
+    }
+
+    @Test
+    void spiCopiesFillAndHostToHostThroughPinnedMemory() {
+        try (CambriconProvider p = new CambriconProvider(); var dev = p.probe().available() ? p.open(0) : null;
+             Arena arena = Arena.ofShared()) {
+            StreamBackend st = dev.defaultStream();
+            long n = 4096;
+            MemorySegment host = dev.allocateHost(n, arena);
+            for (int i = 0; i < n; i++) host.set(ValueLayout.JAVA_BYTE, i, (byte) i);
+            long d1 = dev.allocate(n), d2 = dev.allocate(n);
+            st.copyHostToDevice(host, d1, n);
+            st.copyDeviceToDevice(d1, d2, n);
+            st.fill(d1, 16, (byte) 0x7f);
+            MemorySegment back = dev.allocateHost(n, arena), back2 = dev.allocateHost(n, arena);
+            st.copyDeviceToHost(d2, back, n);
+            st.copyDeviceToHost(d1, back2, n);
+            st.synchronize();
+            assertEquals(-1, back.mismatch(host));
+            for (int i = 0; i < 16; i++) assertEquals(0x7f, back2.get(ValueLayout.JAVA_BYTE, i));
+            assertEquals((byte) 16, back2.get(ValueLayout.JAVA_BYTE, 16));
+            dev.free(d1);
+            dev.free(d2);
+        }
+    }
+
+    @Test
+    void eventsTimeAndOrderStreams() {
+        try (Kuaxin kx = open(); Scope s = kx.device("mlu:0").scope()) {
+            Device d = s.device();
+            Stream other = d.newStream();
+            Tensor x = s.copyOf(new float[1 << 16], Shape.of(1 << 16));
+            Event start = d.defaultStream().record();
+            for (int i = 0; i < 4; i++) d.defaultStream().copy(x, s.empty(DType.F32, Shape.of(1 << 16)));
+            Event end = d.defaultStream().record();
+            other.waitFor(end);
+            end.synchronize();
+            assertTrue(end.isComplete());
+            float ms = end.elapsedMillis(start);
+            assertTrue(ms >= 0 && ms < 10_000, "elapsed " + ms);
+            other.synchronize();
+            start.close();
+            end.close();
+            other.close();
+        }
+    }
+
+    @Test
+    void outOfMemoryIsTypedAndTheDeviceStaysUsable() {
+        try (CambriconProvider p = new CambriconProvider()) {
+            assertTrue(p.probe().available());
+            try (var dev = p.open(1)) {
+                Emulator.setMemoryLimit(1, 1 << 20);
+                try {
+                    DeviceOutOfMemoryException e = assertThrows(DeviceOutOfMemoryException.class,
+                            () -> dev.allocate(2 << 20));
+                    assertEquals(2 << 20, e.requestedBytes());
+                    assertTrue(e.freeBytes() >= 0 && e.freeBytes() <= 1 << 20, "free " + e.freeBytes());
+                    assertTrue(e.getMessage().contains("cnrtMalloc"), e.getMessage());
+                    long ok = dev.allocate(4096);
+                    dev.free(ok);
+                } finally {
+                    Emulator.setMemoryLimit(1, 4L << 30);
+                }
+            }
+        }
+    }
+
+    @Test
+    void injectedFaultNamesCallCodeAndMessageAndTheNextCallSucceeds() {
+        try (CambriconProvider p = new CambriconProvider()) {
+            assertTrue(p.probe().available());
+            try (var dev = p.open(0)) {
+                Emulator.injectFault("cnrtMalloc", 1, 100200);
+                VendorException e = assertThrows(VendorException.class, () -> dev.allocate(1024));
+                assertEquals("mlu", e.backend());
+                assertEquals("cnrtMalloc", e.call());
+                assertEquals(100200, e.code());
+                assertFalse(e.vendorMessage().isEmpty(), "cnrtGetErrorStr text");
+                long ok = dev.allocate(1024);
+                dev.free(ok);
+                Emulator.injectFault("cnrtMalloc", 1, 100100); // cnrtErrorNoMem is out of memory
+                assertThrows(DeviceOutOfMemoryException.class, () -> dev.allocate(1024));
+            }
+        }
+    }
+
+    @Test
+    void anyThreadMayAllocateAndCopy() throws Exception {
+        try (CambriconProvider p = new CambriconProvider()) {
+            assertTrue(p.probe().available());
+            try (var dev = p.open(0)) {
+                long addr = CompletableFuture.supplyAsync(() -> dev.allocate(256)).get();
+                StreamBackend st = CompletableFuture.supplyAsync(dev::createStream).get();
+                CompletableFuture.runAsync(() -> {
+                    st.fill(addr, 256, (byte) 1);
+                    EventBackend ev = st.recordEvent();
+                    ev.synchronize();
+                    assertTrue(ev.isComplete());
+                    ev.close();
+                }).get();
+                st.close();
+                dev.free(addr);
+            }
+        }
+    }
+
+    @Test
+    void streamsAndEventsAreReleased() {
+        long before = Emulator.liveHandles();
+        try (Kuaxin kx = open(); Scope s = kx.device("mlu:0").scope()) {
+            Stream st = s.device().newStream();
+            Event e = st.record();
+            e.synchronize();
+            e.close();
+            st.close();
+            assertFalse(st.toString().isEmpty());
+        }
+        assertEquals(before, Emulator.liveHandles());
+    }
+}
