@@ -46,6 +46,15 @@ public final class Device {
         return spi.freeMemory();
     }
 
+    /**
+     * Current telemetry from the vendor's management interface (utilisation, power, temperature), by name with
+     * units; empty if the backend has none.
+     */
+    public java.util.Map<String, String> telemetry() {
+        checkOpen();
+        return spi.telemetry();
+    }
+
     /** A snapshot of the caching allocator's counters. */
     public MemoryStats memoryStats() { return allocator.stats(); }
 

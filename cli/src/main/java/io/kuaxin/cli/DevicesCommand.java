@@ -27,13 +27,22 @@ final class DevicesCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
+    @Option(names = "--telemetry", description = "Also read each device's vendor telemetry (utilisation, power, ...).")
+    boolean telemetry;
+
+    @picocli.CommandLine.Mixin
+    DeviceOptions device;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (Kuaxin kx = Kuaxin.open()) {
+        device.applyEmulation();
+        try (Kuaxin kx = Kuaxin.open(device.options())) {
             List<Map<String, Object>> backends = new ArrayList<>();
             Table bt = new Table("BACKEND", "VENDOR", "STATUS", "DEVICES", "REASON");
-            Table dt = new Table("DEVICE", "PHYSICAL", "NAME", "MEMORY TOTAL", "MEMORY FREE", "EMULATED");
+            Table dt = telemetry
+                    ? new Table("DEVICE", "PHYSICAL", "NAME", "MEMORY TOTAL", "MEMORY FREE", "EMULATED", "TELEMETRY")
+                    : new Table("DEVICE", "PHYSICAL", "NAME", "MEMORY TOTAL", "MEMORY FREE", "EMULATED");
             for (BackendStatus st : kx.backends()) {
                 Map<String, Object> b = new LinkedHashMap<>();
                 b.put("name", st.name());
@@ -59,12 +68,24 @@ final class DevicesCommand implements Callable<Integer> {
                             d.put("memoryTotal", info.totalMemory());
                             d.put("memoryFree", free);
                             d.put("emulated", info.emulated());
-                            dt.row(dev.id(), info.physicalId(), info.name(), Table.bytes(info.totalMemory()),
-                                    Table.bytes(free), info.emulated() ? "yes" : "no");
+                            if (telemetry) {
+                                Map<String, String> t = new java.util.TreeMap<>(dev.telemetry());
+                                d.put("telemetry", t);
+                                dt.row(dev.id(), info.physicalId(), info.name(), Table.bytes(info.totalMemory()),
+                                        Table.bytes(free), info.emulated() ? "yes" : "no",
+                                        t.isEmpty() ? "none" : String.join(", ", t.entrySet().stream()
+                                                .map(e -> e.getKey() + "=" + e.getValue()).toList()));
+                            } else {
+                                dt.row(dev.id(), info.physicalId(), info.name(), Table.bytes(info.totalMemory()),
+                                        Table.bytes(free), info.emulated() ? "yes" : "no");
+                            }
                         } catch (KuaxinException e) {
                             d.put("id", st.name() + ":" + i);
                             d.put("error", e.getMessage());
-                            dt.row(st.name() + ":" + i, "?", "error: " + e.getMessage(), "", "", "");
+                            Object[] row = telemetry ? new Object[] {st.name() + ":" + i, "?", "error: " + e.getMessage(),
+                                    "", "", "", ""} : new Object[] {st.name() + ":" + i, "?", "error: " + e.getMessage(),
+                                    "", "", ""};
+                            dt.row(row);
                         }
                         devs.add(d);
                     }

@@ -54,6 +54,12 @@ public interface DeviceBackend extends AutoCloseable {
      */
     String unsupportedReason(Op op, List<DType> inputDtypes);
 
+    /**
+     * Current readings of the vendor's management interface, e.g. {@code utilization.cube=42 %} or
+     * {@code power=215 W}; empty when the backend has none or its optional library is absent (never an error).
+     */
+    default java.util.Map<String, String> telemetry() { return java.util.Map.of(); }
+
     /** Waits for all streams of the device. */
     void synchronize();
 

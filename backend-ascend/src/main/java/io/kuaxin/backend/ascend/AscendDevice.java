@@ -179,8 +179,12 @@ final class AscendDevice implements DeviceBackend {
         errors().check(rc, "aclrtSynchronizeDevice");
     }
 
-    /** Telemetry of this device (utilisation), for callers that look for it. */
-    AscendTelemetry telemetry() { return telemetry; }
+    @Override
+    public java.util.Map<String, String> telemetry() {
+        return telemetry.utilization().map(u -> java.util.Map.of("utilization.cube", u.cube() + " %",
+                "utilization.vector", u.vector() + " %", "utilization.aicpu", u.aicpu() + " %",
+                "utilization.memory", u.memory() + " %")).orElse(java.util.Map.of());
+    }
 
     @Override
     public void close() {

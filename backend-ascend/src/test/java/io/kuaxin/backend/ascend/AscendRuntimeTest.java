@@ -182,11 +182,15 @@ class AscendRuntimeTest {
         try (AscendProvider p = new AscendProvider()) {
             assertTrue(p.probe().available());
             try (var dev = (AscendDevice) p.open(0)) {
-                assertTrue(dev.telemetry().available());
-                var u = dev.telemetry().utilization().orElseThrow();
+                assertTrue(dev.telemetry.available());
+                var u = dev.telemetry.utilization().orElseThrow();
                 assertEquals(-1, u.aicpu());
                 assertTrue(u.memory() >= 0 && u.memory() <= 100);
             }
+        }
+        try (Kuaxin kx = open()) { // and through the public Device
+            var t = kx.device("ascend:0").telemetry();
+            assertTrue(t.containsKey("utilization.memory"), t.toString());
         }
     }
 
