@@ -1,7 +1,19 @@
 package io.kuaxin.backend.cpu;
 
 import io.kuaxin.DType;
+import io.kuaxin.kernels.cpu.ops.AttentionKernel;
+import io.kuaxin.kernels.cpu.ops.ElementwiseKernels;
+import io.kuaxin.kernels.cpu.ops.MatmulKernel;
+import io.kuaxin.kernels.cpu.ops.ReduceKernels;
+import io.kuaxin.kernels.cpu.ops.RowKernels;
+import io.kuaxin.op.AttentionAttrs;
+import io.kuaxin.op.AxisAttrs;
+import io.kuaxin.op.MatmulAttrs;
+import io.kuaxin.op.NormAttrs;
 import io.kuaxin.op.Op;
+import io.kuaxin.op.OpSpecs;
+import io.kuaxin.op.ReduceAttrs;
+import io.kuaxin.op.RopeAttrs;
 import io.kuaxin.spi.KernelCall;
 import io.kuaxin.spi.TensorRef;
 
@@ -24,23 +36,57 @@ final class CpuKernels {
         public void run(KernelCall call) { body.accept(call); }
     }
 
-    static String implementationName() { return "scalar"; }
+    /** The arithmetic implementation chosen once at start-up (Vector API or scalar; {@code kuaxin.cpu.scalar}). */
+    static String implementationName() { return io.kuaxin.kernels.cpu.CpuKernels.instance().name(); }
 
+    /**
+     * Every op × dtype combination the catalog's dtype rules accept runs here; anything else is refused with the
+     * rule's reason. {@link #select} has a kernel for each accepted combination (the conformance suite checks it).
+     */
     static String unsupportedReason(Op op, List<DType> dtypes) {
-        return switch (op) {
-            case COPY -> null;
-            default -> "the cpu backend has no " + op.label() + " kernel yet";
-        };
+        String bad = OpSpecs.dtypeError(op, dtypes);
+        return bad == null ? null : "no cpu kernel for " + op.label() + " " + dtypes + ": " + bad;
     }
 
     static Kernel select(KernelCall call) {
-        return switch (call.op()) {
+        Op op = call.op();
+        return switch (op) {
             case COPY -> call.input(0).isContiguous()
                     ? new Named("cpu.copy.dense", CpuKernels::copyDense)
                     : new Named("cpu.copy.strided", CpuKernels::copyStrided);
-            default -> throw new IllegalStateException("no cpu kernel for " + call.op()); // front door checked
+            case MATMUL -> new Named(MatmulKernel.name(call.input(0).dtype()), c -> {
+                MatmulAttrs at = (MatmulAttrs) c.attributes();
+                MatmulKernel.run(at, c.input(0), c.input(1), opt(c, at.cIndex()), opt(c, at.biasIndex()), c.output(0));
+            });
+            case ATTENTION -> new Named("cpu.flash-attention", c -> {
+                AttentionAttrs at = (AttentionAttrs) c.attributes();
+                AttentionKernel.run(at, c.input(0), c.input(1), c.input(2), opt(c, at.maskIndex()),
+                        opt(c, at.kvLensIndex()), c.output(0));
+            });
+            case SOFTMAX -> new Named("cpu.softmax",
+                    c -> RowKernels.softmax(c.input(0), c.output(0), ((AxisAttrs) c.attributes()).axis()));
+            case LAYER_NORM, RMS_NORM -> new Named("cpu." + op.label(), c -> {
+                NormAttrs at = (NormAttrs) c.attributes();
+                RowKernels.norm(op == Op.LAYER_NORM, c.input(0), opt(c, at.gammaIndex()), opt(c, at.betaIndex()),
+                        c.output(0), at);
+            });
+            case ROPE -> new Named("cpu.rope", c -> {
+                RopeAttrs at = (RopeAttrs) c.attributes();
+                RowKernels.rope(c.input(0), at.hasPositions() ? c.input(1) : null, c.output(0), at);
+            });
+            case ADD, SUB, MUL, DIV -> new Named("cpu." + op.label(),
+                    c -> ElementwiseKernels.binary(op, c.input(0), c.input(1), c.output(0)));
+            case SILU, GELU_TANH, GELU_ERF, RELU, EXP -> new Named("cpu." + op.label(),
+                    c -> ElementwiseKernels.unary(op, c.input(0), c.output(0)));
+            case CAST -> new Named("cpu.cast", c -> ElementwiseKernels.cast(c.input(0), c.output(0)));
+            case SUM, MAX, MEAN, ARGMAX -> new Named("cpu." + op.label(),
+                    c -> ReduceKernels.reduce(op, c.input(0), c.output(0), ((ReduceAttrs) c.attributes()).axis()));
+            case EMBEDDING -> new Named("cpu.embedding",
+                    c -> ReduceKernels.embedding(c.input(0), c.input(1), c.output(0)));
         };
     }
+
+    private static TensorRef opt(KernelCall c, int index) { return index < 0 ? null : c.input(index); }
 
     private static void copyDense(KernelCall c) {
         TensorRef in = c.input(0), out = c.output(0);

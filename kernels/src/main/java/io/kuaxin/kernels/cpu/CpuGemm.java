@@ -1,0 +1,327 @@
+package io.kuaxin.kernels.cpu;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+
+import static io.kuaxin.kernels.cpu.CpuKernels.MR;
+import static io.kuaxin.kernels.cpu.CpuKernels.NR;
+
+/**
+ * GEMM on the CPU: {@code C = act(alpha·op(A)·op(B) + beta·C + bias)}, row-major operands given as segment +
+ * element offset + leading dimension (BLAS {@code sgemm} conventions, row-major). A and B may be F32, F16 or BF16
+ * (converted to fp32 while packing; fp32 accumulation); C is F32; bias, when given, is F32 of length N (one value
+ * per column).
+ * <p>Blocking (GotoBLAS): B is packed once per call into {@link CpuKernels#NR}-wide panels shared by all threads;
+ * work items are MC×NC blocks of C, each packing its A rows in KC-deep slices into {@link CpuKernels#MR}-row panels
+ * and running the MR×NR register tile over them.
+ */
+public final class CpuGemm {
+    static final int KC = 256;
+    static final int MC = 64;
+    static final int NC = 512;
+
+    private CpuGemm() {}
+
+    /** fp32 {@code C = alpha·op(A)·op(B) + beta·C}. */
+    public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                             MemorySegment a, long aOffset, long lda,
+                             MemorySegment b, long bOffset, long ldb,
+                             float beta, MemorySegment c, long cOffset, long ldc) {
+        gemm(transA, transB, m, n, k, alpha, a, DType.F32, aOffset, lda, b, DType.F32, bOffset, ldb,
+             beta, c, cOffset, ldc, null, 0, Activation.NONE);
+    }
+
+    /** Full form: typed A and B, optional per-column fp32 bias ({@code null} for none) and fused activation. */
+    public static void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                            MemorySegment a, DType aType, long aOffset, long lda,
+                            MemorySegment b, DType bType, long bOffset, long ldb,
+                            float beta, MemorySegment c, long cOffset, long ldc,
+                            MemorySegment bias, long biasOffset, Activation activation) {
+        gemm(CpuKernels.instance(), transA, transB, m, n, k, alpha, a, aType, aOffset, lda, b, bType, bOffset, ldb,
+             beta, c, cOffset, ldc, bias, biasOffset, activation);
+    }
+
+    /**
+     * Batched: matrix {@code i} of A/B/C starts at {@code offset + i·stride} (elements); stride 0 broadcasts
+     * (a shared B is then packed once for the whole batch).
+     */
+    public static void gemmBatched(int batch, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                   MemorySegment a, DType aType, long aOffset, long lda, long strideA,
+                                   MemorySegment b, DType bType, long bOffset, long ldb, long strideB,
+                                   float beta, MemorySegment c, long cOffset, long ldc, long strideC,
+                                   MemorySegment bias, long biasOffset, Activation activation) {
+        gemmBatched(CpuKernels.instance(), batch, transA, transB, m, n, k, alpha, a, aType, aOffset, lda, strideA,
+                    b, bType, bOffset, ldb, strideB, beta, c, cOffset, ldc, strideC, bias, biasOffset, activation);
+    }
+
+    /**
+     * int8 × int8 → int32: {@code C = op(A)·op(B)} (or {@code C += …} when {@code accumulate}). All three are
+     * row-major with element offsets and leading dimensions; A and B are I8, C is I32.
+     */
+    public static void gemmS8(boolean transA, boolean transB, int m, int n, int k,
+                              MemorySegment a, long aOffset, long lda,
+                              MemorySegment b, long bOffset, long ldb,
+                              MemorySegment c, long cOffset, long ldc, boolean accumulate) {
+        gemmS8(CpuKernels.instance(), transA, transB, m, n, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, accumulate);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    static void gemm(CpuKernels kern, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                     MemorySegment a, DType aType, long aOffset, long lda,
+                     MemorySegment b, DType bType, long bOffset, long ldb,
+                     float beta, MemorySegment c, long cOffset, long ldc,
+                     MemorySegment bias, long biasOffset, Activation activation) {
+        gemmBatched(kern, 1, transA, transB, m, n, k, alpha, a, aType, aOffset, lda, 0, b, bType, bOffset, ldb, 0,
+                    beta, c, cOffset, ldc, 0, bias, biasOffset, activation);
+    }
+
+    static void gemmBatched(CpuKernels kern, int batch, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                            MemorySegment a, DType aType, long aOffset, long lda, long strideA,
+                            MemorySegment b, DType bType, long bOffset, long ldb, long strideB,
+                            float beta, MemorySegment c, long cOffset, long ldc, long strideC,
+                            MemorySegment bias, long biasOffset, Activation activation) {
+        Objects.requireNonNull(kern);
+        Objects.requireNonNull(activation, "activation");
+        if (batch < 0 || m < 0 || n < 0 || k < 0) throw new IllegalArgumentException("negative size");
+        if (batch == 0 || m == 0 || n == 0) return;
+        Objects.requireNonNull(c, "c");
+        if (ldc < n) throw new IllegalArgumentException("ldc < n");
+        if (k > 0) {
+            Objects.requireNonNull(a, "a");
+            Objects.requireNonNull(b, "b");
+            Elements.checkFloat(aType, "A");
+            Elements.checkFloat(bType, "B");
+            if (lda < (transA ? m : k)) throw new IllegalArgumentException("lda too small");
+            if (ldb < (transB ? k : n)) throw new IllegalArgumentException("ldb too small");
+        }
+        Workspace ws = Workspace.get();
+        // Depth 0 is a call from outside, depth 1 a batch item run on the caller's own thread.
+        int depth = ws.gemmDepth++;
+        Call call = depth < ws.gemmCalls.length ? ws.gemmCalls[depth] : new Call();
+        if (depth < ws.gemmCalls.length && call == null) call = ws.gemmCalls[depth] = new Call();
+        try {
+            call.kern = kern;
+            call.setShape(transA, transB, m, n, k, alpha, aType, lda, bType, ldb, beta, c, ldc, bias, biasOffset, activation);
+            long flops = 2L * m * n * Math.max(k, 1);
+            if (batch > 1 && flops < CpuThreads.MIN_PARALLEL_FLOPS) {
+                // Many small products: one item per matrix, each single-threaded.
+                call.setBatch(a, aOffset, strideA, b, bOffset, strideB, cOffset, strideC);
+                CpuThreads.run(batch, flops * batch, call.batchBody);
+                return;
+            }
+            for (int i = 0; i < batch; i++) {
+                boolean samePackedB = i > 0 && strideB == 0;
+                call.run(a, aOffset + i * strideA, b, bOffset + i * strideB, cOffset + i * strideC, samePackedB, ws, depth);
+            }
+        } finally {
+            ws.gemmDepth--;
+        }
+    }
+
+    /** One GEMM call's shape and the parallel bodies over it; reused per thread so nothing is allocated per call. */
+    static final class Call {
+        CpuKernels kern;
+        boolean transA, transB;
+        int m, n, k;
+        float alpha, beta;
+        DType aType, bType;
+        long lda, ldb, ldc;
+        MemorySegment a, b, c, bias;
+        long aOff, bOff, cOff, biasOff;
+        Activation act;
+        boolean epilogue;
+        float[] packedB;
+        int nc, mBlocks, nBlocks, bPanels, kPad;
+        // batch-parallel mode
+        MemorySegment batchA, batchB;
+        long batchAOff, batchAStride, batchBOff, batchBStride, batchCOff, batchCStride;
+
+        final CpuThreads.Body packBody = this::packPanel;
+        final CpuThreads.Body blockBody = this::block;
+        final CpuThreads.Body batchBody = this::batchItem;
+
+        void setShape(boolean transA, boolean transB, int m, int n, int k, float alpha, DType aType, long lda,
+                      DType bType, long ldb, float beta, MemorySegment c, long ldc, MemorySegment bias, long biasOff,
+                      Activation act) {
+            this.transA = transA; this.transB = transB; this.m = m; this.n = n; this.k = k;
+            this.alpha = alpha; this.beta = beta; this.aType = aType; this.bType = bType;
+            this.lda = lda; this.ldb = ldb; this.c = c; this.ldc = ldc; this.bias = bias; this.biasOff = biasOff;
+            this.act = act;
+            this.epilogue = bias != null || act != Activation.NONE;
+        }
+
+        void setBatch(MemorySegment a, long aOff, long aStride, MemorySegment b, long bOff, long bStride, long cOff, long cStride) {
+            batchA = a; batchAOff = aOff; batchAStride = aStride;
+            batchB = b; batchBOff = bOff; batchBStride = bStride;
+            batchCOff = cOff; batchCStride = cStride;
+        }
+
+        private void batchItem(int i) {
+            // Runs single-threaded (nested regions do), on its own thread's workspace and Call.
+            gemm(kern, transA, transB, m, n, k, alpha, batchA, aType, batchAOff + i * batchAStride,
+                 lda, batchB, bType, batchBOff + i * batchBStride, ldb, beta, c, batchCOff + i * batchCStride, ldc,
+                 bias, biasOff, act);
+        }
+
+        void run(MemorySegment a, long aOff, MemorySegment b, long bOff, long cOff, boolean samePackedB, Workspace ws, int depth) {
+            this.a = a; this.aOff = aOff; this.b = b; this.bOff = bOff; this.cOff = cOff;
+            long flops = 2L * m * n * k;
+            if (k == 0) {
+                CpuThreads.run(m, (long) m * n, this::scaleRowOnly);
+                return;
+            }
+            // Split C into MC×NC blocks; narrow NC when that leaves too few items to keep every thread busy.
+            mBlocks = ceilDiv(m, MC);
+            int nc = NC;
+            int want = 4 * CpuThreads.threads();
+            while (nc > 2 * NR && (long) mBlocks * ceilDiv(n, nc) < want) nc >>= 1;
+            this.nc = nc;
+            nBlocks = ceilDiv(n, nc);
+            bPanels = ceilDiv(n, NR);
+            kPad = k;
+            if (!samePackedB) {
+                // Each nesting depth has its own packed-B buffer: a batch item on the caller's thread must not
+                // overwrite the panel its outer call shares.
+                ws.packB[depth & 1] = Workspace.grow(ws.packB[depth & 1], bPanels * NR * k);
+                packedB = ws.packB[depth & 1];
+                CpuThreads.run(bPanels, flops, packBody);
+            }
+            CpuThreads.run(mBlocks * nBlocks, flops, blockBody);
+        }
+
+        /** Panel p of op(B): {@code packedB[(p·K + kk)·NR + j] = op(B)[kk][p·NR + j]}, zero beyond N. */
+        private void packPanel(int p) {
+            float[] dst = packedB;
+            int j0 = p * NR, cols = Math.min(NR, n - j0);
+            int base = p * k * NR;
+            if (!transB) {
+                for (int kk = 0; kk < k; kk++) {
+                    int d = base + kk * NR;
+                    Elements.load(b, bType, bOff + kk * ldb + j0, 1, cols, dst, d, 1);
+                    for (int j = cols; j < NR; j++) dst[d + j] = 0f;
+                }
+            } else {
+                for (int j = 0; j < cols; j++) Elements.load(b, bType, bOff + (j0 + j) * ldb, 1, k, dst, base + j, NR);
+                for (int j = cols; j < NR; j++) for (int kk = 0; kk < k; kk++) dst[base + kk * NR + j] = 0f;
+            }
+        }
+
+        /** One MC×NC block of C: all K slices, then the epilogue while the block is still warm. */
+        private void block(int item) {
+            Workspace ws = Workspace.get();
+            int i0 = (item / nBlocks) * MC, j0 = (item % nBlocks) * nc;
+            int mc = Math.min(MC, m - i0), ncb = Math.min(nc, n - j0);
+            int mPanels = ceilDiv(mc, MR);
+            ws.packA = Workspace.grow(ws.packA, mPanels * MR * Math.min(KC, k));
+            float[] pa = ws.packA, pb = packedB, tile = ws.tile;
+            for (int p0 = 0; p0 < k; p0 += KC) {
+                int kc = Math.min(KC, k - p0);
+                packA(ws, pa, i0, mc, p0, kc);
+                float bt = p0 == 0 ? beta : 1f;
+                for (int jr = 0; jr < ncb; jr += NR) {
+                    int j = j0 + jr;
+                    int bo = ((j / NR) * k + p0) * NR;
+                    int cols = Math.min(NR, n - j);
+                    for (int ir = 0; ir < mc; ir += MR) {
+                        int rows = Math.min(MR, mc - ir);
+                        int ao = (ir / MR) * kc * MR;
+                        long co = cOff + (i0 + ir) * ldc + j;
+                        if (rows == MR && cols == NR) {
+                            kern.gemmTile(kc, pa, ao, pb, bo, alpha, bt, c, co, ldc);
+                        } else {
+                            kern.gemmTileToArray(kc, pa, ao, pb, bo, tile);
+                            mergeEdge(tile, rows, cols, bt, co);
+                        }
+                    }
+                }
+            }
+            if (epilogue) {
+                for (int r = 0; r < mc; r++) kern.epilogue(c, cOff + (i0 + r) * ldc + j0, ncb, bias, biasOff + j0, act);
+            }
+        }
+
+        /** {@code pa[(panel·kc + kk)·MR + r] = op(A)[i0 + panel·MR + r][p0 + kk]}, zero rows beyond mc. */
+        private void packA(Workspace ws, float[] pa, int i0, int mc, int p0, int kc) {
+            int panels = ceilDiv(mc, MR);
+            for (int pnl = 0; pnl < panels; pnl++) {
+                int r0 = pnl * MR, rows = Math.min(MR, mc - r0);
+                int base = pnl * kc * MR;
+                if (!transA) {
+                    for (int r = 0; r < rows; r++) {
+                        Elements.load(a, aType, aOff + (long) (i0 + r0 + r) * lda + p0, 1, kc, pa, base + r, MR);
+                    }
+                } else {
+                    for (int kk = 0; kk < kc; kk++) {
+                        Elements.load(a, aType, aOff + (long) (p0 + kk) * lda + i0 + r0, 1, rows, pa, base + kk * MR, 1);
+                    }
+                }
+                for (int r = rows; r < MR; r++) for (int kk = 0; kk < kc; kk++) pa[base + kk * MR + r] = 0f;
+            }
+        }
+
+        private void mergeEdge(float[] tile, int rows, int cols, float bt, long co) {
+            for (int r = 0; r < rows; r++) {
+                long row = co + r * ldc;
+                for (int j = 0; j < cols; j++) {
+                    float v = alpha * tile[r * NR + j];
+                    if (bt != 0f) v += bt * c.getAtIndex(Elements.F32, row + j);
+                    c.setAtIndex(Elements.F32, row + j, v);
+                }
+            }
+        }
+
+        /** K = 0: C = beta·C, then the epilogue. */
+        private void scaleRowOnly(int r) {
+            long row = cOff + r * ldc;
+            for (int j = 0; j < n; j++) {
+                float v = beta == 0f ? 0f : beta * c.getAtIndex(Elements.F32, row + j);
+                c.setAtIndex(Elements.F32, row + j, v);
+            }
+            if (epilogue) kern.epilogue(c, row, n, bias, biasOff, act);
+        }
+    }
+
+    // --------------------------------------------------------------------------------------------- int8
+
+    static void gemmS8(CpuKernels kern, boolean transA, boolean transB, int m, int n, int k,
+                       MemorySegment a, long aOffset, long lda, MemorySegment b, long bOffset, long ldb,
+                       MemorySegment c, long cOffset, long ldc, boolean accumulate) {
+        if (m < 0 || n < 0 || k < 0) throw new IllegalArgumentException("negative size");
+        if (m == 0 || n == 0) return;
+        if (ldc < n) throw new IllegalArgumentException("ldc < n");
+        if (k > 0 && (lda < (transA ? m : k) || ldb < (transB ? k : n))) throw new IllegalArgumentException("ld too small");
+        Workspace ws = Workspace.get();
+        // B packed row-major [k][n] so the int8 GEMV streams contiguous rows.
+        ws.packB8 = Workspace.grow(ws.packB8, k * n);
+        byte[] pb = ws.packB8;
+        for (int kk = 0; kk < k; kk++) {
+            if (!transB) {
+                MemorySegment.copy(b, java.lang.foreign.ValueLayout.JAVA_BYTE, bOffset + kk * ldb, pb, kk * n, n);
+            } else {
+                for (int j = 0; j < n; j++) pb[kk * n + j] = b.get(java.lang.foreign.ValueLayout.JAVA_BYTE, bOffset + j * ldb + kk);
+            }
+        }
+        CpuThreads.Body row = i -> {
+            Workspace w = Workspace.get();
+            w.row8 = Workspace.grow(w.row8, k);
+            w.rowAcc = Workspace.grow(w.rowAcc, n);
+            byte[] ar = w.row8;
+            int[] acc = w.rowAcc;
+            for (int kk = 0; kk < k; kk++) {
+                long idx = transA ? aOffset + kk * lda + i : aOffset + i * lda + kk;
+                ar[kk] = a.get(java.lang.foreign.ValueLayout.JAVA_BYTE, idx);
+            }
+            kern.s8Gemv(ar, 0, k, pb, n, n, acc);
+            long cr = cOffset + i * ldc;
+            for (int j = 0; j < n; j++) {
+                int v = acc[j];
+                if (accumulate) v += c.getAtIndex(Elements.I32, cr + j);
+                c.setAtIndex(Elements.I32, cr + j, v);
+            }
+        };
+        CpuThreads.run(m, 2L * m * n * k, row);
+    }
+
+    static int ceilDiv(int a, int b) { return (a + b - 1) / b; }
+}

@@ -1,0 +1,66 @@
+package io.kuaxin.kernels.cpu;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Stateless inner kernels of the CPU backend (Lucene's {@code VectorUtilSupport} pattern): {@link CpuGemm} and
+ * {@link CpuAttention} do blocking, packing and threading and call these for the arithmetic. Two implementations:
+ * a package-private scalar one and a Vector API one in {@code io.kuaxin.kernels.cpu.vector}, chosen once by
+ * {@link #instance()}.
+ * <p>Tiles are {@link #MR}×{@link #NR}. "Panels" of B are {@code [k][NR]} float runs. Offsets into segments are
+ * in fp32 elements.
+ */
+public interface CpuKernels {
+    /** Register tile rows. */
+    int MR = 4;
+    /** Register tile columns (two 512-bit vectors). */
+    int NR = 32;
+
+    /** The implementation chosen at start-up (system property {@code kuaxin.cpu.scalar=true} forces scalar). */
+    static CpuKernels instance() { return CpuKernelsSelector.INSTANCE; }
+
+    /** Short name for logs and benchmark output. */
+    String name();
+
+    /**
+     * {@code C[r][c] = alpha·Σ_k A[k][r]·B[k][c] + beta·C[r][c]} for a full MR×NR tile; A is packed {@code [kc][MR]}
+     * from {@code aOff}, B is a panel from {@code bOff}; C is fp32 at element {@code cOff} with row stride
+     * {@code ldc}. {@code beta == 0} never reads C.
+     */
+    void gemmTile(int kc, float[] a, int aOff, float[] b, int bOff, float alpha, float beta,
+                  MemorySegment c, long cOff, long ldc);
+
+    /** Like {@link #gemmTile} without alpha/beta, storing the raw MR×NR sums row-major into {@code out[0..128)}. */
+    void gemmTileToArray(int kc, float[] a, int aOff, float[] b, int bOff, float[] out);
+
+    /**
+     * MR×NR tile with A row-major: {@code out[r·ldo + c] (+)= Σ_k a[aOff + r·lda + k]·b[bOff + k·NR + c]}.
+     * Used by attention for Q·Kᵀ (overwrite) and P·V (accumulate).
+     */
+    void tileRowMajor(int kc, float[] a, int aOff, int lda, float[] b, int bOff,
+                      float[] out, int outOff, int ldo, boolean accumulate);
+
+    /** In place on one fp32 row of C: {@code c = act(c + bias)}; {@code bias} may be null. */
+    void epilogue(MemorySegment c, long cOff, int n, MemorySegment bias, long biasOff, Activation act);
+
+    /** {@code out[j] = Σ_{p<k} a[aOff+p]·b[p·ldb + j]} for j in [0, n), int8 inputs, int32 sums. */
+    void s8Gemv(byte[] a, int aOff, int k, byte[] b, int ldb, int n, int[] out);
+
+    /** Maximum of {@code x[off..off+n)}; -∞ when n = 0. */
+    float max(float[] x, int off, int n);
+
+    /** {@code x = exp(x - max)} in place; returns the sum. */
+    float expSum(float[] x, int off, int n, float max);
+
+    /** {@code x = x·scale + add} in place ({@code add} may be null). */
+    void scaleAdd(float[] x, int off, int n, float scale, float[] add, int addOff);
+
+    /** {@code x *= f}. */
+    void scale(float[] x, int off, int n, float f);
+
+    /** Dot product. */
+    float dot(float[] a, int aOff, float[] b, int bOff, int n);
+
+    /** {@code y += alpha·x}. */
+    void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
+}

@@ -1,0 +1,37 @@
+package io.kuaxin.kernels.cpu;
+
+/**
+ * Per-thread scratch buffers, grown on demand and reused, so a kernel allocates nothing in steady state.
+ * Each field has one owner at a time (see the users); a nested kernel on the same thread uses other fields.
+ */
+final class Workspace {
+    private static final ThreadLocal<Workspace> LOCAL = ThreadLocal.withInitial(Workspace::new);
+
+    static Workspace get() { return LOCAL.get(); }
+
+    // GEMM
+    final float[][] packB = {new float[0], new float[0]}; // per nesting depth; owned by the calling thread, read by helpers
+    float[] packA = new float[0];      // per item, on the thread running it
+    float[] rowTmp = new float[0];
+    final float[] tile = new float[CpuKernels.MR * CpuKernels.NR];
+    final CpuGemm.Call[] gemmCalls = new CpuGemm.Call[2]; // reusable per nesting depth
+    int gemmDepth;
+
+    // int8 GEMM
+    byte[] packB8 = new byte[0];
+    byte[] row8 = new byte[0];
+    int[] rowAcc = new int[0];
+
+    // attention
+    float[] kt = new float[0], vp = new float[0], q = new float[0], s = new float[0], o = new float[0];
+    float[] m = new float[0], l = new float[0], maskRow = new float[0];
+    long attnCall = -1;
+    int attnGroup = -1;
+    CpuAttention.Call attentionCall;
+
+    static float[] grow(float[] a, int n) { return a.length >= n ? a : new float[Math.max(n, a.length + (a.length >> 1))]; }
+
+    static byte[] grow(byte[] a, int n) { return a.length >= n ? a : new byte[Math.max(n, a.length + (a.length >> 1))]; }
+
+    static int[] grow(int[] a, int n) { return a.length >= n ? a : new int[Math.max(n, a.length + (a.length >> 1))]; }
+}

@@ -1,0 +1,167 @@
+package io.kuaxin.kernels.cpu.ops;
+
+import io.kuaxin.DType;
+import io.kuaxin.kernels.cpu.Activation;
+import io.kuaxin.kernels.cpu.CpuGemm;
+import io.kuaxin.op.MatmulAttrs;
+import io.kuaxin.spi.TensorRef;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * MATMUL on the CPU. f32/f16/bf16 inputs go to the packed {@link CpuGemm} (halves widened while packing, fp32
+ * accumulation, bias and activation fused); f64 runs plain double loops; i8 × i8 uses the exact int32 path.
+ * Inputs arrive with the output's batch dims (stride 0 where broadcast) and c with the output's shape.
+ */
+public final class MatmulKernel {
+    private MatmulKernel() {}
+
+    /** Which implementation a call with these input dtypes uses; for provenance. */
+    public static String name(DType in) {
+        return switch (in) {
+            case I8 -> "cpu.gemm.s8";
+            case F64 -> "cpu.gemm.f64";
+            default -> "cpu.gemm." + io.kuaxin.kernels.cpu.CpuKernels.instance().name().replaceAll(" .*", "");
+        };
+    }
+
+    /** A 2-D operand as BLAS sees it: row-major at {@code off} with leading dimension {@code ld}, maybe transposed. */
+    private record Mat(MemorySegment seg, long off, long ld, boolean trans) {}
+
+    public static void run(MatmulAttrs at, TensorRef a, TensorRef b, TensorRef c, TensorRef bias, TensorRef out) {
+        int r = out.rank();
+        int m = (int) out.shape()[r - 2], n = (int) out.shape()[r - 1];
+        int k = (int) (at.transA() ? a.shape()[r - 2] : a.shape()[r - 1]);
+        long[] aBatch = batchOffsets(a), bBatch = batchOffsets(b);
+        int batches = aBatch.length;
+        if (batches == 0 || m == 0 || n == 0) return;
+        DType t = a.dtype();
+        if (t == DType.F64) {
+            F64Matmul.run(at, a, b, c, bias, out, aBatch, bBatch, m, n, k);
+            return;
+        }
+        MemorySegment ma = Access.segment(a), mb = Access.segment(b), mo = Access.segment(out);
+        if (t == DType.I8) {
+            for (int p = 0; p < batches; p++) {
+                Mat A = mat(ma, a, aBatch[p], at.transA(), k, m);
+                Mat B = mat(mb, b, bBatch[p], at.transB(), n, k);
+                CpuGemm.gemmS8(A.trans, B.trans, m, n, k, A.seg, A.off, A.ld, B.seg, B.off, B.ld,
+                        mo, (long) p * m * n, n, false);
+            }
+            return;
+        }
+        // fp32 accumulator: the output itself when it is f32, else a heap buffer converted at the end.
+        boolean direct = out.dtype() == DType.F32;
+        MemorySegment acc = direct ? mo : MemorySegment.ofArray(new float[Math.multiplyExact(batches, m * n)]);
+        float beta = 0;
+        if (at.hasC() && at.beta() != 0) {
+            copyToF32(c, acc); // c's batch layout is the output's (front door expanded it)
+            beta = at.beta();
+        }
+        MemorySegment biasSeg = null;
+        if (at.hasBias()) {
+            float[] bv = new float[n];
+            double[] tmp = new double[n];
+            Access.load(Access.segment(bias), bias.dtype(), 0, bias.strides()[0], n, tmp);
+            for (int j = 0; j < n; j++) bv[j] = (float) tmp[j];
+            biasSeg = MemorySegment.ofArray(bv);
+        }
+        Activation act = Activation.valueOf(at.epilogue().name());
+        io.kuaxin.kernels.cpu.DType kt = kernelType(t);
+        if (batches > 1 && foldable(a, b, at, m, aBatch, bBatch)) {
+            // A shared B and batch-contiguous A rows: one GEMM of (batches·M) rows packs B once.
+            Mat A = mat(ma, a, 0, false, k, m);
+            Mat B = mat(mb, b, bBatch[0], at.transB(), n, k);
+            CpuGemm.gemm(A.trans, B.trans, batches * m, n, k, at.alpha(), A.seg, kt, A.off, A.ld,
+                    B.seg, kt, B.off, B.ld, beta, acc, 0, n, biasSeg, 0, act);
+        } else {
+            for (int p = 0; p < batches; p++) {
+                Mat A = mat(ma, a, aBatch[p], at.transA(), k, m);
+                Mat B = mat(mb, b, bBatch[p], at.transB(), n, k);
+                CpuGemm.gemm(A.trans, B.trans, m, n, k, at.alpha(), A.seg, kt, A.off, A.ld, B.seg, kt, B.off, B.ld,
+                        beta, acc, (long) p * m * n, n, biasSeg, 0, act);
+            }
+        }
+        if (!direct) {
+            int total = batches * m * n;
+            double[] row = new double[n];
+            for (long e = 0; e < total; e += n) {
+                for (int j = 0; j < n; j++) row[j] = acc.getAtIndex(ValueLayout.JAVA_FLOAT, e + j);
+                Access.store(mo, out.dtype(), e, 1, n, row);
+            }
+        }
+    }
+
+    private static io.kuaxin.kernels.cpu.DType kernelType(DType t) {
+        return switch (t) {
+            case F16 -> io.kuaxin.kernels.cpu.DType.F16;
+            case BF16 -> io.kuaxin.kernels.cpu.DType.BF16;
+            default -> io.kuaxin.kernels.cpu.DType.F32;
+        };
+    }
+
+    /**
+     * Element offsets of each batch matrix (row-major over the batch dims); one offset {@code 0} for rank 2.
+     */
+    static long[] batchOffsets(TensorRef t) {
+        int br = t.rank() - 2;
+        long[] shape = new long[br + 1], strides = new long[br + 1];
+        for (int i = 0; i < br; i++) {
+            shape[i] = t.shape()[i];
+            strides[i] = t.strides()[i];
+        }
+        shape[br] = 1;
+        strides[br] = 1;
+        return Rows.bases(shape, strides, br);
+    }
+
+    /**
+     * The stored matrix of {@code t} at {@code base} as BLAS sees {@code op(X)}: its logical extents are
+     * {@code [rows, cols]} of the stored view. {@code inner} is the extent of the dimension that must be contiguous
+     * when not transposed. Packs into a dense copy when neither dimension is unit-stride.
+     */
+    private static Mat mat(MemorySegment seg, TensorRef t, long base, boolean trans, long innerIfPlain, long other) {
+        int r = t.rank();
+        long rows = t.shape()[r - 2], cols = t.shape()[r - 1];
+        long sr = t.strides()[r - 2], sc = t.strides()[r - 1];
+        if ((sc == 1 || cols <= 1) && (sr >= cols || rows <= 1)) return new Mat(seg, base, Math.max(sr, Math.max(cols, 1)), trans);
+        if ((sr == 1 || rows <= 1) && (sc >= rows || cols <= 1)) {
+            return new Mat(seg, base, Math.max(sc, Math.max(rows, 1)), !trans); // column-major: the transpose is row-major
+        }
+        // Neither layout: gather into a dense row-major copy of the same dtype.
+        int es = t.dtype().byteSize();
+        MemorySegment dense = MemorySegment.ofArray(new byte[Math.toIntExact(rows * cols * es)]);
+        for (long i = 0; i < rows; i++) {
+            for (long j = 0; j < cols; j++) {
+                MemorySegment.copy(seg, (base + i * sr + j * sc) * es, dense, (i * cols + j) * es, es);
+            }
+        }
+        return new Mat(dense, 0, Math.max(cols, 1), trans);
+    }
+
+    /** Whether all batches can run as one GEMM with M·batches rows: B shared, A rows evenly spaced, no transA. */
+    private static boolean foldable(TensorRef a, TensorRef b, MatmulAttrs at, int m, long[] aBatch, long[] bBatch) {
+        if (at.transA()) return false;
+        for (long o : bBatch) if (o != bBatch[0]) return false;
+        int r = a.rank();
+        long sr = a.strides()[r - 2], sc = a.strides()[r - 1];
+        if (sc != 1 && a.shape()[r - 1] > 1) return false;
+        if (sr < a.shape()[r - 1]) return false;
+        for (int p = 0; p < aBatch.length; p++) if (aBatch[p] != (long) p * m * sr) return false;
+        return true;
+    }
+
+    /** Copies c (output-shaped, any dtype and strides) into the dense f32 accumulator. */
+    private static void copyToF32(TensorRef c, MemorySegment acc) {
+        int last = c.rank() - 1;
+        int n = (int) c.shape()[last];
+        long[] rows = Rows.bases(c.shape(), c.strides(), last);
+        MemorySegment mc = Access.segment(c);
+        double[] v = new double[n];
+        for (int r = 0; r < rows.length; r++) {
+            Access.load(mc, c.dtype(), rows[r], c.strides()[last], n, v);
+            for (int j = 0; j < n; j++) acc.setAtIndex(ValueLayout.JAVA_FLOAT, (long) r * n + j, (float) v[j]);
+        }
+    }
+}

@@ -1,0 +1,326 @@
+package io.kuaxin.kernels.cpu.vector;
+
+import io.kuaxin.kernels.cpu.Activation;
+import io.kuaxin.kernels.cpu.CpuKernels;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API kernels. Loaded reflectively by {@code CpuKernels.instance()}; the constructor throws (and the scalar
+ * kernels are used) when the preferred vector is narrower than 256 bits.
+ * <p>Register budget: every method keeps at most 12 vectors live (8 accumulators + 2 B rows + 1 broadcast in the
+ * tiles). With more, C2 spills accumulators to the stack and the tile runs ~4× slower on this machine.
+ */
+public final class VectorCpuKernels implements CpuKernels {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** The 32-wide tile is covered in passes of two vectors per row: 1 pass at 512 bits, 2 at 256. */
+    private static final int PASSES = NR / (2 * L);
+    private static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Byte> BS = VectorSpecies.of(byte.class, VectorShape.forBitSize(IS.length() * 8));
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+
+    public VectorCpuKernels() {
+        if (S.vectorBitSize() < 256) {
+            throw new UnsupportedOperationException("preferred vector is " + S.vectorBitSize() + " bits (< 256)");
+        }
+        if (NR % (2 * L) != 0) throw new UnsupportedOperationException("unsupported vector length " + L);
+    }
+
+    @Override
+    public String name() { return "vector (" + S.vectorBitSize() + "-bit, " + L + " floats)"; }
+
+    // ----------------------------------------------------------------------------------------------- GEMM tiles
+
+    @Override
+    public void gemmTile(int kc, float[] a, int aOff, float[] b, int bOff, float alpha, float beta,
+                         MemorySegment c, long cOff, long ldc) {
+        for (int pass = 0; pass < PASSES; pass++) {
+            int col = pass * 2 * L;
+            FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
+            FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+            for (int p = 0, ai = aOff, bi = bOff + col; p < kc; p++, ai += MR, bi += NR) {
+                FloatVector b0 = FloatVector.fromArray(S, b, bi);
+                FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+                FloatVector x = FloatVector.broadcast(S, a[ai]);
+                c00 = x.fma(b0, c00);
+                c01 = x.fma(b1, c01);
+                x = FloatVector.broadcast(S, a[ai + 1]);
+                c10 = x.fma(b0, c10);
+                c11 = x.fma(b1, c11);
+                x = FloatVector.broadcast(S, a[ai + 2]);
+                c20 = x.fma(b0, c20);
+                c21 = x.fma(b1, c21);
+                x = FloatVector.broadcast(S, a[ai + 3]);
+                c30 = x.fma(b0, c30);
+                c31 = x.fma(b1, c31);
+            }
+            long o = (cOff + col) * 4, ld = ldc * 4, v1 = (long) L * 4;
+            store(c00, c, o, alpha, beta);
+            store(c01, c, o + v1, alpha, beta);
+            store(c10, c, o + ld, alpha, beta);
+            store(c11, c, o + ld + v1, alpha, beta);
+            store(c20, c, o + 2 * ld, alpha, beta);
+            store(c21, c, o + 2 * ld + v1, alpha, beta);
+            store(c30, c, o + 3 * ld, alpha, beta);
+            store(c31, c, o + 3 * ld + v1, alpha, beta);
+        }
+    }
+
+    private static void store(FloatVector acc, MemorySegment c, long byteOff, float alpha, float beta) {
+        FloatVector v = acc.mul(alpha);
+        if (beta != 0f) v = FloatVector.fromMemorySegment(S, c, byteOff, NATIVE).fma(FloatVector.broadcast(S, beta), v);
+        v.intoMemorySegment(c, byteOff, NATIVE);
+    }
+
+    @Override
+    public void gemmTileToArray(int kc, float[] a, int aOff, float[] b, int bOff, float[] out) {
+        for (int pass = 0; pass < PASSES; pass++) {
+            int col = pass * 2 * L;
+            FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
+            FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+            for (int p = 0, ai = aOff, bi = bOff + col; p < kc; p++, ai += MR, bi += NR) {
+                FloatVector b0 = FloatVector.fromArray(S, b, bi);
+                FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+                FloatVector x = FloatVector.broadcast(S, a[ai]);
+                c00 = x.fma(b0, c00);
+                c01 = x.fma(b1, c01);
+                x = FloatVector.broadcast(S, a[ai + 1]);
+                c10 = x.fma(b0, c10);
+                c11 = x.fma(b1, c11);
+                x = FloatVector.broadcast(S, a[ai + 2]);
+                c20 = x.fma(b0, c20);
+                c21 = x.fma(b1, c21);
+                x = FloatVector.broadcast(S, a[ai + 3]);
+                c30 = x.fma(b0, c30);
+                c31 = x.fma(b1, c31);
+            }
+            c00.intoArray(out, col);
+            c01.intoArray(out, col + L);
+            c10.intoArray(out, NR + col);
+            c11.intoArray(out, NR + col + L);
+            c20.intoArray(out, 2 * NR + col);
+            c21.intoArray(out, 2 * NR + col + L);
+            c30.intoArray(out, 3 * NR + col);
+            c31.intoArray(out, 3 * NR + col + L);
+        }
+    }
+
+    @Override
+    public void tileRowMajor(int kc, float[] a, int aOff, int lda, float[] b, int bOff,
+                             float[] out, int outOff, int ldo, boolean accumulate) {
+        int a1 = aOff + lda, a2 = a1 + lda, a3 = a2 + lda;
+        for (int pass = 0; pass < PASSES; pass++) {
+            int col = pass * 2 * L;
+            int o0 = outOff + col, o1 = o0 + ldo, o2 = o1 + ldo, o3 = o2 + ldo;
+            FloatVector c00, c01, c10, c11, c20, c21, c30, c31;
+            if (accumulate) {
+                c00 = FloatVector.fromArray(S, out, o0);
+                c01 = FloatVector.fromArray(S, out, o0 + L);
+                c10 = FloatVector.fromArray(S, out, o1);
+                c11 = FloatVector.fromArray(S, out, o1 + L);
+                c20 = FloatVector.fromArray(S, out, o2);
+                c21 = FloatVector.fromArray(S, out, o2 + L);
+                c30 = FloatVector.fromArray(S, out, o3);
+                c31 = FloatVector.fromArray(S, out, o3 + L);
+            } else {
+                c00 = FloatVector.zero(S);
+                c01 = c00; c10 = c00; c11 = c00; c20 = c00; c21 = c00; c30 = c00; c31 = c00;
+            }
+            for (int p = 0, bi = bOff + col; p < kc; p++, bi += NR) {
+                FloatVector b0 = FloatVector.fromArray(S, b, bi);
+                FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+                FloatVector x = FloatVector.broadcast(S, a[aOff + p]);
+                c00 = x.fma(b0, c00);
+                c01 = x.fma(b1, c01);
+                x = FloatVector.broadcast(S, a[a1 + p]);
+                c10 = x.fma(b0, c10);
+                c11 = x.fma(b1, c11);
+                x = FloatVector.broadcast(S, a[a2 + p]);
+                c20 = x.fma(b0, c20);
+                c21 = x.fma(b1, c21);
+                x = FloatVector.broadcast(S, a[a3 + p]);
+                c30 = x.fma(b0, c30);
+                c31 = x.fma(b1, c31);
+            }
+            c00.intoArray(out, o0);
+            c01.intoArray(out, o0 + L);
+            c10.intoArray(out, o1);
+            c11.intoArray(out, o1 + L);
+            c20.intoArray(out, o2);
+            c21.intoArray(out, o2 + L);
+            c30.intoArray(out, o3);
+            c31.intoArray(out, o3 + L);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ epilogue
+
+    @Override
+    public void epilogue(MemorySegment c, long cOff, int n, MemorySegment bias, long biasOff, Activation act) {
+        long co = cOff * 4, bo = biasOff * 4;
+        for (int j = 0; j < n; j += L) {
+            VectorMask<Float> m = S.indexInRange(j, n);
+            FloatVector x = FloatVector.fromMemorySegment(S, c, co + 4L * j, NATIVE, m);
+            if (bias != null) x = x.add(FloatVector.fromMemorySegment(S, bias, bo + 4L * j, NATIVE, m));
+            activate(x, act).intoMemorySegment(c, co + 4L * j, NATIVE, m);
+        }
+    }
+
+    private static FloatVector activate(FloatVector x, Activation act) {
+        return switch (act) {
+            case NONE -> x;
+            case RELU -> x.max(0f);
+            case GELU_TANH -> {
+                FloatVector u = x.mul(x).fma(0.044715f, 1f).mul(x).mul(0.7978845608f);
+                yield u.lanewise(VectorOperators.TANH).add(1f).mul(x).mul(0.5f);
+            }
+            case GELU_ERF -> erf(x.mul(0.70710678f)).add(1f).mul(x).mul(0.5f);
+            case SILU -> x.div(exp(x.neg()).add(1f));
+        };
+    }
+
+    /** erf via Numerical Recipes' erfc Chebyshev fit (fractional error < 1.2e-7), as the scalar kernels. */
+    private static FloatVector erf(FloatVector x) {
+        FloatVector z = x.abs();
+        FloatVector t = FloatVector.broadcast(S, 1f).div(z.fma(0.5f, 1f));
+        FloatVector p = t.fma(0.17087277f, -0.82215223f);
+        p = p.fma(t, FloatVector.broadcast(S, 1.48851587f));
+        p = p.fma(t, FloatVector.broadcast(S, -1.13520398f));
+        p = p.fma(t, FloatVector.broadcast(S, 0.27886807f));
+        p = p.fma(t, FloatVector.broadcast(S, -0.18628806f));
+        p = p.fma(t, FloatVector.broadcast(S, 0.09678418f));
+        p = p.fma(t, FloatVector.broadcast(S, 0.37409196f));
+        p = p.fma(t, FloatVector.broadcast(S, 1.00002368f));
+        p = p.fma(t, FloatVector.broadcast(S, -1.26551223f));
+        FloatVector r = t.mul(exp(p.sub(z.mul(z))));
+        FloatVector pos = r.neg().add(1f);
+        return pos.blend(r.sub(1f), x.lt(0f));
+    }
+
+    /**
+     * exp for fp32 lanes (Cephes expf polynomial, ≤ 2 ulp): round x·log2(e) to n with the 1.5·2²³ trick, reduce,
+     * evaluate, scale by 2ⁿ through the exponent bits. Far cheaper than the SVML call behind
+     * {@code VectorOperators.EXP}; inputs below -87.3 (including -∞) give exactly 0.
+     */
+    static FloatVector exp(FloatVector x) {
+        VectorMask<Float> under = x.lt(-87.3f);
+        FloatVector xc = x.max(-87.3f).min(88.3f);
+        FloatVector t = xc.fma(1.44269504f, 12582912f);          // 1.5·2²³ + n in the low mantissa bits
+        FloatVector n = t.sub(12582912f);
+        FloatVector r = n.fma(FloatVector.broadcast(S, -0.693359375f), xc).sub(n.mul(-2.12194440e-4f)); // x - n·ln2 (hi/lo)
+        FloatVector p = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
+        p = p.fma(r, FloatVector.broadcast(S, 8.3334519073e-3f));
+        p = p.fma(r, FloatVector.broadcast(S, 4.1665795894e-2f));
+        p = p.fma(r, FloatVector.broadcast(S, 1.6666665459e-1f));
+        p = p.fma(r, FloatVector.broadcast(S, 5.0000001201e-1f));
+        p = p.mul(r.mul(r)).add(r).add(1f);
+        FloatVector scale = t.reinterpretAsInts().sub(0x4B400000 - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.mul(scale).blend(0f, under);
+    }
+
+    // ---------------------------------------------------------------------------------------------------- int8
+
+    @Override
+    public void s8Gemv(byte[] a, int aOff, int k, byte[] b, int ldb, int n, int[] out) {
+        int il = IS.length();
+        int j = 0;
+        // 4 int accumulators per 4·il columns; B rows widened byte→int on load.
+        for (; j + 4 * il <= n; j += 4 * il) {
+            IntVector s0 = IntVector.zero(IS), s1 = s0, s2 = s0, s3 = s0;
+            for (int p = 0, bo = j; p < k; p++, bo += ldb) {
+                int av = a[aOff + p];
+                s0 = s0.add(widen(b, bo).mul(av));
+                s1 = s1.add(widen(b, bo + il).mul(av));
+                s2 = s2.add(widen(b, bo + 2 * il).mul(av));
+                s3 = s3.add(widen(b, bo + 3 * il).mul(av));
+            }
+            s0.intoArray(out, j);
+            s1.intoArray(out, j + il);
+            s2.intoArray(out, j + 2 * il);
+            s3.intoArray(out, j + 3 * il);
+        }
+        for (; j < n; j++) {
+            int s = 0;
+            for (int p = 0; p < k; p++) s += a[aOff + p] * b[p * ldb + j];
+            out[j] = s;
+        }
+    }
+
+    private static IntVector widen(byte[] b, int off) {
+        return (IntVector) ByteVector.fromArray(BS, b, off).convertShape(VectorOperators.B2I, IS, 0);
+    }
+
+    // ----------------------------------------------------------------------------------------- softmax helpers
+
+    @Override
+    public float max(float[] x, int off, int n) {
+        FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int i = 0;
+        for (; i + L <= n; i += L) m = m.max(FloatVector.fromArray(S, x, off + i));
+        float r = m.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) r = Math.max(r, x[off + i]);
+        return r;
+    }
+
+    @Override
+    public float expSum(float[] x, int off, int n, float max) {
+        FloatVector sum = FloatVector.zero(S);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector e = exp(FloatVector.fromArray(S, x, off + i, m).sub(max));
+            e.intoArray(x, off + i, m);
+            sum = sum.add(e, m);
+        }
+        return sum.reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    public void scaleAdd(float[] x, int off, int n, float scale, float[] add, int addOff) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector v = FloatVector.fromArray(S, x, off + i, m).mul(scale);
+            if (add != null) v = v.add(FloatVector.fromArray(S, add, addOff + i, m));
+            v.intoArray(x, off + i, m);
+        }
+    }
+
+    @Override
+    public void scale(float[] x, int off, int n, float f) {
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector.fromArray(S, x, off + i, m).mul(f).intoArray(x, off + i, m);
+        }
+    }
+
+    @Override
+    public float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        FloatVector s0 = FloatVector.zero(S), s1 = s0;
+        int i = 0;
+        for (; i + 2 * L <= n; i += 2 * L) {
+            s0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), s0);
+            s1 = FloatVector.fromArray(S, a, aOff + i + L).fma(FloatVector.fromArray(S, b, bOff + i + L), s1);
+        }
+        for (; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            s0 = FloatVector.fromArray(S, a, aOff + i, m).fma(FloatVector.fromArray(S, b, bOff + i, m), s0);
+        }
+        return s0.add(s1).reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+        FloatVector av = FloatVector.broadcast(S, alpha);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            av.fma(FloatVector.fromArray(S, x, xOff + i, m), FloatVector.fromArray(S, y, yOff + i, m)).intoArray(y, yOff + i, m);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package io.kuaxin.kernels.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Both kernel implementations against an fp64 reference computed here. */
+class CpuGemmTest {
+    record Case(int m, int n, int k, boolean ta, boolean tb, DType at, DType bt, int pad, float alpha, float beta,
+                boolean bias, Activation act) {
+        @Override
+        public String toString() {
+            return m + "x" + n + "x" + k + (ta ? " At" : "") + (tb ? " Bt" : "") + " " + at + "/" + bt + " pad" + pad
+                    + " a" + alpha + " b" + beta + (bias ? " bias" : "") + " " + act;
+        }
+    }
+
+    static Stream<Arguments> cases() {
+        List<Case> cs = new ArrayList<>();
+        int[] sizes = {0, 1, 2, 3, 5, 17, 31, 33, 129};
+        for (int m : sizes) for (int n : new int[] {1, 7, 33, 129}) for (int k : new int[] {0, 1, 13, 31, 257}) {
+            cs.add(new Case(m, n, k, false, false, DType.F32, DType.F32, 0, 1f, 0f, false, Activation.NONE));
+        }
+        for (boolean ta : new boolean[] {false, true}) for (boolean tb : new boolean[] {false, true}) {
+            cs.add(new Case(37, 45, 61, ta, tb, DType.F32, DType.F32, 3, 0.5f, 0f, false, Activation.NONE));
+            cs.add(new Case(67, 70, 300, ta, tb, DType.F32, DType.F32, 5, 1f, -0.75f, true, Activation.NONE));
+            cs.add(new Case(19, 33, 40, ta, tb, DType.BF16, DType.F16, 1, 1f, 1f, false, Activation.NONE));
+        }
+        for (Activation a : Activation.values()) {
+            cs.add(new Case(23, 65, 29, false, false, DType.F32, DType.F32, 0, 1.5f, 0.5f, true, a));
+            cs.add(new Case(5, 9, 0, false, true, DType.F32, DType.F32, 0, 1f, 2f, true, a));
+        }
+        for (DType t : new DType[] {DType.F16, DType.BF16}) {
+            cs.add(new Case(64, 96, 128, false, false, t, t, 0, 1f, 0f, false, Activation.NONE));
+            cs.add(new Case(41, 37, 53, true, true, t, t, 2, 1f, 0f, true, Activation.GELU_TANH));
+        }
+        // large K (several KC slices), multi-block M and N (several MC×NC items, both threads)
+        cs.add(new Case(3, 33, 2053, false, false, DType.F32, DType.F32, 0, 1f, 0f, false, Activation.NONE));
+        cs.add(new Case(17, 40, 2048, true, false, DType.F32, DType.F32, 1, 1f, 0.25f, false, Activation.NONE));
+        cs.add(new Case(131, 600, 300, false, true, DType.F32, DType.F32, 0, 1f, 0f, true, Activation.RELU));
+        cs.add(new Case(200, 129, 517, false, false, DType.BF16, DType.BF16, 0, 1f, 0f, false, Activation.NONE));
+        List<Arguments> out = new ArrayList<>();
+        for (CpuKernels kern : Ref.kernels()) for (Case c : cs) out.add(Arguments.of(kern.name(), kern, c));
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {2}")
+    @MethodSource("cases")
+    void matchesFp64(String name, CpuKernels kern, Case c) {
+        Random rnd = new Random(c.hashCode());
+        int lda = (c.ta ? c.m : c.k) + c.pad, ldb = (c.tb ? c.k : c.n) + c.pad, ldc = c.n + c.pad;
+        int aRows = c.ta ? c.k : c.m, bRows = c.tb ? c.n : c.k;
+        int aOff = c.pad * 2, bOff = c.pad, cOff = c.pad * 3;
+        Ref.Buf a = new Ref.Buf(c.at, aOff + aRows * lda, rnd, true);
+        Ref.Buf b = new Ref.Buf(c.bt, bOff + bRows * ldb, rnd, false);
+        Ref.Buf cc = new Ref.Buf(DType.F32, cOff + c.m * ldc, rnd, false);
+        Ref.Buf bias = c.bias ? new Ref.Buf(DType.F32, c.n + 2, rnd, false) : null;
+        if (c.beta == 0f) for (int i = 0; i < cc.val.length; i++) cc.set(i, Float.NaN); // beta = 0 must not read C
+        double[] c0 = cc.val.clone();
+        CpuGemm.gemm(kern, c.ta, c.tb, c.m, c.n, c.k, c.alpha, a.seg, c.at, aOff, lda, b.seg, c.bt, bOff, ldb,
+                     c.beta, cc.seg, cOff, ldc, bias == null ? null : bias.seg, 2, c.act);
+        double tol = 2e-6 * Math.sqrt(Math.max(c.k, 1)) * 4;
+        for (int i = 0; i < c.m; i++) {
+            for (int j = 0; j < c.n; j++) {
+                double s = 0;
+                for (int p = 0; p < c.k; p++) {
+                    double av = a.val[aOff + (c.ta ? p * lda + i : i * lda + p)];
+                    double bv = b.val[bOff + (c.tb ? j * ldb + p : p * ldb + j)];
+                    s += av * bv;
+                }
+                double ref = c.alpha * s + (c.beta == 0f ? 0 : c.beta * c0[cOff + i * ldc + j]);
+                if (bias != null) ref += bias.val[2 + j];
+                ref = Ref.act(ref, c.act);
+                float got = cc.getF32(cOff + (long) i * ldc + j);
+                if (!(Math.abs(got - ref) <= tol * (1 + Math.abs(ref)))) {
+                    fail("C[" + i + "][" + j + "] = " + got + ", fp64 reference " + ref + " (tol " + tol + ")");
+                }
+            }
+        }
+        // padding columns between rows are untouched
+        if (c.pad > 0 && c.m > 0) assertEquals(c0[cOff + c.n], cc.val[cOff + c.n] = cc.getF32(cOff + c.n), 0.0);
+    }
+
+    static Stream<Arguments> impls() { return Ref.kernels().stream().map(k -> Arguments.of(k.name(), k)); }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("impls")
+    void batchedWithBroadcastB(String name, CpuKernels kern) {
+        for (int[] shape : new int[][] {{3, 5, 7, 9}, {4, 70, 90, 130}}) { // small (batch-parallel) and large (per-matrix parallel)
+            int batch = shape[0], m = shape[1], n = shape[2], k = shape[3];
+            Random rnd = new Random(batch * 31 + m);
+            long sa = (long) m * k + 3, sc = (long) m * n + 1;
+            Ref.Buf a = new Ref.Buf(DType.F32, (int) (batch * sa), rnd, false);
+            Ref.Buf b = new Ref.Buf(DType.F16, k * n, rnd, false);
+            Ref.Buf c = new Ref.Buf(DType.F32, (int) (batch * sc), rnd, false);
+            CpuGemm.gemmBatched(kern, batch, false, false, m, n, k, 1f, a.seg, DType.F32, 0, k, sa, b.seg, DType.F16, 0, n, 0,
+                                0f, c.seg, 0, n, sc, null, 0, Activation.NONE);
+            for (int bi = 0; bi < batch; bi++) {
+                for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) {
+                    double s = 0;
+                    for (int p = 0; p < k; p++) s += a.val[(int) (bi * sa) + i * k + p] * b.val[p * n + j];
+                    float got = c.getF32(bi * sc + (long) i * n + j);
+                    assertEquals(s, got, 1e-5 * Math.sqrt(k) * (1 + Math.abs(s)), "batch " + bi + " C[" + i + "][" + j + "]");
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("impls")
+    void int8(String name, CpuKernels kern) {
+        for (int[] sh : new int[][] {{1, 1, 1}, {7, 67, 33}, {33, 129, 300}, {5, 3, 0}}) {
+            for (boolean ta : new boolean[] {false, true}) for (boolean tb : new boolean[] {false, true}) {
+                int m = sh[0], n = sh[1], k = sh[2];
+                Random rnd = new Random(m * 7 + n + k);
+                int lda = (ta ? m : k) + 1, ldb = (tb ? k : n) + 2, ldc = n + 1;
+                MemorySegment a = Arena.ofAuto().allocate((long) lda * (ta ? k : m) + 1);
+                MemorySegment b = Arena.ofAuto().allocate((long) ldb * (tb ? n : k) + 1);
+                MemorySegment c = Arena.ofAuto().allocate(4L * ldc * m + 4);
+                for (long i = 0; i < a.byteSize(); i++) a.set(ValueLayout.JAVA_BYTE, i, (byte) rnd.nextInt(256));
+                for (long i = 0; i < b.byteSize(); i++) b.set(ValueLayout.JAVA_BYTE, i, (byte) rnd.nextInt(256));
+                for (long i = 0; i < c.byteSize() / 4; i++) c.setAtIndex(ValueLayout.JAVA_INT, i, 5);
+                CpuGemm.gemmS8(kern, ta, tb, m, n, k, a, 0, lda, b, 0, ldb, c, 0, ldc, true);
+                for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) {
+                    long s = 5;
+                    for (int p = 0; p < k; p++) {
+                        s += (long) a.get(ValueLayout.JAVA_BYTE, ta ? (long) p * lda + i : (long) i * lda + p)
+                                * b.get(ValueLayout.JAVA_BYTE, tb ? (long) j * ldb + p : (long) p * ldb + j);
+                    }
+                    assertEquals(s, c.getAtIndex(ValueLayout.JAVA_INT, (long) i * ldc + j), "C[" + i + "][" + j + "]");
+                }
+            }
+        }
+    }
+
+    @Test
+    void selectedImplementationIsVectorHere() {
+        // The test JVM runs with --add-modules=jdk.incubator.vector on an AVX-512 machine.
+        assertEquals(true, CpuKernels.instance().name().startsWith("vector") || Boolean.getBoolean("kuaxin.cpu.scalar"),
+                     CpuKernels.instance().name());
+    }
+}

@@ -1,0 +1,66 @@
+package io.kuaxin;
+
+/**
+ * Options of {@link Ops#attention(Tensor, Tensor, Tensor, Attention)}, scaled dot-product attention. Immutable;
+ * each method returns a changed copy. Semantics: {@link io.kuaxin.op.AttentionAttrs}.
+ *
+ * {@snippet :
+ * Tensor o = Ops.attention(q, k, v, Attention.causal());                       // prefill
+ * Tensor o1 = Ops.attention(q1, kCache.slice(2, 0, n), vCache.slice(2, 0, n), Attention.causal()); // decode
+ * Tensor o2 = Ops.attention(q, k, v, Attention.defaults().kvLengths(lens).kvHeads(2));
+ * }
+ */
+public final class Attention {
+    private static final Attention DEFAULTS = new Attention(Float.NaN, false, null, null, 0);
+
+    private final float scale;
+    private final boolean causal;
+    private final Tensor mask, kvLengths;
+    private final int kvHeads;
+
+    private Attention(float scale, boolean causal, Tensor mask, Tensor kvLengths, int kvHeads) {
+        this.scale = scale;
+        this.causal = causal;
+        this.mask = mask;
+        this.kvLengths = kvLengths;
+        this.kvHeads = kvHeads;
+    }
+
+    /** Not causal, scale {@code 1/√D}, no mask, every key valid. */
+    public static Attention defaults() { return DEFAULTS; }
+
+    /** Causal, aligned to the end of the key sequence (so decode with one query sees the whole cache). */
+    public static Attention causal() { return DEFAULTS.withCausal(true); }
+
+    public Attention withCausal(boolean c) { return new Attention(scale, c, mask, kvLengths, kvHeads); }
+
+    /** The score scale (default {@code 1/√D}). */
+    public Attention scale(float s) { return new Attention(s, causal, mask, kvLengths, kvHeads); }
+
+    /** An additive mask, any float dtype, broadcastable to {@code [B, Hq, Lq, Lkv]}. */
+    public Attention mask(Tensor m) { return new Attention(scale, causal, m, kvLengths, kvHeads); }
+
+    /** Valid key counts per batch entry: i32 {@code [B]} (varlen, padded caches). */
+    public Attention kvLengths(Tensor lens) { return new Attention(scale, causal, mask, lens, kvHeads); }
+
+    /** Asserts the number of KV heads (k's dimension 1); 0 (default) checks nothing. */
+    public Attention kvHeads(int n) { return new Attention(scale, causal, mask, kvLengths, n); }
+
+    public boolean isCausal() { return causal; }
+
+    /** The scale, or NaN for the default {@code 1/√D}. */
+    public float scale() { return scale; }
+
+    public Tensor mask() { return mask; }
+
+    public Tensor kvLengths() { return kvLengths; }
+
+    public int kvHeads() { return kvHeads; }
+
+    @Override
+    public String toString() {
+        return "Attention{causal=" + causal + (Float.isNaN(scale) ? "" : ", scale=" + scale)
+                + (mask != null ? ", mask" : "") + (kvLengths != null ? ", kvLengths" : "")
+                + (kvHeads > 0 ? ", kvHeads=" + kvHeads : "") + "}";
+    }
+}

@@ -1,0 +1,87 @@
+package io.kuaxin;
+
+import io.kuaxin.op.Epilogue;
+
+/**
+ * Options of {@link Ops#matmul(Tensor, Tensor, Matmul)}: {@code out = epilogue(alpha·op(a)·op(b) + beta·c + bias)}.
+ * Immutable; each method returns a changed copy.
+ *
+ * {@snippet :
+ * Tensor y = Ops.matmul(x, w, Matmul.options().transposeB().bias(b).epilogue(Epilogue.GELU_TANH));
+ * Ops.on(stream).matmul(x, w, Matmul.options().accumulate(acc, 1f), acc);   // acc += x·w, in place
+ * }
+ * The tensors it names are inputs of the op: they must be open and on the op's device when it runs.
+ */
+public final class Matmul {
+    private static final Matmul DEFAULT = new Matmul(false, false, 1f, 0f, null, null, Epilogue.NONE, null);
+
+    private final boolean transA, transB;
+    private final float alpha, beta;
+    private final Tensor c, bias;
+    private final Epilogue epilogue;
+    private final DType outDtype;
+
+    private Matmul(boolean transA, boolean transB, float alpha, float beta, Tensor c, Tensor bias, Epilogue epilogue,
+                   DType outDtype) {
+        this.transA = transA;
+        this.transB = transB;
+        this.alpha = alpha;
+        this.beta = beta;
+        this.c = c;
+        this.bias = bias;
+        this.epilogue = epilogue;
+        this.outDtype = outDtype;
+    }
+
+    /** No transposes, alpha 1, no c or bias, no epilogue, output dtype = input dtype (i32 for i8). */
+    public static Matmul options() { return DEFAULT; }
+
+    /** Use aᵀ: a is {@code [..., K, M]} (e.g. a {@link Tensor#transpose} view, or weights stored that way). */
+    public Matmul transposeA() { return new Matmul(true, transB, alpha, beta, c, bias, epilogue, outDtype); }
+
+    /** Use bᵀ: b is {@code [..., N, K]}, as PyTorch {@code Linear} weights are stored. */
+    public Matmul transposeB() { return new Matmul(transA, true, alpha, beta, c, bias, epilogue, outDtype); }
+
+    /** Scale of the product (default 1). */
+    public Matmul alpha(float a) { return new Matmul(transA, transB, a, beta, c, bias, epilogue, outDtype); }
+
+    /** Adds {@code beta·c}; {@code c} broadcasts to the output and may be the {@code out} tensor itself. */
+    public Matmul accumulate(Tensor c, float beta) {
+        return new Matmul(transA, transB, alpha, beta, c, bias, epilogue, outDtype);
+    }
+
+    /** Adds {@code bias} ({@code [N]}, one value per output column) before the epilogue. */
+    public Matmul bias(Tensor b) { return new Matmul(transA, transB, alpha, beta, c, b, epilogue, outDtype); }
+
+    /** The fused activation (default {@link Epilogue#NONE}). */
+    public Matmul epilogue(Epilogue e) { return new Matmul(transA, transB, alpha, beta, c, bias, e, outDtype); }
+
+    /** The output dtype (default: the input dtype for floats, i32 for i8). */
+    public Matmul outDtype(DType t) { return new Matmul(transA, transB, alpha, beta, c, bias, epilogue, t); }
+
+    public boolean isTransposeA() { return transA; }
+
+    public boolean isTransposeB() { return transB; }
+
+    public float alpha() { return alpha; }
+
+    public float beta() { return beta; }
+
+    /** The accumulated tensor, or null. */
+    public Tensor c() { return c; }
+
+    /** The bias, or null. */
+    public Tensor bias() { return bias; }
+
+    public Epilogue epilogue() { return epilogue; }
+
+    /** The requested output dtype, or null for the default. */
+    public DType outDtype() { return outDtype; }
+
+    @Override
+    public String toString() {
+        return "Matmul{transA=" + transA + ", transB=" + transB + ", alpha=" + alpha + ", beta=" + beta
+                + (c != null ? ", c" : "") + (bias != null ? ", bias" : "") + ", epilogue=" + epilogue
+                + (outDtype != null ? ", out=" + outDtype.label() : "") + "}";
+    }
+}

@@ -1,0 +1,62 @@
+package io.kuaxin.op;
+
+import io.kuaxin.InvalidArgumentException;
+import io.kuaxin.Shape;
+
+/** NumPy broadcasting: shapes are aligned at their last dimension; extents must match or be 1. */
+public final class Broadcast {
+    private Broadcast() {}
+
+    /**
+     * The broadcast shape of {@code a} and {@code b}.
+     *
+     * @throws InvalidArgumentException naming both arguments and the clashing dimension
+     */
+    public static Shape shapes(String op, String aName, Shape a, String bName, Shape b) {
+        int r = Math.max(a.rank(), b.rank());
+        long[] out = new long[r];
+        for (int i = 0; i < r; i++) {
+            long da = i < r - a.rank() ? 1 : a.dim(i - (r - a.rank()));
+            long db = i < r - b.rank() ? 1 : b.dim(i - (r - b.rank()));
+            if (da != db && da != 1 && db != 1) {
+                throw new InvalidArgumentException(op + ": " + aName + " " + a + " and " + bName + " " + b
+                        + " do not broadcast: dimension " + (i - r) + " is " + da + " vs " + db
+                        + "; extents must be equal or 1 (aligned at the last dimension)");
+            }
+            out[i] = da == 1 ? db : da;
+        }
+        return Shape.of(out);
+    }
+
+    /**
+     * Checks that {@code x} broadcasts to exactly {@code target} (without growing the target).
+     *
+     * @throws InvalidArgumentException naming {@code name}
+     */
+    public static void to(String op, String name, Shape x, Shape target, String targetDesc) {
+        boolean ok = x.rank() <= target.rank();
+        for (int i = 0; ok && i < x.rank(); i++) {
+            long d = x.dim(x.rank() - 1 - i), t = target.dim(target.rank() - 1 - i);
+            ok = d == t || d == 1;
+        }
+        if (!ok) {
+            throw new InvalidArgumentException(op + ": " + name + " " + x + " does not broadcast to " + targetDesc + " "
+                    + target + "; each extent must equal the target's or be 1 (aligned at the last dimension)");
+        }
+    }
+
+    /** The first {@code n} extents of {@code s}. */
+    public static Shape prefix(Shape s, int n) {
+        long[] d = new long[n];
+        for (int i = 0; i < n; i++) d[i] = s.dim(i);
+        return Shape.of(d);
+    }
+
+    /** {@code a} followed by {@code tail}. */
+    public static Shape concat(Shape a, long... tail) {
+        long[] d = new long[a.rank() + tail.length];
+        for (int i = 0; i < a.rank(); i++) d[i] = a.dim(i);
+        System.arraycopy(tail, 0, d, a.rank(), tail.length);
+        return Shape.of(d);
+    }
+}
