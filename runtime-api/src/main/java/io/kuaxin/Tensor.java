@@ -75,6 +75,7 @@ public final class Tensor implements AutoCloseable {
 
     /** Whether elements are dense in row-major order (views may still be; broadcast views never are). */
     public boolean isContiguous() {
+        if (numel() == 0) return true; // no elements: any strides describe the same (empty) layout
         long expected = 1;
         for (int i = shape.rank() - 1; i >= 0; i--) {
             long d = shape.dim(i);

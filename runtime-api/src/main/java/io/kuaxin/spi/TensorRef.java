@@ -17,6 +17,7 @@ public record TensorRef(long address, DType dtype, long[] shape, long[] strides)
 
     /** Whether the elements are dense in row-major order. */
     public boolean isContiguous() {
+        if (numel() == 0) return true;
         long expected = 1;
         for (int i = shape.length - 1; i >= 0; i--) {
             if (shape[i] != 1 && strides[i] != expected) return false;

@@ -263,13 +263,7 @@ public final class CpuAttention {
                 int h = h0 + r / qLen, i = r % qLen;
                 Elements.load(q.segment(), q.type(), q.index(b, h, i, 0), q.s3(), d, qt, r * d, 1);
             }
-            int maxLim = causal ? Math.min(kvLen, qLen - 1 + off + 1) : kvLen;
-            for (int j = 0; j < maxLim; j++) {
-                Elements.load(k.segment(), k.type(), k.index(b, kvh, j, 0), k.s3(), d, row, 0, 1);
-                for (int r = 0; r < rowsN; r++) {
-                    if (j < limit(r % qLen, off, kvLen)) s[r * kvLen + j] = kk.dot(qt, r * d, row, 0, d);
-                }
-            }
+            decodeScores(ws, b, kvh, rowsN, qLen, kvLen);
             for (int r = 0; r < rowsN; r++) {
                 int h = h0 + r / qLen, i = r % qLen, lim = limit(i, off, kvLen), so = r * kvLen;
                 l[r] = 0f;
@@ -284,14 +278,52 @@ public final class CpuAttention {
                 if (mx == Float.NEGATIVE_INFINITY) continue;
                 l[r] = kk.expSum(s, so, lim, mx);
             }
-            Arrays.fill(o, 0, rowsN * d, 0f);
-            for (int j = 0; j < maxLim; j++) {
-                Elements.load(v.segment(), v.type(), v.index(b, kvh, j, 0), v.s3(), d, row, 0, 1);
-                for (int r = 0; r < rowsN; r++) {
-                    if (l[r] > 0f && j < limit(r % qLen, off, kvLen)) kk.axpy(s[r * kvLen + j], row, 0, o, r * d, d);
+            decodePv(ws, b, kvh, rowsN, qLen, kvLen);
+            for (int r = 0; r < rowsN; r++) writeRow(b, h0 + r / qLen, r % qLen, o, r * d, l[r]);
+        }
+
+        // The decode phases are separate methods on purpose: one large method with every kernel inlined into it
+        // was seen compiled without the Vector API intrinsics (boxing on every vector op).
+        private void decodeScores(Workspace ws, int b, int kvh, int rowsN, int qLen, int kvLen) {
+            CpuKernels kk = kern;
+            float[] qt = ws.q, s = ws.s, row = ws.kt;
+            int off = kvLen - qLen;
+            int maxLim = causal ? Math.min(kvLen, qLen - 1 + off + 1) : kvLen;
+            // fp32 rows with unit stride are read in place; anything else is converted one row at a time.
+            boolean kDirect = k.type() == DType.F32 && k.s3() == 1;
+            if (kDirect) {
+                long k0 = k.index(b, kvh, 0, 0);
+                for (int r = 0; r < rowsN; r++) kk.dotRows(qt, r * d, k.segment(), k0, k.s2(), limit(r % qLen, off, kvLen), d, s, r * kvLen);
+            } else {
+                for (int j = 0; j < maxLim; j++) {
+                    Elements.load(k.segment(), k.type(), k.index(b, kvh, j, 0), k.s3(), d, row, 0, 1);
+                    for (int r = 0; r < rowsN; r++) {
+                        if (j < limit(r % qLen, off, kvLen)) s[r * kvLen + j] = kk.dot(qt, r * d, row, 0, d);
+                    }
                 }
             }
-            for (int r = 0; r < rowsN; r++) writeRow(b, h0 + r / qLen, r % qLen, o, r * d, l[r]);
+        }
+
+        private void decodePv(Workspace ws, int b, int kvh, int rowsN, int qLen, int kvLen) {
+            CpuKernels kk = kern;
+            float[] s = ws.s, o = ws.o, row = ws.kt, l = ws.l;
+            int off = kvLen - qLen;
+            int maxLim = causal ? Math.min(kvLen, qLen - 1 + off + 1) : kvLen;
+            boolean vDirect = v.type() == DType.F32 && v.s3() == 1;
+            Arrays.fill(o, 0, rowsN * d, 0f);
+            if (vDirect) {
+                long v0 = v.index(b, kvh, 0, 0);
+                for (int r = 0; r < rowsN; r++) {
+                    if (l[r] > 0f) kk.axpyRows(s, r * kvLen, v.segment(), v0, v.s2(), limit(r % qLen, off, kvLen), d, o, r * d);
+                }
+            } else {
+                for (int j = 0; j < maxLim; j++) {
+                    Elements.load(v.segment(), v.type(), v.index(b, kvh, j, 0), v.s3(), d, row, 0, 1);
+                    for (int r = 0; r < rowsN; r++) {
+                        if (l[r] > 0f && j < limit(r % qLen, off, kvLen)) kk.axpy(s[r * kvLen + j], row, 0, o, r * d, d);
+                    }
+                }
+            }
         }
 
         private int limit(int i, int off, int kvLen) { return causal ? Math.min(kvLen, i + off + 1) : kvLen; }

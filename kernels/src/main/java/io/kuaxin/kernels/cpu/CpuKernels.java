@@ -61,6 +61,15 @@ public interface CpuKernels {
     /** Dot product. */
     float dot(float[] a, int aOff, float[] b, int bOff, int n);
 
+    /**
+     * Scores against fp32 rows read in place: {@code s[sOff + j] = Σ_{p<d} q[qOff + p]·k[kOff + j·kStride + p]} for
+     * j in [0, rows); k is an fp32 segment, offsets and stride in elements, each row contiguous.
+     */
+    void dotRows(float[] q, int qOff, MemorySegment k, long kOff, long kStride, int rows, int d, float[] s, int sOff);
+
+    /** {@code o[oOff + p] += Σ_{j<rows} w[wOff + j]·v[vOff + j·vStride + p]} for p in [0, d); v as in {@link #dotRows}. */
+    void axpyRows(float[] w, int wOff, MemorySegment v, long vOff, long vStride, int rows, int d, float[] o, int oOff);
+
     /** {@code y += alpha·x}. */
     void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
 }

@@ -30,13 +30,29 @@ final class Elements {
      */
     static void load(MemorySegment seg, DType t, long idx, long srcStride, int n, float[] dst, int dstOff, int dstStride) {
         if (n <= 0) return;
+        if (srcStride == 1 && (t == DType.F32 || t == DType.F16 || t == DType.BF16)) {
+            // Contiguous source: one bulk copy (bounds checked once), a conversion loop C2 vectorises, then a scatter.
+            if (t == DType.F32 && dstStride == 1) {
+                MemorySegment.copy(seg, F32, idx * 4, dst, dstOff, n);
+                return;
+            }
+            Scratch sc = SCRATCH.get();
+            float[] tmp = dstStride == 1 ? dst : sc.floats(n);
+            int to = dstStride == 1 ? dstOff : 0;
+            if (t == DType.F32) {
+                MemorySegment.copy(seg, F32, idx * 4, tmp, to, n);
+            } else {
+                short[] sh = sc.shorts(n);
+                MemorySegment.copy(seg, I16, idx * 2, sh, 0, n);
+                if (t == DType.F16) for (int p = 0; p < n; p++) tmp[to + p] = Float.float16ToFloat(sh[p]);
+                else for (int p = 0; p < n; p++) tmp[to + p] = Float.intBitsToFloat(sh[p] << 16);
+            }
+            if (dstStride != 1) for (int p = 0; p < n; p++) dst[dstOff + p * dstStride] = tmp[p];
+            return;
+        }
         switch (t) {
             case F32 -> {
-                if (srcStride == 1 && dstStride == 1) {
-                    MemorySegment.copy(seg, F32, idx * 4, dst, dstOff, n);
-                } else {
-                    for (int p = 0; p < n; p++) dst[dstOff + p * dstStride] = seg.getAtIndex(F32, idx + p * srcStride);
-                }
+                for (int p = 0; p < n; p++) dst[dstOff + p * dstStride] = seg.getAtIndex(F32, idx + p * srcStride);
             }
             case F16 -> {
                 for (int p = 0; p < n; p++) dst[dstOff + p * dstStride] = Float.float16ToFloat(seg.getAtIndex(I16, idx + p * srcStride));
@@ -48,6 +64,17 @@ final class Elements {
                 for (int p = 0; p < n; p++) dst[dstOff + p * dstStride] = load(seg, t, idx + p * srcStride);
             }
         }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private static final class Scratch {
+        float[] f = new float[256];
+        short[] s = new short[256];
+
+        float[] floats(int n) { return f.length >= n ? f : (f = new float[Math.max(n, f.length * 2)]); }
+
+        short[] shorts(int n) { return s.length >= n ? s : (s = new short[Math.max(n, s.length * 2)]); }
     }
 
     static void checkFloat(DType t, String what) {

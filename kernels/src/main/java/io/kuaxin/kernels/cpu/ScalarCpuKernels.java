@@ -60,31 +60,8 @@ final class ScalarCpuKernels implements CpuKernels {
         for (int j = 0; j < n; j++) {
             float x = c.getAtIndex(Elements.F32, cOff + j);
             if (bias != null) x += bias.getAtIndex(Elements.F32, biasOff + j);
-            c.setAtIndex(Elements.F32, cOff + j, activate(x, act));
+            c.setAtIndex(Elements.F32, cOff + j, act.apply(x));
         }
-    }
-
-    static float activate(float x, Activation act) {
-        return switch (act) {
-            case NONE -> x;
-            case RELU -> x > 0f ? x : 0f;
-            case GELU_TANH -> {
-                float u = 0.7978845608f * (x + 0.044715f * x * x * x);
-                yield 0.5f * x * (1f + (float) Math.tanh(u));
-            }
-            case GELU_ERF -> 0.5f * x * (1f + erf(x * 0.70710678f));
-            case SILU -> x / (1f + (float) Math.exp(-x));
-        };
-    }
-
-    /** erf via Numerical Recipes' erfc Chebyshev fit (fractional error < 1.2e-7 everywhere). */
-    static float erf(float x) {
-        double z = Math.abs(x);
-        double t = 1.0 / (1.0 + 0.5 * z);
-        double r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
-                + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
-                + t * (-0.82215223 + t * 0.17087277)))))))));
-        return (float) (x >= 0 ? 1.0 - r : r - 1.0);
     }
 
     @Override
@@ -137,5 +114,24 @@ final class ScalarCpuKernels implements CpuKernels {
     @Override
     public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
         for (int i = 0; i < n; i++) y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
+    }
+
+    @Override
+    public void dotRows(float[] q, int qOff, MemorySegment k, long kOff, long kStride, int rows, int d, float[] s, int sOff) {
+        for (int j = 0; j < rows; j++) {
+            long row = kOff + j * kStride;
+            float acc = 0f;
+            for (int p = 0; p < d; p++) acc = Math.fma(q[qOff + p], k.getAtIndex(Elements.F32, row + p), acc);
+            s[sOff + j] = acc;
+        }
+    }
+
+    @Override
+    public void axpyRows(float[] w, int wOff, MemorySegment v, long vOff, long vStride, int rows, int d, float[] o, int oOff) {
+        for (int j = 0; j < rows; j++) {
+            long row = vOff + j * vStride;
+            float wj = w[wOff + j];
+            for (int p = 0; p < d; p++) o[oOff + p] = Math.fma(wj, v.getAtIndex(Elements.F32, row + p), o[oOff + p]);
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.kuaxin.kernels.cpu.vector;
 import io.kuaxin.kernels.cpu.Activation;
 import io.kuaxin.kernels.cpu.CpuKernels;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -62,22 +63,29 @@ public final class VectorCpuKernels implements CpuKernels {
                 c30 = x.fma(b0, c30);
                 c31 = x.fma(b1, c31);
             }
-            long o = (cOff + col) * 4, ld = ldc * 4, v1 = (long) L * 4;
-            store(c00, c, o, alpha, beta);
-            store(c01, c, o + v1, alpha, beta);
-            store(c10, c, o + ld, alpha, beta);
-            store(c11, c, o + ld + v1, alpha, beta);
-            store(c20, c, o + 2 * ld, alpha, beta);
-            store(c21, c, o + 2 * ld + v1, alpha, beta);
-            store(c30, c, o + 3 * ld, alpha, beta);
-            store(c31, c, o + 3 * ld + v1, alpha, beta);
+            // Stores written out, not through a helper: a helper that C2 declines to inline (this method is near
+            // its inlining budget) receives its vector argument boxed, i.e. allocates per tile.
+            long o0 = (cOff + col) * 4, ld = ldc * 4, o1 = o0 + ld, o2 = o1 + ld, o3 = o2 + ld, v1 = (long) L * 4;
+            if (beta == 0f) {
+                c00.mul(alpha).intoMemorySegment(c, o0, NATIVE);
+                c01.mul(alpha).intoMemorySegment(c, o0 + v1, NATIVE);
+                c10.mul(alpha).intoMemorySegment(c, o1, NATIVE);
+                c11.mul(alpha).intoMemorySegment(c, o1 + v1, NATIVE);
+                c20.mul(alpha).intoMemorySegment(c, o2, NATIVE);
+                c21.mul(alpha).intoMemorySegment(c, o2 + v1, NATIVE);
+                c30.mul(alpha).intoMemorySegment(c, o3, NATIVE);
+                c31.mul(alpha).intoMemorySegment(c, o3 + v1, NATIVE);
+            } else {
+                c00.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o0, NATIVE).mul(beta)).intoMemorySegment(c, o0, NATIVE);
+                c01.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o0 + v1, NATIVE).mul(beta)).intoMemorySegment(c, o0 + v1, NATIVE);
+                c10.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o1, NATIVE).mul(beta)).intoMemorySegment(c, o1, NATIVE);
+                c11.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o1 + v1, NATIVE).mul(beta)).intoMemorySegment(c, o1 + v1, NATIVE);
+                c20.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o2, NATIVE).mul(beta)).intoMemorySegment(c, o2, NATIVE);
+                c21.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o2 + v1, NATIVE).mul(beta)).intoMemorySegment(c, o2 + v1, NATIVE);
+                c30.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o3, NATIVE).mul(beta)).intoMemorySegment(c, o3, NATIVE);
+                c31.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o3 + v1, NATIVE).mul(beta)).intoMemorySegment(c, o3 + v1, NATIVE);
+            }
         }
-    }
-
-    private static void store(FloatVector acc, MemorySegment c, long byteOff, float alpha, float beta) {
-        FloatVector v = acc.mul(alpha);
-        if (beta != 0f) v = FloatVector.fromMemorySegment(S, c, byteOff, NATIVE).fma(FloatVector.broadcast(S, beta), v);
-        v.intoMemorySegment(c, byteOff, NATIVE);
     }
 
     @Override
@@ -162,34 +170,41 @@ public final class VectorCpuKernels implements CpuKernels {
     }
 
     // ------------------------------------------------------------------------------------------------ epilogue
+    // The small kernels below run unmasked full vectors and finish with a scalar tail: a VectorMask per iteration
+    // was not always intrinsified here and then allocated. exp is written out where used (see expSum) because
+    // C2 does not inline an already-compiled large helper, and a vector passed to a non-inlined call is boxed.
 
     @Override
     public void epilogue(MemorySegment c, long cOff, int n, MemorySegment bias, long biasOff, Activation act) {
         long co = cOff * 4, bo = biasOff * 4;
-        for (int j = 0; j < n; j += L) {
-            VectorMask<Float> m = S.indexInRange(j, n);
-            FloatVector x = FloatVector.fromMemorySegment(S, c, co + 4L * j, NATIVE, m);
-            if (bias != null) x = x.add(FloatVector.fromMemorySegment(S, bias, bo + 4L * j, NATIVE, m));
-            activate(x, act).intoMemorySegment(c, co + 4L * j, NATIVE, m);
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            FloatVector x = FloatVector.fromMemorySegment(S, c, co + 4L * j, NATIVE);
+            if (bias != null) x = x.add(FloatVector.fromMemorySegment(S, bias, bo + 4L * j, NATIVE));
+            switch (act) {
+                case NONE -> { }
+                case RELU -> x = x.max(0f);
+                case GELU_TANH -> {
+                    FloatVector u = x.mul(x).fma(0.044715f, 1f).mul(x).mul(0.7978845608f);
+                    x = u.lanewise(VectorOperators.TANH).add(1f).mul(x).mul(0.5f);
+                }
+                case GELU_ERF -> x = geluErf(x);
+                case SILU -> x = silu(x);
+            }
+            x.intoMemorySegment(c, co + 4L * j, NATIVE);
+        }
+        for (; j < n; j++) {
+            float x = c.getAtIndex(F32, cOff + j);
+            if (bias != null) x += bias.getAtIndex(F32, biasOff + j);
+            c.setAtIndex(F32, cOff + j, act.apply(x));
         }
     }
 
-    private static FloatVector activate(FloatVector x, Activation act) {
-        return switch (act) {
-            case NONE -> x;
-            case RELU -> x.max(0f);
-            case GELU_TANH -> {
-                FloatVector u = x.mul(x).fma(0.044715f, 1f).mul(x).mul(0.7978845608f);
-                yield u.lanewise(VectorOperators.TANH).add(1f).mul(x).mul(0.5f);
-            }
-            case GELU_ERF -> erf(x.mul(0.70710678f)).add(1f).mul(x).mul(0.5f);
-            case SILU -> x.div(exp(x.neg()).add(1f));
-        };
-    }
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
-    /** erf via Numerical Recipes' erfc Chebyshev fit (fractional error < 1.2e-7), as the scalar kernels. */
-    private static FloatVector erf(FloatVector x) {
-        FloatVector z = x.abs();
+    /** 0.5·x·(1 + erf(x/√2)), erf by Numerical Recipes' erfc fit (fractional error < 1.2e-7), as the scalar path. */
+    private static FloatVector geluErf(FloatVector x) {
+        FloatVector z = x.mul(0.70710678f).abs();
         FloatVector t = FloatVector.broadcast(S, 1f).div(z.fma(0.5f, 1f));
         FloatVector p = t.fma(0.17087277f, -0.82215223f);
         p = p.fma(t, FloatVector.broadcast(S, 1.48851587f));
@@ -200,22 +215,28 @@ public final class VectorCpuKernels implements CpuKernels {
         p = p.fma(t, FloatVector.broadcast(S, 0.37409196f));
         p = p.fma(t, FloatVector.broadcast(S, 1.00002368f));
         p = p.fma(t, FloatVector.broadcast(S, -1.26551223f));
-        FloatVector r = t.mul(exp(p.sub(z.mul(z))));
-        FloatVector pos = r.neg().add(1f);
-        return pos.blend(r.sub(1f), x.lt(0f));
+        FloatVector r = t.mul(expInline(p.sub(z.mul(z))));          // erfc(|x|/√2)
+        FloatVector erf = r.neg().add(1f);
+        erf = erf.blend(erf.neg(), x.lt(0f));
+        return erf.add(1f).mul(x).mul(0.5f);
+    }
+
+    private static FloatVector silu(FloatVector x) {
+        return x.div(expInline(x.neg()).add(1f));
     }
 
     /**
      * exp for fp32 lanes (Cephes expf polynomial, ≤ 2 ulp): round x·log2(e) to n with the 1.5·2²³ trick, reduce,
      * evaluate, scale by 2ⁿ through the exponent bits. Far cheaper than the SVML call behind
-     * {@code VectorOperators.EXP}; inputs below -87.3 (including -∞) give exactly 0.
+     * {@code VectorOperators.EXP}; inputs below -87.3 (including -∞) give exactly 0. Used where it is inlined
+     * (small callers); expSum repeats it inline.
      */
-    static FloatVector exp(FloatVector x) {
+    private static FloatVector expInline(FloatVector x) {
         VectorMask<Float> under = x.lt(-87.3f);
         FloatVector xc = x.max(-87.3f).min(88.3f);
         FloatVector t = xc.fma(1.44269504f, 12582912f);          // 1.5·2²³ + n in the low mantissa bits
         FloatVector n = t.sub(12582912f);
-        FloatVector r = n.fma(FloatVector.broadcast(S, -0.693359375f), xc).sub(n.mul(-2.12194440e-4f)); // x - n·ln2 (hi/lo)
+        FloatVector r = n.fma(FloatVector.broadcast(S, -0.693359375f), xc).sub(n.mul(-2.12194440e-4f)); // x - n·ln2
         FloatVector p = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
         p = p.fma(r, FloatVector.broadcast(S, 8.3334519073e-3f));
         p = p.fma(r, FloatVector.broadcast(S, 4.1665795894e-2f));
@@ -273,31 +294,55 @@ public final class VectorCpuKernels implements CpuKernels {
     @Override
     public float expSum(float[] x, int off, int n, float max) {
         FloatVector sum = FloatVector.zero(S);
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector e = exp(FloatVector.fromArray(S, x, off + i, m).sub(max));
-            e.intoArray(x, off + i, m);
-            sum = sum.add(e, m);
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, off + i).sub(max);
+            // exp, inline (see expInline for the method)
+            VectorMask<Float> under = v.lt(-87.3f);
+            FloatVector xc = v.max(-87.3f).min(88.3f);
+            FloatVector t = xc.fma(1.44269504f, 12582912f);
+            FloatVector nn = t.sub(12582912f);
+            FloatVector r = nn.fma(FloatVector.broadcast(S, -0.693359375f), xc).sub(nn.mul(-2.12194440e-4f));
+            FloatVector p = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
+            p = p.fma(r, FloatVector.broadcast(S, 8.3334519073e-3f));
+            p = p.fma(r, FloatVector.broadcast(S, 4.1665795894e-2f));
+            p = p.fma(r, FloatVector.broadcast(S, 1.6666665459e-1f));
+            p = p.fma(r, FloatVector.broadcast(S, 5.0000001201e-1f));
+            p = p.mul(r.mul(r)).add(r).add(1f);
+            FloatVector e = p.mul(t.reinterpretAsInts().sub(0x4B400000 - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                    .blend(0f, under);
+            e.intoArray(x, off + i);
+            sum = sum.add(e);
         }
-        return sum.reduceLanes(VectorOperators.ADD);
+        float s = sum.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float e = (float) Math.exp(x[off + i] - max);
+            x[off + i] = e;
+            s += e;
+        }
+        return s;
     }
 
     @Override
     public void scaleAdd(float[] x, int off, int n, float scale, float[] add, int addOff) {
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector v = FloatVector.fromArray(S, x, off + i, m).mul(scale);
-            if (add != null) v = v.add(FloatVector.fromArray(S, add, addOff + i, m));
-            v.intoArray(x, off + i, m);
+        int i = 0;
+        if (add == null) {
+            for (; i + L <= n; i += L) FloatVector.fromArray(S, x, off + i).mul(scale).intoArray(x, off + i);
+            for (; i < n; i++) x[off + i] *= scale;
+        } else {
+            for (; i + L <= n; i += L) {
+                FloatVector.fromArray(S, x, off + i).fma(FloatVector.broadcast(S, scale), FloatVector.fromArray(S, add, addOff + i))
+                        .intoArray(x, off + i);
+            }
+            for (; i < n; i++) x[off + i] = x[off + i] * scale + add[addOff + i];
         }
     }
 
     @Override
     public void scale(float[] x, int off, int n, float f) {
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector.fromArray(S, x, off + i, m).mul(f).intoArray(x, off + i, m);
-        }
+        int i = 0;
+        for (; i + L <= n; i += L) FloatVector.fromArray(S, x, off + i).mul(f).intoArray(x, off + i);
+        for (; i < n; i++) x[off + i] *= f;
     }
 
     @Override
@@ -308,19 +353,70 @@ public final class VectorCpuKernels implements CpuKernels {
             s0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), s0);
             s1 = FloatVector.fromArray(S, a, aOff + i + L).fma(FloatVector.fromArray(S, b, bOff + i + L), s1);
         }
-        for (; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            s0 = FloatVector.fromArray(S, a, aOff + i, m).fma(FloatVector.fromArray(S, b, bOff + i, m), s0);
-        }
-        return s0.add(s1).reduceLanes(VectorOperators.ADD);
+        for (; i + L <= n; i += L) s0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), s0);
+        float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s = Math.fma(a[aOff + i], b[bOff + i], s);
+        return s;
     }
 
     @Override
     public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
         FloatVector av = FloatVector.broadcast(S, alpha);
-        for (int i = 0; i < n; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            av.fma(FloatVector.fromArray(S, x, xOff + i, m), FloatVector.fromArray(S, y, yOff + i, m)).intoArray(y, yOff + i, m);
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            av.fma(FloatVector.fromArray(S, x, xOff + i), FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
+    }
+
+    @Override
+    public void dotRows(float[] q, int qOff, MemorySegment k, long kOff, long kStride, int rows, int d, float[] s, int sOff) {
+        for (int j = 0; j < rows; j++) {
+            long row = (kOff + j * kStride) * 4;
+            FloatVector s0 = FloatVector.zero(S), s1 = s0;
+            int p = 0;
+            for (; p + 2 * L <= d; p += 2 * L) { // two chains: the FMA latency, not the loads, bounds one chain
+                s0 = FloatVector.fromArray(S, q, qOff + p).fma(FloatVector.fromMemorySegment(S, k, row + 4L * p, NATIVE), s0);
+                s1 = FloatVector.fromArray(S, q, qOff + p + L).fma(FloatVector.fromMemorySegment(S, k, row + 4L * (p + L), NATIVE), s1);
+            }
+            for (; p + L <= d; p += L) s0 = FloatVector.fromArray(S, q, qOff + p).fma(FloatVector.fromMemorySegment(S, k, row + 4L * p, NATIVE), s0);
+            float acc = s0.add(s1).reduceLanes(VectorOperators.ADD);
+            for (; p < d; p++) acc = Math.fma(q[qOff + p], k.get(F32, row + 4L * p), acc);
+            s[sOff + j] = acc;
+        }
+    }
+
+    @Override
+    public void axpyRows(float[] w, int wOff, MemorySegment v, long vOff, long vStride, int rows, int d, float[] o, int oOff) {
+        int p = 0;
+        // Up to 4 output vectors stay in registers while all rows stream past.
+        for (; p + 4 * L <= d; p += 4 * L) {
+            FloatVector o0 = FloatVector.fromArray(S, o, oOff + p), o1 = FloatVector.fromArray(S, o, oOff + p + L);
+            FloatVector o2 = FloatVector.fromArray(S, o, oOff + p + 2 * L), o3 = FloatVector.fromArray(S, o, oOff + p + 3 * L);
+            for (int j = 0; j < rows; j++) {
+                long row = (vOff + j * vStride + p) * 4;
+                FloatVector wj = FloatVector.broadcast(S, w[wOff + j]);
+                o0 = wj.fma(FloatVector.fromMemorySegment(S, v, row, NATIVE), o0);
+                o1 = wj.fma(FloatVector.fromMemorySegment(S, v, row + 4L * L, NATIVE), o1);
+                o2 = wj.fma(FloatVector.fromMemorySegment(S, v, row + 8L * L, NATIVE), o2);
+                o3 = wj.fma(FloatVector.fromMemorySegment(S, v, row + 12L * L, NATIVE), o3);
+            }
+            o0.intoArray(o, oOff + p);
+            o1.intoArray(o, oOff + p + L);
+            o2.intoArray(o, oOff + p + 2 * L);
+            o3.intoArray(o, oOff + p + 3 * L);
+        }
+        for (; p + L <= d; p += L) {
+            FloatVector o0 = FloatVector.fromArray(S, o, oOff + p);
+            for (int j = 0; j < rows; j++) {
+                o0 = FloatVector.broadcast(S, w[wOff + j]).fma(FloatVector.fromMemorySegment(S, v, (vOff + j * vStride + p) * 4, NATIVE), o0);
+            }
+            o0.intoArray(o, oOff + p);
+        }
+        for (; p < d; p++) {
+            float acc = o[oOff + p];
+            for (int j = 0; j < rows; j++) acc = Math.fma(w[wOff + j], v.getAtIndex(F32, vOff + j * vStride + p), acc);
+            o[oOff + p] = acc;
         }
     }
 }

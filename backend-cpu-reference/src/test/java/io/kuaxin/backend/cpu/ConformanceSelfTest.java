@@ -1,0 +1,111 @@
+package io.kuaxin.backend.cpu;
+
+import io.kuaxin.DType;
+import io.kuaxin.DeviceInfo;
+import io.kuaxin.Kuaxin;
+import io.kuaxin.conformance.BackendTestConfig;
+import io.kuaxin.conformance.Case;
+import io.kuaxin.conformance.Catalog;
+import io.kuaxin.conformance.ConformanceRunner;
+import io.kuaxin.conformance.Result;
+import io.kuaxin.conformance.Status;
+import io.kuaxin.conformance.SupportMatrix;
+import io.kuaxin.op.Op;
+import io.kuaxin.spi.Availability;
+import io.kuaxin.spi.BackendProvider;
+import io.kuaxin.spi.DeviceBackend;
+import io.kuaxin.spi.StreamBackend;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Checks the suite itself can fail: a backend that refuses ops, stale and wrong declarations, a wrong kernel
+ * result, expected failures and "no device".
+ */
+class ConformanceSelfTest {
+    /** cpu:0 that declares attention and f16 matmul unsupported (but would run f16 matmul if asked). */
+    static final class PartialProvider implements BackendProvider {
+        @Override public String name() { return "partial"; }
+        @Override public String vendor() { return "test"; }
+        @Override public Availability probe() { return Availability.available(1, 1, "test", List.of()); }
+        @Override public DeviceBackend open(int ordinal) { return new Partial(new CpuDevice(ordinal)); }
+    }
+
+    record Partial(CpuDevice d) implements DeviceBackend {
+        @Override public DeviceInfo info() {
+            DeviceInfo i = d.info();
+            return new DeviceInfo("partial", i.ordinal(), i.physicalId(), i.vendor(), i.name(), i.totalMemory(), i.dtypes(),
+                    i.hostAccessible(), i.emulated(), i.properties());
+        }
+        @Override public long freeMemory() { return d.freeMemory(); }
+        @Override public long allocate(long bytes) { return d.allocate(bytes); }
+        @Override public void free(long address) { d.free(address); }
+        @Override public MemorySegment allocateHost(long bytes, Arena arena) { return d.allocateHost(bytes, arena); }
+        @Override public StreamBackend defaultStream() { return d.defaultStream(); }
+        @Override public StreamBackend createStream() { return d.createStream(); }
+        @Override public void synchronize() { d.synchronize(); }
+        @Override public void close() { d.close(); }
+        @Override public String unsupportedReason(Op op, List<DType> dtypes) {
+            if (op == Op.ATTENTION) return "no attention kernel on this test backend";
+            if (op == Op.MATMUL && dtypes.getFirst() == DType.F16) return "no f16 gemm on this test backend";
+            return d.unsupportedReason(op, dtypes);
+        }
+    }
+
+    private static SupportMatrix run(BackendTestConfig cfg, java.util.function.Predicate<Case> which) {
+        List<Case> cases = Catalog.cases(1).stream().filter(which).toList();
+        try (Kuaxin kx = Kuaxin.open(cfg.options())) {
+            return ConformanceRunner.run(kx.device(cfg.deviceSpec()), cfg, cases, null);
+        }
+    }
+
+    private static BackendTestConfig partial() {
+        return BackendTestConfig.forDevice("partial").options(Kuaxin.Options.defaults()
+                .withEnv(Map.of()).withProviders(List.of(new CpuProvider(), new PartialProvider())));
+    }
+
+    @Test
+    void refusedOpsAreUnsupportedAndRunOnTheFallbackUnderAllow() {
+        SupportMatrix m = run(partial(), c -> c.op() == Op.ATTENTION && c.id().contains("b2-hq4"));
+        assertTrue(m.results().size() >= 3);
+        for (Result r : m.results()) assertEquals(Status.UNSUPPORTED, r.status(), r.toString());
+        assertEquals(Status.UNSUPPORTED, m.statuses().get("attention").get("f32"));
+    }
+
+    @Test
+    void aStaleUnsupportedDeclarationFails() {
+        SupportMatrix m = run(partial().unsupported("softmax/f32/*", "stale"), c -> c.id().startsWith("softmax/f32/[7]"));
+        assertEquals(Status.FAIL, m.results().getFirst().status(), m.results().toString());
+    }
+
+    @Test
+    void aWrongResultFailsAndExpectedFailuresAreReported() {
+        Case good = Catalog.cases(1).stream().filter(c -> c.id().equals("add/f32/[37]+[37]")).findFirst().orElseThrow();
+        Case wrong = new Case(good.id(), good.op(), good.dtype(), good.inputs(), good.attrs(),
+                (ctx, x) -> ctx.sub(x.get(0), x.get(1)), good.errScale(), null, null);
+        BackendTestConfig cfg = BackendTestConfig.forDevice("cpu");
+        BackendTestConfig xf = cfg.expectedFailure("add/f32/*", "known bug #1");
+        try (Kuaxin kx = Kuaxin.open(cfg.options())) {
+            var dev = kx.device("cpu");
+            assertEquals(Status.FAIL, ConformanceRunner.run(dev, cfg, List.of(wrong), null).results().getFirst().status());
+            assertEquals(Status.XFAIL, ConformanceRunner.run(dev, xf, List.of(wrong), null).results().getFirst().status());
+            assertEquals(Status.XPASS, ConformanceRunner.run(dev, xf, List.of(good), null).results().getFirst().status());
+        }
+    }
+
+    @Test
+    void noDeviceIsSkippedNotPassed() {
+        BackendTestConfig cfg = BackendTestConfig.forDevice("nonexistent").options(Kuaxin.Options.defaults()
+                .withEnv(Map.of()).withProviders(List.of(new CpuProvider())));
+        SupportMatrix m = ConformanceRunner.run(cfg, null);
+        assertEquals(m.results().size(), m.count(Status.SKIPPED));
+        assertTrue(m.toJson().contains("\"skipped\""));
+    }
+}

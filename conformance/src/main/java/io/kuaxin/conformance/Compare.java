@@ -1,0 +1,47 @@
+package io.kuaxin.conformance;
+
+import io.kuaxin.DType;
+
+/** Element-wise comparison of a backend's result with the oracle's under a {@link Tolerance}. */
+final class Compare {
+    /** @param failure null when within tolerance */
+    record Outcome(String failure, double nmse, double worst) {}
+
+    private Compare() {}
+
+    static Outcome compare(double[] got, double[] want, DType out, Tolerance tol, double errScale) {
+        double sq = 0, err = 0;
+        for (double w : want) if (Double.isFinite(w)) sq += w * w;
+        double rms = want.length == 0 ? 0 : Math.sqrt(sq / want.length);
+        double worst = 0;
+        int worstAt = -1;
+        String failure = null;
+        for (int i = 0; i < got.length; i++) {
+            double x = got[i], y = want[i];
+            if (Double.isNaN(y) || Double.isNaN(x) || Double.isInfinite(y) || Double.isInfinite(x)) {
+                boolean same = Double.isNaN(y) ? Double.isNaN(x) : x == y;
+                if (!same && failure == null) failure = "element " + i + ": got " + x + ", expected " + y;
+                continue;
+            }
+            double d = Math.abs(x - y);
+            err += d * d;
+            if (tol.exact()) {
+                if (d != 0 && failure == null) failure = "element " + i + ": got " + x + ", expected exactly " + y;
+                continue;
+            }
+            double allowed = tol.ulps() * Tolerance.ulp(out) * Math.abs(y) + tol.rel() * errScale * rms + 1e-300;
+            double ratio = d / allowed;
+            if (ratio > worst) {
+                worst = ratio;
+                worstAt = i;
+            }
+        }
+        double nmse = sq == 0 ? (err == 0 ? 0 : Double.POSITIVE_INFINITY) : err / sq;
+        if (failure == null && worst > 1) {
+            failure = "element " + worstAt + ": got " + got[worstAt] + ", expected " + want[worstAt] + " (error "
+                    + String.format("%.3g", worst) + "x the tolerance " + tol + ", rms " + String.format("%.3g", rms)
+                    + ")";
+        }
+        return new Outcome(failure, nmse, worst);
+    }
+}

@@ -1,0 +1,12 @@
+package io.kuaxin.conformance;
+
+/** Outcome of a case, and of a support-matrix cell. */
+public enum Status {
+    PASS, FAIL, UNSUPPORTED, SKIPPED,
+    /** Declared as an expected failure, and failed. */
+    XFAIL,
+    /** Declared as an expected failure, but passed (fails under {@code -Dconformance.verifyXfails=true}). */
+    XPASS;
+
+    public String label() { return name().toLowerCase(java.util.Locale.ROOT); }
+}

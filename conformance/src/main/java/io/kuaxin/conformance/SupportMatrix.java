@@ -1,0 +1,142 @@
+package io.kuaxin.conformance;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Op × dtype → status for one backend, aggregated over cases: any fail → fail; else any xfail → xfail; else any
+ * pass/xpass → pass; else any unsupported → unsupported; else skipped. Negative cases form the {@code invalid}
+ * column. Written as JSON for CI dashboards and the CLI.
+ */
+public final class SupportMatrix {
+    private final String backend;
+    private final String device;
+    private final String detail;
+    private final List<Result> results;
+    private final Map<String, Map<String, EnumMap<Status, Integer>>> cells = new TreeMap<>();
+
+    public SupportMatrix(String backend, String device, String detail, List<Result> results) {
+        this.backend = backend;
+        this.device = device;
+        this.detail = detail;
+        this.results = List.copyOf(results);
+        for (Result r : results) {
+            cells.computeIfAbsent(r.testCase().op().label(), k -> new TreeMap<>())
+                    .computeIfAbsent(r.testCase().dtype(), k -> new EnumMap<>(Status.class))
+                    .merge(r.status(), 1, Integer::sum);
+        }
+    }
+
+    /** op label → dtype column → aggregated status. */
+    public Map<String, Map<String, Status>> statuses() {
+        Map<String, Map<String, Status>> out = new TreeMap<>();
+        cells.forEach((op, cols) -> {
+            Map<String, Status> m = new TreeMap<>();
+            cols.forEach((dt, counts) -> m.put(dt, aggregate(counts)));
+            out.put(op, m);
+        });
+        return out;
+    }
+
+    static Status aggregate(Map<Status, Integer> c) {
+        if (c.containsKey(Status.FAIL)) return Status.FAIL;
+        if (c.containsKey(Status.XFAIL)) return Status.XFAIL;
+        if (c.containsKey(Status.PASS) || c.containsKey(Status.XPASS)) return Status.PASS;
+        if (c.containsKey(Status.UNSUPPORTED)) return Status.UNSUPPORTED;
+        return Status.SKIPPED;
+    }
+
+    public List<Result> results() { return results; }
+
+    /** Number of cases with status {@code s}. */
+    public long count(Status s) { return results.stream().filter(r -> r.status() == s).count(); }
+
+    public String backend() { return backend; }
+
+    public String device() { return device; }
+
+    public String toJson() {
+        StringBuilder b = new StringBuilder("{\n");
+        b.append("  \"backend\": ").append(q(backend)).append(",\n");
+        b.append("  \"device\": ").append(q(device)).append(",\n");
+        b.append("  \"detail\": ").append(q(detail)).append(",\n");
+        b.append("  \"summary\": {");
+        Status[] all = Status.values();
+        for (int i = 0; i < all.length; i++) {
+            b.append(i > 0 ? ", " : "").append(q(all[i].label())).append(": ").append(count(all[i]));
+        }
+        b.append("},\n  \"matrix\": {\n");
+        int i = 0;
+        for (var op : cells.entrySet()) {
+            b.append(i++ > 0 ? ",\n" : "").append("    ").append(q(op.getKey())).append(": {");
+            int j = 0;
+            for (var col : op.getValue().entrySet()) {
+                b.append(j++ > 0 ? ", " : "").append(q(col.getKey())).append(": {\"status\": ")
+                        .append(q(aggregate(col.getValue()).label()));
+                col.getValue().forEach((s, n) -> b.append(", ").append(q(s.label())).append(": ").append(n));
+                b.append('}');
+            }
+            b.append('}');
+        }
+        b.append("\n  },\n  \"cases\": [\n");
+        for (int k = 0; k < results.size(); k++) {
+            Result r = results.get(k);
+            b.append("    {\"id\": ").append(q(r.testCase().id())).append(", \"status\": ").append(q(r.status().label()));
+            if (!Double.isNaN(r.nmse())) b.append(", \"nmse\": ").append(num(r.nmse()));
+            if (r.status() != Status.PASS && r.detail() != null) b.append(", \"detail\": ").append(q(r.detail()));
+            b.append('}').append(k + 1 < results.size() ? ",\n" : "\n");
+        }
+        return b.append("  ]\n}\n").toString();
+    }
+
+    /** Writes {@code <dir>/<backend>.json}; returns the path. */
+    public Path write(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path p = dir.resolve(backend + ".json");
+        Files.writeString(p, toJson());
+        return p;
+    }
+
+    private static String num(double v) { return Double.isFinite(v) ? String.format(java.util.Locale.ROOT, "%.3e", v) : q(String.valueOf(v)); }
+
+    private static String q(String s) {
+        if (s == null) return "null";
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                default -> {
+                    if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
+                    else b.append(c);
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
+
+    /** A fixed-width text table: ops as rows, dtype columns, for terminals. */
+    public String toTable() {
+        java.util.SortedSet<String> cols = new java.util.TreeSet<>();
+        cells.values().forEach(m -> cols.addAll(m.keySet()));
+        List<String> shown = cols.stream().filter(c -> !c.contains("->") && !c.contains("+")).toList();
+        StringBuilder b = new StringBuilder(String.format("%-11s", "op"));
+        for (String c : shown) b.append(String.format("%-8s", c));
+        b.append('\n');
+        for (var op : statuses().entrySet()) {
+            b.append(String.format("%-11s", op.getKey()));
+            for (String c : shown) {
+                Status s = op.getValue().get(c);
+                b.append(String.format("%-8s", s == null ? "-" : s.label()));
+            }
+            b.append('\n');
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,86 @@
+package io.kuaxin.kernels.oracle;
+
+import io.kuaxin.DType;
+import io.kuaxin.InvalidArgumentException;
+import io.kuaxin.op.AttentionAttrs;
+import io.kuaxin.op.CastAttrs;
+import io.kuaxin.op.Op;
+import io.kuaxin.op.OpAttributes;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The oracle against hand-computed values, and its rounding against the runtime's cast conversions. */
+class OracleTest {
+    @Test
+    void roundingAgreesWithTheRuntimesConversionsForEveryDtype() {
+        Random rnd = new Random(7);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment seg = arena.allocate(8);
+            for (int i = 0; i < 200_000; i++) {
+                // Random bit patterns hit ties, subnormals, NaN and infinities; plus plain doubles.
+                double v = i % 2 == 0 ? Float.intBitsToFloat(rnd.nextInt()) : (rnd.nextDouble() - 0.5) * Math.pow(2, rnd.nextInt(80) - 40);
+                for (DType t : DType.values()) {
+                    t.setFromDouble(seg, 0, v);
+                    double want = t.getAsDouble(seg, 0);
+                    double got = Rounding.round(t, v);
+                    if (!(Double.isNaN(want) && Double.isNaN(got))) assertEquals(want, got, 0, t + " of " + v);
+                }
+            }
+        }
+    }
+
+    @Test
+    void bf16TiesRoundToEven() {
+        assertEquals(1.0, Rounding.round(DType.BF16, 1.00390625)); // halfway between 1 and 1.0078125
+        assertEquals(1.015625, Rounding.round(DType.BF16, 1.01171875)); // halfway, rounds up to even
+        assertEquals(Double.POSITIVE_INFINITY, Rounding.round(DType.BF16, 3.4e38));
+    }
+
+    @Test
+    void matmulBroadcastsBatchesAndRounds() {
+        HostTensor a = HostTensor.of(DType.F32, new long[] {2, 1, 2}, 1, 2, 3, 4);
+        HostTensor b = HostTensor.of(DType.F32, new long[] {2, 1}, 10, 100);
+        var at = new io.kuaxin.op.MatmulAttrs(false, false, 1, 0, false, false, io.kuaxin.op.Epilogue.NONE, DType.F32);
+        HostTensor y = Oracle.run(Op.MATMUL, at, List.of(a, b));
+        assertArrayEquals(new long[] {2, 1, 1}, y.shape());
+        assertArrayEquals(new double[] {210, 430}, y.data());
+    }
+
+    @Test
+    void causalAttentionIsAlignedToTheEndOfTheKeys() {
+        // One query against 3 keys with causal: sees all 3 (decode); values are the key index.
+        HostTensor q = HostTensor.of(DType.F32, new long[] {1, 1, 1, 1}, 0);
+        HostTensor k = HostTensor.of(DType.F32, new long[] {1, 1, 3, 1}, 0, 0, 0);
+        HostTensor v = HostTensor.of(DType.F32, new long[] {1, 1, 3, 1}, 0, 1, 2);
+        HostTensor y = Oracle.run(Op.ATTENTION, new AttentionAttrs(1, true, false, false), List.of(q, k, v));
+        assertEquals(1.0, y.data()[0], 1e-12);
+        // Two queries: the first sees keys 0..1 only.
+        HostTensor q2 = HostTensor.of(DType.F32, new long[] {1, 1, 2, 1}, 0, 0);
+        HostTensor y2 = Oracle.run(Op.ATTENTION, new AttentionAttrs(1, true, false, false), List.of(q2, k, v));
+        assertArrayEquals(new double[] {0.5, 1.0}, y2.data(), 1e-12);
+    }
+
+    @Test
+    void integerArithmeticWrapsAndDivisionByZeroIsZero() {
+        HostTensor a = HostTensor.of(DType.U8, new long[] {3}, 3, 7, 9);
+        HostTensor b = HostTensor.of(DType.U8, new long[] {3}, 7, 0, 2);
+        assertArrayEquals(new double[] {252, 7, 7}, Oracle.run(Op.SUB, OpAttributes.NONE, List.of(a, b)).data());
+        assertArrayEquals(new double[] {0, 0, 4}, Oracle.run(Op.DIV, OpAttributes.NONE, List.of(a, b)).data());
+    }
+
+    @Test
+    void castSaturatesAndSpecRejectsBadInputs() {
+        HostTensor x = HostTensor.of(DType.F32, new long[] {4}, 300, -300, Double.NaN, -1.9);
+        assertArrayEquals(new double[] {127, -128, 0, -1}, Oracle.run(Op.CAST, new CastAttrs(DType.I8), List.of(x)).data());
+        assertThrows(InvalidArgumentException.class, () -> Oracle.run(Op.EXP, OpAttributes.NONE,
+                List.of(HostTensor.of(DType.I32, new long[] {1}, 1))));
+    }
+}
