@@ -25,9 +25,11 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
  * <p>Batches: the leading dims are folded into as few {@code GemmStridedBatchedEx} calls as their strides allow
  * (stride 0 expresses a broadcast); dims that do not fold become a host loop of calls.
  *
- * <p>{@code c} and the bias are extra GEMMs: {@code out ← beta·c} first (a gather, skipped when {@code out} is
- * {@code c} itself, then beta goes to the main GEMM), then {@code out ← alpha·A·B + 1·out}, then
- * {@code out += bias ⊗ ones} (a rank-1 GEMM with k = 1). With an f16/bf16 output each step rounds to that dtype.
+ * <p>{@code c} and the bias cost extra calls, arranged so the result is rounded to the output dtype once: c is
+ * copied exactly into {@code out} (skipped when {@code out} is {@code c}) and beta goes to the main GEMM
+ * ({@code out ← alpha·A·B + beta·out}); a bias alone is broadcast-copied into {@code out} and the main GEMM adds it
+ * with beta 1; with both, a rank-1 GEMM ({@code k = 1}) first forms {@code bias ⊗ ones + beta·c} (the one case that
+ * rounds twice).
  *
  * <p>Strided gather: {@code C(1×L) = 1·B(1×L, ldb = stride)} copies a strided row with one GEMM (m = k = 1), and
  * the batch stride walks the rows; a broadcast row ({@code stride 0}) is {@code C = x·ones(1×L)} instead. GEMM-Ex
@@ -61,26 +63,38 @@ final class CudaGemm {
                 + out.dtype().label();
         if (m == 0 || n == 0 || batch == 0) return kernel;
         TensorRef c = at.hasC() ? call.input(at.cIndex()) : null;
+        TensorRef bias = at.hasBias() ? call.input(at.biasIndex()) : null;
         boolean cInPlace = c != null && c.address() == out.address() && java.util.Arrays.equals(c.strides(), out.strides())
                 && c.dtype() == out.dtype();
+        long[] sc = contiguousStrides(out.shape());
         try {
-            if (c != null && !cInPlace) gather(c, out.address(), out.dtype(), at.beta());
-            float beta = cInPlace ? at.beta() : (c != null ? 1f : 0f);
+            // Each step rounds to the output dtype once: c and the bias are copied exactly first, and beta·c (or
+            // bias + beta·c) is left to the GEMM that reads them. Only "c and bias" rounds twice.
+            if (c != null && !cInPlace) gather(c, out.address(), out.dtype(), 1f);
+            float beta = c != null ? at.beta() : 0f;
+            if (bias != null && c != null) {
+                addBias(bias, out, m, n, batch, beta); // out = bias ⊗ ones + beta·c
+                beta = 1f;
+            } else if (bias != null) {
+                long[] bs = new long[r];
+                bs[r - 1] = bias.strides()[0];
+                gather(new TensorRef(bias.address(), bias.dtype(), out.shape(), bs), out.address(), out.dtype(), 1f);
+                beta = 1f;
+            }
             // BLAS: Cᵀ(N×M) = op1(X1)·op2(X2) with op1(X1) = op(B)ᵀ and op2(X2) = op(A)ᵀ.
             Operand x1 = operand(b, !at.transB());
             Operand x2 = operand(a, !at.transA());
-            long[] sc = contiguousStrides(out.shape());
+            float mainBeta = beta;
             forEachBatch(out.shape(), nb, x1.batchStrides(), x2.batchStrides(), sc, (o1, o2, oc, count, s1, s2, s3) ->
                     gemm(x1.op(), x2.op(), n, m, k, at.alpha(),
                             x1.address() + o1 * b.dtype().byteSize(), b.dtype(), x1.ld(), s1,
                             x2.address() + o2 * a.dtype().byteSize(), a.dtype(), x2.ld(), s2,
-                            beta, out.address() + oc * out.dtype().byteSize(), out.dtype(), n, s3, count));
-            if (at.hasBias()) addBias(call.input(at.biasIndex()), out, m, n, batch);
+                            mainBeta, out.address() + oc * out.dtype().byteSize(), out.dtype(), n, s3, count));
             syncIfTemps();
         } finally {
             freeTemps();
         }
-        return kernel + (c != null ? " +c" : "") + (at.hasBias() ? " +bias" : "");
+        return kernel + (c != null ? " +c" : "") + (bias != null ? " +bias" : "");
     }
 
     String copy(KernelCall call) {
@@ -100,7 +114,9 @@ final class CudaGemm {
         long rows = x.shape()[r - 2], cols = x.shape()[r - 1];
         long rs = x.strides()[r - 2], cs = x.strides()[r - 1];
         long[] bstr = java.util.Arrays.copyOf(x.strides(), r - 2);
-        if (rows == 0 || cols == 0) return new Operand(x.address(), needT ? e.opN() : e.opT(), 1, bstr);
+        if (rows == 0 || cols == 0) { // K = 0: nothing is read; any ld that satisfies ld >= rows will do
+            return new Operand(x.address(), needT ? e.opN() : e.opT(), (int) Math.max(1, Math.max(rows, cols)), bstr);
+        }
         // Row-major storage: column-major Qᵀ (cols×rows) with ld = row stride.
         if (cs == 1 || cols == 1) {
             long ld = rows == 1 ? cols : rs;
@@ -117,8 +133,8 @@ final class CudaGemm {
         return new Operand(tmp, needT ? e.opN() : e.opT(), (int) cols, java.util.Arrays.copyOf(st, r - 2));
     }
 
-    /** {@code out[b] += bias ⊗ ones}: Cᵀ(N×M) += bias(N×1)·ones(1×M), one strided-batched call over all batches. */
-    private void addBias(TensorRef bias, TensorRef out, long m, long n, long batch) {
+    /** {@code out[b] = bias ⊗ ones + beta·out[b]}: Cᵀ(N×M) = bias(N×1)·ones(1×M) + beta·Cᵀ, one call for all batches. */
+    private void addBias(TensorRef bias, TensorRef out, long m, long n, long batch, float beta) {
         long sb = bias.strides()[0];
         long addr = bias.address();
         int op = e.opN(), ld = (int) Math.max(1, n);
@@ -133,15 +149,23 @@ final class CudaGemm {
         }
         long ones = s.device.ones(bias.dtype(), m);
         gemm(op, e.opN(), n, m, 1, 1f, addr, bias.dtype(), ld, 0, ones, bias.dtype(), 1, 0,
-                1f, out.address(), out.dtype(), n, m * n, batch);
+                beta, out.address(), out.dtype(), n, m * n, batch);
     }
 
-    /** Copies any strided {@code src} into contiguous {@code dst} (dtype {@code dstType}), scaled by {@code scale}. */
+    /**
+     * Copies any strided {@code src} into contiguous {@code dst} (dtype {@code dstType}), scaled by {@code scale}:
+     * one memcpy if contiguous, GEMM-Ex for float dtypes, else one memcpy per contiguous run (integer dtypes have no
+     * exact GEMM-Ex copy; slow for short runs, but correct).
+     */
     private void gather(TensorRef src, long dst, DType dstType, float scale) {
         long numel = src.numel();
         if (numel == 0) return;
         if (src.isContiguous() && src.dtype() == dstType && scale == 1f) {
             s.copyD2D(src.address(), dst, numel * dstType.byteSize());
+            return;
+        }
+        if (!CudaKernels.floatType(rt, src.dtype())) {
+            copyRuns(src, dst);
             return;
         }
         // Collapse dims: drop size-1 dims, merge neighbours whose strides nest.
@@ -180,6 +204,27 @@ final class CudaGemm {
             int i = outer - 1;
             while (i >= 0 && ++idx[i] == dims.get(i)[0]) idx[i--] = 0;
             if (i < 0) break;
+        }
+    }
+
+    /** A strided copy as one D2D memcpy per contiguous innermost run (same dtype). */
+    private void copyRuns(TensorRef src, long dst) {
+        int r = src.rank();
+        long es = src.dtype().byteSize();
+        long run = r == 0 ? 1 : src.shape()[r - 1];
+        boolean unit = r == 0 || src.strides()[r - 1] == 1 || run == 1;
+        int outer = unit ? r - 1 : r;
+        long chunk = unit ? run : 1;
+        long[] idx = new long[Math.max(outer, 0)];
+        long to = dst;
+        while (true) {
+            long off = 0;
+            for (int i = 0; i < idx.length; i++) off += idx[i] * src.strides()[i];
+            s.copyD2D(src.address() + off * es, to, chunk * es);
+            to += chunk * es;
+            int i = idx.length - 1;
+            while (i >= 0 && ++idx[i] == src.shape()[i]) idx[i--] = 0;
+            if (i < 0) return;
         }
     }
 

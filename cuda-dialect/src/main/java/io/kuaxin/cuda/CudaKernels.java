@@ -18,7 +18,8 @@ import java.util.List;
  *       strides, broadcast batches, alpha/beta with {@code c}, and a {@code [N]} bias (extra GEMM calls); the
  *       output, {@code c} and the bias must be in the input dtype or f32 (what GEMM-Ex accepts as C type with fp32
  *       accumulation). No activation epilogue, no i8.</li>
- *   <li>{@code COPY} of f32, f16, bf16, f64 (a memcpy, or a strided gather through GEMM-Ex).</li>
+ *   <li>{@code COPY} of every dtype: a memcpy when contiguous; a strided gather through GEMM-Ex for f32, f16, bf16,
+ *       f64; one memcpy per contiguous run for the others.</li>
  *   <li>nothing else: these chips need device kernels Kuaxin does not ship yet.</li>
  * </ul>
  */
@@ -29,9 +30,7 @@ final class CudaKernels {
     static String unsupportedReason(CudaRuntime rt, Op op, OpAttributes attrs, List<DType> dtypes) {
         return switch (op) {
             case MATMUL -> matmulReason(rt, attrs instanceof MatmulAttrs m ? m : null, dtypes);
-            case COPY -> dtypes.isEmpty() || floatType(rt, dtypes.getFirst()) ? null
-                    : "a strided " + dtypes.getFirst().label() + " copy needs a device kernel; only float dtypes are"
-                    + " copied (through " + gemmName(rt) + ")";
+            case COPY -> null; // memcpy, GEMM-Ex gathers (floats) or memcpy runs (other dtypes)
             default -> op.label() + " has no " + rt.dialect.vendor() + " library call that Kuaxin binds, and Kuaxin"
                     + " ships no device kernels for CUDA-dialect chips yet";
         };

@@ -5,10 +5,10 @@ import org.junit.jupiter.api.Nested;
 
 /** The shared CUDA-dialect contract on both Hygon spellings: the DTK CUDA layer and HIP + hipBLAS. */
 class HygonBackendTest {
-    /** The default order binds the DTK CUDA layer first (here: the CUDA emulator). */
+    /** The DTK CUDA layer (first in the default order; here: the CUDA emulator). */
     @Nested
     class DtkCudaLayer extends CudaBackendContract {
-        DtkCudaLayer() { super(HygonProvider::new, null); }
+        DtkCudaLayer() { super(HygonProvider::new, "dtk-cuda"); }
     }
 
     /** Pinned to HIP: hipHostMalloc with flags, hipBLAS enums 111/160, the _v2 GEMM-Ex symbols. */
