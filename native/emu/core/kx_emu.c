@@ -184,7 +184,8 @@ void kx_device_name(int phys, char *buf, size_t len) {
 /* ------------------------------------------------------------------------- */
 
 #define KX_MAX_FAULTS 64
-#define KX_FAULT_NAME 96
+/* Long enough for the C++-mangled muBLAS names (139 characters). */
+#define KX_FAULT_NAME 256
 
 typedef struct {
     char name[KX_FAULT_NAME];

@@ -130,6 +130,14 @@ public final class Device {
         return spi.unsupportedReason(op, List.of(inputDtypes));
     }
 
+    /**
+     * Why {@code op} with these attributes (e.g. a matmul's epilogue or output dtype) does not run here, or
+     * {@code null} if it does: exactly what the front door asks before running it.
+     */
+    public String unsupportedReason(Op op, io.kuaxin.op.OpAttributes attributes, DType... inputDtypes) {
+        return spi.unsupportedReason(op, attributes, List.of(inputDtypes));
+    }
+
     // ---------------------------------------------------------------- tensors owned by the caller
 
     /** An uninitialised tensor; the caller closes it. */

@@ -64,7 +64,7 @@ public final class OpContext {
                     + "stream is on " + stream.device().id());
         }
         List<DType> dtypes = inputs.stream().map(Tensor::dtype).toList();
-        String unsupported = dev.spi.unsupportedReason(op, dtypes);
+        String unsupported = dev.spi.unsupportedReason(op, attrs, dtypes);
         List<Tensor> result;
         String kernel;
         boolean fallback = unsupported != null;
@@ -82,7 +82,7 @@ public final class OpContext {
             FallbackPolicy p = policy != null ? policy : dev.runtime().fallbackPolicy();
             if (p == FallbackPolicy.FAIL) throw new UnsupportedOpException(op.label(), dtypes, dev.id(), unsupported);
             exec = dev.runtime().fallbackDevice();
-            String why = exec.spi.unsupportedReason(op, dtypes);
+            String why = exec.spi.unsupportedReason(op, attrs, dtypes);
             if (why != null) throw new UnsupportedOpException(op.label(), dtypes, dev.id(), unsupported
                     + "; the fallback " + exec.id() + " cannot run it either: " + why);
             if (p == FallbackPolicy.WARN && WARNED.add(op + "@" + dev.id())) {

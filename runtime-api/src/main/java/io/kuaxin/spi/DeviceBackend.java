@@ -55,6 +55,18 @@ public interface DeviceBackend extends AutoCloseable {
     String unsupportedReason(Op op, List<DType> inputDtypes);
 
     /**
+     * As {@link #unsupportedReason(Op, List)}, knowing the op's attributes too (a matmul's epilogue or output dtype
+     * can decide whether a vendor library runs it). The front door asks this one before every op, so it must agree
+     * exactly with {@link StreamBackend#execute}. By default the attributes do not matter.
+     *
+     * @param attributes the op's attribute record, e.g. {@link io.kuaxin.op.MatmulAttrs}
+     * @return {@code null} if supported, else the reason it is not
+     */
+    default String unsupportedReason(Op op, io.kuaxin.op.OpAttributes attributes, List<DType> inputDtypes) {
+        return unsupportedReason(op, inputDtypes);
+    }
+
+    /**
      * Current readings of the vendor's management interface, e.g. {@code utilization.cube=42 %} or
      * {@code power=215 W}; empty when the backend has none or its optional library is absent (never an error).
      */

@@ -1,13 +1,65 @@
 package io.kuaxin.backend.moorethreads;
 
+import io.kuaxin.DType;
 import io.kuaxin.cuda.CudaDialectProvider;
 import io.kuaxin.cuda.Dialect;
+import io.kuaxin.cuda.DialectEnums;
+import io.kuaxin.cuda.SymbolNames;
+import io.kuaxin.cuda.VendorLibrary;
 
 import java.util.List;
+import java.util.Map;
 
-/** The Moore Threads backend: the CUDA-dialect binding with Moore Threads's dialect. */
+import static io.kuaxin.cuda.VendorLibrary.Role.BLAS;
+import static io.kuaxin.cuda.VendorLibrary.Role.DRIVER;
+import static io.kuaxin.cuda.VendorLibrary.Role.RUNTIME;
+
+/**
+ * The Moore Threads backend ({@code musa}, aliases {@code moorethreads}, {@code mthreads}): MUSA is a
+ * {@code cuda→musa}, {@code cu→mu}, {@code cublas→mublas} rename (V: ggml vendors/musa.h), whose muBLAS mixes
+ * hipBLAS-style op enums (111/112, V-cs) with cuBLAS compute types (68, V-cs), has algo default 0 (V-cs), and
+ * exports the compute-type {@code mublasGemmEx} only under its C++-mangled name (V-cs). Libraries in
+ * {@code $MUSA_HOME/lib} (not lib64, U).
+ */
 public final class MooreThreadsProvider extends CudaDialectProvider {
-    static final Dialect DIALECT = new Dialect("musa", List.of("moorethreads", "mthreads"), "Moore Threads", "MUSA_VISIBLE_DEVICES");
+    private static final List<String> ROOTS = List.of("${MUSA_HOME}", "${MUSA_PATH}", "${MUSA_ROOT}",
+            "/usr/local/musa", "/opt/musa");
+
+    /** The compute-type overloads (C++ linkage). GemmEx: V-cs; StridedBatchedEx: I (computed with g++). */
+    static final String GEMM_EX = "_Z12mublasGemmExP15_mublasHandle_t17mublasOperation_tS1_iiiPKvS3_14musaDataType_"
+            + "tiS3_S4_iS3_PvS4_i19mublasComputeType_t16mublasGemmAlgo_t";
+    static final String GEMM_SB = "_Z26mublasGemmStridedBatchedExP15_mublasHandle_t17mublasOperation_tS1_iiiPKvS3_"
+            + "14musaDataType_tixS3_S4_ixS3_PvS4_ixi19mublasComputeType_t16mublasGemmAlgo_t";
+
+    /** mublasStatus_t: SUCCESS 0 (V-cs); the rest rocBLAS-style (I). */
+    private static final Map<Integer, String> MUBLAS_STATUS = Map.of(0, "MUBLAS_STATUS_SUCCESS",
+            1, "MUBLAS_STATUS_INVALID_HANDLE", 2, "MUBLAS_STATUS_NOT_IMPLEMENTED", 3, "MUBLAS_STATUS_INVALID_POINTER",
+            4, "MUBLAS_STATUS_INVALID_SIZE", 5, "MUBLAS_STATUS_MEMORY_ERROR", 6, "MUBLAS_STATUS_INTERNAL_ERROR",
+            11, "MUBLAS_STATUS_INVALID_VALUE");
+
+    /**
+     * musaMemcpyKind 1/2/3 (U+); MUBLAS_OP_N/T 111/112 (V-cs); MUSA_R_16F 2, 16BF 14 (V-cs), 32F 0 (U), 64F 1 (I);
+     * MUBLAS_COMPUTE_32F 68 (V-cs), 64F 70 (U); MUBLAS_GEMM_DEFAULT 0 (V-cs); musaErrorMemoryAllocation 2,
+     * musaErrorNotReady 600, MEMORY_ERROR 5, attributes 10/16 (I: CUDA's numbers).
+     */
+    static final DialectEnums ENUMS = new DialectEnums(1, 2, 3, 111, 112,
+            Map.of(DType.F32, 0, DType.F64, 1, DType.F16, 2, DType.BF16, 14), 68, 70, 0, 2, 600, 5, 10, 16,
+            MUBLAS_STATUS);
+
+    static final SymbolNames NAMES = new SymbolNames("musa", "mublas", "mu", false, Map.of(
+            "cublasGemmEx", GEMM_EX,
+            // the mangled overload if the SDK has one, else the plain name (same ABI in the emulator; I)
+            "cublasGemmStridedBatchedEx", GEMM_SB + "|mublasGemmStridedBatchedEx",
+            "cublasGetStatusString", "mublasStatus_to_string"));
+
+    static final Dialect DIALECT = new Dialect("musa", List.of("moorethreads", "mthreads"), "Moore Threads",
+            List.of(new Dialect.Variant("musa", "MUSA runtime + muBLAS", "MUSA_VISIBLE_DEVICES", "musa",
+                    List.of(VendorLibrary.of(RUNTIME, List.of("libmusart.so", "libmusart.so.5", "libmusart.so.4"),
+                                    ROOTS),
+                            VendorLibrary.of(BLAS, List.of("libmublas.so"), ROOTS),
+                            VendorLibrary.optional(DRIVER, List.of("libmusa.so", "libmusa.so.1.0", "libmusa.so.1"),
+                                    ROOTS)),
+                    NAMES, ENUMS, Dialect.HostAlloc.PTR_SIZE, Dialect.CopyOrder.KIND_THEN_STREAM)));
 
     public MooreThreadsProvider() {
         super(DIALECT);

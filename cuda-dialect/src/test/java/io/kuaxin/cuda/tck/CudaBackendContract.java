@@ -1,0 +1,353 @@
+package io.kuaxin.cuda.tck;
+
+import io.kuaxin.BackendStatus;
+import io.kuaxin.DType;
+import io.kuaxin.Device;
+import io.kuaxin.DeviceOutOfMemoryException;
+import io.kuaxin.Event;
+import io.kuaxin.FallbackPolicy;
+import io.kuaxin.Kuaxin;
+import io.kuaxin.Matmul;
+import io.kuaxin.Ops;
+import io.kuaxin.Scope;
+import io.kuaxin.Shape;
+import io.kuaxin.Stream;
+import io.kuaxin.Tensor;
+import io.kuaxin.UnsupportedOpException;
+import io.kuaxin.VendorException;
+import io.kuaxin.cuda.CudaDialectProvider;
+import io.kuaxin.cuda.Dialect;
+import io.kuaxin.op.Epilogue;
+import io.kuaxin.op.Op;
+import io.kuaxin.spi.Availability;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+/**
+ * The behaviour every CUDA-dialect backend shares, run against its emulator ({@code kuaxin.emulate=<backend>} set
+ * by surefire). A backend module adds one subclass naming its provider (and, for Hygon, the variant).
+ * Kept small: the five backends share the code, so these check the binding of each dialect, not the code twice.
+ */
+public abstract class CudaBackendContract {
+    private final Supplier<CudaDialectProvider> factory;
+    private final String variant;
+    private final Map<String, String> saved = new HashMap<>();
+    protected CudaDialectProvider provider;
+    protected EmulatorControl emu;
+
+    /**
+     * @param factory a new provider of the backend under test
+     * @param variant the dialect variant to pin ({@code kuaxin.<backend>.variant}), or null for the default order
+     */
+    protected CudaBackendContract(Supplier<CudaDialectProvider> factory, String variant) {
+        this.factory = factory;
+        this.variant = variant;
+    }
+
+    protected String backend() { return factory.get().name(); }
+
+    protected Dialect.Variant bound() {
+        String id = provider.boundVariant().orElseThrow();
+        return provider.dialect().variants().stream().filter(v -> v.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    /** The vendor symbol for a canonical CUDA name in the bound variant, e.g. {@code hipMalloc}. */
+    protected String symbol(String cudaName) { return bound().names().symbol(cudaName); }
+
+    @BeforeEach
+    void setUp() {
+        if (variant != null) setProperty("kuaxin." + backend() + ".variant", variant);
+        provider = factory.get();
+        Availability a = provider.probe();
+        assertTrue(a.available(), () -> a.reason() + " " + a.details());
+        emu = new EmulatorControl(backend(), bound().emulator());
+        emu.clearFaults();
+    }
+
+    @AfterEach
+    void tearDown() {
+        saved.forEach((k, v) -> {
+            if (v == null) System.clearProperty(k);
+            else System.setProperty(k, v);
+        });
+        saved.clear();
+        if (emu == null) return;
+        emu.clearFaults();
+        emu.setVisibleDevices(null);
+        emu.setMemoryLimit(0, 4L << 30);
+    }
+
+    private void setProperty(String k, String v) {
+        saved.putIfAbsent(k, System.getProperty(k));
+        if (v == null) System.clearProperty(k);
+        else System.setProperty(k, v);
+    }
+
+    protected Kuaxin open() { return open(Map.of()); }
+
+    protected Kuaxin open(Map<String, String> env) {
+        return Kuaxin.open(Kuaxin.Options.defaults().withEnv(env).withProviders(List.of(factory.get())));
+    }
+
+    // ------------------------------------------------------------------ discovery
+
+    @Test
+    void probeWithoutEmulationSaysWhatWasSearched() {
+        setProperty("kuaxin.emulate", null);
+        Availability a = factory.get().probe();
+        assumeFalse(a.available(), "a real " + backend() + " SDK is installed here");
+        assertTrue(a.reason().contains("not found"), a.reason());
+        String details = String.join("\n", a.details());
+        String firstRoot = bound().libraries().getFirst().roots().stream()
+                .filter(r -> !r.contains("${")).findFirst().orElseThrow();
+        assertTrue(details.contains(firstRoot), details);
+    }
+
+    @Test
+    void anExplicitLibraryIsObeyedAndNamed() {
+        setProperty("kuaxin.emulate", null);
+        setProperty("kuaxin." + backend() + ".library", "/nonexistent/libvendor.so");
+        Availability a = factory.get().probe();
+        assertFalse(a.available());
+        assertTrue(a.reason().contains("/nonexistent/libvendor.so"), a.reason());
+        // another dialect's emulator: it loads, but lacks this dialect's symbols
+        String other = bound().emulator().equals("cuda") ? "musa" : "cuda";
+        setProperty("kuaxin." + backend() + ".library", emu.path.resolveSibling("libkuaxin-emu-" + other + ".so")
+                .toString());
+        Availability b = factory.get().probe();
+        assertFalse(b.available());
+        assertTrue(b.reason().contains("lacks required symbol") && b.reason().contains(symbol("cudaGetErrorString")),
+                b.reason());
+    }
+
+    @Test
+    void devicesHaveNamesAndMemory() {
+        try (Kuaxin kx = open()) {
+            List<Device> devs = kx.devices();
+            assertEquals(2, devs.size());
+            for (Device d : devs) {
+                assertTrue(d.info().emulated());
+                assertFalse(d.info().name().isBlank());
+                assertTrue(d.info().totalMemory() > 0);
+                assertTrue(d.freeMemory() > 0 && d.freeMemory() <= d.info().totalMemory());
+                assertTrue(d.info().properties().get("variant").startsWith(bound().id()), d.info().properties()::toString);
+            }
+        }
+    }
+
+    @Test
+    void visibleDevicesAreHonouredAndValidated() {
+        String var = bound().visibleDevicesVariable();
+        assertEquals(1, emu.setVisibleDevices("1"));
+        try (Kuaxin kx = open(Map.of(var, "1"))) {
+            Device d = kx.device(backend() + ":0");
+            assertEquals(1, kx.devices().size());
+            if (!d.info().name().startsWith(provider.dialect().vendor())) assertTrue(d.info().name().endsWith("1"), d.info().name());
+        }
+        emu.setVisibleDevices("1,7"); // the runtime stops at the bad id, as CUDA does
+        try (Kuaxin kx = open(Map.of(var, "1,7"))) {
+            BackendStatus st = kx.backends().stream().filter(b -> b.name().equals(backend())).findFirst().orElseThrow();
+            assertFalse(st.available());
+            assertTrue(st.reason().contains(var), st.reason());
+        }
+    }
+
+    // ------------------------------------------------------------------ memory, copies, streams, events
+
+    @Test
+    void copiesRoundTripInEveryDirection() {
+        float[] x = Reference.data(new Random(1), 1000, DType.F32);
+        try (Kuaxin kx = open(); Scope s = kx.device(backend() + ":0").scope()) {
+            Tensor a = s.copyOf(x, Shape.of(10, 100));                      // H2D
+            Tensor b = s.empty(DType.F32, Shape.of(10, 100));
+            s.device().defaultStream().copy(a, b);                          // D2D
+            assertArrayEquals(x, b.toFloatArray());                         // D2H
+            Tensor t = Ops.copy(a.transpose(0, 1));                         // strided gather (COPY)
+            float[] tt = t.toFloatArray();
+            assertEquals(x[3 * 100 + 7], tt[7 * 10 + 3]);
+            Tensor h = Ops.copy(s.copyOf(x, DType.F16, Shape.of(10, 100)).slice(1, 10, 20));
+            assertEquals(Reference.round(x[5 * 100 + 12], DType.F16), h.toFloatArray()[5 * 10 + 2]);
+            Tensor z = s.zeros(DType.F32, Shape.of(7));                     // memset
+            assertArrayEquals(new float[7], z.toFloatArray());
+            try (Arena arena = Arena.ofConfined()) {                        // D2H through pinned staging
+                MemorySegment host = arena.allocate(4000);
+                a.copyTo(host);
+                assertEquals(x[999], host.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, 999));
+            }
+        }
+    }
+
+    @Test
+    void streamsKeepOrderAndEventsTime() {
+        try (Kuaxin kx = open(); Scope s = kx.device(backend() + ":1").scope()) {
+            Device d = s.device();
+            Stream one = d.newStream(), two = d.newStream();
+            Tensor a = s.copyOf(Reference.data(new Random(2), 256 * 256, DType.F32), Shape.of(256, 256));
+            Tensor c = s.empty(DType.F32, Shape.of(256, 256));
+            Event start = one.record();
+            Tensor p = Ops.on(one).matmul(a, a);
+            one.copy(p, c);                                                  // after the matmul, same stream
+            Event end = one.record();
+            two.waitFor(end);
+            Tensor back = s.empty(DType.F32, Shape.of(256, 256));
+            two.copy(c, back);                                               // on another stream, after the event
+            two.synchronize();
+            assertTrue(end.isComplete());
+            assertTrue(end.elapsedMillis(start) >= 0);
+            assertArrayEquals(p.toFloatArray(), back.toFloatArray());
+            start.close();
+            end.close();
+            one.close();
+            two.close();
+        }
+    }
+
+    @Test
+    void outOfMemoryIsTypedAndTheDeviceStaysUsable() {
+        emu.setMemoryLimit(0, 64L << 20);
+        try (Kuaxin kx = open(); Scope s = kx.device(backend() + ":0").scope()) {
+            DeviceOutOfMemoryException e = assertThrows(DeviceOutOfMemoryException.class,
+                    () -> s.empty(DType.F32, Shape.of(32L << 20)));
+            assertTrue(e.requestedBytes() >= 128L << 20, e::getMessage);
+            assertTrue(e.freeBytes() >= 0 && e.freeBytes() <= 64L << 20, e::getMessage);
+            assertArrayEquals(new float[]{1, 2}, s.copyOf(new float[]{1, 2}, Shape.of(2)).toFloatArray());
+        }
+    }
+
+    @Test
+    void injectedFaultsNameTheCallCodeAndVendorMessage() {
+        try (Kuaxin kx = open(); Scope s = kx.device(backend() + ":0").scope()) {
+            String malloc = symbol("cudaMalloc");
+            emu.injectFault(malloc, 1, 999);
+            VendorException e = assertThrows(VendorException.class, () -> s.empty(DType.F32, Shape.of(12345)));
+            assertEquals(malloc, e.call());
+            assertEquals(999, e.code());
+            assertEquals("unknown error", e.vendorMessage());
+            Tensor a = s.copyOf(new float[]{1, 2, 3, 4}, Shape.of(2, 2));
+            String gemm = symbol("cublasGemmEx");
+            emu.injectFault(gemm, 1, 7);                                     // 7: invalid value / not supported
+            VendorException g = assertThrows(VendorException.class, () -> Ops.matmul(a, a));
+            assertTrue(g.call().contains(gemm), g.call());
+            assertEquals(7, g.code());
+            assertFalse(g.vendorMessage().isBlank());
+            assertArrayEquals(new float[]{7, 10, 15, 22}, Ops.matmul(a, a).toFloatArray());
+        }
+    }
+
+    @Test
+    void nothingLeaks() {
+        try (Kuaxin kx = open()) { // warm up the emulator's own lazily created state
+            kx.devices();
+        }
+        long allocs = emu.liveAllocations(), handles = emu.liveHandles();
+        try (Kuaxin kx = open(); Scope s = kx.device(backend() + ":0").scope()) {
+            Stream st = s.device().newStream();
+            Tensor a = s.copyOf(Reference.data(new Random(3), 64, DType.F32), Shape.of(8, 8));
+            Tensor bias = s.copyOf(Reference.data(new Random(4), 8, DType.F32), Shape.of(8));
+            Tensor r = Ops.on(st).matmul(a.slice(1, 0, 4).transpose(0, 1).contiguous().transpose(0, 1), a.slice(0, 0, 4),
+                    Matmul.options().bias(bias));
+            try (Event e = st.record()) {
+                e.synchronize();
+            }
+            assertEquals(8 * 8, r.numel());
+            st.close();
+            assertTrue(emu.liveAllocations() > allocs);
+        }
+        assertEquals(allocs, emu.liveAllocations(), "device/pinned allocations after close");
+        assertEquals(handles, emu.liveHandles(), "streams/events/BLAS handles after close");
+        try (Kuaxin kx = open(); Scope s = kx.device(backend() + ":0").scope()) { // and it still works
+            assertArrayEquals(new float[]{3}, s.copyOf(new float[]{3}, Shape.of(1)).toFloatArray());
+        }
+    }
+
+    // ------------------------------------------------------------------ matmul
+
+    @ParameterizedTest(name = "{0} transA={1} transB={2} batch={3}")
+    @CsvSource({
+            "F32, false, false, 1", "F32, true, false, 3", "F32, false, true, 2", "F32, true, true, 1",
+            "F16, false, false, 2", "F16, true, true, 1",
+            "BF16, false, true, 3", "BF16, true, false, 1",
+            "F64, false, false, 2"})
+    void matmulMatchesFp64(DType t, boolean ta, boolean tb, int batch) {
+        int m = 13, n = 7, k = 19;
+        Random rnd = new Random(t.ordinal() * 31 + batch);
+        float[] a = Reference.data(rnd, batch * m * k, t), b = Reference.data(rnd, k * n, t);
+        try (Kuaxin kx = open(); Scope s = kx.device(backend() + ":0").scope()) {
+            Tensor ta_ = s.copyOf(a, t, Shape.of(batch, ta ? k : m, ta ? m : k));
+            Tensor tb_ = s.copyOf(b, t, Shape.of(tb ? n : k, tb ? k : n));   // broadcast over the batch
+            Matmul o = Matmul.options().alpha(0.5f);
+            if (ta) o = o.transposeA();
+            if (tb) o = o.transposeB();
+            Tensor r = Ops.matmul(ta_, tb_, o);
+            check(r, Reference.matmul(a, batch, b, 1, batch, m, n, k, ta, tb, 0.5f, 0, null, null), t);
+            assertTrue(r.provenance().kernel().contains("GemmEx"), r.provenance()::toString);
+        }
+    }
+
+    @Test
+    void matmulWithBetaCBiasMixedOutputAndStridedViews() {
+        int m = 9, n = 6, k = 5;
+        Random rnd = new Random(9);
+        float[] a = Reference.data(rnd, 2 * k * m, DType.F16), row = Reference.data(rnd, n, DType.F16);
+        float[] c = Reference.data(rnd, n, DType.F32), bias = Reference.data(rnd, n, DType.F32);
+        try (Kuaxin kx = open(); Scope s = kx.device(backend() + ":0").scope()) {
+            // a: [2, K, M] used transposed; b: one row broadcast to [2, K, N] (row stride 0: gathered first)
+            Tensor ta = s.copyOf(a, DType.F16, Shape.of(2, k, m));
+            Tensor tb = s.copyOf(row, DType.F16, Shape.of(1, 1, n)).expand(2, k, n);
+            Tensor tc = s.copyOf(c, Shape.of(1, n));                         // broadcast over batch and rows
+            Tensor tbias = s.copyOf(bias, Shape.of(n));
+            Tensor r = Ops.matmul(ta, tb, Matmul.options().transposeA().accumulate(tc, 0.25f).bias(tbias)
+                    .outDtype(DType.F32));
+            float[] bb = new float[2 * k * n], cc = new float[2 * m * n];
+            for (int i = 0; i < bb.length; i++) bb[i] = row[i % n];
+            for (int i = 0; i < cc.length; i++) cc[i] = c[i % n];
+            check(r, Reference.matmul(a, 2, bb, 2, 2, m, n, k, true, false, 1f, 0.25f, cc, bias), DType.F32);
+            // in place: out is c itself (beta goes to the main GEMM), f32 throughout
+            Tensor acc = s.copyOf(cc, Shape.of(2, m, n));
+            Tensor a32 = s.copyOf(a, Shape.of(2, k, m)), b32 = s.copyOf(bb, Shape.of(2, k, n));
+            Ops.matmul(a32, b32, Matmul.options().transposeA().accumulate(acc, 0.5f), acc);
+            check(acc, Reference.matmul(a, 2, bb, 2, 2, m, n, k, true, false, 1f, 0.5f, cc, null), DType.F32);
+        }
+    }
+
+    @Test
+    void unsupportedOpsAreRefusedWithAReason() {
+        try (Kuaxin kx = open(); Scope s = kx.device(backend() + ":0").scope()) {
+            Device d = s.device();
+            assertTrue(d.supportsOp(Op.MATMUL, DType.F32, DType.F32));
+            assertFalse(d.supportsOp(Op.SOFTMAX, DType.F32));
+            assertFalse(d.supportsOp(Op.MATMUL, DType.I8, DType.I8));
+            Tensor a = s.copyOf(new float[]{1, -2, 3, 4}, Shape.of(2, 2));
+            UnsupportedOpException e = assertThrows(UnsupportedOpException.class,
+                    () -> Ops.withFallback(FallbackPolicy.FAIL).matmul(a, a, Matmul.options().epilogue(Epilogue.RELU)));
+            assertTrue(e.getMessage().contains("epilogue"), e::getMessage);
+            assertThrows(UnsupportedOpException.class, () -> Ops.withFallback(FallbackPolicy.FAIL).softmax(a));
+        }
+    }
+
+    private static void check(Tensor r, double[][] ref, DType t) {
+        double[] got = r.toDoubleArray();
+        assertEquals(ref[0].length, got.length);
+        double tol = Reference.tolerance(r.dtype() == DType.F32 && t != DType.F32 ? DType.F32 : r.dtype());
+        for (int i = 0; i < got.length; i++) {
+            double bound = tol * Math.max(ref[1][i], 1e-3) + (t == DType.F64 ? 0 : 1e-6);
+            int at = i;
+            assertTrue(Math.abs(got[i] - ref[0][i]) <= bound,
+                    () -> "element " + at + ": got " + got[at] + ", expected " + ref[0][at] + " ± " + bound);
+        }
+    }
+}
