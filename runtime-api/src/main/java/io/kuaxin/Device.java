@@ -262,6 +262,7 @@ public final class Device {
             }
             defaultStream.closeInternal();
             leaked = allocator.close();
+            hostPool.close();
             closed = true;
             spi.close();
         }

@@ -32,6 +32,7 @@ public final class HostBuffer implements AutoCloseable, InFlight.Resource {
      */
     public MemorySegment segment() {
         if (closed) throw new ClosedResourceException("host buffer for " + device.id() + " is closed");
+        device.checkOpen(); // the device frees its host buffers when it closes
         return lease.segment;
     }
 

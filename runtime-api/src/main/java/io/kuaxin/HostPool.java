@@ -6,22 +6,30 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Host staging buffers for copies, reused across copies by size class (page-locked where the backend supports
- * it). Creating and closing a shared arena per copy costs a handshake with every Java thread; here each buffer has
- * its own automatic arena, lives in the pool while in use or cached, and is freed by the GC once dropped.
+ * Host staging buffers for copies, reused by size class (page-locked where the backend supports it). Each buffer
+ * has its own shared arena, created on a cache miss and closed only when the buffer is dropped (cache over
+ * {@link #MAX_CACHED}, {@link #emptyCache()}, device close): closing a shared arena costs a handshake with every
+ * Java thread, so the steady state creates and closes none. Device close frees every buffer, so pinned memory
+ * never outlives its device.
  *
  * <p>Thread-safe.
  */
 final class HostPool {
-    /** Cached bytes above which returned buffers are dropped instead of kept. */
+    /** Cached bytes above which returned buffers are freed instead of kept. */
     static final long MAX_CACHED = 256L << 20;
 
+    private record Block(Arena arena, MemorySegment segment) {}
+
     private final DeviceBackend device;
-    private final Map<Long, ArrayDeque<MemorySegment>> free = new HashMap<>();
+    private final Map<Long, ArrayDeque<Block>> free = new HashMap<>();
+    private final Set<Block> all = new HashSet<>();
     private long cached;
+    private boolean closed;
 
     HostPool(DeviceBackend device) {
         this.device = device;
@@ -30,37 +38,73 @@ final class HostPool {
     /** A staging buffer of exactly {@code bytes} bytes, returned to the pool by {@link Lease#release()}. */
     Lease take(long bytes) {
         long size = CachingAllocator.sizeClass(bytes);
-        MemorySegment block = null;
         synchronized (this) {
-            ArrayDeque<MemorySegment> list = free.get(size);
+            if (closed) throw new ClosedResourceException("device is closed");
+            ArrayDeque<Block> list = free.get(size);
             if (list != null && !list.isEmpty()) {
-                block = list.pop();
                 cached -= size;
+                return new Lease(list.pop(), bytes);
             }
         }
-        if (block == null) block = device.allocateHost(size, Arena.ofAuto());
-        return new Lease(block, block.asSlice(0, bytes));
+        Arena arena = Arena.ofShared();
+        Block b;
+        try {
+            b = new Block(arena, device.allocateHost(size, arena));
+        } catch (RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+        synchronized (this) {
+            all.add(b);
+        }
+        return new Lease(b, bytes);
     }
 
-    private synchronized void giveBack(MemorySegment block) {
-        if (cached + block.byteSize() > MAX_CACHED) return; // dropped: the GC frees it
-        free.computeIfAbsent(block.byteSize(), k -> new ArrayDeque<>()).push(block);
-        cached += block.byteSize();
+    private void giveBack(Block b) {
+        synchronized (this) {
+            if (!closed && cached + b.segment().byteSize() <= MAX_CACHED) {
+                free.computeIfAbsent(b.segment().byteSize(), k -> new ArrayDeque<>()).push(b);
+                cached += b.segment().byteSize();
+                return;
+            }
+            if (!all.remove(b)) return; // already freed by close()
+        }
+        b.arena().close();
     }
 
-    synchronized void emptyCache() {
-        free.clear();
-        cached = 0;
+    /** Frees cached buffers. */
+    void emptyCache() {
+        java.util.List<Block> drop = new java.util.ArrayList<>();
+        synchronized (this) {
+            free.values().forEach(drop::addAll);
+            free.clear();
+            cached = 0;
+            drop.forEach(all::remove);
+        }
+        drop.forEach(b -> b.arena().close());
+    }
+
+    /** Frees every buffer, cached or still held (the device's streams have completed by now). */
+    void close() {
+        java.util.List<Block> drop;
+        synchronized (this) {
+            closed = true;
+            drop = new java.util.ArrayList<>(all);
+            all.clear();
+            free.clear();
+            cached = 0;
+        }
+        drop.forEach(b -> b.arena().close());
     }
 
     /** A staging buffer in use; released when the copy using it completes. */
     final class Lease implements InFlight.Resource {
-        private final MemorySegment block;
+        private final Block block;
         final MemorySegment segment;
 
-        private Lease(MemorySegment block, MemorySegment segment) {
+        private Lease(Block block, long bytes) {
             this.block = block;
-            this.segment = segment;
+            this.segment = block.segment().asSlice(0, bytes);
         }
 
         @Override

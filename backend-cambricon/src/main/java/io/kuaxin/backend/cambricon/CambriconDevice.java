@@ -134,6 +134,11 @@ final class CambriconDevice implements DeviceBackend {
     }
 
     @Override
+    public String unsupportedReason(Op op, io.kuaxin.op.OpAttributes attributes, List<DType> inputDtypes) {
+        return CambriconOps.unsupportedReason(op, attributes, inputDtypes);
+    }
+
+    @Override
     public void synchronize() {
         bind();
         errors().check(CambriconSymbols.call(s.cnrtSyncDevice), "cnrtSyncDevice");

@@ -9,10 +9,8 @@ import java.util.Set;
 
 /**
  * Which ops run on Cambricon, and the dispatch to CNNL. {@link #unsupportedReason} lists what CNNL (as bound)
- * cannot do from the op and input dtypes alone. Two limits depend on attributes the SPI does not pass to
- * {@code unsupportedReason} (see the module README): a CAST to u8, bool or f64 and a matmul with a non-f32/f16/bf16
- * output dtype; {@link #execute} rejects those with
- * {@link io.kuaxin.UnsupportedOpException} before enqueuing anything, never by running them elsewhere.
+ * cannot do, including the limits that depend on attributes: a CAST to u8, bool or f64 and a matmul with a
+ * non-f32/f16/bf16 output dtype. {@link #execute} still refuses those defensively, before enqueuing anything.
  */
 final class CambriconOps {
     private CambriconOps() {}
@@ -21,6 +19,19 @@ final class CambriconOps {
     static final Set<DType> CASTABLE = Set.of(DType.F32, DType.F16, DType.BF16, DType.I32, DType.I8, DType.I64);
 
     static boolean isDeviceFloat(DType t) { return t == DType.F32 || t == DType.F16 || t == DType.BF16; }
+
+    /** As {@link #unsupportedReason(Op, List)}, plus the limits that depend on the op's attributes. */
+    static String unsupportedReason(Op op, io.kuaxin.op.OpAttributes attrs, List<DType> d) {
+        String r = unsupportedReason(op, d);
+        if (r != null) return r;
+        if (attrs instanceof io.kuaxin.op.CastAttrs c && !CASTABLE.contains(c.to()) && !d.contains(c.to())) {
+            return "cnnlCastDataType cannot produce " + c.to().label();
+        }
+        if (attrs instanceof io.kuaxin.op.MatmulAttrs m && m.outDtype() != null && !isDeviceFloat(m.outDtype())) {
+            return "CNNL matmul writes f32, f16 or bf16, not " + m.outDtype().label();
+        }
+        return null;
+    }
 
     static String unsupportedReason(Op op, List<DType> d) {
         return switch (op) {
