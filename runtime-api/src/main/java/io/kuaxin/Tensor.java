@@ -96,9 +96,12 @@ public final class Tensor implements AutoCloseable {
     // ---------------------------------------------------------------- views
 
     /**
-     * A view with another shape and the same elements in row-major order; one extent may be -1 (inferred).
+     * A view with another shape and the same elements in row-major order; one extent may be -1 (inferred). Works
+     * without a copy whenever the strides allow it (always for contiguous tensors, and e.g. for a column slice
+     * reshaped within its rows), as PyTorch's {@code view} does.
      *
-     * @throws InvalidArgumentException if the element counts differ or this view is not contiguous
+     * @throws InvalidArgumentException if the element counts differ, or the layout cannot be viewed in that shape
+     *                                  (then call {@link #contiguous()} first)
      */
     public Tensor reshape(long... newDims) {
         checkOpen();
@@ -126,11 +129,42 @@ public final class Tensor implements AutoCloseable {
             throw new InvalidArgumentException("reshape: " + shape + " has " + numel() + " elements, " + s + " has "
                     + s.numel());
         }
-        if (!isContiguous()) {
-            throw new InvalidArgumentException("reshape of a non-contiguous view " + shape + " strides "
-                    + Arrays.toString(strides) + " would need a copy; call contiguous() first");
+        long[] st = viewStrides(shape.toArray(), strides, dims);
+        if (st == null) {
+            throw new InvalidArgumentException("reshape of the view " + shape + " with strides "
+                    + Arrays.toString(strides) + " to " + s + " would need a copy; call contiguous() first");
         }
-        return view(s, s.contiguousStrides(), offset);
+        return view(s, st, offset);
+    }
+
+    /**
+     * Strides that show the elements of (oldShape, oldStrides) in row-major order as newShape, or null if no
+     * strides can: runs of dimensions that are contiguous with each other may be split and merged freely.
+     */
+    static long[] viewStrides(long[] oldShape, long[] oldStrides, long[] newShape) {
+        long[] ns = new long[newShape.length];
+        long numel = 1;
+        for (long d : oldShape) numel *= d;
+        if (numel == 0 || oldShape.length == 0) return Shape.of(newShape).contiguousStrides();
+        int viewD = newShape.length - 1;
+        long base = oldStrides[oldShape.length - 1], tensorNumel = 1, viewNumel = 1;
+        for (int td = oldShape.length - 1; td >= 0; td--) {
+            tensorNumel *= oldShape[td];
+            boolean chunkEnds = td == 0 || (oldShape[td - 1] != 1 && oldStrides[td - 1] != tensorNumel * base);
+            if (!chunkEnds) continue;
+            while (viewD >= 0 && (viewNumel < tensorNumel || newShape[viewD] == 1)) {
+                ns[viewD] = viewNumel * base;
+                viewNumel *= newShape[viewD];
+                viewD--;
+            }
+            if (viewNumel != tensorNumel) return null;
+            if (td > 0) {
+                base = oldStrides[td - 1];
+                tensorNumel = 1;
+                viewNumel = 1;
+            }
+        }
+        return viewD == -1 ? ns : null;
     }
 
     /** A view with dimensions reordered: dimension {@code i} of the result is {@code order[i]} of this. */

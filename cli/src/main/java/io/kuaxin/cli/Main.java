@@ -14,7 +14,7 @@ public final class Main {
 
     /** Runs a command line and returns its exit code; typed errors become one line on stderr and exit code 2. */
     public static int run(String... args) {
-        CommandLine cl = new CommandLine(new Main());
+        CommandLine cl = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             if (ex instanceof io.kuaxin.KuaxinException) {
                 cmd.getErr().println("kuaxin: " + ex.getMessage());

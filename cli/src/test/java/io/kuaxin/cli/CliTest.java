@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class CliTest {
     private static String[] run(String... args) {
         StringWriter out = new StringWriter(), err = new StringWriter();
-        CommandLine cl = new CommandLine(new Main());
+        CommandLine cl = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
         int rc = cl.execute(args);

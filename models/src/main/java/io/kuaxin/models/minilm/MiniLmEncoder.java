@@ -37,7 +37,8 @@ public final class MiniLmEncoder implements AutoCloseable {
     private final List<LayerTensors> layers = new ArrayList<>();
     private final Map<String, Provenance> provenance = new LinkedHashMap<>();
 
-    private record LayerTensors(Tensor q, Tensor qb, Tensor k, Tensor kb, Tensor v, Tensor vb, Tensor o, Tensor ob,
+    /** One layer on the device; Q, K and V are fused into one [hidden, 3 * hidden] matmul. */
+    private record LayerTensors(Tensor qkv, Tensor qkvb, Tensor o, Tensor ob,
                                 Tensor ln1g, Tensor ln1b, Tensor f1, Tensor f1b, Tensor f2, Tensor f2b,
                                 Tensor ln2g, Tensor ln2b) {}
 
@@ -58,8 +59,8 @@ public final class MiniLmEncoder implements AutoCloseable {
             embGamma = up(w.embeddingLnGamma());
             embBeta = up(w.embeddingLnBeta());
             for (MiniLmWeights.Layer l : w.layers()) {
-                layers.add(new LayerTensors(up(l.query()), up(l.queryBias()), up(l.key()), up(l.keyBias()),
-                        up(l.value()), up(l.valueBias()), up(l.attentionOutput()), up(l.attentionOutputBias()),
+                layers.add(new LayerTensors(fused(l.query(), l.key(), l.value()),
+                        fused(l.queryBias(), l.keyBias(), l.valueBias()), up(l.attentionOutput()), up(l.attentionOutputBias()),
                         up(l.attentionLnGamma()), up(l.attentionLnBeta()), up(l.ffnIn()), up(l.ffnInBias()),
                         up(l.ffnOut()), up(l.ffnOutBias()), up(l.outputLnGamma()), up(l.outputLnBeta())));
             }
@@ -77,6 +78,21 @@ public final class MiniLmEncoder implements AutoCloseable {
         long[] dims = new long[p.shape().length];
         for (int i = 0; i < dims.length; i++) dims[i] = p.shape()[i];
         return weights.copyOf(p.data(), Shape.of(dims));
+    }
+
+    /** Concatenates [in, out] matrices (or [out] biases) along the output dimension, as one upload. */
+    private Tensor fused(MiniLmWeights.Param... ps) {
+        int rows = ps[0].shape().length == 2 ? ps[0].shape()[0] : 1;
+        int total = 0;
+        for (MiniLmWeights.Param p : ps) total += p.numel() / rows;
+        float[] out = new float[rows * total];
+        int col = 0;
+        for (MiniLmWeights.Param p : ps) {
+            int w = p.numel() / rows;
+            for (int r = 0; r < rows; r++) System.arraycopy(p.data(), r * w, out, r * total + col, w);
+            col += w;
+        }
+        return weights.copyOf(out, rows == 1 ? Shape.of(total) : Shape.of(rows, total));
     }
 
     public Device device() { return device; }
@@ -134,16 +150,15 @@ public final class MiniLmEncoder implements AutoCloseable {
 
         Attention attn = Attention.defaults().mask(mask).scale((float) (1 / Math.sqrt(dh)));
         for (LayerTensors l : layers) {
-            Tensor q = track(ops.matmul(x, l.q(), Matmul.options().bias(l.qb())));
-            Tensor k = track(ops.matmul(x, l.k(), Matmul.options().bias(l.kb())));
-            Tensor v = track(ops.matmul(x, l.v(), Matmul.options().bias(l.vb())));
-            Tensor qh = q.reshape(b, t, heads, dh).permute(0, 2, 1, 3);
+            Tensor qkv = track(ops.matmul(x, l.qkv(), Matmul.options().bias(l.qkvb()))); // [b*t, 3h]
+            Tensor q = qkv.slice(1, 0, h), k = qkv.slice(1, h, 2L * h), v = qkv.slice(1, 2L * h, 3L * h);
+            Tensor qh = q.reshape(b, t, heads, dh).permute(0, 2, 1, 3);   // views: no copies
             Tensor kh = k.reshape(b, t, heads, dh).permute(0, 2, 1, 3);
             Tensor vh = v.reshape(b, t, heads, dh).permute(0, 2, 1, 3);
             Tensor a = track(ops.attention(qh, kh, vh, attn));                   // [b, heads, t, dh]
             Tensor merged = track(ops.copy(a.permute(0, 2, 1, 3)));            // [b, t, heads, dh] dense
             Tensor flat = merged.reshape(b * (long) t, h);
-            closeAll(q, k, v, qh, kh, vh, a);
+            closeAll(qkv, q, k, v, qh, kh, vh, a);
             Tensor o = track(ops.matmul(flat, l.o(), Matmul.options().bias(l.ob())));
             Tensor r1 = track(ops.add(o, x));
             closeAll(merged, flat, o, x);
