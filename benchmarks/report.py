@@ -23,12 +23,13 @@ def main(path):
         ms = statistics.median(raw)  # ms/op (AverageTime, ms)
         f = flops(r["benchmark"], p)
         gf = f / (ms * 1e6) if f else float("nan")
-        alloc = r.get("secondaryMetrics", {}).get("·gc.alloc.rate.norm", {}).get("score")
+        g = r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm")
+        alloc = statistics.median([x for fork in g["rawData"] for x in fork]) if g else None
         rows.append((r["benchmark"].split(".")[-2], p, ms, gf, alloc, len(r["primaryMetric"]["rawData"])))
     def key(p, drop):
         return tuple(sorted((k, v) for k, v in p.items() if k != drop))
     by = {(b, key(p, "impl")): (p, gf) for b, p, ms, gf, a, f in rows if "impl" in p}
-    print("| benchmark | params | median ms/op | GFLOP/s | % FMA peak | ratio | B/op | forks |")
+    print("| benchmark | params | median ms/op | GFLOP/s | % FMA peak | ratio | B/op (median) | forks |")
     print("|---|---|---|---|---|---|---|---|")
     for b, p, ms, gf, alloc, forks in rows:
         t = int(p.get("threads", "1"))

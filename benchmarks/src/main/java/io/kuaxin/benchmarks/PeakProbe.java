@@ -78,8 +78,11 @@ public class PeakProbe {
         return r;
     }
 
-    static float chains() {
-        FloatVector x = FloatVector.broadcast(S, 0.999999f), y = FloatVector.broadcast(S, 1e-7f);
+    static volatile float xv = 0.999999f, yv = 1e-7f;
+
+    public static float chains() {
+        // Operands come from volatile fields so that C2 cannot treat them as constants.
+        FloatVector x = FloatVector.broadcast(S, xv), y = FloatVector.broadcast(S, yv);
         FloatVector a0 = x, a1 = x, a2 = x, a3 = x, a4 = x, a5 = x, a6 = x, a7 = x, a8 = x, a9 = x, a10 = x, a11 = x;
         for (int i = 0; i < ITER; i++) {
             a0 = a0.fma(x, y); a1 = a1.fma(x, y); a2 = a2.fma(x, y); a3 = a3.fma(x, y);

@@ -94,6 +94,8 @@ public final class CpuGemm {
             Elements.checkFloat(bType, "B");
             if (lda < (transA ? m : k)) throw new IllegalArgumentException("lda too small");
             if (ldb < (transB ? k : n)) throw new IllegalArgumentException("ldb too small");
+            // packed B lives in one float[] (int-indexed)
+            if ((long) ceilDiv(n, NR) * NR * k > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("N·K too large for one call: split N");
         }
         Workspace ws = Workspace.get();
         // Depth 0 is a call from outside, depth 1 a batch item run on the caller's own thread.

@@ -37,17 +37,22 @@ final class Elements {
                 return;
             }
             Scratch sc = SCRATCH.get();
-            float[] tmp = dstStride == 1 ? dst : sc.floats(n);
-            int to = dstStride == 1 ? dstOff : 0;
             if (t == DType.F32) {
-                MemorySegment.copy(seg, F32, idx * 4, tmp, to, n);
-            } else {
-                short[] sh = sc.shorts(n);
-                MemorySegment.copy(seg, I16, idx * 2, sh, 0, n);
-                if (t == DType.F16) for (int p = 0; p < n; p++) tmp[to + p] = Float.float16ToFloat(sh[p]);
-                else for (int p = 0; p < n; p++) tmp[to + p] = Float.intBitsToFloat(sh[p] << 16);
+                float[] tmp = sc.floats(n);
+                MemorySegment.copy(seg, F32, idx * 4, tmp, 0, n);
+                for (int p = 0; p < n; p++) dst[dstOff + p * dstStride] = tmp[p];
+                return;
             }
-            if (dstStride != 1) for (int p = 0; p < n; p++) dst[dstOff + p * dstStride] = tmp[p];
+            short[] sh = sc.shorts(n);
+            MemorySegment.copy(seg, I16, idx * 2, sh, 0, n);
+            // convert straight into place (one pass), unit stride kept as its own loop so C2 vectorises it
+            if (dstStride == 1) {
+                if (t == DType.F16) for (int p = 0; p < n; p++) dst[dstOff + p] = Float.float16ToFloat(sh[p]);
+                else for (int p = 0; p < n; p++) dst[dstOff + p] = Float.intBitsToFloat(sh[p] << 16);
+            } else {
+                if (t == DType.F16) for (int p = 0; p < n; p++) dst[dstOff + p * dstStride] = Float.float16ToFloat(sh[p]);
+                else for (int p = 0; p < n; p++) dst[dstOff + p * dstStride] = Float.intBitsToFloat(sh[p] << 16);
+            }
             return;
         }
         switch (t) {

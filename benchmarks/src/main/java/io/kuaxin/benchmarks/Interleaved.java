@@ -1,0 +1,122 @@
+package io.kuaxin.benchmarks;
+
+import io.kuaxin.kernels.cpu.Activation;
+import io.kuaxin.kernels.cpu.CpuAttention;
+import io.kuaxin.kernels.cpu.CpuGemm;
+import io.kuaxin.kernels.cpu.CpuKernels;
+import io.kuaxin.kernels.cpu.CpuThreads;
+import io.kuaxin.kernels.cpu.DType;
+import io.kuaxin.kernels.cpu.StridedTensor;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.global.openblas;
+
+/**
+ * Ratios on a noisy host: the contenders run in alternating short slices inside one JVM (after a long warm-up),
+ * each slice preceded by a peak probe on the same thread count, so every ratio compares neighbours in time.
+ * Slices whose probe reads below {@code gate} of the nominal peak are dropped (the host took a core).
+ * Usage: {@code Interleaved gemm|attn threads rounds [size...]}. JMH remains the benchmark of record.
+ * For 2 threads, run with {@code OPENBLAS_THREAD_TIMEOUT=4} so OpenBLAS's idle threads stop spinning quickly.
+ */
+public final class Interleaved {
+    public static void main(String[] args) {
+        String what = args[0];
+        int threads = Integer.parseInt(args[1]), rounds = Integer.parseInt(args[2]);
+        System.setProperty("kuaxin.cpu.threads", Integer.toString(threads));
+        openblas.blas_set_num_threads(threads);
+        System.out.println("kernels " + CpuKernels.instance().name() + ", pool " + CpuThreads.threads() + ", OpenBLAS "
+                + openblas.OPENBLAS_VERSION + " threads " + openblas.blas_get_num_threads());
+        for (int i = 3; i < args.length; i++) run(what, threads, rounds, Integer.parseInt(args[i]));
+    }
+
+    private static void run(String what, int threads, int rounds, int n) {
+        Arena arena = Arena.ofShared();
+        Map<String, Runnable> ops = new LinkedHashMap<>();
+        Map<String, Double> flops = new LinkedHashMap<>();
+        if (what.equals("gemm")) {
+            long nn = (long) n * n;
+            MemorySegment a = BenchSupport.randomF32(arena, nn, 1), b = BenchSupport.randomF32(arena, nn, 2);
+            MemorySegment c = arena.allocate(nn * 4, 64);
+            MemorySegment ab = BenchSupport.toBf16(arena, a), bb = BenchSupport.toBf16(arena, b);
+            FloatPointer pa = new FloatPointer(nn), pb = new FloatPointer(nn), pc = new FloatPointer(nn);
+            for (long i = 0; i < nn; i++) { pa.put(i, a.getAtIndex(ValueLayout.JAVA_FLOAT, i)); pb.put(i, b.getAtIndex(ValueLayout.JAVA_FLOAT, i)); }
+            ops.put("kuaxin_f32", () -> CpuGemm.sgemm(false, false, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n));
+            ops.put("kuaxin_bf16", () -> CpuGemm.gemm(false, false, n, n, n, 1f, ab, DType.BF16, 0, n, bb, DType.BF16, 0, n, 0f, c, 0, n, null, 0, Activation.NONE));
+            ops.put("openblas_f32", () -> openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, n, n, n, 1f, pa, n, pb, n, 0f, pc, n));
+            for (String k : ops.keySet()) flops.put(k, 2.0 * n * n * n);
+        } else {
+            int h = 8, d = 64;
+            StridedTensor q = StridedTensor.dense(BenchSupport.randomF32(arena, (long) h * n * d, 1), DType.F32, 1, h, n, d);
+            StridedTensor k = StridedTensor.dense(BenchSupport.randomF32(arena, (long) h * n * d, 2), DType.F32, 1, h, n, d);
+            StridedTensor v = StridedTensor.dense(BenchSupport.randomF32(arena, (long) h * n * d, 3), DType.F32, 1, h, n, d);
+            StridedTensor o = StridedTensor.dense(arena.allocate((long) h * n * d * 4), DType.F32, 1, h, n, d);
+            StridedTensor q1 = new StridedTensor(q.segment(), DType.F32, 0, (long) h * n * d, (long) n * d, d, 1); // query row 0 of each head
+            ops.put("flash_prefill", () -> CpuAttention.attention(q, k, v, o, 1, h, h, n, n, d, 0.125f, true, null, null, null));
+            ops.put("flash_decode", () -> CpuAttention.attention(q1, k, v, o, 1, h, h, 1, n, d, 0.125f, true, null, null, null));
+            flops.put("flash_prefill", 2.0 * n * n * d * h);
+            flops.put("flash_decode", 4.0 * n * d * h);
+        }
+        ops.put("probe", Interleaved::probe);
+        flops.put("probe", threads * PeakProbe.ITER * 12 * 16 * 2.0);
+        // warm-up: long enough for C2 on a loaded host
+        long w0 = System.nanoTime();
+        while (System.nanoTime() - w0 < 12_000_000_000L) ops.values().forEach(Runnable::run);
+        Map<String, List<Double>> gf = new LinkedHashMap<>();
+        ops.keySet().forEach(k -> gf.put(k, new ArrayList<>()));
+        double peak = 200.0 * threads; // what this probe reads per free core on this host (Zen 5, full-width AVX-512)
+        int kept = 0;
+        for (int r = 0; r < rounds; r++) {
+            double probeBefore = gflops(ops.get("probe"), flops.get("probe"));
+            Map<String, Double> slice = new LinkedHashMap<>();
+            for (var e : ops.entrySet()) if (!e.getKey().equals("probe")) slice.put(e.getKey(), gflops(e.getValue(), flops.get(e.getKey())));
+            double probeAfter = gflops(ops.get("probe"), flops.get("probe"));
+            if (Math.min(probeBefore, probeAfter) < 0.85 * peak) continue; // a core was taken during this slice
+            kept++;
+            gf.get("probe").add(Math.min(probeBefore, probeAfter));
+            slice.forEach((k, x) -> gf.get(k).add(x));
+        }
+        System.out.printf("%s n=%d threads=%d: %d of %d slices kept (probe ≥ %.0f GFLOP/s)%n", what, n, threads, kept, rounds, 0.85 * peak);
+        double base = -1;
+        for (var e : gf.entrySet()) {
+            if (e.getValue().isEmpty()) continue;
+            double med = median(e.getValue());
+            if (base < 0) base = med;
+            System.out.printf("  %-14s median %7.1f GFLOP/s  %5.1f%% of %.0f  ratio to first %.2f%n", e.getKey(), med, 100 * med / (118.0 * threads), 118.0 * threads, med / base);
+        }
+        arena.close();
+    }
+
+    /** Median GFLOP/s of one slice (~0.3 s) of back-to-back calls. */
+    private static double gflops(Runnable op, double flops) {
+        List<Double> t = new ArrayList<>();
+        long s0 = System.nanoTime();
+        do {
+            long t0 = System.nanoTime();
+            op.run();
+            t.add(flops / (System.nanoTime() - t0));
+        } while (System.nanoTime() - s0 < 300_000_000L || t.size() < 3);
+        return median(t);
+    }
+
+    private static double median(List<Double> x) {
+        double[] a = x.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(a);
+        return a[a.length / 2];
+    }
+
+    private static volatile float sink;
+
+    private static void probe() {
+        int t = CpuThreads.threads();
+        if (t == 1) { sink = PeakProbe.chains(); return; }
+        // Probe through the kernels' own pool, so it measures exactly the cores the kernels get.
+        CpuThreads.run(t, Long.MAX_VALUE, i -> sink = PeakProbe.chains());
+    }
+}
