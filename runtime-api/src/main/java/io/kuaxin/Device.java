@@ -33,6 +33,18 @@ public final class Device {
         this.defaultStream = new Stream(this, spi.defaultStream(), true);
     }
 
+    /** The last provenance per op kind: kernels name themselves with constants, so it is usually reused. */
+    private final Provenance[] lastProvenance = new Provenance[io.kuaxin.op.Op.values().length];
+
+    Provenance provenance(io.kuaxin.op.Op op, String kernel, boolean fallback) {
+        Provenance p = lastProvenance[op.ordinal()];
+        if (p == null || !p.kernel().equals(kernel) || p.fallback() != fallback) {
+            p = new Provenance(op.label(), id(), kernel, fallback);
+            lastProvenance[op.ordinal()] = p;
+        }
+        return p;
+    }
+
     /** The device spec, e.g. {@code mlu:1}. */
     public String id() { return info.id(); }
 

@@ -63,7 +63,9 @@ public final class OpContext {
             throw new InvalidArgumentException(op.label() + ": inputs are on " + dev.id() + " but the context's "
                     + "stream is on " + stream.device().id());
         }
-        List<DType> dtypes = inputs.stream().map(Tensor::dtype).toList();
+        DType[] dt = new DType[inputs.size()]; // a loop, not a stream: this runs for every op
+        for (int i = 0; i < dt.length; i++) dt[i] = inputs.get(i).dtype();
+        List<DType> dtypes = java.util.Arrays.asList(dt);
         String unsupported = dev.spi.unsupportedReason(op, attrs, dtypes);
         List<Tensor> result;
         String kernel;
@@ -93,7 +95,7 @@ public final class OpContext {
             result = runElsewhere(exec, dev, op, attrs, inputs, outs, given, k);
             kernel = k[0];
         }
-        Provenance prov = new Provenance(op.label(), exec.id(), kernel, fallback);
+        Provenance prov = exec.provenance(op, kernel, fallback);
         for (Tensor t : result) t.provenance(prov);
         if (ev.shouldCommit()) {
             ev.op = op.label();

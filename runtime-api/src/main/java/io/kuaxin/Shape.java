@@ -75,6 +75,9 @@ public final class Shape {
         return a;
     }
 
+    /** The extents themselves, for kernel descriptions that only read them. */
+    long[] dims() { return dims; }
+
     /** A copy of the extents. */
     public long[] toArray() { return dims.clone(); }
 

@@ -90,7 +90,7 @@ public final class Tensor implements AutoCloseable {
     /** The kernel-side description; front doors only. */
     TensorRef ref() {
         checkOpen();
-        return new TensorRef(address(), dtype, shape.toArray(), strides.clone());
+        return new TensorRef(address(), dtype, shape.dims(), strides); // shared, not copied: kernels only read them
     }
 
     // ---------------------------------------------------------------- views

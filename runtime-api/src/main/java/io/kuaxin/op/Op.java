@@ -9,6 +9,8 @@ public enum Op {
     ADD, SUB, MUL, DIV, SILU, GELU_TANH, GELU_ERF, RELU, EXP,
     CAST, COPY, SUM, MAX, MEAN, ARGMAX, EMBEDDING;
 
+    private final String label = name().toLowerCase(java.util.Locale.ROOT);
+
     /** Lower-case name used in reports and the support matrix, e.g. {@code layer_norm}. */
-    public String label() { return name().toLowerCase(java.util.Locale.ROOT); }
+    public String label() { return label; }
 }

@@ -5,6 +5,7 @@ import io.kuaxin.DType;
 /**
  * What a kernel sees of a tensor: the address of element 0, its dtype, extents and element strides (which may be
  * zero for broadcast dimensions, or describe a transposed or sliced view). Validated by the front door.
+ * The arrays are the tensor's own (not copied, as this is built for every op): read them, never write them.
  */
 public record TensorRef(long address, DType dtype, long[] shape, long[] strides) {
     public int rank() { return shape.length; }

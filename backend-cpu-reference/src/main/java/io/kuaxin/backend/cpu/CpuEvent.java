@@ -6,6 +6,7 @@ import java.util.concurrent.CountDownLatch;
 
 /** Signalled by the stream's worker when it reaches the event; the time is taken then. */
 final class CpuEvent implements EventBackend {
+    private static final long SPIN_NANOS = Long.getLong("kuaxin.cpu.spinNanos", 20_000);
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile long nanos;
 
@@ -19,7 +20,7 @@ final class CpuEvent implements EventBackend {
 
     @Override
     public void synchronize() {
-        long until = System.nanoTime() + 20_000; // most waits are short: spin before parking
+        long until = System.nanoTime() + SPIN_NANOS; // most waits are short: spin before parking
         while (done.getCount() != 0 && System.nanoTime() < until) Thread.onSpinWait();
         try {
             done.await();

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 final class CpuStream implements StreamBackend {
     private static final AtomicInteger IDS = new AtomicInteger();
     /** How long an idle worker spins before parking: back-to-back ops then skip a park/unpark round trip. */
-    private static final long SPIN_NANOS = 20_000;
+    private static final long SPIN_NANOS = Long.getLong("kuaxin.cpu.spinNanos", 20_000);
 
     private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
     private final Thread worker;
