@@ -131,9 +131,13 @@ final class BenchSuite {
         }
     }
 
-    /** Median milliseconds of {@code work} plus a device synchronisation, after two warm-up runs. */
+    /**
+     * Median milliseconds of {@code work} plus a device synchronisation, after a warm-up long enough for the JIT to
+     * compile the kernels (at least 3 runs and 0.4 s, at most 60 runs).
+     */
     static double time(Device d, Runnable work) {
-        for (int i = 0; i < 2; i++) {
+        long warmEnd = System.nanoTime() + 400_000_000L;
+        for (int i = 0; i < 3 || (i < 60 && System.nanoTime() < warmEnd); i++) {
             work.run();
             d.synchronize();
         }
