@@ -17,8 +17,13 @@ ASCEND_HDRS := $(wildcard $(KX_NATIVE_DIR)/include/ascend/*.h $(ASCEND_MK_DIR)/*
                  $(KX_NATIVE_DIR)/emu/core/*.h $(KX_NATIVE_DIR)/emu/hostmath/*.h)
 ASCEND_LIB := $(OUT)/libkuaxin-emu-ascend.so
 
-.PHONY: ascend test-ascend
-ascend: $(ASCEND_LIB)
+# Optional telemetry (DCMI, libdcmi.so): its own small library on its own copy of the core.
+DCMI_SRCS := $(ASCEND_MK_DIR)/dcmi/dcmi_emu.c
+DCMI_HDRS := $(KX_NATIVE_DIR)/include/ascend/dcmi_interface_api.h $(wildcard $(KX_NATIVE_DIR)/emu/core/*.h)
+DCMI_LIB := $(OUT)/libkuaxin-emu-dcmi.so
+
+.PHONY: ascend test-ascend test-dcmi
+ascend: $(ASCEND_LIB) $(DCMI_LIB)
 
 $(ASCEND_LIB): $(ASCEND_SRCS) $(KX_CORE_SRCS) $(KX_HOSTMATH_SRCS) $(ASCEND_HDRS)
 	@mkdir -p $(OUT)
@@ -28,5 +33,16 @@ $(OUT)/test_ascend: $(KX_NATIVE_DIR)/test/test_ascend.c $(ASCEND_LIB)
 	$(CC) -O1 -g -Wall -Wextra -Werror -pthread -I$(KX_NATIVE_DIR)/include -o $@ $< $(ASCEND_LIB) \
 	    -Wl,-rpath,'$$ORIGIN' -lm
 
-test-ascend: $(OUT)/test_ascend
+test-ascend: $(OUT)/test_ascend test-dcmi
 	$(OUT)/test_ascend
+
+$(DCMI_LIB): $(DCMI_SRCS) $(KX_CORE_SRCS) $(DCMI_HDRS)
+	@mkdir -p $(OUT)
+	$(CC) $(KX_EMU_CFLAGS) -I$(KX_NATIVE_DIR)/include -I$(KX_NATIVE_DIR)/emu/core $(KX_SO_LDFLAGS) -o $@ $(DCMI_SRCS) $(KX_CORE_SRCS)
+
+$(OUT)/test_dcmi: $(KX_NATIVE_DIR)/test/test_dcmi.c $(DCMI_LIB)
+	$(CC) -O1 -g -Wall -Wextra -Werror -pthread -I$(KX_NATIVE_DIR)/include -I$(KX_NATIVE_DIR)/test -o $@ $< $(DCMI_LIB) \
+	    -Wl,-rpath,'$$ORIGIN'
+
+test-dcmi: $(OUT)/test_dcmi
+	$(OUT)/test_dcmi

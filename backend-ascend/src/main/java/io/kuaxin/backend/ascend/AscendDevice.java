@@ -36,6 +36,7 @@ final class AscendDevice implements DeviceBackend {
     private final DeviceInfo info;
     final DeviceConstants constants;
     final AscendTelemetry telemetry;
+    private final AscendDcmi dcmi;
     private final AscendStream defaultStream;
     private volatile boolean closed;
 
@@ -44,8 +45,9 @@ final class AscendDevice implements DeviceBackend {
      *
      * @throws io.kuaxin.VendorException if a vendor call fails
      */
-    AscendDevice(AscendSymbols s, int ordinal, String physicalId) {
+    AscendDevice(AscendSymbols s, int ordinal, String physicalId, AscendDcmi dcmi) {
         this.s = s;
+        this.dcmi = dcmi;
         this.ctx = s.context;
         this.ordinal = ordinal;
         ctx.acquire();
@@ -179,11 +181,18 @@ final class AscendDevice implements DeviceBackend {
         errors().check(rc, "aclrtSynchronizeDevice");
     }
 
+    /** Utilisation from AscendCL merged with DCMI's {@code power} and {@code temperature}; each part optional. */
     @Override
     public java.util.Map<String, String> telemetry() {
-        return telemetry.utilization().map(u -> java.util.Map.of("utilization.cube", u.cube() + " %",
-                "utilization.vector", u.vector() + " %", "utilization.aicpu", u.aicpu() + " %",
-                "utilization.memory", u.memory() + " %")).orElse(java.util.Map.of());
+        java.util.Map<String, String> t = new java.util.LinkedHashMap<>();
+        telemetry.utilization().ifPresent(u -> {
+            t.put("utilization.cube", u.cube() + " %");
+            t.put("utilization.vector", u.vector() + " %");
+            t.put("utilization.aicpu", u.aicpu() + " %");
+            t.put("utilization.memory", u.memory() + " %");
+        });
+        t.putAll(dcmi.readings(info.physicalId()));
+        return java.util.Collections.unmodifiableMap(t);
     }
 
     @Override

@@ -19,7 +19,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * {@code libopapi.so}), or their Kuaxin emulator when {@code KUAXIN_EMULATE} / {@code -Dkuaxin.emulate} names
  * {@code ascend}. Libraries are looked for under {@code ASCEND_HOME_PATH}, {@code ASCEND_TOOLKIT_HOME},
  * {@code ASCEND_HOME}, {@code /usr/local/Ascend/ascend-toolkit/latest} ({@code lib64}, {@code lib}),
- * {@code LD_LIBRARY_PATH}, or at {@code KUAXIN_ASCEND_LIBRARY}.
+ * {@code LD_LIBRARY_PATH}, or at {@code KUAXIN_ASCEND_LIBRARY}. Power and temperature come from DCMI
+ * ({@code libdcmi.so}) when present; see {@link AscendDcmi}.
  *
  * <p>{@link #probe()} loads and binds every symbol, initialises ACL (held until {@link #close()}) and counts
  * devices; it never throws.
@@ -27,6 +28,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 public final class AscendProvider implements BackendProvider {
     private final Map<String, String> env;
     private AscendSymbols symbols;
+    private AscendDcmi dcmi = AscendDcmi.NONE;
     private boolean holdsInit;
 
     public AscendProvider() { this(System.getenv()); }
@@ -67,6 +69,9 @@ public final class AscendProvider implements BackendProvider {
         }
         details.add("symbols: all bound (" + AscendSymbols.OPS.size() + " aclnn ops), utilisation "
                 + (s.aclrtGetDeviceUtilizationRate.isPresent() ? "available" : "absent"));
+        dcmi = AscendDcmi.open(AscendDcmi.locate(env));
+        details.add("telemetry: DCMI " + (dcmi.library == null ? "libdcmi.so not found (no power/temperature)"
+                : dcmi.state.equals("available") ? dcmi.library.toString() : dcmi.state));
         try {
             if (!holdsInit) {
                 s.context.acquire();
@@ -100,7 +105,7 @@ public final class AscendProvider implements BackendProvider {
             Availability a = probe();
             if (!a.available()) throw new io.kuaxin.BackendUnavailableException(name(), a.reason());
         }
-        return new AscendDevice(symbols, ordinal, physicalId(ordinal));
+        return new AscendDevice(symbols, ordinal, physicalId(ordinal), dcmi);
     }
 
     private String physicalId(int ordinal) {

@@ -11,8 +11,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * Optional device telemetry: utilisation from {@code aclrtGetDeviceUtilizationRate} when the runtime exports it.
- * An absent symbol, or a failing call, means no telemetry, never an error. DCMI ({@code libdcmi.so}: power,
- * temperature) is not bound: no emulator exists to test it against.
+ * An absent symbol, or a failing call, means no telemetry, never an error. Power and temperature come from DCMI
+ * ({@link AscendDcmi}); {@link AscendDevice#telemetry()} merges both.
  */
 public final class AscendTelemetry {
     /** {@code aclrtUtilizationInfo}: four int32 percentages and a reserved pointer that must be NULL. */

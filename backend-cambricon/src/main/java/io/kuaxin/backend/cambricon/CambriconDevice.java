@@ -31,10 +31,12 @@ final class CambriconDevice implements DeviceBackend {
     private final DeviceInfo info;
     final DeviceConstants constants;
     private final CambriconQueue defaultQueue;
+    private final CambriconCndev cndev;
     private volatile boolean closed;
 
-    CambriconDevice(CambriconSymbols s, int ordinal, String physicalId) {
+    CambriconDevice(CambriconSymbols s, int ordinal, String physicalId, CambriconCndev cndev) {
         this.s = s;
+        this.cndev = cndev;
         this.ordinal = ordinal;
         bind();
         String name;
@@ -143,6 +145,10 @@ final class CambriconDevice implements DeviceBackend {
         bind();
         errors().check(CambriconSymbols.call(s.cnrtSyncDevice), "cnrtSyncDevice");
     }
+
+    /** CNDev readings (power, temperature, utilisation, memory); empty without {@code libcndev.so}. */
+    @Override
+    public Map<String, String> telemetry() { return cndev.readings(info.physicalId()); }
 
     @Override
     public void close() {

@@ -26,6 +26,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 public final class CambriconProvider implements BackendProvider {
     private final Map<String, String> env;
     private CambriconSymbols symbols;
+    private CambriconCndev cndev = CambriconCndev.NONE;
     private static final int NO_DEVICE = 100004;
 
     public CambriconProvider() { this(System.getenv()); }
@@ -63,7 +64,9 @@ public final class CambriconProvider implements BackendProvider {
         } catch (RuntimeException | LinkageError e) {
             return Availability.unavailable("cannot load " + libs.cnrt() + ": " + e.getMessage(), details);
         }
-        details.add("symbols: all bound; telemetry: none (CNDev is not emulated, so not bound)");
+        cndev = CambriconCndev.open(CambriconCndev.locate(env));
+        details.add("symbols: all bound; telemetry: CNDev " + (cndev.library == null ? "libcndev.so not found"
+                : cndev.state.equals("available") ? cndev.library.toString() : cndev.state));
         try {
             symbols = s;
             int count;
@@ -95,7 +98,7 @@ public final class CambriconProvider implements BackendProvider {
             Availability a = probe();
             if (!a.available()) throw new io.kuaxin.BackendUnavailableException(name(), a.reason());
         }
-        return new CambriconDevice(symbols, ordinal, physicalId(ordinal));
+        return new CambriconDevice(symbols, ordinal, physicalId(ordinal), cndev);
     }
 
     private String physicalId(int ordinal) {

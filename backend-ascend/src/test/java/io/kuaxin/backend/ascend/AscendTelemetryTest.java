@@ -1,0 +1,109 @@
+package io.kuaxin.backend.ascend;
+
+import io.kuaxin.Kuaxin;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** DCMI power/temperature merged with AscendCL utilisation, and their absence. */
+class AscendTelemetryTest {
+    private static final Path DCMI = Emulator.DIR.resolve("libkuaxin-emu-dcmi.so");
+
+    @AfterEach
+    void clear() { dcmiFaults("kuaxin_emu_clear_faults", null, 0, 0); }
+
+    @Test
+    void emulatedDcmiReadingsAppearWithUtilisation() {
+        try (Kuaxin kx = Kuaxin.open(Kuaxin.Options.defaults().withProviders(List.of(new AscendProvider())))) {
+            Map<String, String> t0 = kx.device("ascend:0").telemetry();
+            assertEquals("85.3 W", t0.get("power"), t0.toString());
+            assertEquals("45 C", t0.get("temperature"), t0.toString());
+            assertTrue(t0.containsKey("utilization.memory"), t0.toString());
+            Map<String, String> t1 = kx.device("ascend:1").telemetry();
+            assertEquals("86.3 W", t1.get("power"), t1.toString());
+            assertEquals("46 C", t1.get("temperature"), t1.toString());
+        }
+    }
+
+    @Test
+    void physicalIdSelectsTheDcmiChip() {
+        // ASCEND_RT_VISIBLE_DEVICES=1: ordinal 0 is physical chip 1, which DCMI reports by its own id
+        try (AscendProvider p = new AscendProvider(Map.of("ASCEND_RT_VISIBLE_DEVICES", "1"))) {
+            assertTrue(p.probe().available());
+            try (var dev = p.open(0)) {
+                assertEquals("1", dev.info().physicalId());
+                assertEquals("46 C", dev.telemetry().get("temperature"), dev.telemetry().toString());
+            }
+        }
+    }
+
+    @Test
+    void missingDcmiLeavesOnlyUtilisationAndTheDeviceWorks() {
+        AscendDcmi absent = AscendDcmi.open(Optional.of(Path.of("/nonexistent/libdcmi.so")));
+        assertFalse(absent.bound());
+        assertSame(AscendDcmi.NONE, AscendDcmi.open(Optional.empty()));
+        // a library without the DCMI calls (the AscendCL emulator) is no DCMI either
+        AscendDcmi wrong = AscendDcmi.open(Optional.of(Emulator.LIBRARY));
+        assertFalse(wrong.bound());
+        assertTrue(wrong.state.contains("lacks"), wrong.state);
+        try (AscendProvider p = new AscendProvider()) {
+            assertTrue(p.probe().available());
+            for (AscendDcmi d : List.of(absent, wrong, AscendDcmi.NONE)) {
+                try (var dev = new AscendDevice(p.symbols(), 0, "0", d)) {
+                    Map<String, String> t = dev.telemetry();
+                    assertFalse(t.containsKey("power"), t.toString());
+                    assertFalse(t.containsKey("temperature"), t.toString());
+                    assertTrue(t.containsKey("utilization.cube"), t.toString());
+                    long a = dev.allocate(4096);
+                    dev.free(a);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aFailingDcmiCallDropsOnlyItsReading() {
+        try (AscendProvider p = new AscendProvider(); var dev = p.open(0)) {
+            assertEquals("45 C", dev.telemetry().get("temperature")); // DCMI initialised and mapped
+            dcmiFaults("kuaxin_emu_inject_fault", "dcmi_get_device_power_info", 1, -8255);
+            Map<String, String> t = dev.telemetry();
+            assertFalse(t.containsKey("power"), t.toString());
+            assertEquals("45 C", t.get("temperature"));
+            assertEquals("85.3 W", dev.telemetry().get("power")); // the fault fired once
+        }
+    }
+
+    /** Calls a kuaxin_emu_* control function of the DCMI emulator (its own core, so its own faults). */
+    private static void dcmiFaults(String fn, String target, int nth, int code) {
+        Linker l = Linker.nativeLinker();
+        SymbolLookup lib = SymbolLookup.libraryLookup(DCMI, Arena.global());
+        try (Arena a = Arena.ofConfined()) {
+            if (target == null) {
+                MethodHandle h = l.downcallHandle(lib.find(fn).orElseThrow(), FunctionDescriptor.ofVoid());
+                h.invokeExact();
+            } else {
+                MethodHandle h = l.downcallHandle(lib.find(fn).orElseThrow(),
+                        FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+                assertEquals(0, (int) h.invokeExact(a.allocateFrom(target), nth, code));
+            }
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+}

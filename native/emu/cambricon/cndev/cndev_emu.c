@@ -1,0 +1,123 @@
+/*
+ * CNDev emulator (libkuaxin-emu-cndev.so): the libcndev.so subset in
+ * include/cambricon/cndev.h on its own copy of the emulator core.
+ *
+ * devId is the physical index (I: CNDev ignores MLU_VISIBLE_DEVICES). Readings
+ * are fixed per device so tests can check them: power 75 W + 1 W per index
+ * (cap 150 W), board 40 C and chip 48 C + 1 C per index, utilisation 0 %,
+ * memory total = the core's capacity. This library has its own core, so it
+ * cannot see allocations made through the CNRT emulator: used memory reads 0.
+ * Every entry point honours fault injection (kuaxin_emu_inject_fault, KUAXIN_EMU_FAULTS).
+ */
+#include "cambricon/cndev.h"
+#include "kx_emu.h"
+
+#include <string.h>
+
+const kx_dialect kx_dialect_info = { "cndev", NULL };
+
+static int initialized;
+
+static void reset_state(void) { __atomic_store_n(&initialized, 0, __ATOMIC_SEQ_CST); }
+
+CNDEV_EXPORT cndevRet_t cndevInit(int reserved)
+{
+    KX_FAULT_POINT(cndevRet_t);
+    (void)reserved;
+    kx_init();
+    static int hooked;
+    if (!__atomic_exchange_n(&hooked, 1, __ATOMIC_SEQ_CST)) kx_on_reset(reset_state);
+    if (kx_physical_device_count() <= 0) return CNDEV_ERROR_NO_DEVICES;
+    __atomic_store_n(&initialized, 1, __ATOMIC_SEQ_CST);
+    return CNDEV_SUCCESS;
+}
+
+CNDEV_EXPORT cndevRet_t cndevRelease(void)
+{
+    KX_FAULT_POINT(cndevRet_t);
+    __atomic_store_n(&initialized, 0, __ATOMIC_SEQ_CST);
+    return CNDEV_SUCCESS;
+}
+
+CNDEV_EXPORT const char *cndevGetErrorString(cndevRet_t errorId)
+{
+    switch (errorId) {
+    case CNDEV_SUCCESS: return "Success";
+    case CNDEV_ERROR_UNSUPPORTED_API_VERSION: return "API version is not supported";
+    case CNDEV_ERROR_UNINITIALIZED: return "cndevInit was not called";
+    case CNDEV_ERROR_INVALID_ARGUMENT: return "Invalid argument";
+    case CNDEV_ERROR_INVALID_DEVICE_ID: return "Invalid device id";
+    case CNDEV_ERROR_NOT_SUPPORTED: return "Not supported";
+    case CNDEV_ERROR_NO_DEVICES: return "No MLU devices";
+    default: return "Unknown error";
+    }
+}
+
+/* Common checks: initialised, non-NULL struct with a known version, valid devId. */
+static cndevRet_t check(const void *info, int version, int devId)
+{
+    if (!__atomic_load_n(&initialized, __ATOMIC_SEQ_CST)) return CNDEV_ERROR_UNINITIALIZED;
+    if (!info) return CNDEV_ERROR_INVALID_ARGUMENT;
+    if (version < 1 || version > CNDEV_VERSION_5) return CNDEV_ERROR_UNSUPPORTED_API_VERSION;
+    if (devId < 0 || devId >= kx_physical_device_count()) return CNDEV_ERROR_INVALID_DEVICE_ID;
+    return CNDEV_SUCCESS;
+}
+
+CNDEV_EXPORT cndevRet_t cndevGetPowerInfo(cndevPowerInfo_t *powerInfo, int devId)
+{
+    KX_FAULT_POINT(cndevRet_t);
+    cndevRet_t rc = check(powerInfo, powerInfo ? powerInfo->version : 0, devId);
+    if (rc != CNDEV_SUCCESS) return rc;
+    int version = powerInfo->version;
+    memset(powerInfo, 0, sizeof *powerInfo);
+    powerInfo->version = version;
+    powerInfo->usage = 75 + devId;
+    powerInfo->cap = 150;
+    powerInfo->machine = 75 + devId;
+    powerInfo->thermalDesignPower = 150;
+    return CNDEV_SUCCESS;
+}
+
+CNDEV_EXPORT cndevRet_t cndevGetTemperatureInfo(cndevTemperatureInfo_t *tempInfo, int devId)
+{
+    KX_FAULT_POINT(cndevRet_t);
+    cndevRet_t rc = check(tempInfo, tempInfo ? tempInfo->version : 0, devId);
+    if (rc != CNDEV_SUCCESS) return rc;
+    int version = tempInfo->version;
+    memset(tempInfo, 0, sizeof *tempInfo);
+    tempInfo->version = version;
+    tempInfo->board = 40 + devId;
+    tempInfo->chip = 48 + devId;
+    for (int i = 0; i < 20; i++) tempInfo->cluster[i] = 48 + devId;
+    tempInfo->memory = 42 + devId;
+    return CNDEV_SUCCESS;
+}
+
+CNDEV_EXPORT cndevRet_t cndevGetDeviceUtilizationInfo(cndevUtilizationInfo_t *utilInfo, int devId)
+{
+    KX_FAULT_POINT(cndevRet_t);
+    cndevRet_t rc = check(utilInfo, utilInfo ? utilInfo->version : 0, devId);
+    if (rc != CNDEV_SUCCESS) return rc;
+    int version = utilInfo->version;
+    memset(utilInfo, 0, sizeof *utilInfo);
+    utilInfo->version = version;
+    return CNDEV_SUCCESS;
+}
+
+CNDEV_EXPORT cndevRet_t cndevGetMemoryUsage(cndevMemoryInfo_t *memInfo, int devId)
+{
+    KX_FAULT_POINT(cndevRet_t);
+    cndevRet_t rc = check(memInfo, memInfo ? memInfo->version : 0, devId);
+    if (rc != CNDEV_SUCCESS) return rc;
+    size_t free_bytes = 0, total = 0;
+    if (kx_mem_info(devId, &free_bytes, &total) != KX_OK) return CNDEV_ERROR_UNKNOWN;
+    int version = memInfo->version;
+    memset(memInfo, 0, sizeof *memInfo);
+    memInfo->version = version;
+    memInfo->physicalMemoryTotal = (int64_t)(total >> 20);
+    memInfo->physicalMemoryUsed = (int64_t)((total - free_bytes) >> 20);
+    memInfo->virtualMemoryTotal = memInfo->physicalMemoryTotal;
+    memInfo->virtualMemoryUsed = memInfo->physicalMemoryUsed;
+    memInfo->channelNumber = 1;
+    return CNDEV_SUCCESS;
+}
