@@ -72,4 +72,30 @@ public interface CpuKernels {
 
     /** {@code y += alpha·x}. */
     void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n);
+
+    // ------------------------------------------------------------------------------- dense fp32 fast paths
+    // Segments hold fp32; offsets are in elements; every tensor is dense. Nothing is allocated per call.
+
+    /** Element-wise binary ops of the dense fp32 fast path. */
+    enum Binary { ADD, SUB, MUL, DIV }
+
+    /** Element-wise unary ops of the dense fp32 fast path. RELU keeps NaN (as {@code Math.max(x, 0)}). */
+    enum Unary { SILU, GELU_TANH, GELU_ERF, RELU, EXP }
+
+    /** {@code out[i] = a[i] op b[i]} for i in [0, n); out may alias a or b element for element. */
+    void binary(Binary op, MemorySegment a, long aOff, MemorySegment b, long bOff, MemorySegment out, long outOff, int n);
+
+    /** {@code out[i] = op(x[i])} for i in [0, n); out may alias x. */
+    void unary(Unary op, MemorySegment x, long xOff, MemorySegment out, long outOff, int n);
+
+    /**
+     * Layer norm ({@code center}: subtract the row mean) or RMS norm over {@code rows} dense rows of {@code d}:
+     * {@code out = (x − mean)·rsqrt(Σ(x − mean)²/d + eps)·gamma + beta}; gamma and beta (fp32, d long, from element
+     * 0) may be null. Row sums are accumulated in fp32.
+     */
+    void normRows(boolean center, MemorySegment x, long xOff, MemorySegment out, long outOff, int rows, int d,
+                  MemorySegment gamma, MemorySegment beta, double eps);
+
+    /** Softmax over each of {@code rows} dense rows of {@code n}; out may alias x. */
+    void softmaxRows(MemorySegment x, long xOff, MemorySegment out, long outOff, int rows, int n);
 }

@@ -134,4 +134,78 @@ final class ScalarCpuKernels implements CpuKernels {
             for (int p = 0; p < d; p++) o[oOff + p] = Math.fma(wj, v.getAtIndex(Elements.F32, row + p), o[oOff + p]);
         }
     }
+
+    // ------------------------------------------------------------------------------- dense fp32 fast paths
+
+    @Override
+    public void binary(Binary op, MemorySegment a, long aOff, MemorySegment b, long bOff, MemorySegment out, long outOff, int n) {
+        switch (op) {
+            case ADD -> { for (int i = 0; i < n; i++) out.setAtIndex(Elements.F32, outOff + i, a.getAtIndex(Elements.F32, aOff + i) + b.getAtIndex(Elements.F32, bOff + i)); }
+            case SUB -> { for (int i = 0; i < n; i++) out.setAtIndex(Elements.F32, outOff + i, a.getAtIndex(Elements.F32, aOff + i) - b.getAtIndex(Elements.F32, bOff + i)); }
+            case MUL -> { for (int i = 0; i < n; i++) out.setAtIndex(Elements.F32, outOff + i, a.getAtIndex(Elements.F32, aOff + i) * b.getAtIndex(Elements.F32, bOff + i)); }
+            case DIV -> { for (int i = 0; i < n; i++) out.setAtIndex(Elements.F32, outOff + i, a.getAtIndex(Elements.F32, aOff + i) / b.getAtIndex(Elements.F32, bOff + i)); }
+        }
+    }
+
+    @Override
+    public void unary(Unary op, MemorySegment x, long xOff, MemorySegment out, long outOff, int n) {
+        Activation act = switch (op) {
+            case SILU -> Activation.SILU;
+            case GELU_TANH -> Activation.GELU_TANH;
+            case GELU_ERF -> Activation.GELU_ERF;
+            default -> null;
+        };
+        for (int i = 0; i < n; i++) {
+            float v = x.getAtIndex(Elements.F32, xOff + i);
+            float y = switch (op) {
+                case RELU -> Math.max(v, 0f);
+                case EXP -> (float) Math.exp(v);
+                default -> act.apply(v);
+            };
+            out.setAtIndex(Elements.F32, outOff + i, y);
+        }
+    }
+
+    @Override
+    public void normRows(boolean center, MemorySegment x, long xOff, MemorySegment out, long outOff, int rows, int d,
+                         MemorySegment gamma, MemorySegment beta, double eps) {
+        for (int r = 0; r < rows; r++) {
+            long xo = xOff + (long) r * d, oo = outOff + (long) r * d;
+            float mean = 0f;
+            if (center) { // sequential sums: in double (the vector kernels' many short fp32 chains need not)
+                double s = 0;
+                for (int p = 0; p < d; p++) s += x.getAtIndex(Elements.F32, xo + p);
+                mean = (float) (s / d);
+            }
+            double sq = 0;
+            for (int p = 0; p < d; p++) {
+                double v = x.getAtIndex(Elements.F32, xo + p) - mean;
+                sq += v * v;
+            }
+            float inv = (float) (1 / Math.sqrt(sq / d + eps));
+            for (int p = 0; p < d; p++) {
+                float y = (x.getAtIndex(Elements.F32, xo + p) - mean) * inv;
+                if (gamma != null) y *= gamma.getAtIndex(Elements.F32, p);
+                if (beta != null) y += beta.getAtIndex(Elements.F32, p);
+                out.setAtIndex(Elements.F32, oo + p, y);
+            }
+        }
+    }
+
+    @Override
+    public void softmaxRows(MemorySegment x, long xOff, MemorySegment out, long outOff, int rows, int n) {
+        for (int r = 0; r < rows; r++) {
+            long xo = xOff + (long) r * n, oo = outOff + (long) r * n;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int p = 0; p < n; p++) max = Math.max(max, x.getAtIndex(Elements.F32, xo + p));
+            double sum = 0;  // a sequential fp32 sum of n terms can miss the tolerance for n ~ 1000
+            for (int p = 0; p < n; p++) {
+                float e = (float) Math.exp(x.getAtIndex(Elements.F32, xo + p) - max);
+                out.setAtIndex(Elements.F32, oo + p, e);
+                sum += e;
+            }
+            float inv = (float) (1 / sum);
+            for (int p = 0; p < n; p++) out.setAtIndex(Elements.F32, oo + p, out.getAtIndex(Elements.F32, oo + p) * inv);
+        }
+    }
 }

@@ -15,6 +15,7 @@ public final class ElementwiseKernels {
 
     /** ADD/SUB/MUL/DIV with the promoted output dtype; integers in exact long arithmetic, wrapping. */
     public static void binary(Op op, TensorRef a, TensorRef b, TensorRef out) {
+        if (FastF32.binary(op, a, b, out)) return;
         Layout la = Layout.of(a), lb = Layout.of(b), lo = Layout.of(out);
         long[] ra = Rows.bases(la.shape, la.strides, la.last()), rb = Rows.bases(lb.shape, lb.strides, lb.last());
         long[] ro = Rows.bases(lo.shape, lo.strides, lo.last());
@@ -58,6 +59,7 @@ public final class ElementwiseKernels {
 
     /** SILU, GELU_TANH, GELU_ERF, RELU, EXP on floats, computed in double, rounded once. */
     public static void unary(Op op, TensorRef x, TensorRef out) {
+        if (FastF32.unary(op, x, out)) return;
         Layout lx = Layout.of(x), lo = Layout.of(out);
         long[] rx = Rows.bases(lx.shape, lx.strides, lx.last()), ro = Rows.bases(lo.shape, lo.strides, lo.last());
         int n = (int) lo.shape[lo.last()];

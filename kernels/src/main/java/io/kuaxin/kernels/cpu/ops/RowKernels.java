@@ -15,6 +15,7 @@ public final class RowKernels {
     private RowKernels() {}
 
     public static void softmax(TensorRef x, TensorRef out, int axis) {
+        if (FastF32.softmax(x, out, axis)) return;
         long[] rx = Rows.bases(x.shape(), x.strides(), axis), ro = Rows.bases(out.shape(), out.strides(), axis);
         int n = (int) x.shape()[axis];
         long sx = x.strides()[axis], so = out.strides()[axis];
@@ -39,6 +40,7 @@ public final class RowKernels {
 
     /** Layer norm ({@code layer}) or RMS norm over the last dimension; gamma/beta may be null. */
     public static void norm(boolean layer, TensorRef x, TensorRef gamma, TensorRef beta, TensorRef out, NormAttrs at) {
+        if (FastF32.norm(layer, x, gamma, beta, out, at.eps())) return;
         int last = x.rank() - 1;
         int d = (int) x.shape()[last];
         long[] rx = Rows.bases(x.shape(), x.strides(), last), ro = Rows.bases(out.shape(), out.strides(), last);

@@ -419,4 +419,246 @@ public final class VectorCpuKernels implements CpuKernels {
             o[oOff + p] = acc;
         }
     }
+
+    // ------------------------------------------------------------------------------- dense fp32 fast paths
+    // One small method per op so that each loop body (and expInline) is inlined; full vectors, then a scalar tail.
+
+    private static FloatVector ld(MemorySegment m, long byteOff) { return FloatVector.fromMemorySegment(S, m, byteOff, NATIVE); }
+
+    @Override
+    public void binary(Binary op, MemorySegment a, long aOff, MemorySegment b, long bOff, MemorySegment out, long outOff, int n) {
+        switch (op) {
+            case ADD -> add(a, aOff, b, bOff, out, outOff, n);
+            case SUB -> sub(a, aOff, b, bOff, out, outOff, n);
+            case MUL -> mul(a, aOff, b, bOff, out, outOff, n);
+            case DIV -> div(a, aOff, b, bOff, out, outOff, n);
+        }
+    }
+
+    private static void add(MemorySegment a, long aOff, MemorySegment b, long bOff, MemorySegment out, long outOff, int n) {
+        long ao = aOff * 4, bo = bOff * 4, oo = outOff * 4;
+        int i = 0;
+        for (; i + L <= n; i += L) ld(a, ao + 4L * i).add(ld(b, bo + 4L * i)).intoMemorySegment(out, oo + 4L * i, NATIVE);
+        for (; i < n; i++) out.setAtIndex(F32, outOff + i, a.getAtIndex(F32, aOff + i) + b.getAtIndex(F32, bOff + i));
+    }
+
+    private static void sub(MemorySegment a, long aOff, MemorySegment b, long bOff, MemorySegment out, long outOff, int n) {
+        long ao = aOff * 4, bo = bOff * 4, oo = outOff * 4;
+        int i = 0;
+        for (; i + L <= n; i += L) ld(a, ao + 4L * i).sub(ld(b, bo + 4L * i)).intoMemorySegment(out, oo + 4L * i, NATIVE);
+        for (; i < n; i++) out.setAtIndex(F32, outOff + i, a.getAtIndex(F32, aOff + i) - b.getAtIndex(F32, bOff + i));
+    }
+
+    private static void mul(MemorySegment a, long aOff, MemorySegment b, long bOff, MemorySegment out, long outOff, int n) {
+        long ao = aOff * 4, bo = bOff * 4, oo = outOff * 4;
+        int i = 0;
+        for (; i + L <= n; i += L) ld(a, ao + 4L * i).mul(ld(b, bo + 4L * i)).intoMemorySegment(out, oo + 4L * i, NATIVE);
+        for (; i < n; i++) out.setAtIndex(F32, outOff + i, a.getAtIndex(F32, aOff + i) * b.getAtIndex(F32, bOff + i));
+    }
+
+    private static void div(MemorySegment a, long aOff, MemorySegment b, long bOff, MemorySegment out, long outOff, int n) {
+        long ao = aOff * 4, bo = bOff * 4, oo = outOff * 4;
+        int i = 0;
+        for (; i + L <= n; i += L) ld(a, ao + 4L * i).div(ld(b, bo + 4L * i)).intoMemorySegment(out, oo + 4L * i, NATIVE);
+        for (; i < n; i++) out.setAtIndex(F32, outOff + i, a.getAtIndex(F32, aOff + i) / b.getAtIndex(F32, bOff + i));
+    }
+
+    @Override
+    public void unary(Unary op, MemorySegment x, long xOff, MemorySegment out, long outOff, int n) {
+        switch (op) {
+            case SILU -> unarySilu(x, xOff, out, outOff, n);
+            case GELU_TANH -> unaryGeluTanh(x, xOff, out, outOff, n);
+            case GELU_ERF -> unaryGeluErf(x, xOff, out, outOff, n);
+            case RELU -> unaryRelu(x, xOff, out, outOff, n);
+            case EXP -> unaryExp(x, xOff, out, outOff, n);
+        }
+    }
+
+    private static void unarySilu(MemorySegment x, long xOff, MemorySegment out, long outOff, int n) {
+        long xo = xOff * 4, oo = outOff * 4;
+        int i = 0;
+        for (; i + L <= n; i += L) silu(ld(x, xo + 4L * i)).intoMemorySegment(out, oo + 4L * i, NATIVE);
+        for (; i < n; i++) out.setAtIndex(F32, outOff + i, Activation.SILU.apply(x.getAtIndex(F32, xOff + i)));
+    }
+
+    /** 0.5·x·(1 + tanh(u)) = x·sigmoid(2u), u = √(2/π)·(x + 0.044715·x³): one exp, no tanh call. */
+    private static void unaryGeluTanh(MemorySegment x, long xOff, MemorySegment out, long outOff, int n) {
+        long xo = xOff * 4, oo = outOff * 4;
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector v = ld(x, xo + 4L * i);
+            FloatVector u2 = v.mul(v).fma(0.044715f, 1f).mul(v).mul(-1.5957691216f); // -2u
+            v.div(expInline(u2).add(1f)).intoMemorySegment(out, oo + 4L * i, NATIVE);
+        }
+        for (; i < n; i++) out.setAtIndex(F32, outOff + i, Activation.GELU_TANH.apply(x.getAtIndex(F32, xOff + i)));
+    }
+
+    private static void unaryGeluErf(MemorySegment x, long xOff, MemorySegment out, long outOff, int n) {
+        long xo = xOff * 4, oo = outOff * 4;
+        int i = 0;
+        for (; i + L <= n; i += L) geluErf(ld(x, xo + 4L * i)).intoMemorySegment(out, oo + 4L * i, NATIVE);
+        for (; i < n; i++) out.setAtIndex(F32, outOff + i, Activation.GELU_ERF.apply(x.getAtIndex(F32, xOff + i)));
+    }
+
+    private static void unaryRelu(MemorySegment x, long xOff, MemorySegment out, long outOff, int n) {
+        long xo = xOff * 4, oo = outOff * 4;
+        int i = 0;
+        for (; i + L <= n; i += L) ld(x, xo + 4L * i).max(0f).intoMemorySegment(out, oo + 4L * i, NATIVE);
+        for (; i < n; i++) out.setAtIndex(F32, outOff + i, Math.max(x.getAtIndex(F32, xOff + i), 0f));
+    }
+
+    /** Lanes outside expInline's range [-87.3, 88.3] (subnormal results, overflow, ±∞) take Math.exp per vector. */
+    private static void unaryExp(MemorySegment x, long xOff, MemorySegment out, long outOff, int n) {
+        long xo = xOff * 4, oo = outOff * 4;
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector v = ld(x, xo + 4L * i);
+            if (v.lt(-87.3f).or(v.compare(VectorOperators.GT, 88.3f)).anyTrue()) {
+                for (int j = i; j < i + L; j++) out.setAtIndex(F32, outOff + j, (float) Math.exp(x.getAtIndex(F32, xOff + j)));
+            } else {
+                expInline(v).intoMemorySegment(out, oo + 4L * i, NATIVE);
+            }
+        }
+        for (; i < n; i++) out.setAtIndex(F32, outOff + i, (float) Math.exp(x.getAtIndex(F32, xOff + i)));
+    }
+
+    @Override
+    public void normRows(boolean center, MemorySegment x, long xOff, MemorySegment out, long outOff, int rows, int d,
+                         MemorySegment gamma, MemorySegment beta, double eps) {
+        for (int r = 0; r < rows; r++) {
+            long xo = xOff + (long) r * d, oo = outOff + (long) r * d;
+            float mean = center ? rowSum(x, xo, d) / d : 0f;
+            float inv = (float) (1 / Math.sqrt((double) rowSquares(x, xo, d, mean) / d + eps));
+            if (gamma != null && beta != null) normAffine(x, xo, out, oo, d, mean, inv, gamma, beta);
+            else normScale(x, xo, out, oo, d, mean, inv, gamma);
+        }
+    }
+
+    /** Σ x, four fp32 vector chains. */
+    private static float rowSum(MemorySegment x, long off, int n) {
+        long xo = off * 4;
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+        int i = 0;
+        for (; i + 4 * L <= n; i += 4 * L) {
+            long o = xo + 4L * i;
+            s0 = s0.add(ld(x, o));
+            s1 = s1.add(ld(x, o + 4L * L));
+            s2 = s2.add(ld(x, o + 8L * L));
+            s3 = s3.add(ld(x, o + 12L * L));
+        }
+        for (; i + L <= n; i += L) s0 = s0.add(ld(x, xo + 4L * i));
+        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s += x.getAtIndex(F32, off + i);
+        return s;
+    }
+
+    /** Σ (x − mean)², four fp32 vector chains. */
+    private static float rowSquares(MemorySegment x, long off, int n, float mean) {
+        long xo = off * 4;
+        FloatVector m = FloatVector.broadcast(S, mean);
+        FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+        int i = 0;
+        for (; i + 4 * L <= n; i += 4 * L) {
+            long o = xo + 4L * i;
+            FloatVector v0 = ld(x, o).sub(m), v1 = ld(x, o + 4L * L).sub(m);
+            s0 = v0.fma(v0, s0);
+            s1 = v1.fma(v1, s1);
+            FloatVector v2 = ld(x, o + 8L * L).sub(m), v3 = ld(x, o + 12L * L).sub(m);
+            s2 = v2.fma(v2, s2);
+            s3 = v3.fma(v3, s3);
+        }
+        for (; i + L <= n; i += L) {
+            FloatVector v = ld(x, xo + 4L * i).sub(m);
+            s0 = v.fma(v, s0);
+        }
+        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float v = x.getAtIndex(F32, off + i) - mean;
+            s = Math.fma(v, v, s);
+        }
+        return s;
+    }
+
+    /** {@code out = (x − mean)·inv·gamma + beta}. */
+    private static void normAffine(MemorySegment x, long xOff, MemorySegment out, long outOff, int n, float mean, float inv,
+                                   MemorySegment gamma, MemorySegment beta) {
+        long xo = xOff * 4, oo = outOff * 4;
+        FloatVector m = FloatVector.broadcast(S, mean), s = FloatVector.broadcast(S, inv);
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            ld(x, xo + 4L * i).sub(m).mul(s).mul(ld(gamma, 4L * i)).add(ld(beta, 4L * i)).intoMemorySegment(out, oo + 4L * i, NATIVE);
+        }
+        for (; i < n; i++) {
+            float y = (x.getAtIndex(F32, xOff + i) - mean) * inv * gamma.getAtIndex(F32, i) + beta.getAtIndex(F32, i);
+            out.setAtIndex(F32, outOff + i, y);
+        }
+    }
+
+    /** {@code out = (x − mean)·inv (·gamma)}; no beta. */
+    private static void normScale(MemorySegment x, long xOff, MemorySegment out, long outOff, int n, float mean, float inv,
+                                  MemorySegment gamma) {
+        long xo = xOff * 4, oo = outOff * 4;
+        FloatVector m = FloatVector.broadcast(S, mean), s = FloatVector.broadcast(S, inv);
+        int i = 0;
+        if (gamma != null) {
+            for (; i + L <= n; i += L) ld(x, xo + 4L * i).sub(m).mul(s).mul(ld(gamma, 4L * i)).intoMemorySegment(out, oo + 4L * i, NATIVE);
+            for (; i < n; i++) out.setAtIndex(F32, outOff + i, (x.getAtIndex(F32, xOff + i) - mean) * inv * gamma.getAtIndex(F32, i));
+        } else {
+            for (; i + L <= n; i += L) ld(x, xo + 4L * i).sub(m).mul(s).intoMemorySegment(out, oo + 4L * i, NATIVE);
+            for (; i < n; i++) out.setAtIndex(F32, outOff + i, (x.getAtIndex(F32, xOff + i) - mean) * inv);
+        }
+    }
+
+    @Override
+    public void softmaxRows(MemorySegment x, long xOff, MemorySegment out, long outOff, int rows, int n) {
+        for (int r = 0; r < rows; r++) {
+            long xo = xOff + (long) r * n, oo = outOff + (long) r * n;
+            float max = rowMax(x, xo, n);
+            double sum = rowExpSum(x, xo, out, oo, n, max);
+            scaleRow(out, oo, n, (float) (1 / sum));
+        }
+    }
+
+    private static float rowMax(MemorySegment x, long off, int n) {
+        long xo = off * 4;
+        FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), m1 = m0;
+        int i = 0;
+        for (; i + 2 * L <= n; i += 2 * L) {
+            m0 = m0.max(ld(x, xo + 4L * i));
+            m1 = m1.max(ld(x, xo + 4L * (i + L)));
+        }
+        for (; i + L <= n; i += L) m0 = m0.max(ld(x, xo + 4L * i));
+        float r = m0.max(m1).reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) r = Math.max(r, x.getAtIndex(F32, off + i));
+        return r;
+    }
+
+    /** {@code out = exp(x − max)}; returns the sum (expSum's arithmetic, from a segment into another). */
+    private static double rowExpSum(MemorySegment x, long xOff, MemorySegment out, long outOff, int n, float max) {
+        long xo = xOff * 4, oo = outOff * 4;
+        double s = 0;  // fp32 lane sums over at most 8 vectors, then into double: bounded rounding for any n
+        int i = 0;
+        while (i + L <= n) {
+            FloatVector sum = FloatVector.zero(S);
+            for (int end = Math.min(n, i + 8 * L); i + L <= end; i += L) {
+                FloatVector e = expInline(ld(x, xo + 4L * i).sub(max));
+                e.intoMemorySegment(out, oo + 4L * i, NATIVE);
+                sum = sum.add(e);
+            }
+            s += sum.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            float e = (float) Math.exp(x.getAtIndex(F32, xOff + i) - max);
+            out.setAtIndex(F32, outOff + i, e);
+            s += e;
+        }
+        return s;
+    }
+
+    private static void scaleRow(MemorySegment x, long off, int n, float f) {
+        long xo = off * 4;
+        int i = 0;
+        for (; i + L <= n; i += L) ld(x, xo + 4L * i).mul(f).intoMemorySegment(x, xo + 4L * i, NATIVE);
+        for (; i < n; i++) x.setAtIndex(F32, off + i, x.getAtIndex(F32, off + i) * f);
+    }
 }
