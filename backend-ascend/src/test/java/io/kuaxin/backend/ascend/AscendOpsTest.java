@@ -182,38 +182,38 @@ class AscendOpsTest {
 
     @Test
     void noDescriptorOrExecutorLeaksAndMatmulExecutorsAreReused() {
-        long before = Emulator.liveHandles();
+        long before = Emulator.CONTROL.liveHandles();
         try (Kuaxin k = AscendRuntimeTest.open(); Scope s = k.device("ascend:1").scope()) {
             Tensor a = s.copyOf(Ref.random(1, 64), Shape.of(8, 8));
             Ops.matmul(a, a).toFloatArray();
-            long warm = Emulator.liveHandles(); // the cached executor and its three descriptors
+            long warm = Emulator.CONTROL.liveHandles(); // the cached executor and its three descriptors
             for (int i = 0; i < 10; i++) Ops.matmul(a, a).close();
             Ops.softmax(a).close();
             Ops.rmsNorm(a, null, 1e-6).close();
             Tensor q = s.copyOf(Ref.random(2, 64), DType.F16, Shape.of(1, 2, 4, 8));
             Ops.attention(q, q, q, Attention.causal()).toFloatArray();
             s.device().synchronize();
-            assertEquals(warm, Emulator.liveHandles(), "steady state adds no handles");
+            assertEquals(warm, Emulator.CONTROL.liveHandles(), "steady state adds no handles");
         }
-        assertEquals(before, Emulator.liveHandles(), "closing the runtime releases every handle");
+        assertEquals(before, Emulator.CONTROL.liveHandles(), "closing the runtime releases every handle");
     }
 
     @Test
     void aFailingOpIsTypedAndTheNextOneSucceeds() {
         try (Scope s = kx.device("ascend:0").scope()) {
             Tensor a = s.copyOf(Ref.random(1, 12), Shape.of(3, 4));
-            Emulator.injectFault("aclnnSoftmaxGetWorkspaceSize", 1, 161002);
+            Emulator.CONTROL.injectFault("aclnnSoftmaxGetWorkspaceSize", 1, 161002);
             var e = assertThrows(io.kuaxin.VendorException.class, () -> Ops.softmax(a));
             assertEquals("aclnnSoftmaxGetWorkspaceSize", e.call());
             assertEquals(161002, e.code());
-            Emulator.injectFault("aclnnExp", 1, 361001);
+            Emulator.CONTROL.injectFault("aclnnExp", 1, 361001);
             e = assertThrows(io.kuaxin.VendorException.class, () -> Ops.exp(a));
             assertEquals("aclnnExp", e.call());
             float[] x = a.toFloatArray(), want = new float[12];
             for (int i = 0; i < 12; i++) want[i] = (float) Math.exp(x[i]);
             Ref.close(want, Ops.exp(a).toFloatArray(), 1e-6, "exp after a fault");
         } finally {
-            Emulator.clearFaults();
+            Emulator.CONTROL.clearFaults();
         }
     }
 

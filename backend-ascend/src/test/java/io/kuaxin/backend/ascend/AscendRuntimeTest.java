@@ -33,7 +33,7 @@ class AscendRuntimeTest {
     }
 
     @AfterEach
-    void clear() { Emulator.clearFaults(); }
+    void clear() { Emulator.CONTROL.clearFaults(); }
 
     @Test
     void devicesHaveNamesAndMemory() {
@@ -121,7 +121,7 @@ class AscendRuntimeTest {
         try (AscendProvider p = new AscendProvider()) {
             assertTrue(p.probe().available());
             try (var dev = p.open(1)) {
-                Emulator.setMemoryLimit(1, 1 << 20);
+                Emulator.CONTROL.setMemoryLimit(1, 1 << 20);
                 try {
                     DeviceOutOfMemoryException e = assertThrows(DeviceOutOfMemoryException.class,
                             () -> dev.allocate(2 << 20));
@@ -131,7 +131,7 @@ class AscendRuntimeTest {
                     long ok = dev.allocate(4096);
                     dev.free(ok);
                 } finally {
-                    Emulator.setMemoryLimit(1, 4L << 30);
+                    Emulator.CONTROL.setMemoryLimit(1, 4L << 30);
                 }
             }
         }
@@ -142,7 +142,7 @@ class AscendRuntimeTest {
         try (AscendProvider p = new AscendProvider()) {
             assertTrue(p.probe().available());
             try (var dev = p.open(0)) {
-                Emulator.injectFault("aclrtMalloc", 1, 500003);
+                Emulator.CONTROL.injectFault("aclrtMalloc", 1, 500003);
                 VendorException e = assertThrows(VendorException.class, () -> dev.allocate(1024));
                 assertEquals("ascend", e.backend());
                 assertEquals("aclrtMalloc", e.call());
@@ -151,7 +151,7 @@ class AscendRuntimeTest {
                         e.vendorMessage());
                 long ok = dev.allocate(1024);
                 dev.free(ok);
-                Emulator.injectFault("aclrtMalloc", 1, 200000); // BAD_ALLOC is out of memory
+                Emulator.CONTROL.injectFault("aclrtMalloc", 1, 200000); // BAD_ALLOC is out of memory
                 assertThrows(DeviceOutOfMemoryException.class, () -> dev.allocate(1024));
             }
         }
@@ -196,7 +196,7 @@ class AscendRuntimeTest {
 
     @Test
     void streamsAndEventsAreReleased() {
-        long before = Emulator.liveHandles();
+        long before = Emulator.CONTROL.liveHandles();
         try (Kuaxin kx = open(); Scope s = kx.device("ascend:0").scope()) {
             Stream st = s.device().newStream();
             Event e = st.record();
@@ -205,6 +205,6 @@ class AscendRuntimeTest {
             st.close();
             assertFalse(st.toString().isEmpty());
         }
-        assertEquals(before, Emulator.liveHandles());
+        assertEquals(before, Emulator.CONTROL.liveHandles());
     }
 }

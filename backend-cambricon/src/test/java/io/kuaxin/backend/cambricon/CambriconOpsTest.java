@@ -190,39 +190,39 @@ class CambriconOpsTest {
 
     @Test
     void noDescriptorOrExecutorLeaksAndMatmulExecutorsAreReused() {
-        long before = Emulator.liveHandles();
+        long before = Emulator.CONTROL.liveHandles();
         try (Kuaxin k = CambriconRuntimeTest.open(); Scope s = k.device("mlu:1").scope()) {
             Tensor a = s.copyOf(Ref.random(1, 64), Shape.of(8, 8));
             Ops.matmul(a, a).toFloatArray();
-            long warm = Emulator.liveHandles(); // the cached executor and its three descriptors
+            long warm = Emulator.CONTROL.liveHandles(); // the cached executor and its three descriptors
             for (int i = 0; i < 10; i++) Ops.matmul(a, a).close();
             Ops.softmax(a).close();
             Ops.rmsNorm(a, null, 1e-6).close();
             Tensor q = s.copyOf(Ref.random(2, 64), DType.F16, Shape.of(1, 2, 4, 8));
             Ops.attention(q, q, q, Attention.causal()).toFloatArray();
             s.device().synchronize();
-            assertEquals(warm, Emulator.liveHandles(), "steady state adds no handles");
+            assertEquals(warm, Emulator.CONTROL.liveHandles(), "steady state adds no handles");
         }
-        assertEquals(before, Emulator.liveHandles(), "closing the runtime releases every handle");
+        assertEquals(before, Emulator.CONTROL.liveHandles(), "closing the runtime releases every handle");
     }
 
     @Test
     void aFailingOpIsTypedAndTheNextOneSucceeds() {
         try (Scope s = kx.device("mlu:0").scope()) {
             Tensor a = s.copyOf(Ref.random(1, 12), Shape.of(3, 4));
-            Emulator.injectFault("cnnlSoftmaxForward_v2", 1, 3);
+            Emulator.CONTROL.injectFault("cnnlSoftmaxForward_v2", 1, 3);
             var e = assertThrows(io.kuaxin.VendorException.class, () -> Ops.softmax(a));
             assertEquals("cnnlSoftmaxForward_v2", e.call());
             assertEquals(3, e.code());
             assertFalse(e.vendorMessage().isEmpty());
-            Emulator.injectFault("cnnlMatMul_v2", 1, 6);
+            Emulator.CONTROL.injectFault("cnnlMatMul_v2", 1, 6);
             e = assertThrows(io.kuaxin.VendorException.class, () -> Ops.matmul(a, a, Matmul.options().transposeB()));
             assertEquals("cnnlMatMul_v2", e.call());
             float[] x = a.toFloatArray(), want = new float[12];
             for (int i = 0; i < 12; i++) want[i] = Math.max(0, x[i]);
             Ref.close(want, Ops.relu(a).toFloatArray(), 1e-6, "relu after a fault");
         } finally {
-            Emulator.clearFaults();
+            Emulator.CONTROL.clearFaults();
         }
     }
 

@@ -33,7 +33,7 @@ class CambriconRuntimeTest {
     }
 
     @AfterEach
-    void clear() { Emulator.clearFaults(); }
+    void clear() { Emulator.CONTROL.clearFaults(); }
 
     @Test
     void devicesHaveNamesAndMemory() {
@@ -117,7 +117,7 @@ class CambriconRuntimeTest {
         try (CambriconProvider p = new CambriconProvider()) {
             assertTrue(p.probe().available());
             try (var dev = p.open(1)) {
-                Emulator.setMemoryLimit(1, 1 << 20);
+                Emulator.CONTROL.setMemoryLimit(1, 1 << 20);
                 try {
                     DeviceOutOfMemoryException e = assertThrows(DeviceOutOfMemoryException.class,
                             () -> dev.allocate(2 << 20));
@@ -127,7 +127,7 @@ class CambriconRuntimeTest {
                     long ok = dev.allocate(4096);
                     dev.free(ok);
                 } finally {
-                    Emulator.setMemoryLimit(1, 4L << 30);
+                    Emulator.CONTROL.setMemoryLimit(1, 4L << 30);
                 }
             }
         }
@@ -138,7 +138,7 @@ class CambriconRuntimeTest {
         try (CambriconProvider p = new CambriconProvider()) {
             assertTrue(p.probe().available());
             try (var dev = p.open(0)) {
-                Emulator.injectFault("cnrtMalloc", 1, 100200);
+                Emulator.CONTROL.injectFault("cnrtMalloc", 1, 100200);
                 VendorException e = assertThrows(VendorException.class, () -> dev.allocate(1024));
                 assertEquals("mlu", e.backend());
                 assertEquals("cnrtMalloc", e.call());
@@ -146,7 +146,7 @@ class CambriconRuntimeTest {
                 assertFalse(e.vendorMessage().isEmpty(), "cnrtGetErrorStr text");
                 long ok = dev.allocate(1024);
                 dev.free(ok);
-                Emulator.injectFault("cnrtMalloc", 1, 100100); // cnrtErrorNoMem is out of memory
+                Emulator.CONTROL.injectFault("cnrtMalloc", 1, 100100); // cnrtErrorNoMem is out of memory
                 assertThrows(DeviceOutOfMemoryException.class, () -> dev.allocate(1024));
             }
         }
@@ -174,7 +174,7 @@ class CambriconRuntimeTest {
 
     @Test
     void streamsAndEventsAreReleased() {
-        long before = Emulator.liveHandles();
+        long before = Emulator.CONTROL.liveHandles();
         try (Kuaxin kx = open(); Scope s = kx.device("mlu:0").scope()) {
             Stream st = s.device().newStream();
             Event e = st.record();
@@ -183,6 +183,6 @@ class CambriconRuntimeTest {
             st.close();
             assertFalse(st.toString().isEmpty());
         }
-        assertEquals(before, Emulator.liveHandles());
+        assertEquals(before, Emulator.CONTROL.liveHandles());
     }
 }

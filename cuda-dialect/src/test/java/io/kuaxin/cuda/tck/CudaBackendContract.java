@@ -1,5 +1,8 @@
 package io.kuaxin.cuda.tck;
 
+import io.kuaxin.emulators.EmulatorControl;
+import io.kuaxin.spi.ffm.NativeLibraryLocator;
+
 import io.kuaxin.BackendStatus;
 import io.kuaxin.DType;
 import io.kuaxin.Device;
@@ -74,7 +77,10 @@ public abstract class CudaBackendContract {
         provider = factory.get();
         Availability a = provider.probe();
         assertTrue(a.available(), () -> a.reason() + " " + a.details());
-        emu = new EmulatorControl(backend(), bound().emulator());
+        var found = NativeLibraryLocator.locate(new NativeLibraryLocator.Request(backend(), "runtime", List.of("x"),
+                List.of(), List.of(), bound().emulator()), Map.of("KUAXIN_EMULATE", backend()));
+        emu = new EmulatorControl(found.path().orElseThrow(() -> new IllegalStateException(
+                "no emulator: searched " + found.searched())));
         emu.clearFaults();
     }
 
@@ -126,7 +132,7 @@ public abstract class CudaBackendContract {
         assertTrue(a.reason().contains("/nonexistent/libvendor.so"), a.reason());
         // another dialect's emulator: it loads, but lacks this dialect's symbols
         String other = bound().emulator().equals("cuda") ? "musa" : "cuda";
-        setProperty("kuaxin." + backend() + ".library", emu.path.resolveSibling("libkuaxin-emu-" + other + ".so")
+        setProperty("kuaxin." + backend() + ".library", emu.library().resolveSibling("libkuaxin-emu-" + other + ".so")
                 .toString());
         Availability b = factory.get().probe();
         assertFalse(b.available());

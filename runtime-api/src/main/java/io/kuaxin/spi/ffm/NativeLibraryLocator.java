@@ -163,7 +163,11 @@ public final class NativeLibraryLocator {
     }
 
     private static Path extract(String resource, String file) {
-        try (InputStream in = NativeLibraryLocator.class.getResourceAsStream(resource)) {
+        // Through a class loader, not Class.getResourceAsStream: on the module path that would look only inside this
+        // module. 'native/...' is no package name, so the emulator module does not encapsulate it.
+        ClassLoader cl = Thread.currentThread().getContextClassLoader();
+        if (cl == null) cl = NativeLibraryLocator.class.getClassLoader();
+        try (InputStream in = cl.getResourceAsStream(resource.substring(1))) {
             if (in == null) return null;
             Path dir = Files.createTempDirectory("kuaxin-emu");
             Path out = dir.resolve(file);
