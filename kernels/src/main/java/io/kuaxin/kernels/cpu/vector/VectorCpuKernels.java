@@ -176,50 +176,26 @@ public final class VectorCpuKernels implements CpuKernels {
 
     @Override
     public void epilogue(MemorySegment c, long cOff, int n, MemorySegment bias, long biasOff, Activation act) {
+        // One small loop per step, not one loop with a switch of activations: a large loop body calling the big
+        // activation helpers is not fully inlined by C2, and then every FloatVector is boxed (MBs per matmul).
+        if (bias != null) unaryBiasAdd(c, cOff, n, bias, biasOff);
+        switch (act) {
+            case NONE -> { }
+            case RELU -> unaryRelu(c, cOff, c, cOff, n);
+            case GELU_TANH -> unaryGeluTanh(c, cOff, c, cOff, n);
+            case GELU_ERF -> unaryGeluErf(c, cOff, c, cOff, n);
+            case SILU -> unarySilu(c, cOff, c, cOff, n);
+        }
+    }
+
+    private static void unaryBiasAdd(MemorySegment c, long cOff, int n, MemorySegment bias, long biasOff) {
         long co = cOff * 4, bo = biasOff * 4;
         int j = 0;
-        for (; j + L <= n; j += L) {
-            FloatVector x = FloatVector.fromMemorySegment(S, c, co + 4L * j, NATIVE);
-            if (bias != null) x = x.add(FloatVector.fromMemorySegment(S, bias, bo + 4L * j, NATIVE));
-            switch (act) {
-                case NONE -> { }
-                case RELU -> x = x.max(0f);
-                case GELU_TANH -> {
-                    FloatVector u = x.mul(x).fma(0.044715f, 1f).mul(x).mul(0.7978845608f);
-                    x = u.lanewise(VectorOperators.TANH).add(1f).mul(x).mul(0.5f);
-                }
-                case GELU_ERF -> x = geluErf(x);
-                case SILU -> x = silu(x);
-            }
-            x.intoMemorySegment(c, co + 4L * j, NATIVE);
-        }
-        for (; j < n; j++) {
-            float x = c.getAtIndex(F32, cOff + j);
-            if (bias != null) x += bias.getAtIndex(F32, biasOff + j);
-            c.setAtIndex(F32, cOff + j, act.apply(x));
-        }
+        for (; j + L <= n; j += L) ld(c, co + 4L * j).add(ld(bias, bo + 4L * j)).intoMemorySegment(c, co + 4L * j, NATIVE);
+        for (; j < n; j++) c.setAtIndex(F32, cOff + j, c.getAtIndex(F32, cOff + j) + bias.getAtIndex(F32, biasOff + j));
     }
 
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
-
-    /** 0.5·x·(1 + erf(x/√2)), erf by Numerical Recipes' erfc fit (fractional error < 1.2e-7), as the scalar path. */
-    private static FloatVector geluErf(FloatVector x) {
-        FloatVector z = x.mul(0.70710678f).abs();
-        FloatVector t = FloatVector.broadcast(S, 1f).div(z.fma(0.5f, 1f));
-        FloatVector p = t.fma(0.17087277f, -0.82215223f);
-        p = p.fma(t, FloatVector.broadcast(S, 1.48851587f));
-        p = p.fma(t, FloatVector.broadcast(S, -1.13520398f));
-        p = p.fma(t, FloatVector.broadcast(S, 0.27886807f));
-        p = p.fma(t, FloatVector.broadcast(S, -0.18628806f));
-        p = p.fma(t, FloatVector.broadcast(S, 0.09678418f));
-        p = p.fma(t, FloatVector.broadcast(S, 0.37409196f));
-        p = p.fma(t, FloatVector.broadcast(S, 1.00002368f));
-        p = p.fma(t, FloatVector.broadcast(S, -1.26551223f));
-        FloatVector r = t.mul(expInline(p.sub(z.mul(z))));          // erfc(|x|/√2)
-        FloatVector erf = r.neg().add(1f);
-        erf = erf.blend(erf.neg(), x.lt(0f));
-        return erf.add(1f).mul(x).mul(0.5f);
-    }
 
     private static FloatVector silu(FloatVector x) {
         return x.div(expInline(x.neg()).add(1f));
@@ -493,10 +469,47 @@ public final class VectorCpuKernels implements CpuKernels {
         for (; i < n; i++) out.setAtIndex(F32, outOff + i, Activation.GELU_TANH.apply(x.getAtIndex(F32, xOff + i)));
     }
 
+    /**
+     * 0.5·x·(1 + erf(x/√2)), erf by Numerical Recipes' erfc fit (fractional error < 1.2e-7) as the scalar path, with
+     * {@link #expInline}'s polynomial written out in the loop: as separate calls C2 did not inline them here and
+     * boxed every vector.
+     */
     private static void unaryGeluErf(MemorySegment x, long xOff, MemorySegment out, long outOff, int n) {
         long xo = xOff * 4, oo = outOff * 4;
         int i = 0;
-        for (; i + L <= n; i += L) geluErf(ld(x, xo + 4L * i)).intoMemorySegment(out, oo + 4L * i, NATIVE);
+        for (; i + L <= n; i += L) {
+            FloatVector v = ld(x, xo + 4L * i);
+            FloatVector z = v.mul(0.70710678f).abs();
+            FloatVector t = FloatVector.broadcast(S, 1f).div(z.fma(0.5f, 1f));
+            FloatVector p = t.fma(0.17087277f, -0.82215223f);
+            p = p.fma(t, FloatVector.broadcast(S, 1.48851587f));
+            p = p.fma(t, FloatVector.broadcast(S, -1.13520398f));
+            p = p.fma(t, FloatVector.broadcast(S, 0.27886807f));
+            p = p.fma(t, FloatVector.broadcast(S, -0.18628806f));
+            p = p.fma(t, FloatVector.broadcast(S, 0.09678418f));
+            p = p.fma(t, FloatVector.broadcast(S, 0.37409196f));
+            p = p.fma(t, FloatVector.broadcast(S, 1.00002368f));
+            p = p.fma(t, FloatVector.broadcast(S, -1.26551223f));
+            // exp(p - z²), as expInline: exponent <= 0 here, so only the lower clamp matters
+            FloatVector e = p.sub(z.mul(z));
+            VectorMask<Float> under = e.lt(-87.3f);
+            FloatVector ec = e.max(-87.3f);
+            FloatVector k = ec.fma(1.44269504f, 12582912f);
+            FloatVector nn = k.sub(12582912f);
+            FloatVector r = nn.fma(FloatVector.broadcast(S, -0.693359375f), ec).sub(nn.mul(-2.12194440e-4f));
+            FloatVector q = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
+            q = q.fma(r, FloatVector.broadcast(S, 8.3334519073e-3f));
+            q = q.fma(r, FloatVector.broadcast(S, 4.1665795894e-2f));
+            q = q.fma(r, FloatVector.broadcast(S, 1.6666665459e-1f));
+            q = q.fma(r, FloatVector.broadcast(S, 5.0000001201e-1f));
+            q = q.mul(r.mul(r)).add(r).add(1f);
+            FloatVector scale = k.reinterpretAsInts().sub(0x4B400000 - 127).lanewise(VectorOperators.LSHL, 23)
+                    .reinterpretAsFloats();
+            FloatVector erfc = t.mul(q.mul(scale).blend(0f, under));             // erfc(|x|/√2)
+            FloatVector erf = erfc.neg().add(1f);
+            erf = erf.blend(erf.neg(), v.lt(0f));
+            erf.add(1f).mul(v).mul(0.5f).intoMemorySegment(out, oo + 4L * i, NATIVE);
+        }
         for (; i < n; i++) out.setAtIndex(F32, outOff + i, Activation.GELU_ERF.apply(x.getAtIndex(F32, xOff + i)));
     }
 
