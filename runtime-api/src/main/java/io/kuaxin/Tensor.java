@@ -295,6 +295,10 @@ public final class Tensor implements AutoCloseable {
 
     /** Copies the raw elements, row-major, into {@code dst} (exactly {@link #byteSize()} bytes), waiting. */
     public void copyTo(MemorySegment dst) {
+        if (dst.byteSize() != byteSize()) {
+            throw new InvalidArgumentException("host segment has " + dst.byteSize() + " bytes but " + this + " has "
+                    + byteSize());
+        }
         withHostCopy(dst::copyFrom);
     }
 

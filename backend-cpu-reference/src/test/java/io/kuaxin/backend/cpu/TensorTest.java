@@ -118,6 +118,10 @@ class TensorTest {
             var e = assertThrows(InvalidArgumentException.class, () -> x.transpose(0, 1).reshape(24));
             assertTrue(e.getMessage().contains("contiguous()"), e.getMessage());
             assertThrows(InvalidArgumentException.class, () -> s.copyOf(new float[5], Shape.of(2, 3)));
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment small = a.allocate(8);
+                assertThrows(InvalidArgumentException.class, () -> x.copyTo(small));
+            }
             assertThrows(InvalidArgumentException.class, () -> s.copyOf(new float[6], DType.I32, Shape.of(6)));
             Tensor y = s.empty(DType.F16, Shape.of(2, 3, 4));
             assertThrows(InvalidArgumentException.class, () -> cpu.defaultStream().copy(x, y));

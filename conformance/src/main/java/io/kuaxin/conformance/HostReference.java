@@ -1,4 +1,4 @@
-package io.kuaxin.backend.cambricon;
+package io.kuaxin.conformance;
 
 import io.kuaxin.DType;
 
@@ -7,11 +7,14 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
-/** Naive double-precision references and helpers for the op tests. */
-final class Ref {
-    private Ref() {}
+/**
+ * Naive double-precision references and assertions for backend op tests (the Ascend and Cambricon modules share
+ * them). Straightforward loops, independent of the kernels they check. Test support; uses JUnit assertions.
+ */
+public final class HostReference {
+    private HostReference() {}
 
-    static float[] random(long seed, int n) {
+    public static float[] random(long seed, int n) {
         Random r = new Random(seed);
         float[] x = new float[n];
         for (int i = 0; i < n; i++) x[i] = r.nextFloat() * 2 - 1;
@@ -19,7 +22,7 @@ final class Ref {
     }
 
     /** {@code x} as stored in {@code t} and read back. */
-    static float[] round(float[] x, DType t) {
+    public static float[] round(float[] x, DType t) {
         float[] r = new float[x.length];
         for (int i = 0; i < x.length; i++) {
             r[i] = switch (t) {
@@ -31,7 +34,7 @@ final class Ref {
         return r;
     }
 
-    static double tolerance(DType t) {
+    public static double tolerance(DType t) {
         return switch (t) {
             case F16 -> 1e-2;
             case BF16 -> 4e-2;
@@ -39,7 +42,7 @@ final class Ref {
         };
     }
 
-    static void close(float[] expected, float[] actual, double tol, String what) {
+    public static void close(float[] expected, float[] actual, double tol, String what) {
         assertEquals(expected.length, actual.length, what + ": length");
         for (int i = 0; i < expected.length; i++) {
             double e = expected[i], a = actual[i];
@@ -50,7 +53,7 @@ final class Ref {
     }
 
     /** Batched {@code op(a)·op(b)}: a is [batch, M, K] (or [batch, K, M] when transA), b likewise. */
-    static float[] matmul(float[] a, float[] b, int batch, int m, int k, int n, boolean ta, boolean tb) {
+    public static float[] matmul(float[] a, float[] b, int batch, int m, int k, int n, boolean ta, boolean tb) {
         float[] c = new float[batch * m * n];
         for (int z = 0; z < batch; z++) {
             for (int i = 0; i < m; i++) {
@@ -69,7 +72,7 @@ final class Ref {
     }
 
     /** Kuaxin attention semantics: GQA, end-aligned causal, kv lengths, zero rows without keys. */
-    static float[] attention(float[] q, float[] k, float[] v, int b, int hq, int hkv, int lq, int lkv, int d,
+    public static float[] attention(float[] q, float[] k, float[] v, int b, int hq, int hkv, int lq, int lkv, int d,
                              float scale, boolean causal, int[] lens) {
         float[] o = new float[b * hq * lq * d];
         for (int z = 0; z < b; z++) {
@@ -106,9 +109,9 @@ final class Ref {
         return o;
     }
 
-    static double geluTanh(double x) {
+    public static double geluTanh(double x) {
         return 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
     }
 
-    static double silu(double x) { return x / (1 + Math.exp(-x)); }
+    public static double silu(double x) { return x / (1 + Math.exp(-x)); }
 }
