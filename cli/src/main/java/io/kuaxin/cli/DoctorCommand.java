@@ -24,6 +24,11 @@ final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of text.")
     boolean json;
 
+    @Option(names = "--gemm-check", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Run fp32 matmuls of a few sizes on cpu to show whether Kuaxin's GEMM or OpenBLAS runs each "
+                    + "(kuaxin.cpu.gemm=auto with OpenBLAS present; about a second). Default: on.")
+    boolean gemmCheck;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -57,6 +62,7 @@ final class DoctorCommand implements Callable<Integer> {
             }
             report.put("backends", backends);
             report.put("defaultDevice", DevicesCommand.describeBest(kx));
+            if (gemmCheck) report.put("cpuGemm", GemmCheck.run(kx));
         }
         if (json) {
             Json.print(out, report);
@@ -84,6 +90,11 @@ final class DoctorCommand implements Callable<Integer> {
         });
         out.println();
         out.println("Default device: " + report.get("defaultDevice"));
+        if (report.get("cpuGemm") instanceof Map<?, ?> gemm && !gemm.isEmpty()) {
+            out.println();
+            out.println("fp32 GEMM on cpu (which library runs each size; measured now, " + GemmCheck.CALLS + " calls each):");
+            gemm.forEach((k, v) -> out.println(String.format("    %-22s %s", k, v)));
+        }
         out.flush();
         return 0;
     }

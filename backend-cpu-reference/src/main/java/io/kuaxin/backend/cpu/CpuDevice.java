@@ -104,6 +104,10 @@ final class CpuDevice implements DeviceBackend {
         return CpuKernels.unsupportedReason(op, inputDtypes);
     }
 
+    /** The fp32 GEMM mode, whether OpenBLAS loaded, and the verdict for every size {@code auto} has tried. */
+    @Override
+    public Map<String, String> telemetry() { return GemmSelector.instance().describe(); }
+
     @Override
     public void synchronize() { defaultStream.synchronize(); }
 

@@ -1,6 +1,7 @@
 package io.kuaxin.backend.cpu;
 
 import io.kuaxin.DType;
+import io.kuaxin.kernels.cpu.Sgemm;
 import io.kuaxin.kernels.cpu.ops.AttentionKernel;
 import io.kuaxin.kernels.cpu.ops.ElementwiseKernels;
 import io.kuaxin.kernels.cpu.ops.MatmulKernel;
@@ -54,10 +55,7 @@ final class CpuKernels {
             case COPY -> call.input(0).isContiguous()
                     ? new Named("cpu.copy.dense", CpuKernels::copyDense)
                     : new Named("cpu.copy.strided", CpuKernels::copyStrided);
-            case MATMUL -> new Named(MatmulKernel.name(call.input(0).dtype()), c -> {
-                MatmulAttrs at = (MatmulAttrs) c.attributes();
-                MatmulKernel.run(at, c.input(0), c.input(1), opt(c, at.cIndex()), opt(c, at.biasIndex()), c.output(0));
-            });
+            case MATMUL -> matmul(call);
             case ATTENTION -> new Named("cpu.flash-attention", c -> {
                 AttentionAttrs at = (AttentionAttrs) c.attributes();
                 AttentionKernel.run(at, c.input(0), c.input(1), c.input(2), opt(c, at.maskIndex()),
@@ -84,6 +82,19 @@ final class CpuKernels {
             case EMBEDDING -> new Named("cpu.embedding",
                     c -> ReduceKernels.embedding(c.input(0), c.input(1), c.output(0)));
         };
+    }
+
+    /** Kuaxin's GEMM or, for plain fp32 products, whatever {@link GemmSelector} picks (timed while it trials). */
+    private static Kernel matmul(KernelCall call) {
+        MatmulAttrs at = (MatmulAttrs) call.attributes();
+        long flops = MatmulKernel.sgemmFlops(at, call.input(0), call.input(1), call.output(0));
+        GemmSelector.Choice ch = flops < 0 ? GemmSelector.OURS : GemmSelector.instance().choose(flops);
+        Sgemm sgemm = ch.sgemm();
+        return new Named(sgemm == null ? MatmulKernel.name(call.input(0).dtype()) : "cpu.gemm." + sgemm.name(), c -> {
+            long t0 = System.nanoTime();
+            MatmulKernel.run(at, c.input(0), c.input(1), opt(c, at.cIndex()), opt(c, at.biasIndex()), c.output(0), sgemm);
+            if (ch.trial() != null) GemmSelector.record(ch, System.nanoTime() - t0, flops);
+        });
     }
 
     private static TensorRef opt(KernelCall c, int index) { return index < 0 ? null : c.input(index); }

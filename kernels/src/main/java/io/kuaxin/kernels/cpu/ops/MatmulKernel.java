@@ -3,6 +3,8 @@ package io.kuaxin.kernels.cpu.ops;
 import io.kuaxin.DType;
 import io.kuaxin.kernels.cpu.Activation;
 import io.kuaxin.kernels.cpu.CpuGemm;
+import io.kuaxin.kernels.cpu.CpuKernels;
+import io.kuaxin.kernels.cpu.Sgemm;
 import io.kuaxin.op.MatmulAttrs;
 import io.kuaxin.spi.TensorRef;
 
@@ -13,6 +15,8 @@ import java.lang.foreign.ValueLayout;
  * MATMUL on the CPU. f32/f16/bf16 inputs go to the packed {@link CpuGemm} (halves widened while packing, fp32
  * accumulation, bias and activation fused); f64 runs plain double loops; i8 × i8 uses the exact int32 path.
  * Inputs arrive with the output's batch dims (stride 0 where broadcast) and c with the output's shape.
+ * <p>Plain fp32 products ({@link #sgemmFlops} ≥ 0) may instead go to an external {@link Sgemm} such as OpenBLAS;
+ * bias and activation then run as a separate pass over the rows of C.
  */
 public final class MatmulKernel {
     private MatmulKernel() {}
@@ -30,6 +34,29 @@ public final class MatmulKernel {
     private record Mat(MemorySegment seg, long off, long ld, boolean trans) {}
 
     public static void run(MatmulAttrs at, TensorRef a, TensorRef b, TensorRef c, TensorRef bias, TensorRef out) {
+        run(at, a, b, c, bias, out, null);
+    }
+
+    /**
+     * The flops of this call when an external {@link Sgemm} could run it (all of A, B and the output fp32, both
+     * operands in a BLAS layout, K &gt; 0, leading dimensions within {@code int}); {@code -1} when it could not.
+     */
+    public static long sgemmFlops(MatmulAttrs at, TensorRef a, TensorRef b, TensorRef out) {
+        if (a.dtype() != DType.F32 || b.dtype() != DType.F32 || out.dtype() != DType.F32) return -1;
+        if (!blasLayout(a) || !blasLayout(b)) return -1;
+        int r = out.rank();
+        long m = out.shape()[r - 2], n = out.shape()[r - 1];
+        long k = at.transA() ? a.shape()[r - 2] : a.shape()[r - 1];
+        if (k == 0) return -1; // BLAS libraries differ on whether beta = 0 clears C when K = 0
+        long batches = out.numel() / Math.max(1, m * n);
+        return 2 * batches * m * n * k;
+    }
+
+    /** Like {@link #run(MatmulAttrs, TensorRef, TensorRef, TensorRef, TensorRef, TensorRef)}; a non-null
+     *  {@code sgemm} runs the product when {@link #sgemmFlops} accepted the call. */
+    public static void run(MatmulAttrs at, TensorRef a, TensorRef b, TensorRef c, TensorRef bias, TensorRef out,
+                           Sgemm sgemm) {
+        if (sgemm != null && sgemmFlops(at, a, b, out) < 0) sgemm = null;
         int r = out.rank();
         int m = (int) out.shape()[r - 2], n = (int) out.shape()[r - 1];
         int k = (int) (at.transA() ? a.shape()[r - 2] : a.shape()[r - 1]);
@@ -73,14 +100,12 @@ public final class MatmulKernel {
             // A shared B and batch-contiguous A rows: one GEMM of (batches·M) rows packs B once.
             Mat A = mat(ma, a, 0, false, k, m);
             Mat B = mat(mb, b, bBatch[0], at.transB(), n, k);
-            CpuGemm.gemm(A.trans, B.trans, batches * m, n, k, at.alpha(), A.seg, kt, A.off, A.ld,
-                    B.seg, kt, B.off, B.ld, beta, acc, 0, n, biasSeg, 0, act);
+            gemm(sgemm, A, B, kt, batches * m, n, k, at.alpha(), beta, acc, 0, n, biasSeg, act);
         } else {
             for (int p = 0; p < batches; p++) {
                 Mat A = mat(ma, a, aBatch[p], at.transA(), k, m);
                 Mat B = mat(mb, b, bBatch[p], at.transB(), n, k);
-                CpuGemm.gemm(A.trans, B.trans, m, n, k, at.alpha(), A.seg, kt, A.off, A.ld, B.seg, kt, B.off, B.ld,
-                        beta, acc, (long) p * m * n, n, biasSeg, 0, act);
+                gemm(sgemm, A, B, kt, m, n, k, at.alpha(), beta, acc, (long) p * m * n, n, biasSeg, act);
             }
         }
         if (!direct) {
@@ -91,6 +116,34 @@ public final class MatmulKernel {
                 Access.store(mo, out.dtype(), e, 1, n, row);
             }
         }
+    }
+
+    private static void gemm(Sgemm sgemm, Mat A, Mat B, io.kuaxin.kernels.cpu.DType kt, int m, int n, int k,
+                             float alpha, float beta, MemorySegment acc, long cOff, int ldc, MemorySegment bias,
+                             Activation act) {
+        if (sgemm == null) {
+            CpuGemm.gemm(A.trans, B.trans, m, n, k, alpha, A.seg, kt, A.off, A.ld, B.seg, kt, B.off, B.ld,
+                    beta, acc, cOff, ldc, bias, 0, act);
+            return;
+        }
+        sgemm.sgemm(A.trans, B.trans, m, n, k, alpha, A.seg, A.off, A.ld, B.seg, B.off, B.ld, beta, acc, cOff, ldc);
+        if (bias == null && act == Activation.NONE) return;
+        CpuKernels kern = CpuKernels.instance();
+        Parallel.rows(m, 8L * n, (from, to) -> {
+            for (int i = from; i < to; i++) kern.epilogue(acc, cOff + (long) i * ldc, n, bias, 0, act);
+        });
+    }
+
+    /** Whether {@link #mat} can hand this operand to BLAS without gathering it (one unit stride, int-sized ld). */
+    private static boolean blasLayout(TensorRef t) {
+        int r = t.rank();
+        long rows = t.shape()[r - 2], cols = t.shape()[r - 1];
+        long sr = t.strides()[r - 2], sc = t.strides()[r - 1];
+        long ld;
+        if ((sc == 1 || cols <= 1) && (sr >= cols || rows <= 1)) ld = Math.max(sr, cols);
+        else if ((sr == 1 || rows <= 1) && (sc >= rows || cols <= 1)) ld = Math.max(sc, rows);
+        else return false;
+        return ld <= Integer.MAX_VALUE;
     }
 
     private static io.kuaxin.kernels.cpu.DType kernelType(DType t) {
