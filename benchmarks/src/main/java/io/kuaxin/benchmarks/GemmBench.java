@@ -70,7 +70,8 @@ public class GemmBench {
                     pb.put(i, b32.getAtIndex(ValueLayout.JAVA_FLOAT, i));
                 }
                 System.out.println("OpenBLAS " + openblas.OPENBLAS_VERSION + " build core " + openblas.OPENBLAS_CHAR_CORENAME
-                        + ", threads " + openblas.blas_get_num_threads());
+                        + ", threads " + openblas.blas_get_num_threads() + ", OPENBLAS_CORETYPE="
+                        + System.getenv("OPENBLAS_CORETYPE") + " (unset: OpenBLAS picks by CPU)");
             }
             default -> throw new IllegalArgumentException(impl);
         }

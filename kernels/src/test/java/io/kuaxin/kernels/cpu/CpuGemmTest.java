@@ -50,6 +50,9 @@ class CpuGemmTest {
         cs.add(new Case(17, 40, 2048, true, false, DType.F32, DType.F32, 1, 1f, 0.25f, false, Activation.NONE));
         cs.add(new Case(131, 600, 300, false, true, DType.F32, DType.F32, 0, 1f, 0f, true, Activation.RELU));
         cs.add(new Case(200, 129, 517, false, false, DType.BF16, DType.BF16, 0, 1f, 0f, false, Activation.NONE));
+        // tall: the large 256-row blocks, with a partial last block and a K tail
+        cs.add(new Case(1031, 70, 300, false, false, DType.F32, DType.F32, 0, 1f, 0.5f, true, Activation.SILU));
+        cs.add(new Case(1100, 45, 37, true, true, DType.F32, DType.F32, 1, 0.5f, 0f, false, Activation.NONE));
         List<Arguments> out = new ArrayList<>();
         for (CpuKernels kern : Ref.kernels()) for (Case c : cs) out.add(Arguments.of(kern.name(), kern, c));
         return out.stream();
