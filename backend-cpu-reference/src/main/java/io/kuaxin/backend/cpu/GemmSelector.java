@@ -54,14 +54,18 @@ final class GemmSelector {
     }
 
     private static final class Holder {
-        static final GemmSelector INSTANCE = new GemmSelector(CpuConfig.gemmMode());
+        static final GemmSelector INSTANCE = new GemmSelector(modeOrKuaxin());
+
+        private static Mode modeOrKuaxin() {
+            try {
+                return CpuConfig.gemmMode();
+            } catch (io.kuaxin.InvalidArgumentException e) {
+                return Mode.KUAXIN; // the provider's probe already reports the bad value and refuses the backend
+            }
+        }
     }
 
-    /**
-     * The JVM's selector, loading OpenBLAS on first use unless the mode is {@code kuaxin}.
-     *
-     * @throws IllegalArgumentException if {@code kuaxin.cpu.gemm} is not one of auto, kuaxin, openblas
-     */
+    /** The JVM's selector, loading OpenBLAS on first use unless the mode is {@code kuaxin}. */
     static GemmSelector instance() { return Holder.INSTANCE; }
 
     /** Who runs a plain fp32 product of {@code flops}; cheap (a volatile read and a count) once its group decided. */

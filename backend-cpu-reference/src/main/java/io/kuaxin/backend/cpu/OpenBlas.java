@@ -61,7 +61,7 @@ final class OpenBlas implements Sgemm {
         }
     }
 
-    /** {@code OpenBLAS 0.3.31 (core Zen, 2 threads) from <path>}: for doctor and the probe details. */
+    /** Build configuration, the kernel family in use (and whether OPENBLAS_CORETYPE forced it), threading, path. */
     String description() { return description; }
 
     @Override

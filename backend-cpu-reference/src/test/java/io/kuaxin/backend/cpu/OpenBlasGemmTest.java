@@ -132,6 +132,27 @@ class OpenBlasGemmTest {
         return g.decided;
     }
 
+    /** Without the preset on the class path, loading explains what to add instead of failing. */
+    @Test
+    void withoutThePresetTheReasonSaysWhatToAdd() throws Exception {
+        java.util.List<java.net.URL> urls = new java.util.ArrayList<>();
+        for (Class<?> c : new Class<?>[] {OpenBlas.class, Sgemm.class, io.kuaxin.spi.ffm.SymbolBinder.class,
+                org.slf4j.LoggerFactory.class}) {
+            urls.add(c.getProtectionDomain().getCodeSource().getLocation());
+        }
+        try (var loader = new java.net.URLClassLoader(urls.toArray(java.net.URL[]::new), ClassLoader.getPlatformClassLoader())) {
+            Class<?> blas = Class.forName(OpenBlas.class.getName(), true, loader);
+            assertNotSame(OpenBlas.class, blas, "loaded apart from the test's class path");
+            var load = blas.getDeclaredMethod("load");
+            load.setAccessible(true);
+            Object loaded = load.invoke(null);
+            var accessor = loaded.getClass().getDeclaredMethod("reason");
+            accessor.setAccessible(true);
+            String reason = (String) accessor.invoke(loaded);
+            assertTrue(reason.contains("not on the class path") && reason.contains("org.bytedeco:openblas"), reason);
+        }
+    }
+
     @Test
     void aWrongModeIsRefusedWithTheChoices() {
         String old = System.getProperty("kuaxin.cpu.gemm");
