@@ -87,7 +87,9 @@ public final class MatmulKernel {
             beta = at.beta();
         }
         MemorySegment biasSeg = null;
-        if (at.hasBias()) {
+        if (at.hasBias() && bias.dtype() == DType.F32 && (bias.strides()[0] == 1 || n == 1)) {
+            biasSeg = Access.segment(bias); // dense fp32 (the usual case): read in place, nothing allocated
+        } else if (at.hasBias()) {
             float[] bv = new float[n];
             double[] tmp = new double[n];
             Access.load(Access.segment(bias), bias.dtype(), 0, bias.strides()[0], n, tmp);
