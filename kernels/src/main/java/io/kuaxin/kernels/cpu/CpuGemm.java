@@ -3,7 +3,6 @@ package io.kuaxin.kernels.cpu;
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
-import static io.kuaxin.kernels.cpu.CpuKernels.MR;
 import static io.kuaxin.kernels.cpu.CpuKernels.NR;
 
 /**
@@ -12,8 +11,8 @@ import static io.kuaxin.kernels.cpu.CpuKernels.NR;
  * (converted to fp32 while packing; fp32 accumulation); C is F32; bias, when given, is F32 of length N (one value
  * per column).
  * <p>Blocking (GotoBLAS): B is packed once per call into {@link CpuKernels#NR}-wide panels shared by all threads;
- * work items are MC×NC blocks of C, each packing its A rows in KC-deep slices into {@link CpuKernels#MR}-row panels
- * and running the MR×NR register tile over them.
+ * work items are MC×NC blocks of C, each packing its A rows in KC-deep slices into panels of
+ * {@link CpuKernels#gemmRows()} rows and running that many × NR register tile over them.
  */
 public final class CpuGemm {
     static final int KC = 256;
@@ -110,6 +109,7 @@ public final class CpuGemm {
         if (depth < ws.gemmCalls.length && call == null) call = ws.gemmCalls[depth] = new Call();
         try {
             call.kern = kern;
+            call.mr = kern.gemmRows();
             call.setShape(transA, transB, m, n, k, alpha, aType, lda, bType, ldb, beta, c, ldc, bias, biasOffset, activation);
             long flops = 2L * m * n * Math.max(k, 1);
             if (batch > 1 && flops < CpuThreads.MIN_PARALLEL_FLOPS) {
@@ -140,7 +140,7 @@ public final class CpuGemm {
         Activation act;
         boolean epilogue;
         float[] packedB;
-        int mc, nc, mBlocks, nBlocks, bPanels, kPad;
+        int mr, mc, nc, mBlocks, nBlocks, bPanels, kPad;
         // batch-parallel mode
         MemorySegment batchA, batchB;
         long batchAOff, batchAStride, batchBOff, batchBStride, batchCOff, batchCStride;
@@ -221,8 +221,8 @@ public final class CpuGemm {
             Workspace ws = Workspace.get();
             int i0 = (item / nBlocks) * this.mc, j0 = (item % nBlocks) * nc;
             int mc = Math.min(this.mc, m - i0), ncb = Math.min(nc, n - j0);
-            int mPanels = ceilDiv(mc, MR);
-            ws.packA = Workspace.grow(ws.packA, mPanels * MR * Math.min(KC, k));
+            int mPanels = ceilDiv(mc, mr);
+            ws.packA = Workspace.grow(ws.packA, mPanels * mr * Math.min(KC, k));
             float[] pa = ws.packA, pb = packedB, tile = ws.tile;
             for (int p0 = 0; p0 < k; p0 += KC) {
                 int kc = Math.min(KC, k - p0);
@@ -232,11 +232,11 @@ public final class CpuGemm {
                     int j = j0 + jr;
                     int bo = ((j / NR) * k + p0) * NR;
                     int cols = Math.min(NR, n - j);
-                    for (int ir = 0; ir < mc; ir += MR) {
-                        int rows = Math.min(MR, mc - ir);
-                        int ao = (ir / MR) * kc * MR;
+                    for (int ir = 0; ir < mc; ir += mr) {
+                        int rows = Math.min(mr, mc - ir);
+                        int ao = (ir / mr) * kc * mr;
                         long co = cOff + (i0 + ir) * ldc + j;
-                        if (rows == MR && cols == NR) {
+                        if (rows == mr && cols == NR) {
                             kern.gemmTile(kc, pa, ao, pb, bo, alpha, bt, c, co, ldc);
                         } else {
                             kern.gemmTileToArray(kc, pa, ao, pb, bo, tile);
@@ -250,22 +250,22 @@ public final class CpuGemm {
             }
         }
 
-        /** {@code pa[(panel·kc + kk)·MR + r] = op(A)[i0 + panel·MR + r][p0 + kk]}, zero rows beyond mc. */
+        /** {@code pa[(panel·kc + kk)·mr + r] = op(A)[i0 + panel·mr + r][p0 + kk]}, zero rows beyond mc. */
         private void packA(Workspace ws, float[] pa, int i0, int mc, int p0, int kc) {
-            int panels = ceilDiv(mc, MR);
+            int panels = ceilDiv(mc, mr);
             for (int pnl = 0; pnl < panels; pnl++) {
-                int r0 = pnl * MR, rows = Math.min(MR, mc - r0);
-                int base = pnl * kc * MR;
+                int r0 = pnl * mr, rows = Math.min(mr, mc - r0);
+                int base = pnl * kc * mr;
                 if (!transA) {
                     for (int r = 0; r < rows; r++) {
-                        Elements.load(a, aType, aOff + (long) (i0 + r0 + r) * lda + p0, 1, kc, pa, base + r, MR);
+                        Elements.load(a, aType, aOff + (long) (i0 + r0 + r) * lda + p0, 1, kc, pa, base + r, mr);
                     }
                 } else {
                     for (int kk = 0; kk < kc; kk++) {
-                        Elements.load(a, aType, aOff + (long) (p0 + kk) * lda + i0 + r0, 1, rows, pa, base + kk * MR, 1);
+                        Elements.load(a, aType, aOff + (long) (p0 + kk) * lda + i0 + r0, 1, rows, pa, base + kk * mr, 1);
                     }
                 }
-                for (int r = rows; r < MR; r++) for (int kk = 0; kk < kc; kk++) pa[base + kk * MR + r] = 0f;
+                for (int r = rows; r < mr; r++) for (int kk = 0; kk < kc; kk++) pa[base + kk * mr + r] = 0f;
             }
         }
 

@@ -15,6 +15,8 @@ public interface CpuKernels {
     int MR = 4;
     /** Register tile columns (two 512-bit vectors). */
     int NR = 32;
+    /** The most rows any implementation's GEMM tile has ({@link #gemmRows()}); sizes per-thread scratch tiles. */
+    int MAX_GEMM_ROWS = 8;
 
     /** The implementation chosen at start-up (system property {@code kuaxin.cpu.scalar=true} forces scalar). */
     static CpuKernels instance() { return CpuKernelsSelector.INSTANCE; }
@@ -23,14 +25,22 @@ public interface CpuKernels {
     String name();
 
     /**
-     * {@code C[r][c] = alpha·Σ_k A[k][r]·B[k][c] + beta·C[r][c]} for a full MR×NR tile; A is packed {@code [kc][MR]}
+     * Rows of this implementation's GEMM register tile ({@link #MR} or up to {@link #MAX_GEMM_ROWS}): A is packed in
+     * panels of this many rows for {@link #gemmTile} and {@link #gemmTileToArray}. Attention's
+     * {@link #tileRowMajor} always covers {@link #MR} rows.
+     */
+    default int gemmRows() { return MR; }
+
+    /**
+     * {@code C[r][c] = alpha·Σ_k A[k][r]·B[k][c] + beta·C[r][c]} for a full R×NR tile, R = {@link #gemmRows()};
+     * A is packed {@code [kc][R]}
      * from {@code aOff}, B is a panel from {@code bOff}; C is fp32 at element {@code cOff} with row stride
      * {@code ldc}. {@code beta == 0} never reads C.
      */
     void gemmTile(int kc, float[] a, int aOff, float[] b, int bOff, float alpha, float beta,
                   MemorySegment c, long cOff, long ldc);
 
-    /** Like {@link #gemmTile} without alpha/beta, storing the raw MR×NR sums row-major into {@code out[0..128)}. */
+    /** Like {@link #gemmTile} without alpha/beta, storing the raw R×NR sums row-major into {@code out[0..R·NR)}. */
     void gemmTileToArray(int kc, float[] a, int aOff, float[] b, int bOff, float[] out);
 
     /**

@@ -13,7 +13,7 @@ final class Workspace {
     final float[][] packB = {new float[0], new float[0]}; // per nesting depth; owned by the calling thread, read by helpers
     float[] packA = new float[0];      // per item, on the thread running it
     float[] rowTmp = new float[0];
-    final float[] tile = new float[CpuKernels.MR * CpuKernels.NR];
+    final float[] tile = new float[CpuKernels.MAX_GEMM_ROWS * CpuKernels.NR];
     final CpuGemm.Call[] gemmCalls = new CpuGemm.Call[2]; // reusable per nesting depth
     int gemmDepth;
 

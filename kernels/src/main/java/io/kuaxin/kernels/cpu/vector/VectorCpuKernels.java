@@ -16,14 +16,18 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Vector API kernels. Loaded reflectively by {@code CpuKernels.instance()}; the constructor throws (and the scalar
  * kernels are used) when the preferred vector is narrower than 256 bits.
- * <p>Register budget: every method keeps at most 12 vectors live (8 accumulators + 2 B rows + 1 broadcast in the
- * tiles). With more, C2 spills accumulators to the stack and the tile runs ~4× slower on this machine.
+ * <p>Register budget: the 4-row tiles keep 12 vectors live (8 accumulators + 2 B rows + 1 broadcast). On 512-bit
+ * vectors (32 registers) the GEMM tile has 8 rows instead: 16 accumulators + 2 + 1 = 19 live, which C2 keeps in
+ * registers on JDK 25 (measured alone on Zen 5: 201 vs 181 GFLOP/s for 4 rows; {@code TileShapes}); with 16
+ * registers (AVX2) that would spill, so 256-bit vectors keep 4 rows.
  */
 public final class VectorCpuKernels implements CpuKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     /** The 32-wide tile is covered in passes of two vectors per row: 1 pass at 512 bits, 2 at 256. */
     private static final int PASSES = NR / (2 * L);
+    /** GEMM tile rows: 8 when one 512-bit pass covers the 32 columns (enough registers), else {@link #MR}. */
+    private static final int GEMM_ROWS = PASSES == 1 && L == 16 ? 8 : MR;
     private static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Byte> BS = VectorSpecies.of(byte.class, VectorShape.forBitSize(IS.length() * 8));
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
@@ -38,11 +42,18 @@ public final class VectorCpuKernels implements CpuKernels {
     @Override
     public String name() { return "vector (" + S.vectorBitSize() + "-bit, " + L + " floats)"; }
 
+    @Override
+    public int gemmRows() { return GEMM_ROWS; }
+
     // ----------------------------------------------------------------------------------------------- GEMM tiles
 
     @Override
     public void gemmTile(int kc, float[] a, int aOff, float[] b, int bOff, float alpha, float beta,
                          MemorySegment c, long cOff, long ldc) {
+        if (GEMM_ROWS == 8) {
+            gemmTile8(kc, a, aOff, b, bOff, alpha, beta, c, cOff, ldc);
+            return;
+        }
         for (int pass = 0; pass < PASSES; pass++) {
             int col = pass * 2 * L;
             FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
@@ -90,6 +101,10 @@ public final class VectorCpuKernels implements CpuKernels {
 
     @Override
     public void gemmTileToArray(int kc, float[] a, int aOff, float[] b, int bOff, float[] out) {
+        if (GEMM_ROWS == 8) {
+            gemmTile8ToArray(kc, a, aOff, b, bOff, out);
+            return;
+        }
         for (int pass = 0; pass < PASSES; pass++) {
             int col = pass * 2 * L;
             FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
@@ -119,6 +134,129 @@ public final class VectorCpuKernels implements CpuKernels {
             c30.intoArray(out, 3 * NR + col);
             c31.intoArray(out, 3 * NR + col + L);
         }
+    }
+
+    /** The 8×32 GEMM tile (512-bit vectors only): A packed {@code [kc][8]}, B a 32-wide panel. */
+    private static void gemmTile8(int kc, float[] a, int aOff, float[] b, int bOff, float alpha, float beta,
+                                  MemorySegment c, long cOff, long ldc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00;
+        FloatVector c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+        for (int p = 0, ai = aOff, bi = bOff; p < kc; p++, ai += 8, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, a[ai + 6]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, a[ai + 7]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+        }
+        // Written out, as in gemmTile: a store helper C2 does not inline would box every vector.
+        long ld = ldc * 4, v1 = (long) L * 4, o0 = cOff * 4, o1 = o0 + ld, o2 = o1 + ld, o3 = o2 + ld;
+        long o4 = o3 + ld, o5 = o4 + ld, o6 = o5 + ld, o7 = o6 + ld;
+        if (beta == 0f) {
+            c00.mul(alpha).intoMemorySegment(c, o0, NATIVE);
+            c01.mul(alpha).intoMemorySegment(c, o0 + v1, NATIVE);
+            c10.mul(alpha).intoMemorySegment(c, o1, NATIVE);
+            c11.mul(alpha).intoMemorySegment(c, o1 + v1, NATIVE);
+            c20.mul(alpha).intoMemorySegment(c, o2, NATIVE);
+            c21.mul(alpha).intoMemorySegment(c, o2 + v1, NATIVE);
+            c30.mul(alpha).intoMemorySegment(c, o3, NATIVE);
+            c31.mul(alpha).intoMemorySegment(c, o3 + v1, NATIVE);
+            c40.mul(alpha).intoMemorySegment(c, o4, NATIVE);
+            c41.mul(alpha).intoMemorySegment(c, o4 + v1, NATIVE);
+            c50.mul(alpha).intoMemorySegment(c, o5, NATIVE);
+            c51.mul(alpha).intoMemorySegment(c, o5 + v1, NATIVE);
+            c60.mul(alpha).intoMemorySegment(c, o6, NATIVE);
+            c61.mul(alpha).intoMemorySegment(c, o6 + v1, NATIVE);
+            c70.mul(alpha).intoMemorySegment(c, o7, NATIVE);
+            c71.mul(alpha).intoMemorySegment(c, o7 + v1, NATIVE);
+        } else {
+            c00.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o0, NATIVE).mul(beta)).intoMemorySegment(c, o0, NATIVE);
+            c01.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o0 + v1, NATIVE).mul(beta)).intoMemorySegment(c, o0 + v1, NATIVE);
+            c10.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o1, NATIVE).mul(beta)).intoMemorySegment(c, o1, NATIVE);
+            c11.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o1 + v1, NATIVE).mul(beta)).intoMemorySegment(c, o1 + v1, NATIVE);
+            c20.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o2, NATIVE).mul(beta)).intoMemorySegment(c, o2, NATIVE);
+            c21.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o2 + v1, NATIVE).mul(beta)).intoMemorySegment(c, o2 + v1, NATIVE);
+            c30.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o3, NATIVE).mul(beta)).intoMemorySegment(c, o3, NATIVE);
+            c31.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o3 + v1, NATIVE).mul(beta)).intoMemorySegment(c, o3 + v1, NATIVE);
+            c40.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o4, NATIVE).mul(beta)).intoMemorySegment(c, o4, NATIVE);
+            c41.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o4 + v1, NATIVE).mul(beta)).intoMemorySegment(c, o4 + v1, NATIVE);
+            c50.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o5, NATIVE).mul(beta)).intoMemorySegment(c, o5, NATIVE);
+            c51.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o5 + v1, NATIVE).mul(beta)).intoMemorySegment(c, o5 + v1, NATIVE);
+            c60.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o6, NATIVE).mul(beta)).intoMemorySegment(c, o6, NATIVE);
+            c61.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o6 + v1, NATIVE).mul(beta)).intoMemorySegment(c, o6 + v1, NATIVE);
+            c70.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o7, NATIVE).mul(beta)).intoMemorySegment(c, o7, NATIVE);
+            c71.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o7 + v1, NATIVE).mul(beta)).intoMemorySegment(c, o7 + v1, NATIVE);
+        }
+    }
+
+    /** {@link #gemmTile8} without alpha/beta into {@code out[0..8·NR)}, row-major (edge tiles). */
+    private static void gemmTile8ToArray(int kc, float[] a, int aOff, float[] b, int bOff, float[] out) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00;
+        FloatVector c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+        for (int p = 0, ai = aOff, bi = bOff; p < kc; p++, ai += 8, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, a[ai + 6]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, a[ai + 7]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+        }
+        c00.intoArray(out, 0);
+        c01.intoArray(out, L);
+        c10.intoArray(out, NR);
+        c11.intoArray(out, NR + L);
+        c20.intoArray(out, 2 * NR);
+        c21.intoArray(out, 2 * NR + L);
+        c30.intoArray(out, 3 * NR);
+        c31.intoArray(out, 3 * NR + L);
+        c40.intoArray(out, 4 * NR);
+        c41.intoArray(out, 4 * NR + L);
+        c50.intoArray(out, 5 * NR);
+        c51.intoArray(out, 5 * NR + L);
+        c60.intoArray(out, 6 * NR);
+        c61.intoArray(out, 6 * NR + L);
+        c70.intoArray(out, 7 * NR);
+        c71.intoArray(out, 7 * NR + L);
     }
 
     @Override
