@@ -136,80 +136,33 @@ public final class VectorCpuKernels implements CpuKernels {
         }
     }
 
-    /** The 8×32 GEMM tile (512-bit vectors only): A packed {@code [kc][8]}, B a 32-wide panel. */
+    /** Per-thread landing area of the 8×32 tile's sums (row-major, 8·NR floats). */
+    private static final ThreadLocal<float[]> TILE8 = ThreadLocal.withInitial(() -> new float[8 * NR]);
+
+    /**
+     * The 8×32 GEMM tile (512-bit vectors only): sums land in a per-thread array, then a small loop applies alpha
+     * and beta to C. Kept as two small methods on purpose: one method holding the 16 accumulators and all 16
+     * stores was too large for C1 ("out of virtual registers") and, when C2 was late, ran interpreted (≈ 80× slower).
+     */
     private static void gemmTile8(int kc, float[] a, int aOff, float[] b, int bOff, float alpha, float beta,
                                   MemorySegment c, long cOff, long ldc) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00;
-        FloatVector c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
-        for (int p = 0, ai = aOff, bi = bOff; p < kc; p++, ai += 8, bi += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bi);
-            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
-            FloatVector x = FloatVector.broadcast(S, a[ai]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, a[ai + 1]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, a[ai + 2]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[ai + 3]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, a[ai + 4]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, a[ai + 5]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
-            x = FloatVector.broadcast(S, a[ai + 6]);
-            c60 = x.fma(b0, c60);
-            c61 = x.fma(b1, c61);
-            x = FloatVector.broadcast(S, a[ai + 7]);
-            c70 = x.fma(b0, c70);
-            c71 = x.fma(b1, c71);
-        }
-        // Written out, as in gemmTile: a store helper C2 does not inline would box every vector.
-        long ld = ldc * 4, v1 = (long) L * 4, o0 = cOff * 4, o1 = o0 + ld, o2 = o1 + ld, o3 = o2 + ld;
-        long o4 = o3 + ld, o5 = o4 + ld, o6 = o5 + ld, o7 = o6 + ld;
-        if (beta == 0f) {
-            c00.mul(alpha).intoMemorySegment(c, o0, NATIVE);
-            c01.mul(alpha).intoMemorySegment(c, o0 + v1, NATIVE);
-            c10.mul(alpha).intoMemorySegment(c, o1, NATIVE);
-            c11.mul(alpha).intoMemorySegment(c, o1 + v1, NATIVE);
-            c20.mul(alpha).intoMemorySegment(c, o2, NATIVE);
-            c21.mul(alpha).intoMemorySegment(c, o2 + v1, NATIVE);
-            c30.mul(alpha).intoMemorySegment(c, o3, NATIVE);
-            c31.mul(alpha).intoMemorySegment(c, o3 + v1, NATIVE);
-            c40.mul(alpha).intoMemorySegment(c, o4, NATIVE);
-            c41.mul(alpha).intoMemorySegment(c, o4 + v1, NATIVE);
-            c50.mul(alpha).intoMemorySegment(c, o5, NATIVE);
-            c51.mul(alpha).intoMemorySegment(c, o5 + v1, NATIVE);
-            c60.mul(alpha).intoMemorySegment(c, o6, NATIVE);
-            c61.mul(alpha).intoMemorySegment(c, o6 + v1, NATIVE);
-            c70.mul(alpha).intoMemorySegment(c, o7, NATIVE);
-            c71.mul(alpha).intoMemorySegment(c, o7 + v1, NATIVE);
-        } else {
-            c00.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o0, NATIVE).mul(beta)).intoMemorySegment(c, o0, NATIVE);
-            c01.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o0 + v1, NATIVE).mul(beta)).intoMemorySegment(c, o0 + v1, NATIVE);
-            c10.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o1, NATIVE).mul(beta)).intoMemorySegment(c, o1, NATIVE);
-            c11.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o1 + v1, NATIVE).mul(beta)).intoMemorySegment(c, o1 + v1, NATIVE);
-            c20.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o2, NATIVE).mul(beta)).intoMemorySegment(c, o2, NATIVE);
-            c21.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o2 + v1, NATIVE).mul(beta)).intoMemorySegment(c, o2 + v1, NATIVE);
-            c30.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o3, NATIVE).mul(beta)).intoMemorySegment(c, o3, NATIVE);
-            c31.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o3 + v1, NATIVE).mul(beta)).intoMemorySegment(c, o3 + v1, NATIVE);
-            c40.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o4, NATIVE).mul(beta)).intoMemorySegment(c, o4, NATIVE);
-            c41.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o4 + v1, NATIVE).mul(beta)).intoMemorySegment(c, o4 + v1, NATIVE);
-            c50.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o5, NATIVE).mul(beta)).intoMemorySegment(c, o5, NATIVE);
-            c51.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o5 + v1, NATIVE).mul(beta)).intoMemorySegment(c, o5 + v1, NATIVE);
-            c60.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o6, NATIVE).mul(beta)).intoMemorySegment(c, o6, NATIVE);
-            c61.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o6 + v1, NATIVE).mul(beta)).intoMemorySegment(c, o6 + v1, NATIVE);
-            c70.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o7, NATIVE).mul(beta)).intoMemorySegment(c, o7, NATIVE);
-            c71.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o7 + v1, NATIVE).mul(beta)).intoMemorySegment(c, o7 + v1, NATIVE);
+        float[] t = TILE8.get();
+        gemmTile8ToArray(kc, a, aOff, b, bOff, t);
+        long ld = ldc * 4, v1 = (long) L * 4;
+        for (int r = 0; r < 8; r++) {
+            long o = (cOff + r * ldc) * 4;
+            FloatVector s0 = FloatVector.fromArray(S, t, r * NR).mul(alpha);
+            FloatVector s1 = FloatVector.fromArray(S, t, r * NR + L).mul(alpha);
+            if (beta != 0f) {
+                s0 = FloatVector.fromMemorySegment(S, c, o, NATIVE).mul(beta).add(s0);
+                s1 = FloatVector.fromMemorySegment(S, c, o + v1, NATIVE).mul(beta).add(s1);
+            }
+            s0.intoMemorySegment(c, o, NATIVE);
+            s1.intoMemorySegment(c, o + v1, NATIVE);
         }
     }
 
-    /** {@link #gemmTile8} without alpha/beta into {@code out[0..8·NR)}, row-major (edge tiles). */
+    /** The 8×32 tile's raw sums into {@code out[0..8·NR)}, row-major. */
     private static void gemmTile8ToArray(int kc, float[] a, int aOff, float[] b, int bOff, float[] out) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00;
         FloatVector c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
