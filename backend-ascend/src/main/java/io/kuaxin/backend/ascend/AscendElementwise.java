@@ -3,6 +3,7 @@ package io.kuaxin.backend.ascend;
 import io.kuaxin.DType;
 import io.kuaxin.op.CastAttrs;
 import io.kuaxin.spi.KernelCall;
+import io.kuaxin.spi.StridedCopy;
 import io.kuaxin.spi.TensorRef;
 
 /**
@@ -96,21 +97,8 @@ final class AscendElementwise {
             cast(st, x, out, x.dtype());
             return "aclnnCast(strided copy)";
         }
-        // integers: a cast kernel may go through floating point; copy runs of bytes instead
-        int es = x.dtype().byteSize(), r = x.rank();
-        long run = x.strides()[r - 1] == 1 ? x.shape()[r - 1] : 1;
-        int outer = run == 1 ? r : r - 1;
-        long[] idx = new long[outer];
-        long count = x.numel() / run;
-        for (long i = 0; i < count; i++) {
-            long off = 0;
-            for (int k = 0; k < outer; k++) off += idx[k] * x.strides()[k];
-            st.copyDeviceToDevice(x.address() + off * es, out.address() + i * run * es, run * es);
-            for (int k = outer - 1; k >= 0; k--) {
-                if (++idx[k] < x.shape()[k]) break;
-                idx[k] = 0;
-            }
-        }
+        // integers and other dtypes: exact byte copies of the contiguous innermost runs
+        StridedCopy.byRuns(st, x, out);
         return "aclrtMemcpyAsync(D2D runs)";
     }
 }

@@ -4,6 +4,7 @@ import io.kuaxin.DType;
 import io.kuaxin.UnsupportedOpException;
 import io.kuaxin.op.CastAttrs;
 import io.kuaxin.spi.KernelCall;
+import io.kuaxin.spi.StridedCopy;
 import io.kuaxin.spi.TensorRef;
 
 import java.lang.foreign.MemorySegment;
@@ -139,21 +140,8 @@ final class CnnlElementwise {
             opTensor(q, OP_MUL, x, 1f, one, 1f, out);
             return "cnnlOpTensor(mul by 1: strided copy)";
         }
-        // other dtypes: one device-to-device copy per contiguous innermost run
-        int r = x.rank();
-        long run = x.strides()[r - 1] == 1 ? x.shape()[r - 1] : 1;
-        int outer = run == 1 ? r : r - 1;
-        long[] idx = new long[outer];
-        long count = x.numel() / run;
-        for (long i = 0; i < count; i++) {
-            long off = 0;
-            for (int k = 0; k < outer; k++) off += idx[k] * x.strides()[k];
-            q.copyDeviceToDevice(x.address() + off * es, out.address() + i * run * es, run * es);
-            for (int k = outer - 1; k >= 0; k--) {
-                if (++idx[k] < x.shape()[k]) break;
-                idx[k] = 0;
-            }
-        }
+        // integers and other dtypes: exact byte copies of the contiguous innermost runs
+        StridedCopy.byRuns(q, x, out);
         return "cnrtMemcpyAsync_V3(D2D runs)";
     }
 }

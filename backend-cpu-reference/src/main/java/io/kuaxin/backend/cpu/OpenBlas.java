@@ -98,8 +98,8 @@ final class OpenBlas implements Sgemm {
                       float beta, MemorySegment c, long cOffset, long ldc) {
         try {
             sgemm.invokeExact(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k, alpha,
-                    a.asSlice(aOffset * 4), (int) lda, b.asSlice(bOffset * 4), (int) ldb, beta,
-                    c.asSlice(cOffset * 4), (int) ldc);
+                    a.asSlice(aOffset * 4), Math.toIntExact(lda), b.asSlice(bOffset * 4), Math.toIntExact(ldb), beta,
+                    c.asSlice(cOffset * 4), Math.toIntExact(ldc));
         } catch (Throwable e) {
             throw new IllegalStateException("cblas_sgemm failed", e);
         }
@@ -121,12 +121,14 @@ final class OpenBlas implements Sgemm {
                     + System.getProperty("os.arch") + " (is the platform jar on the class path?): " + e);
         }
         for (String path : libraries.values()) {
-            if (path == null || path.contains("jni") || !Files.exists(Path.of(path))) continue;
+            if (path == null || path.contains("jni") || !Files.exists(Path.of(path)) || !exports(path, "cblas_sgemm")) {
+                continue;
+            }
+            // Bound for the life of the JVM, like the JavaCPP load underneath: the one library this class owns.
             SymbolBinder bind = new SymbolBinder(SymbolLookup.libraryLookup(Path.of(path), Arena.global()), path);
             MethodHandle sgemm = bind.bind("cblas_sgemm", FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, JAVA_INT,
                     JAVA_INT, JAVA_INT, JAVA_INT, JAVA_FLOAT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_FLOAT,
                     ADDRESS, JAVA_INT));
-            if (sgemm == null) continue;
             MethodHandle setThreads = bind.optional("openblas_set_num_threads", FunctionDescriptor.ofVoid(JAVA_INT))
                     .orElse(null);
             if (setThreads != null) setThreads.invokeExact(1);
@@ -138,6 +140,15 @@ final class OpenBlas implements Sgemm {
                     + ", called single-threaded from Kuaxin's " + CpuConfig.threads() + "-thread pool, from " + path), null);
         }
         return new Loaded(null, "no library loaded by JavaCPP for " + PRESET + " exports cblas_sgemm: " + libraries);
+    }
+
+    /** Looks without keeping the library handle: the arena closes it again. */
+    private static boolean exports(String path, String symbol) {
+        try (Arena probe = Arena.ofConfined()) {
+            return SymbolLookup.libraryLookup(Path.of(path), probe).find(symbol).isPresent();
+        } catch (IllegalArgumentException e) { // not loadable as a library
+            return false;
+        }
     }
 
     private static String string(SymbolBinder bind, String function) {
