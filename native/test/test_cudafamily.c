@@ -15,21 +15,35 @@
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
+#if defined(KX_DIALECT_CUDALEGACY)        /* CUDA names, cudaDataType compute types */
+#  define KX_DIALECT_CUDA 1
+#  define KX_CUDA_LEGACY_COMPUTE 1
+#endif
+
 #if defined(KX_DIALECT_CUDA)
 #  include "cuda/cuda_runtime_api.h"
 #  include "cuda/cublas_v2.h"
 #  include "cuda/cuda.h"
 #  define RT(x) cuda##x
 #  define BL(x) cublas##x
-#  define NAME "cuda"
+#  ifdef KX_CUDA_LEGACY_COMPUTE
+#    define NAME "cudalegacy"
+#  else
+#    define NAME "cuda"
+#  endif
 #  define VISIBLE "CUDA_VISIBLE_DEVICES"
 #  define OP_N CUBLAS_OP_N
 #  define OP_T CUBLAS_OP_T
 #  define DT_F32 CUDA_R_32F
 #  define DT_F16 CUDA_R_16F
 #  define DT_BF16 CUDA_R_16BF
-#  define CT_32F CUBLAS_COMPUTE_32F
-#  define CT_16F CUBLAS_COMPUTE_16F
+#  ifdef KX_CUDA_LEGACY_COMPUTE
+#    define CT_32F ((cublasComputeType_t)CUDA_R_32F)
+#    define CT_16F ((cublasComputeType_t)CUDA_R_16F)
+#  else
+#    define CT_32F CUBLAS_COMPUTE_32F
+#    define CT_16F CUBLAS_COMPUTE_16F
+#  endif
 #  define ALGO CUBLAS_GEMM_DEFAULT
 #  define ST_OK CUBLAS_STATUS_SUCCESS
 #  define ST_SIZE CUBLAS_STATUS_INVALID_VALUE
@@ -374,9 +388,17 @@ static void test_gemm(void) {
     CHECK(res[0] == 1 && res[1] == 2 && res[2] == 2 && res[3] == 4);
 
 #if defined(KX_DIALECT_CUDA)
-    /* CUDA 10.2-style compute type (Iluvatar): cudaDataType value accepted. */
+    /* CUDA 10.2-style compute type: cudaDataType value accepted by both spellings... */
     CHECK_EQ(cublasGemmEx(h, OP_N, OP_N, 2, 2, 1, &one, d, CUDA_R_32F, 2, d, CUDA_R_32F, 1, &zero, dc,
                           CUDA_R_32F, 2, (cublasComputeType_t)CUDA_R_32F, ALGO), ST_OK);
+    /* ...and cuBLAS 11's CUBLAS_COMPUTE_32F only by the modern one. */
+    CHECK_EQ(cublasGemmEx(h, OP_N, OP_N, 2, 2, 1, &one, d, CUDA_R_32F, 2, d, CUDA_R_32F, 1, &zero, dc,
+                          CUDA_R_32F, 2, CUBLAS_COMPUTE_32F, ALGO),
+#  ifdef KX_CUDA_LEGACY_COMPUTE
+             CUBLAS_STATUS_INVALID_VALUE);
+#  else
+             ST_OK);
+#  endif
     CHECK(strcmp(cublasGetStatusName(CUBLAS_STATUS_NOT_SUPPORTED), "CUBLAS_STATUS_NOT_SUPPORTED") == 0);
 #elif defined(KX_DIALECT_HIP)
     /* hipBLAS 2.x legacy form takes hipblasDatatype_t (151) even for the compute type... */
@@ -477,6 +499,65 @@ static void test_streams_events(void) {
     CHECK_EQ(kuaxin_emu_live_allocations(), 0);
 }
 
+#if defined(KX_DIALECT_CUDA) && !defined(KX_CUDA_LEGACY_COMPUTE)
+/* bf16 x bf16 -> bf16, 32F compute, the 4x2048x9 shape a real H200 got wrong: worst error in bf16
+ * ulps against the fp64 product rounded once, with the given math mode. */
+static double bf16_split_k_worst(cublasMath_t mode) {
+    enum { M = 9, N = 4, K = 2048 };     /* column-major C(9x4) = A(9xK) B(Kx4) */
+    static uint16_t hA[M * K], hB[K * N], hC[M * N];
+    g_seed = 42;
+    for (int i = 0; i < M * K; i++) hA[i] = kx_float_to_bf16(frand());
+    for (int i = 0; i < K * N; i++) hB[i] = kx_float_to_bf16(frand());
+    cublasHandle_t h;
+    void *dA, *dB, *dC;
+    CHECK_EQ(cublasCreate(&h), ST_OK);
+    CHECK_EQ(cublasSetMathMode(h, mode), ST_OK);
+    cublasMath_t got;
+    CHECK_EQ(cublasGetMathMode(h, &got), ST_OK);
+    CHECK_EQ((int)got, (int)mode);
+    CHECK_EQ(cudaMalloc(&dA, sizeof hA), cudaSuccess);
+    CHECK_EQ(cudaMalloc(&dB, sizeof hB), cudaSuccess);
+    CHECK_EQ(cudaMalloc(&dC, sizeof hC), cudaSuccess);
+    CHECK_EQ(cudaMemcpy(dA, hA, sizeof hA, cudaMemcpyHostToDevice), cudaSuccess);
+    CHECK_EQ(cudaMemcpy(dB, hB, sizeof hB, cudaMemcpyHostToDevice), cudaSuccess);
+    float one = 1, zero = 0;
+    CHECK_EQ(cublasGemmEx(h, OP_N, OP_N, M, N, K, &one, dA, CUDA_R_16BF, M, dB, CUDA_R_16BF, K, &zero, dC,
+                          CUDA_R_16BF, M, CUBLAS_COMPUTE_32F, ALGO), ST_OK);
+    CHECK_EQ(cudaMemcpy(hC, dC, sizeof hC, cudaMemcpyDeviceToHost), cudaSuccess);
+    double worst = 0;
+    for (int j = 0; j < N; j++)
+        for (int i = 0; i < M; i++) {
+            double acc = 0;
+            for (int p = 0; p < K; p++) acc += (double)kx_bf16_to_float(hA[p * M + i]) * kx_bf16_to_float(hB[j * K + p]);
+            float want = kx_bf16_to_float(kx_float_to_bf16((float)acc));
+            float ulp = ldexpf(1.0f, ilogbf(fabsf(want) > 0 ? fabsf(want) : 1e-30f) - 7);
+            double e = fabs(kx_bf16_to_float(hC[j * M + i]) - want) / ulp;
+            if (e > worst) worst = e;
+        }
+    cudaFree(dA);
+    cudaFree(dB);
+    cudaFree(dC);
+    cublasDestroy(h);
+    return worst;
+}
+
+/* The default math mode lets the split-K partial sums be reduced in bf16; the DISALLOW flag keeps
+ * one fp32 accumulation, so the result is the fp64 product rounded once (within 1 ulp). */
+static void test_math_mode(void) {
+    double exact = bf16_split_k_worst(CUBLAS_MATH_DISALLOW_REDUCED_PRECISION_REDUCTION);
+    double reduced = bf16_split_k_worst(CUBLAS_DEFAULT_MATH);
+    CHECK(exact <= 1.0);
+    if (!(reduced > 1.0)) fprintf(stderr, "default math mode: worst %g ulps, expected > 1\n", reduced);
+    CHECK(reduced > 1.0);
+    cublasHandle_t h;
+    CHECK_EQ(cublasCreate(&h), ST_OK);
+    CHECK_EQ(cublasSetMathMode(h, (cublasMath_t)99), CUBLAS_STATUS_INVALID_VALUE);
+    CHECK_EQ(cublasSetMathMode(NULL, CUBLAS_DEFAULT_MATH), CUBLAS_STATUS_NOT_INITIALIZED);
+    CHECK_EQ(cublasGetMathMode(h, NULL), CUBLAS_STATUS_INVALID_VALUE);
+    cublasDestroy(h);
+}
+#endif
+
 static void test_reset_and_no_device(void) {
     void *p;
     CHECK_EQ(RT(Malloc)(&p, 128), RT(Success));
@@ -501,6 +582,9 @@ int main(void) {
     test_devices();
     test_memory();
     test_gemm();
+#if defined(KX_DIALECT_CUDA) && !defined(KX_CUDA_LEGACY_COMPUTE)
+    test_math_mode();
+#endif
     test_streams_events();
     test_reset_and_no_device();
     TEST_DONE("test_" NAME);

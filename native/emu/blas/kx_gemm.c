@@ -74,6 +74,11 @@ static void store_f(void *p, size_t i, kx_dtype t, double v) {
     }
 }
 
+/* x rounded to a 16-bit float type (f16/bf16), back in float. */
+static float round_to(kx_dtype t, float x) {
+    return t == KX_DT_BF16 ? kx_bf16_to_float(kx_float_to_bf16(x)) : kx_half_to_float(kx_float_to_half(x));
+}
+
 /* op(X) as `rows` contiguous rows of length `len`: out[r*len + p] = op(X)(r, p) for A,
  * or op(B)(p, r) for B (pass trans flipped), read column-major with leading dim ld. */
 static void pack(double *out, const void *x, kx_dtype t, int rows, int len, int ld, int trans) {
@@ -89,6 +94,8 @@ static int run_one(const gemm_task *t, const void *A, const void *B, void *C, do
     int m = g->m, n = g->n, k = g->k;
     int is_int = g->compute == KX_CT_I32;
     int use_ab = k > 0 && (is_int ? t->ialpha != 0 : t->alpha != 0.0);
+    int reduce_in_c = g->split_k > 0 && k > g->split_k && g->compute == KX_CT_F32 &&
+                      (g->c_type == KX_DT_BF16 || g->c_type == KX_DT_F16);
     if (use_ab) {
         pack(pa, A, g->a_type, m, k, g->lda, g->trans_a);      /* pa[i*k+p] = op(A)(i,p) */
         pack(pb, B, g->b_type, n, k, g->ldb, !g->trans_b);     /* pb[j*k+p] = op(B)(p,j) */
@@ -111,6 +118,18 @@ static int run_one(const gemm_task *t, const void *A, const void *B, void *C, do
                 double v = t->alpha * acc;
                 if (t->beta != 0.0) v += t->beta * load_f(C, ci, g->c_type);   /* beta 0: C not read */
                 store_f(C, ci, g->c_type, v);
+            } else if (reduce_in_c) {
+                /* Split-K: fp32 per slice, partial sums rounded to and added in C's type. */
+                float total = 0;
+                for (int p0 = 0; use_ab && p0 < k; p0 += g->split_k) {
+                    int p1 = p0 + g->split_k < k ? p0 + g->split_k : k;
+                    float acc = 0;
+                    for (int p = p0; p < p1; p++)
+                        acc += (float)pa[(size_t)i * k + p] * (float)pb[(size_t)j * k + p];
+                    total = round_to(g->c_type, total + round_to(g->c_type, (float)t->alpha * acc));
+                }
+                if (t->beta != 0.0) total += (float)t->beta * (float)load_f(C, ci, g->c_type);
+                store_f(C, ci, g->c_type, total);
             } else {
                 float acc = 0;                                        /* fp32 accumulation */
                 if (use_ab)

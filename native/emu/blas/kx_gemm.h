@@ -35,6 +35,12 @@ typedef struct {
     kx_dtype a_type, b_type, c_type;
     kx_ctype compute;
     const void *alpha, *beta;    /* host pointers, type given by `compute` */
+    /* Models a split-K GEMM that reduces its partial sums in the output type
+     * (cuBLAS without CUBLAS_MATH_DISALLOW_REDUCED_PRECISION_REDUCTION): when
+     * > 0 and C is f16/bf16 with 32F compute, each K slice of this length is
+     * summed in fp32, rounded to C's type, and the slices are added in C's
+     * type. 0: one fp32 accumulation over all of K. */
+    int split_k;
 } kx_gemm_args;
 
 /*

@@ -1,11 +1,12 @@
 # CUDA-family emulators: the same sources built once per dialect.
-#   libkuaxin-emu-cuda.so  cudart + cuBLAS + driver subset (NVIDIA, Iluvatar CoreX, Hygon DTK CUDA layer)
+#   libkuaxin-emu-cuda.so  cudart + cuBLAS + driver subset (NVIDIA)
+#   libkuaxin-emu-cudalegacy.so  the same with cudaDataType compute types (Iluvatar CoreX, Hygon DTK CUDA layer)
 #   libkuaxin-emu-hip.so   HIP runtime + hipBLAS
 #   libkuaxin-emu-musa.so  MUSA runtime + muBLAS (+ mangled mublasGemmEx) + mu* driver subset
 #   libkuaxin-emu-supa.so  SUPA runtime + suBLAS
 # Included from native/Makefile (which sets KX_NATIVE_DIR, OUT, CC, KX_EMU_CFLAGS, ...).
 CF_DIR := $(KX_NATIVE_DIR)/emu/cudafamily
-CF_DIALECTS := cuda hip musa supa
+CF_DIALECTS := cuda cudalegacy hip musa supa
 CF_SRCS := $(CF_DIR)/runtime.c $(CF_DIR)/driver.c $(CF_DIR)/blas.c $(KX_NATIVE_DIR)/emu/blas/kx_gemm.c
 CF_HDRS := $(wildcard $(CF_DIR)/*.h $(KX_NATIVE_DIR)/emu/blas/*.h $(KX_NATIVE_DIR)/include/*.h \
              $(KX_NATIVE_DIR)/include/*/*.h) $(KX_CORE_HDRS)

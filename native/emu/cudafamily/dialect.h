@@ -1,7 +1,7 @@
 /*
  * dialect.h - one CUDA-family emulator source, four spellings.
  *
- * Build with exactly one of -DKX_DIALECT_CUDA / _HIP / _MUSA / _SUPA. RT(x)
+ * Build with exactly one of -DKX_DIALECT_CUDA / _CUDALEGACY / _HIP / _MUSA / _SUPA. RT(x)
  * pastes the runtime prefix (cudaMalloc, hipMalloc, ...), BL(x) the BLAS prefix;
  * the result is rescanned, so cuBLAS's "#define cublasCreate cublasCreate_v2"
  * in our header makes BL(Create) define the _v2 symbol. Everything that is not
@@ -12,13 +12,24 @@
 
 #include "../core/kx_emu.h"
 
+/* The CUDA 10.2-level spelling (Hygon DTK's CUDA layer, Iluvatar CoreX): CUDA's
+ * names and values, but GemmEx takes a cudaDataType compute type. */
+#if defined(KX_DIALECT_CUDALEGACY)
+#  define KX_DIALECT_CUDA 1
+#  define KX_CUDA_LEGACY_COMPUTE 1
+#endif
+
 #if defined(KX_DIALECT_CUDA)
 #  include "cuda/cuda_runtime_api.h"
 #  include "cuda/cublas_v2.h"
 #  include "cuda/cuda.h"
 #  define RT(x) cuda##x
 #  define BL(x) cublas##x
-#  define KX_DIALECT_NAME "cuda"
+#  ifdef KX_CUDA_LEGACY_COMPUTE
+#    define KX_DIALECT_NAME "cudalegacy"
+#  else
+#    define KX_DIALECT_NAME "cuda"
+#  endif
 #  define KX_VISIBLE_ENV "CUDA_VISIBLE_DEVICES"
 #  define KX_PLATFORM "CUDA"
 #  define KX_MEMCPY_KIND_T enum cudaMemcpyKind

@@ -3,9 +3,10 @@
  * symbols of create/destroy/set-stream/sgemm carry a _v2 suffix (cublas_v2.h
  * maps the plain names to them); GemmEx and GemmStridedBatchedEx do not.
  * Values: NVIDIA cuBLAS docs (I: standard headers; see vendor-apis.md §1).
- * Used by NVIDIA, Iluvatar CoreX (CUDA 10.2 level: GemmEx there takes a
- * cudaDataType compute type; the emulator accepts those legacy values too)
- * and Hygon DTK's CUDA layer.
+ * Used by NVIDIA, Iluvatar CoreX and Hygon DTK's CUDA layer. The last two take
+ * a cudaDataType compute type in GemmEx (CUDA 10.2 style; V for DTK: InfiniCore's
+ * Hygon GEMM passes CUDA_R_32F): libkuaxin-emu-cudalegacy.so accepts only those,
+ * libkuaxin-emu-cuda.so accepts both (cuBLAS 11+ still maps the legacy values, I).
  */
 #ifndef KX_CUBLAS_V2_H
 #define KX_CUBLAS_V2_H
@@ -44,6 +45,16 @@ extern "C" {
     X(CUBLAS_COMPUTE_32F_FAST_16BF, 75)       \
     X(CUBLAS_COMPUTE_32F_FAST_TF32, 77)
 
+/* cublasMath_t (V: cuBLAS docs; public copies of cublas_api.h). The low bits pick a mode, the flag 16 is or-ed
+ * in: without it, split-K partial sums of a mixed-precision GEMM (bf16/f16 output, 32F compute) may be reduced
+ * in the output type. CUDA 11+; CUDA 10.2-level layers (Iluvatar) have no such flag (I). */
+#define KX_CUBLAS_MATH(X)                                   \
+    X(CUBLAS_DEFAULT_MATH, 0)                               \
+    X(CUBLAS_TENSOR_OP_MATH, 1)                             \
+    X(CUBLAS_PEDANTIC_MATH, 2)                              \
+    X(CUBLAS_TF32_TENSOR_OP_MATH, 3)                        \
+    X(CUBLAS_MATH_DISALLOW_REDUCED_PRECISION_REDUCTION, 16)
+
 /* ALGO0..23 (0..23) and ALGO0..15_TENSOR_OP (100..115) exist too; the emulator accepts them. */
 #define KX_CUBLAS_ALGOS(X)                    \
     X(CUBLAS_GEMM_DEFAULT, -1)                \
@@ -56,6 +67,7 @@ typedef enum { KX_CUBLAS_STATUS(KX_ENUM_ITEM) } cublasStatus_t;
 typedef enum { KX_CUBLAS_OPS(KX_ENUM_ITEM) } cublasOperation_t;
 typedef enum { KX_CUBLAS_COMPUTE(KX_ENUM_ITEM) } cublasComputeType_t;
 typedef enum { KX_CUBLAS_ALGOS(KX_ENUM_ITEM) } cublasGemmAlgo_t;
+typedef enum { KX_CUBLAS_MATH(KX_ENUM_ITEM) } cublasMath_t;
 struct cublasContext;
 typedef struct cublasContext *cublasHandle_t;
 #else
@@ -63,11 +75,15 @@ KX_CUBLAS_STATUS(KX_ENUM_CHECK)
 KX_CUBLAS_OPS(KX_ENUM_CHECK)
 KX_CUBLAS_COMPUTE(KX_ENUM_CHECK)
 KX_CUBLAS_ALGOS(KX_ENUM_CHECK)
+KX_CUBLAS_MATH(KX_ENUM_CHECK)
 #endif
 
 cublasStatus_t cublasCreate_v2(cublasHandle_t *handle);
 cublasStatus_t cublasDestroy_v2(cublasHandle_t handle);
 cublasStatus_t cublasSetStream_v2(cublasHandle_t handle, cudaStream_t streamId);
+/* Exported without a _v2 suffix (V: cuBLAS docs). */
+cublasStatus_t cublasSetMathMode(cublasHandle_t handle, cublasMath_t mode);
+cublasStatus_t cublasGetMathMode(cublasHandle_t handle, cublasMath_t *mode);
 cublasStatus_t cublasSgemm_v2(cublasHandle_t handle, cublasOperation_t transa, cublasOperation_t transb,
                               int m, int n, int k, const float *alpha, const float *A, int lda,
                               const float *B, int ldb, const float *beta, float *C, int ldc);
