@@ -354,7 +354,9 @@ static void test_gemm(void) {
             gemm_case(h, s, ta, tb, 9, 6, 33, 3, F16, F16, 0, 0);     /* strided batched fp16 */
             gemm_case(h, s, ta, tb, 8, 5, 16, 2, BF16, F32, 0, 0);    /* bf16 in, fp32 out */
             gemm_case(h, s, ta, tb, 6, 4, 8, 1, BF16, BF16, 0, 0);
+#if !defined(KX_DIALECT_SUPA)   /* suBLAS supports only 32F and 32F_FAST_TF32 */
             gemm_case(h, s, ta, tb, 5, 9, 7, 1, F16, F16, 1, 0);      /* compute 16F, half scalars */
+#endif
         }
     gemm_case(h, s, 0, 0, 1, 1, 1, 1, F32, F32, 0, 0);
 
@@ -400,6 +402,12 @@ static void test_gemm(void) {
              ST_OK);
 #  endif
     CHECK(strcmp(cublasGetStatusName(CUBLAS_STATUS_NOT_SUPPORTED), "CUBLAS_STATUS_NOT_SUPPORTED") == 0);
+#elif defined(KX_DIALECT_SUPA)
+    /* Documented but unsupported compute types, and no 64F at all (cuBLAS's 70 is not a suBLAS value). */
+    CHECK_EQ(sublasGemmEx(h, OP_N, OP_N, 2, 2, 1, &one, d, SUPA_R_16F, 2, d, SUPA_R_16F, 1, &zero, dc,
+                          SUPA_R_16F, 2, SUBLAS_COMPUTE_16F, ALGO), ST_ENUM);
+    CHECK_EQ(sublasGemmEx(h, OP_N, OP_N, 2, 2, 1, &one, d, SUPA_R_64F, 2, d, SUPA_R_64F, 1, &zero, dc,
+                          SUPA_R_64F, 2, (sublasComputeType_t)70, ALGO), ST_ENUM);
 #elif defined(KX_DIALECT_HIP)
     /* hipBLAS 2.x legacy form takes hipblasDatatype_t (151) even for the compute type... */
     CHECK_EQ(hipblasGemmEx(h, OP_N, OP_N, 2, 2, 1, &one, d, HIPBLAS_R_32F, 2, d, HIPBLAS_R_32F, 1, &zero,

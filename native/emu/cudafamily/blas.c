@@ -146,10 +146,9 @@ static int map_compute(int v, kx_ctype *out) {
     case MUBLAS_COMPUTE_64F: *out = KX_CT_F64; return 0;
     case MUBLAS_COMPUTE_32I: *out = KX_CT_I32; return 0;
 #else
-    case SUBLAS_COMPUTE_16F: *out = KX_CT_F16; return 0;
+    /* Only 32F and 32F_FAST_TF32 are supported (V: suBLAS docs); the other documented names
+     * are not supported, and there is no 64F: f64 GEMM has no compute type. */
     case SUBLAS_COMPUTE_32F: case SUBLAS_COMPUTE_32F_FAST_TF32: *out = KX_CT_F32; return 0;
-    case SUBLAS_COMPUTE_64F: *out = KX_CT_F64; return 0;
-    case SUBLAS_COMPUTE_32I: *out = KX_CT_I32; return 0;
 #endif
     default: return -1;
     }

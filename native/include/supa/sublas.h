@@ -35,11 +35,14 @@ extern "C" {
     X(SUPA_R_32I, 10)             \
     X(SUPA_R_16BF, 14)
 
+/* sublasComputeType_t: the names are the documented ones (V: suBLAS docs list 16F, 16BF, 32F,
+ * 32F_FAST_16BF, 32F_FAST_TF32 and say "only 32F and 32F_FAST_TF32 are supported"; torch-supa passes
+ * SUBLAS_COMPUTE_32F and _32F_FAST_TF32); the numbers are cuBLAS's (I); cuBLAS has no 16BF compute
+ * type to borrow a number from, so SUBLAS_COMPUTE_16BF is left out. There is no 64F or 32I. */
 #define KX_SUBLAS_COMPUTE(X)                  \
     X(SUBLAS_COMPUTE_16F, 64)                 \
     X(SUBLAS_COMPUTE_32F, 68)                 \
-    X(SUBLAS_COMPUTE_64F, 70)                 \
-    X(SUBLAS_COMPUTE_32I, 72)                 \
+    X(SUBLAS_COMPUTE_32F_FAST_16BF, 75)       \
     X(SUBLAS_COMPUTE_32F_FAST_TF32, 77)
 
 #define KX_SUBLAS_ALGOS(X) X(SUBLAS_GEMM_DEFAULT, -1) X(SUBLAS_GEMM_DEFAULT_TENSOR_OP, 99)

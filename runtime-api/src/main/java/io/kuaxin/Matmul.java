@@ -13,16 +13,17 @@ import io.kuaxin.op.Epilogue;
  * The tensors it names are inputs of the op: they must be open and on the op's device when it runs.
  */
 public final class Matmul {
-    private static final Matmul DEFAULT = new Matmul(false, false, 1f, 0f, null, null, Epilogue.NONE, null);
+    private static final Matmul DEFAULT = new Matmul(false, false, 1f, 0f, null, null, Epilogue.NONE, null, false);
 
     private final boolean transA, transB;
     private final float alpha, beta;
     private final Tensor c, bias;
     private final Epilogue epilogue;
     private final DType outDtype;
+    private final boolean reducedReduction;
 
     private Matmul(boolean transA, boolean transB, float alpha, float beta, Tensor c, Tensor bias, Epilogue epilogue,
-                   DType outDtype) {
+                   DType outDtype, boolean reducedReduction) {
         this.transA = transA;
         this.transB = transB;
         this.alpha = alpha;
@@ -31,33 +32,60 @@ public final class Matmul {
         this.bias = bias;
         this.epilogue = epilogue;
         this.outDtype = outDtype;
+        this.reducedReduction = reducedReduction;
     }
 
     /** No transposes, alpha 1, no c or bias, no epilogue, output dtype = input dtype (i32 for i8). */
     public static Matmul options() { return DEFAULT; }
 
     /** Use aᵀ: a is {@code [..., K, M]} (e.g. a {@link Tensor#transpose} view, or weights stored that way). */
-    public Matmul transposeA() { return new Matmul(true, transB, alpha, beta, c, bias, epilogue, outDtype); }
+    public Matmul transposeA() {
+        return new Matmul(true, transB, alpha, beta, c, bias, epilogue, outDtype, reducedReduction);
+    }
 
     /** Use bᵀ: b is {@code [..., N, K]}, as PyTorch {@code Linear} weights are stored. */
-    public Matmul transposeB() { return new Matmul(transA, true, alpha, beta, c, bias, epilogue, outDtype); }
+    public Matmul transposeB() {
+        return new Matmul(transA, true, alpha, beta, c, bias, epilogue, outDtype, reducedReduction);
+    }
 
     /** Scale of the product (default 1). */
-    public Matmul alpha(float a) { return new Matmul(transA, transB, a, beta, c, bias, epilogue, outDtype); }
+    public Matmul alpha(float a) {
+        return new Matmul(transA, transB, a, beta, c, bias, epilogue, outDtype, reducedReduction);
+    }
 
     /** Adds {@code beta·c}; {@code c} broadcasts to the output and may be the {@code out} tensor itself. */
     public Matmul accumulate(Tensor c, float beta) {
-        return new Matmul(transA, transB, alpha, beta, c, bias, epilogue, outDtype);
+        return new Matmul(transA, transB, alpha, beta, c, bias, epilogue, outDtype, reducedReduction);
     }
 
     /** Adds {@code bias} ({@code [N]}, one value per output column) before the epilogue. */
-    public Matmul bias(Tensor b) { return new Matmul(transA, transB, alpha, beta, c, b, epilogue, outDtype); }
+    public Matmul bias(Tensor b) {
+        return new Matmul(transA, transB, alpha, beta, c, b, epilogue, outDtype, reducedReduction);
+    }
 
     /** The fused activation (default {@link Epilogue#NONE}). */
-    public Matmul epilogue(Epilogue e) { return new Matmul(transA, transB, alpha, beta, c, bias, e, outDtype); }
+    public Matmul epilogue(Epilogue e) {
+        return new Matmul(transA, transB, alpha, beta, c, bias, e, outDtype, reducedReduction);
+    }
 
     /** The output dtype (default: the input dtype for floats, i32 for i8). */
-    public Matmul outDtype(DType t) { return new Matmul(transA, transB, alpha, beta, c, bias, epilogue, t); }
+    public Matmul outDtype(DType t) {
+        return new Matmul(transA, transB, alpha, beta, c, bias, epilogue, t, reducedReduction);
+    }
+
+    /**
+     * Lets the vendor BLAS reduce partial sums in the output dtype (e.g. split-K partial sums of a bf16 GEMM summed
+     * in bf16): faster on some GPUs, but a result can be many ulps from the product rounded once. By default every
+     * reduction stays in the fp32 (fp64) accumulator: on cuBLAS Kuaxin sets
+     * {@code CUBLAS_MATH_DISALLOW_REDUCED_PRECISION_REDUCTION} unless this is asked for. Backends whose BLAS has no
+     * such switch ignore it, and say so in the result's {@link Provenance#kernel()}. Only affects f16/bf16 outputs.
+     */
+    public Matmul allowReducedPrecisionReduction() {
+        return new Matmul(transA, transB, alpha, beta, c, bias, epilogue, outDtype, true);
+    }
+
+    /** Whether {@link #allowReducedPrecisionReduction()} was asked for. */
+    public boolean isReducedPrecisionReductionAllowed() { return reducedReduction; }
 
     public boolean isTransposeA() { return transA; }
 
@@ -82,6 +110,7 @@ public final class Matmul {
     public String toString() {
         return "Matmul{transA=" + transA + ", transB=" + transB + ", alpha=" + alpha + ", beta=" + beta
                 + (c != null ? ", c" : "") + (bias != null ? ", bias" : "") + ", epilogue=" + epilogue
-                + (outDtype != null ? ", out=" + outDtype.label() : "") + "}";
+                + (outDtype != null ? ", out=" + outDtype.label() : "")
+                + (reducedReduction ? ", reducedPrecisionReduction" : "") + "}";
     }
 }

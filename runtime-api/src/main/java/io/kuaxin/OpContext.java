@@ -225,7 +225,8 @@ public final class OpContext {
         if (options.bias() != null) in.add(FrontDoor.need(op, "bias", options.bias()));
         DType outDtype = options.outDtype() != null ? options.outDtype() : a.dtype() == DType.I8 ? DType.I32 : a.dtype();
         MatmulAttrs at = new MatmulAttrs(options.isTransposeA(), options.isTransposeB(), options.alpha(),
-                options.beta(), options.c() != null, options.bias() != null, options.epilogue(), outDtype);
+                options.beta(), options.c() != null, options.bias() != null, options.epilogue(), outDtype,
+                options.isReducedPrecisionReductionAllowed());
         TensorType t = OpSpecs.infer(op, at, FrontDoor.types(in));
         if (out != null) {
             FrontDoor.checkOut(op, out, t, in, options.c() == null ? List.of() : List.of(options.c()));

@@ -62,6 +62,7 @@ final class CudaGemm {
         String kernel = CudaKernels.gemmName(rt) + " " + a.dtype().label() + "x" + b.dtype().label() + "->"
                 + out.dtype().label();
         if (m == 0 || n == 0 || batch == 0) return kernel;
+        String reduction = s.reductionMode(at.allowReducedPrecisionReduction());
         TensorRef c = at.hasC() ? call.input(at.cIndex()) : null;
         TensorRef bias = at.hasBias() ? call.input(at.biasIndex()) : null;
         boolean cInPlace = c != null && c.address() == out.address() && java.util.Arrays.equals(c.strides(), out.strides())
@@ -94,7 +95,7 @@ final class CudaGemm {
         } finally {
             freeTemps();
         }
-        return kernel + (c != null ? " +c" : "") + (bias != null ? " +bias" : "");
+        return kernel + (c != null ? " +c" : "") + (bias != null ? " +bias" : "") + " " + reduction;
     }
 
     String copy(KernelCall call) {

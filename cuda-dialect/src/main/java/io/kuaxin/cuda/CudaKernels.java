@@ -17,7 +17,8 @@ import java.util.List;
  *   <li>{@code MATMUL} with f32, f16, bf16 or f64 inputs through the vendor BLAS GEMM-Ex calls: transposes, any
  *       strides, broadcast batches, alpha/beta with {@code c}, and a {@code [N]} bias (extra GEMM calls); the
  *       output, {@code c} and the bias must be in the input dtype or f32 (what GEMM-Ex accepts as C type with fp32
- *       accumulation). No activation epilogue, no i8.</li>
+ *       accumulation). No activation epilogue, no i8. Every reduction stays in the accumulator unless the call
+ *       allows reduced-precision reduction (where the BLAS has the switch); the provenance says which.</li>
  *   <li>{@code COPY} of every dtype: a memcpy when contiguous; a strided gather through GEMM-Ex for f32, f16, bf16,
  *       f64; one memcpy per contiguous run for the others.</li>
  *   <li>nothing else: these chips need device kernels Kuaxin does not ship yet.</li>
@@ -43,6 +44,8 @@ final class CudaKernels {
             return "i8 x i8 -> i32 GEMM is not bound: the int8 " + gemmName(rt)
                     + " alignment rules of these BLAS libraries are unverified";
         }
+        String refused = rt.enums.unsupportedGemmType(t);
+        if (refused != null) return t.label() + " matmul: " + refused;
         if (!floatType(rt, t)) return t.label() + " is not a " + gemmName(rt) + " input type";
         if (at == null) {
             for (DType x : d.subList(2, d.size())) {

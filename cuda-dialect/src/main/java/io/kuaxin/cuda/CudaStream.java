@@ -31,6 +31,8 @@ final class CudaStream implements StreamBackend {
     final MemorySegment blas;
     /** Host memory for GEMM alpha/beta: the BLAS reads them at call time (pointer mode host). */
     final MemorySegment scalars;
+    /** The BLAS handle's math mode as last set; meaningful only where the dialect has the exact mode. */
+    private int mathMode;
 
     /**
      * Creates the stream and its BLAS handle on {@code device}.
@@ -53,8 +55,14 @@ final class CudaStream implements StreamBackend {
             if (st == 0) {
                 b = p.get(ADDRESS, 0);
                 st = sym.blasSetStream(b, s);
+                String call = "cublasSetStream_v2";
+                // Exact reduction by default: without it cuBLAS may reduce split-K partial sums in bf16/f16.
+                if (st == 0 && sym.hasSetMathMode()) {
+                    st = sym.blasSetMathMode(b, rt.enums.mathModeExact());
+                    call = "cublasSetMathMode";
+                }
                 if (st != 0) sym.blasDestroy(b);
-                if (st != 0) fail(s, st, "cublasSetStream_v2");
+                if (st != 0) fail(s, st, call);
             } else {
                 fail(s, st, "cublasCreate_v2");
                 b = null;
@@ -68,6 +76,24 @@ final class CudaStream implements StreamBackend {
         });
         this.blas = rawBlas.reinterpret(arena, null);
         this.scalars = arena.allocate(32, 16);
+        this.mathMode = sym.hasSetMathMode() ? rt.enums.mathModeExact() : 0;
+    }
+
+    /**
+     * Sets the handle's reduction mode for the next GEMMs (exact unless {@code allowReduced}) and returns the
+     * provenance note: which reduction the BLAS was allowed, or that the dialect has no switch.
+     *
+     * @throws io.kuaxin.VendorException if the BLAS rejects the mode
+     */
+    String reductionMode(boolean allowReduced) {
+        DialectEnums e = rt.enums;
+        if (!rt.sym.hasSetMathMode()) return "reduction=vendor-default";
+        int want = allowReduced ? e.mathModeDefault() : e.mathModeExact();
+        if (want != mathMode) {
+            rt.errors.checkBlas(rt.sym.blasSetMathMode(blas, want), rt.sym.name("cublasSetMathMode"), device);
+            mathMode = want;
+        }
+        return allowReduced ? "reduction=reduced-precision-allowed" : "reduction=exact";
     }
 
     private void fail(MemorySegment s, int st, String call) {

@@ -45,6 +45,8 @@ final class CudaSymbols {
             eventDestroy;
     private final MethodHandle blasCreate, blasDestroy, blasSetStream, gemmEx, gemmStridedBatchedEx;
     private final Optional<MethodHandle> blasStatusString, deviceGetAttribute;
+    /** Bound (and required) only where the dialect has an exact-reduction math mode. */
+    private final Optional<MethodHandle> blasSetMathMode;
     private final Optional<MethodHandle> driverInit, driverDeviceGet, driverDeviceGetName;
 
     /**
@@ -93,6 +95,9 @@ final class CudaSymbols {
         blasCreate = bind(bl, "cublasCreate_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         blasDestroy = bind(bl, "cublasDestroy_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         blasSetStream = bind(bl, "cublasSetStream_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+        blasSetMathMode = variant.enums().hasExactReductionSwitch()
+                ? Optional.ofNullable(bind(bl, "cublasSetMathMode", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT)))
+                : Optional.empty();
         gemmEx = bind(bl, "cublasGemmEx", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT,
                 JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT,
                 ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
@@ -294,6 +299,14 @@ final class CudaSymbols {
 
     int blasSetStream(MemorySegment handle, MemorySegment stream) {
         try { return (int) blasSetStream.invokeExact(handle, stream); } catch (Throwable t) { throw rethrow(t); }
+    }
+
+    /** Whether {@link #blasSetMathMode} is bound. */
+    boolean hasSetMathMode() { return blasSetMathMode.isPresent(); }
+
+    int blasSetMathMode(MemorySegment handle, int mode) {
+        try { return (int) blasSetMathMode.orElseThrow().invokeExact(handle, mode); }
+        catch (Throwable t) { throw rethrow(t); }
     }
 
     int gemmEx(MemorySegment h, int opA, int opB, int m, int n, int k, MemorySegment alpha,

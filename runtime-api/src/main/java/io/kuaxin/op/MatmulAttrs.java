@@ -14,14 +14,23 @@ import io.kuaxin.DType;
  * @param hasBias   whether input {@code bias} ({@code [N]}) is given
  * @param epilogue  the fused activation
  * @param outDtype  the output dtype, resolved (never null)
+ * @param allowReducedPrecisionReduction whether the backend may reduce partial sums in the output dtype (see
+ *                  {@link io.kuaxin.Matmul#allowReducedPrecisionReduction()}); false keeps them in the accumulator
  */
 public record MatmulAttrs(boolean transA, boolean transB, float alpha, float beta, boolean hasC, boolean hasBias,
-                          Epilogue epilogue, DType outDtype) implements OpAttributes {
+                          Epilogue epilogue, DType outDtype, boolean allowReducedPrecisionReduction)
+        implements OpAttributes {
     public MatmulAttrs {
         Attrs.finite("matmul", "alpha", alpha);
         Attrs.finite("matmul", "beta", beta);
         Attrs.nonNull("matmul", "epilogue", epilogue);
         Attrs.nonNull("matmul", "outDtype", outDtype);
+    }
+
+    /** With every reduction in the accumulator (the default). */
+    public MatmulAttrs(boolean transA, boolean transB, float alpha, float beta, boolean hasC, boolean hasBias,
+                       Epilogue epilogue, DType outDtype) {
+        this(transA, transB, alpha, beta, hasC, hasBias, epilogue, outDtype, false);
     }
 
     /** Number of inputs the call carries. */

@@ -1,5 +1,6 @@
 package io.kuaxin.backend.biren;
 
+import io.kuaxin.DType;
 import io.kuaxin.cuda.CudaDialectProvider;
 import io.kuaxin.cuda.Dialect;
 import io.kuaxin.cuda.DialectEnums;
@@ -28,20 +29,33 @@ public final class BirenProvider extends CudaDialectProvider {
     private static final List<String> BLAS_ROOTS = List.of("${BIREN_HOME}/sublas", "${SUPA_PATH}",
             "/usr/local/birensupa/sdk/latest/sublas", "/usr/local/supa");
 
-    /** cuBLAS's numbers with SUBLAS_ names (I). */
-    private static final Map<Integer, String> SUBLAS_STATUS = Map.of(0, "SUBLAS_STATUS_SUCCESS",
-            1, "SUBLAS_STATUS_NOT_INITIALIZED", 3, "SUBLAS_STATUS_ALLOC_FAILED", 7, "SUBLAS_STATUS_INVALID_VALUE",
-            8, "SUBLAS_STATUS_ARCH_MISMATCH", 11, "SUBLAS_STATUS_MAPPING_ERROR", 13, "SUBLAS_STATUS_EXECUTION_FAILED",
-            14, "SUBLAS_STATUS_INTERNAL_ERROR", 15, "SUBLAS_STATUS_NOT_SUPPORTED");
-
-    static final DialectEnums ENUMS;
-
-    static {
-        DialectEnums c = DialectEnums.cuda();
-        ENUMS = new DialectEnums(c.memcpyH2D(), c.memcpyD2H(), c.memcpyD2D(), c.opN(), c.opT(), c.dataTypes(),
-                c.computeF32(), c.computeF64(), c.gemmAlgoDefault(), c.errMemoryAllocation(), c.errNotReady(),
-                c.blasAllocFailed(), c.attrWarpSize(), c.attrMultiProcessorCount(), SUBLAS_STATUS);
-    }
+    /**
+     * CUDA's runtime numbers with {@code supa} names and cuBLAS's BLAS numbers with {@code SUBLAS_} names (I).
+     * suBLAS's documented compute types are 16F, 16BF, 32F, 32F_FAST_16BF and 32F_FAST_TF32, "only 32F and
+     * 32F_FAST_TF32 supported" (V: suBLAS docs; torch-supa passes SUBLAS_COMPUTE_32F): there is no 64F, so f64
+     * GEMM is unsupported. No math mode that forbids reduced-precision reduction is documented.
+     */
+    static final DialectEnums ENUMS = DialectEnums.builder()
+            .memcpyHostToDevice("supaMemcpyHostToDevice", 1)
+            .memcpyDeviceToHost("supaMemcpyDeviceToHost", 2)
+            .memcpyDeviceToDevice("supaMemcpyDeviceToDevice", 3)
+            .opN("SUBLAS_OP_N", 0).opT("SUBLAS_OP_T", 1)
+            .dataType(DType.F32, "SUPA_R_32F", 0).dataType(DType.F16, "SUPA_R_16F", 2)
+            .dataType(DType.BF16, "SUPA_R_16BF", 14)
+            .unsupportedGemmType(DType.F64, "suBLAS documents no 64F compute type (only 32F and 32F_FAST_TF32 are"
+                    + " supported), so sublasGemmEx has no f64 GEMM")
+            .computeF32("SUBLAS_COMPUTE_32F", 68)
+            .gemmAlgoDefault("SUBLAS_GEMM_DEFAULT", -1)
+            .errMemoryAllocation("supaErrorMemoryAllocation", 2).errNotReady("supaErrorNotReady", 600)
+            .blasAllocFailed("SUBLAS_STATUS_ALLOC_FAILED", 3)
+            .attrWarpSize("supaDevAttrWarpSize", 10).attrMultiProcessorCount("supaDevAttrMultiProcessorCount", 16)
+            .blasStatus("SUBLAS_STATUS_SUCCESS", 0).blasStatus("SUBLAS_STATUS_NOT_INITIALIZED", 1)
+            .blasStatus("SUBLAS_STATUS_ALLOC_FAILED", 3).blasStatus("SUBLAS_STATUS_INVALID_VALUE", 7)
+            .blasStatus("SUBLAS_STATUS_ARCH_MISMATCH", 8).blasStatus("SUBLAS_STATUS_MAPPING_ERROR", 11)
+            .blasStatus("SUBLAS_STATUS_EXECUTION_FAILED", 13).blasStatus("SUBLAS_STATUS_INTERNAL_ERROR", 14)
+            .blasStatus("SUBLAS_STATUS_NOT_SUPPORTED", 15)
+            .noExactReductionSwitch("suBLAS documents no math mode that forbids reduced-precision reduction")
+            .build();
 
     static final Dialect DIALECT = new Dialect("biren", List.of("supa"), "Biren", List.of(
             new Dialect.Variant("supa", "BIRENSUPA runtime (supa*) + suBLAS", "SUPA_VISIBLE_DEVICES", "supa",

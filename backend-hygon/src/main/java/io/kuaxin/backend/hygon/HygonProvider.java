@@ -18,7 +18,9 @@ import static io.kuaxin.cuda.VendorLibrary.Role.RUNTIME;
  * The Hygon DCU backend ({@code hygon}, alias {@code dcu}). DTK ships two spellings, tried in this order:
  * <ol>
  *   <li>{@code dtk-cuda}: DTK's CUDA layer, verbatim {@code cuda*}/{@code cublas*} (V: InfiniCore links cudart and
- *       cublas from {@code $DTK_ROOT/cuda/{cuda,cuda-12,cuda-11,}}; {@code HYGON_CUDA_HOME} overrides);</li>
+ *       cublas from {@code $DTK_ROOT/cuda/{cuda,cuda-12,cuda-11,}}; {@code HYGON_CUDA_HOME} overrides), whose
+ *       {@code cublasGemmEx} takes the legacy {@code cudaDataType} compute type ({@code CUDA_R_32F} 0, not
+ *       {@code CUBLAS_COMPUTE_32F} 68; U: InfiniCore's Hygon GEMM), as on Iluvatar;</li>
  *   <li>{@code hip}: HIP ({@code libgalaxyhip.so.5} in DTK, {@code libamdhip64.so} in ROCm) and hipBLAS 2.x, with
  *       HIP's exceptions: {@code hipHostMalloc(p, n, flags)}, and hipBLAS's own enums (op 111/112, compute 32F = 2,
  *       64F = 7, algo 160) through the {@code _v2} GEMM-Ex symbols (V-cs on DTK 25).</li>
@@ -37,24 +39,36 @@ public final class HygonProvider extends CudaDialectProvider {
     private static final List<String> HIP_RUNTIME = List.of("libgalaxyhip.so.5", "libgalaxyhip.so",
             "libamdhip64.so.6", "libamdhip64.so.5", "libamdhip64.so");
 
-    /** hipblasStatus_t (U+: hipfort, hipBLAS 3.2). */
-    private static final Map<Integer, String> HIPBLAS_STATUS = Map.ofEntries(Map.entry(0, "HIPBLAS_STATUS_SUCCESS"),
-            Map.entry(1, "HIPBLAS_STATUS_NOT_INITIALIZED"), Map.entry(2, "HIPBLAS_STATUS_ALLOC_FAILED"),
-            Map.entry(3, "HIPBLAS_STATUS_INVALID_VALUE"), Map.entry(4, "HIPBLAS_STATUS_MAPPING_ERROR"),
-            Map.entry(5, "HIPBLAS_STATUS_EXECUTION_FAILED"), Map.entry(6, "HIPBLAS_STATUS_INTERNAL_ERROR"),
-            Map.entry(7, "HIPBLAS_STATUS_NOT_SUPPORTED"), Map.entry(8, "HIPBLAS_STATUS_ARCH_MISMATCH"),
-            Map.entry(9, "HIPBLAS_STATUS_HANDLE_IS_NULLPTR"), Map.entry(10, "HIPBLAS_STATUS_INVALID_ENUM"),
-            Map.entry(11, "HIPBLAS_STATUS_UNKNOWN"));
-
     /**
      * HIP runtime + hipBLAS numbers (native/include/hip): memcpy kinds 1/2/3 (U+), HIPBLAS_OP_N/T 111/112 (U+, V-cs),
      * hipDataType mirrors CUDA (16F 2, 16BF 14 V-cs; 32F 0, 64F 1 I), compute 32F 2 / 64F 7 (U+), algo 160 (U+),
-     * hipErrorOutOfMemory 2, hipErrorNotReady 600, ALLOC_FAILED 2, attributes warp size 87 and multiprocessor
-     * count 63 (HIP's own numbering, U+).
+     * hipErrorOutOfMemory 2, hipErrorNotReady 600, attributes warp size 87 and multiprocessor count 63 (HIP's own
+     * numbering, U+), hipblasStatus_t (U+: hipfort, hipBLAS 3.2). hipBLAS 2.1+ names a
+     * {@code HIPBLAS_MATH_DISALLOW_REDUCED_PRECISION_REDUCTION} (4, U: hipfort), but DTK's hipBLAS version and what
+     * its rocBLAS/DTK backend does with it are unknown, so it is not set.
      */
-    static final DialectEnums HIP_ENUMS = new DialectEnums(1, 2, 3, 111, 112,
-            Map.of(DType.F32, 0, DType.F64, 1, DType.F16, 2, DType.BF16, 14), 2, 7, 160, 2, 600, 2, 87, 63,
-            HIPBLAS_STATUS);
+    static final DialectEnums HIP_ENUMS = DialectEnums.builder()
+            .memcpyHostToDevice("hipMemcpyHostToDevice", 1)
+            .memcpyDeviceToHost("hipMemcpyDeviceToHost", 2)
+            .memcpyDeviceToDevice("hipMemcpyDeviceToDevice", 3)
+            .opN("HIPBLAS_OP_N", 111).opT("HIPBLAS_OP_T", 112)
+            .dataType(DType.F32, "HIP_R_32F", 0).dataType(DType.F64, "HIP_R_64F", 1)
+            .dataType(DType.F16, "HIP_R_16F", 2).dataType(DType.BF16, "HIP_R_16BF", 14)
+            .computeF32("HIPBLAS_COMPUTE_32F", 2).computeF64("HIPBLAS_COMPUTE_64F", 7)
+            .gemmAlgoDefault("HIPBLAS_GEMM_DEFAULT", 160)
+            .errMemoryAllocation("hipErrorOutOfMemory", 2).errNotReady("hipErrorNotReady", 600)
+            .blasAllocFailed("HIPBLAS_STATUS_ALLOC_FAILED", 2)
+            .attrWarpSize("hipDeviceAttributeWarpSize", 87)
+            .attrMultiProcessorCount("hipDeviceAttributeMultiprocessorCount", 63)
+            .blasStatus("HIPBLAS_STATUS_SUCCESS", 0).blasStatus("HIPBLAS_STATUS_NOT_INITIALIZED", 1)
+            .blasStatus("HIPBLAS_STATUS_ALLOC_FAILED", 2).blasStatus("HIPBLAS_STATUS_INVALID_VALUE", 3)
+            .blasStatus("HIPBLAS_STATUS_MAPPING_ERROR", 4).blasStatus("HIPBLAS_STATUS_EXECUTION_FAILED", 5)
+            .blasStatus("HIPBLAS_STATUS_INTERNAL_ERROR", 6).blasStatus("HIPBLAS_STATUS_NOT_SUPPORTED", 7)
+            .blasStatus("HIPBLAS_STATUS_ARCH_MISMATCH", 8).blasStatus("HIPBLAS_STATUS_HANDLE_IS_NULLPTR", 9)
+            .blasStatus("HIPBLAS_STATUS_INVALID_ENUM", 10).blasStatus("HIPBLAS_STATUS_UNKNOWN", 11)
+            .noExactReductionSwitch("DTK's hipBLAS is not known to honour HIPBLAS_MATH_DISALLOW_REDUCED_PRECISION_"
+                    + "REDUCTION")
+            .build();
 
     static final SymbolNames HIP_NAMES = new SymbolNames("hip", "hipblas", "hip", false, Map.of(
             "cudaMallocHost", "hipHostMalloc",
@@ -65,13 +79,13 @@ public final class HygonProvider extends CudaDialectProvider {
 
     static final Dialect DIALECT = new Dialect("hygon", List.of("dcu"), "Hygon", List.of(
             new Dialect.Variant("dtk-cuda", "DTK CUDA layer (verbatim CUDA runtime + cuBLAS)", "HIP_VISIBLE_DEVICES",
-                    "cuda",
+                    "cudalegacy",
                     List.of(VendorLibrary.of(RUNTIME, List.of("libcudart.so", "libcudart.so.12", "libcudart.so.11.0"),
                                     CUDA_ROOTS),
                             VendorLibrary.of(BLAS, List.of("libcublas.so", "libcublas.so.12", "libcublas.so.11"),
                                     CUDA_ROOTS),
                             VendorLibrary.optional(DRIVER, List.of("libcuda.so.1", "libcuda.so"), CUDA_ROOTS)),
-                    SymbolNames.CUDA, DialectEnums.cuda(), Dialect.HostAlloc.PTR_SIZE,
+                    SymbolNames.CUDA, DialectEnums.cudaLegacyCompute(), Dialect.HostAlloc.PTR_SIZE,
                     Dialect.CopyOrder.KIND_THEN_STREAM),
             new Dialect.Variant("hip", "DTK/ROCm HIP runtime + hipBLAS 2.x", "HIP_VISIBLE_DEVICES", "hip",
                     List.of(VendorLibrary.of(RUNTIME, HIP_RUNTIME, HIP_ROOTS),

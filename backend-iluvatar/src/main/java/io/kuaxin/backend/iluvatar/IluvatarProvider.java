@@ -23,7 +23,7 @@ public final class IluvatarProvider extends CudaDialectProvider {
     private static final List<String> ROOTS = List.of("/usr/local/corex");
 
     static final Dialect DIALECT = new Dialect("iluvatar", List.of("corex"), "Iluvatar CoreX", List.of(
-            new Dialect.Variant("corex", "CoreX CUDA-compatible runtime + cuBLAS", "CUDA_VISIBLE_DEVICES", "cuda",
+            new Dialect.Variant("corex", "CoreX CUDA-compatible runtime + cuBLAS", "CUDA_VISIBLE_DEVICES", "cudalegacy",
                     List.of(VendorLibrary.of(RUNTIME, List.of("libcudart.so", "libcudart.so.10.2"), ROOTS),
                             VendorLibrary.of(BLAS, List.of("libcublas.so", "libcublas.so.10"), ROOTS),
                             VendorLibrary.optional(DRIVER, List.of("libcuda.so.1", "libcuda.so"), ROOTS)),

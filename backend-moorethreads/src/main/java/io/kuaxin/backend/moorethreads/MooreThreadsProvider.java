@@ -31,20 +31,31 @@ public final class MooreThreadsProvider extends CudaDialectProvider {
     static final String GEMM_SB = "_Z26mublasGemmStridedBatchedExP15_mublasHandle_t17mublasOperation_tS1_iiiPKvS3_"
             + "14musaDataType_tixS3_S4_ixS3_PvS4_ixi19mublasComputeType_t16mublasGemmAlgo_t";
 
-    /** mublasStatus_t: SUCCESS 0 (V-cs); the rest rocBLAS-style (I). */
-    private static final Map<Integer, String> MUBLAS_STATUS = Map.of(0, "MUBLAS_STATUS_SUCCESS",
-            1, "MUBLAS_STATUS_INVALID_HANDLE", 2, "MUBLAS_STATUS_NOT_IMPLEMENTED", 3, "MUBLAS_STATUS_INVALID_POINTER",
-            4, "MUBLAS_STATUS_INVALID_SIZE", 5, "MUBLAS_STATUS_MEMORY_ERROR", 6, "MUBLAS_STATUS_INTERNAL_ERROR",
-            11, "MUBLAS_STATUS_INVALID_VALUE");
-
     /**
      * musaMemcpyKind 1/2/3 (U+); MUBLAS_OP_N/T 111/112 (V-cs); MUSA_R_16F 2, 16BF 14 (V-cs), 32F 0 (U), 64F 1 (I);
      * MUBLAS_COMPUTE_32F 68 (V-cs), 64F 70 (U); MUBLAS_GEMM_DEFAULT 0 (V-cs); musaErrorMemoryAllocation 2,
-     * musaErrorNotReady 600, MEMORY_ERROR 5, attributes 10/16 (I: CUDA's numbers).
+     * musaErrorNotReady 600, attributes 10/16 (I: CUDA's numbers); mublasStatus_t SUCCESS 0 (V-cs), the rest
+     * rocBLAS-style (I). muBLAS's math modes seen in public code (MUBLAS_DEFAULT_MATH, MUBLAS_TENSOR_OP_MATH,
+     * MUBLAS_MATH_MODE_TP32_TENSOR; torch_musa, PaddleCustomDevice) include no reduced-precision-reduction flag.
      */
-    static final DialectEnums ENUMS = new DialectEnums(1, 2, 3, 111, 112,
-            Map.of(DType.F32, 0, DType.F64, 1, DType.F16, 2, DType.BF16, 14), 68, 70, 0, 2, 600, 5, 10, 16,
-            MUBLAS_STATUS);
+    static final DialectEnums ENUMS = DialectEnums.builder()
+            .memcpyHostToDevice("musaMemcpyHostToDevice", 1)
+            .memcpyDeviceToHost("musaMemcpyDeviceToHost", 2)
+            .memcpyDeviceToDevice("musaMemcpyDeviceToDevice", 3)
+            .opN("MUBLAS_OP_N", 111).opT("MUBLAS_OP_T", 112)
+            .dataType(DType.F32, "MUSA_R_32F", 0).dataType(DType.F64, "MUSA_R_64F", 1)
+            .dataType(DType.F16, "MUSA_R_16F", 2).dataType(DType.BF16, "MUSA_R_16BF", 14)
+            .computeF32("MUBLAS_COMPUTE_32F", 68).computeF64("MUBLAS_COMPUTE_64F", 70)
+            .gemmAlgoDefault("MUBLAS_GEMM_DEFAULT", 0)
+            .errMemoryAllocation("musaErrorMemoryAllocation", 2).errNotReady("musaErrorNotReady", 600)
+            .blasAllocFailed("MUBLAS_STATUS_MEMORY_ERROR", 5)
+            .attrWarpSize("musaDevAttrWarpSize", 10).attrMultiProcessorCount("musaDevAttrMultiProcessorCount", 16)
+            .blasStatus("MUBLAS_STATUS_SUCCESS", 0).blasStatus("MUBLAS_STATUS_INVALID_HANDLE", 1)
+            .blasStatus("MUBLAS_STATUS_NOT_IMPLEMENTED", 2).blasStatus("MUBLAS_STATUS_INVALID_POINTER", 3)
+            .blasStatus("MUBLAS_STATUS_INVALID_SIZE", 4).blasStatus("MUBLAS_STATUS_MEMORY_ERROR", 5)
+            .blasStatus("MUBLAS_STATUS_INTERNAL_ERROR", 6).blasStatus("MUBLAS_STATUS_INVALID_VALUE", 11)
+            .noExactReductionSwitch("muBLAS has no math mode that forbids reduced-precision reduction")
+            .build();
 
     static final SymbolNames NAMES = new SymbolNames("musa", "mublas", "mu", false, Map.of(
             "cublasGemmEx", GEMM_EX,

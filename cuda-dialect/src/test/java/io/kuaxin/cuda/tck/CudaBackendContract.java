@@ -1,6 +1,7 @@
 package io.kuaxin.cuda.tck;
 
 import io.kuaxin.emulators.EmulatorControl;
+import io.kuaxin.emulators.HeaderValues;
 import io.kuaxin.spi.ffm.NativeLibraryLocator;
 
 import io.kuaxin.BackendStatus;
@@ -20,6 +21,7 @@ import io.kuaxin.UnsupportedOpException;
 import io.kuaxin.VendorException;
 import io.kuaxin.cuda.CudaDialectProvider;
 import io.kuaxin.cuda.Dialect;
+import io.kuaxin.cuda.DialectEnums;
 import io.kuaxin.op.Epilogue;
 import io.kuaxin.op.Op;
 import io.kuaxin.spi.Availability;
@@ -131,7 +133,7 @@ public abstract class CudaBackendContract {
         assertFalse(a.available());
         assertTrue(a.reason().contains("/nonexistent/libvendor.so"), a.reason());
         // another dialect's emulator: it loads, but lacks this dialect's symbols
-        String other = bound().emulator().equals("cuda") ? "musa" : "cuda";
+        String other = bound().emulator().startsWith("cuda") ? "musa" : "cuda";
         setProperty("kuaxin." + backend() + ".library", emu.library().resolveSibling("libkuaxin-emu-" + other + ".so")
                 .toString());
         Availability b = factory.get().probe();
@@ -289,6 +291,16 @@ public abstract class CudaBackendContract {
             "BF16, false, true, 3", "BF16, true, false, 1",
             "F64, false, false, 2"})
     void matmulMatchesFp64(DType t, boolean ta, boolean tb, int batch) {
+        String refused = bound().enums().unsupportedGemmType(t);
+        if (refused != null) {
+            try (Kuaxin kx = open(); Scope s = kx.device(backend() + ":0").scope()) {
+                Tensor x = s.copyOf(new float[]{1, 2, 3, 4}, t, Shape.of(2, 2));
+                UnsupportedOpException u = assertThrows(UnsupportedOpException.class,
+                        () -> Ops.withFallback(FallbackPolicy.FAIL).matmul(x, x));
+                assertTrue(u.getMessage().contains(refused), u::getMessage);
+            }
+            return;
+        }
         int m = 13, n = 7, k = 19;
         Random rnd = new Random(t.ordinal() * 31 + batch);
         float[] a = Reference.data(rnd, batch * m * k, t), b = Reference.data(rnd, k * n, t);
@@ -327,6 +339,88 @@ public abstract class CudaBackendContract {
             Tensor a32 = s.copyOf(a, Shape.of(2, k, m)), b32 = s.copyOf(bb, Shape.of(2, k, n));
             Ops.matmul(a32, b32, Matmul.options().transposeA().accumulate(acc, 0.5f), acc);
             check(acc, Reference.matmul(a, 2, bb, 2, 2, m, n, k, true, false, 1f, 0.5f, cc, null), DType.F32);
+        }
+    }
+
+    // ------------------------------------------------------------------ reduction precision
+
+    /**
+     * Worst error, in bf16 ulps, of the bf16 {@code [4,2048]·[2048,9]} product (the shape a real H200 got 5 ulps
+     * wrong with cuBLAS's default math mode) against the fp64 product rounded once to bf16.
+     */
+    private static double bf16Ulps(Scope s, Matmul o, StringBuilder kernel) {
+        int m = 4, k = 2048, n = 9;
+        Random rnd = new Random(42);
+        float[] a = Reference.data(rnd, m * k, DType.BF16), b = Reference.data(rnd, k * n, DType.BF16);
+        Tensor r = Ops.matmul(s.copyOf(a, DType.BF16, Shape.of(m, k)), s.copyOf(b, DType.BF16, Shape.of(k, n)), o);
+        kernel.append(r.provenance().kernel());
+        double[] ref = Reference.matmul(a, 1, b, 1, 1, m, n, k, false, false, 1f, 0f, null, null)[0];
+        double[] got = r.toDoubleArray();
+        double worst = 0;
+        for (int i = 0; i < got.length; i++) {
+            float want = Reference.round((float) ref[i], DType.BF16);
+            double ulp = Math.scalb(1.0, Math.getExponent(want == 0 ? Float.MIN_NORMAL : want) - 7);
+            worst = Math.max(worst, Math.abs(got[i] - want) / ulp);
+        }
+        return worst;
+    }
+
+    /** Fails if the binding stops setting the exact math mode: the CUDA emulator then reduces split-K sums in bf16. */
+    @Test
+    void bf16MatmulKeepsEveryReductionInTheAccumulatorByDefault() {
+        DialectEnums e = bound().enums();
+        try (Kuaxin kx = open(); Scope s = kx.device(backend() + ":0").scope()) {
+            StringBuilder kernel = new StringBuilder();
+            double ulps = bf16Ulps(s, Matmul.options(), kernel);
+            assertTrue(ulps <= 1.0, () -> "worst " + ulps + " bf16 ulps from the product rounded once; " + kernel);
+            assertTrue(kernel.toString().endsWith(e.hasExactReductionSwitch() ? "reduction=exact"
+                    : "reduction=vendor-default"), kernel::toString);
+        }
+    }
+
+    @Test
+    void reducedPrecisionReductionIsAnExplicitOptInRecordedInProvenance() {
+        DialectEnums e = bound().enums();
+        try (Kuaxin kx = open(); Scope s = kx.device(backend() + ":0").scope()) {
+            StringBuilder kernel = new StringBuilder();
+            double reduced = bf16Ulps(s, Matmul.options().allowReducedPrecisionReduction(), kernel);
+            if (e.hasExactReductionSwitch()) {
+                assertTrue(kernel.toString().endsWith("reduction=reduced-precision-allowed"), kernel::toString);
+                // The emulator reduces split-K partial sums in bf16 in the vendor's default mode, as cuBLAS does.
+                assertTrue(reduced > 1.0, () -> "the opt-in did not reach the BLAS handle: " + reduced + " ulps");
+            } else {
+                assertTrue(kernel.toString().endsWith("reduction=vendor-default"), kernel::toString);
+                assertNotNull(e.noExactReduction());
+            }
+            StringBuilder next = new StringBuilder();
+            double after = bf16Ulps(s, Matmul.options(), next);
+            assertTrue(after <= 1.0, () -> "the next default matmul is not exact again: " + after + " ulps; " + next);
+        }
+    }
+
+    // ------------------------------------------------------------------ enum numbers
+
+    /** The header subsets each emulator is built from. */
+    private static List<String> headers(String emulator) {
+        return switch (emulator) {
+            case "cuda", "cudalegacy" -> List.of("cuda/cuda_runtime_api.h", "cuda/library_types.h", "cuda/cublas_v2.h");
+            case "hip" -> List.of("hip/hip_runtime_api.h", "hip/hipblas.h");
+            case "musa" -> List.of("musa/musa_runtime_api.h", "musa/mublas.h");
+            case "supa" -> List.of("supa/supa_runtime_api.h", "supa/sublas.h");
+            default -> throw new AssertionError("no header list for emulator " + emulator);
+        };
+    }
+
+    /** Every number the binding passes equals the one in native/include, read by the C compiler. */
+    @Test
+    void enumNumbersEqualTheHeaderSubsets() {
+        for (Dialect.Variant v : provider.dialect().variants()) {
+            Map<String, Integer> values = v.enums().headerValues();
+            assertFalse(values.isEmpty(), v.id());
+            List<String> bad = HeaderValues.mismatches(headers(v.emulator()), values);
+            assertTrue(bad.isEmpty(), () -> v.id() + ": " + bad);
+            assertEquals(DialectEnums.STREAM_NON_BLOCKING, HeaderValues.read(headers(v.emulator()),
+                    List.of(v.names().runtimePrefix() + "StreamNonBlocking")).values().iterator().next(), v.id());
         }
     }
 
