@@ -39,6 +39,9 @@ static double maxdiff(const float *a, const float *b, int n)
     return m;
 }
 
+/* Emulator control exported by cnrt_runtime.c. */
+int kuaxin_emu_cnrt_set_pending_code(int code);
+
 static void test_runtime(void)
 {
     unsigned n = 0;
@@ -90,6 +93,19 @@ static void test_runtime(void)
     OK(cnrtFree(q));
     OK(cnrtFree(p));
     CHECK(strcmp(cnrtGetErrorStr(cnrtErrorNoMem), "Out of device memory") == 0);
+    /* Attribute numbers of the public cnrt.h: 0 is no attribute. */
+    int v = 0;
+    OK(cnrtDeviceGetAttribute(&v, cnrtAttrClusterCount, 0));
+    CHECK(cnrtAttrClusterCount == 0x205 && v > 0);
+    OK(cnrtDeviceGetAttribute(&v, cnrtAttrMcorePerCluster, 0));
+    CHECK(cnrtAttrMcorePerCluster == 0x206 && v > 0);
+    CHECK(cnrtDeviceGetAttribute(&v, (cnrtDeviceAttr_t)0, 0) == cnrtErrorNoAttribute);
+    CHECK(cnrtDeviceGetAttribute(&v, (cnrtDeviceAttr_t)1, 0) == cnrtErrorNoAttribute);
+    /* "pending" is cnrtErrorBusy or cnrtErrorNotReady, by setting; nothing else. */
+    CHECK(kuaxin_emu_cnrt_set_pending_code(cnrtErrorNotReady) == 0);
+    CHECK(kuaxin_emu_cnrt_set_pending_code(cnrtErrorBusy) == 0);
+    CHECK(kuaxin_emu_cnrt_set_pending_code(cnrtErrorSys) == -1);
+    CHECK(cnrtErrorNotReady == 1 && cnrtErrorBusy == 632014 && cnrtErrorArgsInvalid == 100006);
     OK(cnnlCreate(&h));
     OK(cnnlSetQueue(h, queue));
 }

@@ -11,6 +11,17 @@ const kx_dialect kx_dialect_info = { "cambricon", "MLU_VISIBLE_DEVICES" };
 
 static __thread cnrtRet_t last_error = cnrtSuccess;
 
+/* What "not yet complete" is: CNRT 6.0 says cnrtErrorBusy, newer CNRT cnrtErrorNotReady. */
+static cnrtRet_t pending_code = cnrtErrorBusy;
+
+/* Emulator control: which of the two "pending" codes queries return (returns 0, or -1 for another code). */
+CNRT_API int kuaxin_emu_cnrt_set_pending_code(int code)
+{
+    if (code != cnrtErrorBusy && code != cnrtErrorNotReady) return -1;
+    pending_code = (cnrtRet_t)code;
+    return 0;
+}
+
 cnrtRet_t cnrt_fail(cnrtRet_t code, const char *fn, const char *what)
 {
     last_error = code;
@@ -25,7 +36,7 @@ cnrtRet_t cnrt_from_kx(int kx)
     case KX_ERR_OUT_OF_MEMORY: return cnrtErrorNoMem;
     case KX_ERR_INVALID_DEVICE: return cnrtErrorDeviceInvalid;
     case KX_ERR_NO_DEVICE: return cnrtErrorNoDevice;
-    case KX_ERR_NOT_READY: return cnrtErrorBusy;
+    case KX_ERR_NOT_READY: return pending_code;
     case KX_ERR_ILLEGAL_ADDRESS: case KX_ERR_INTERNAL: return cnrtErrorSys;
     default: return cnrtErrorArgsInvalid;
     }
@@ -48,6 +59,10 @@ CNRT_API const char *cnrtGetErrorStr(cnrtRet_t ret)
     switch (ret) {
     case cnrtSuccess: return "No error";
     case cnrtErrorBusy: return "Device busy: work not yet complete";
+    case cnrtErrorNotReady: return "The device or resource requested is busy now";
+    case cnrtErrorInit: return "CNRT initialization failed";
+    case cnrtErrorSysNoMem: return "Insufficient host memory";
+    case cnrtErrorNoAttribute: return "The queried attribute does not exist";
     case cnrtErrorArgsInvalid: return "Invalid argument";
     case cnrtErrorNoDevice: return "No MLU device available";
     case cnrtErrorDeviceInvalid: return "Invalid device ordinal";
@@ -62,6 +77,10 @@ CNRT_API const char *cnrtGetErrorName(cnrtRet_t ret)
     switch (ret) {
     case cnrtSuccess: return "cnrtSuccess";
     case cnrtErrorBusy: return "cnrtErrorBusy";
+    case cnrtErrorNotReady: return "cnrtErrorNotReady";
+    case cnrtErrorInit: return "cnrtErrorInit";
+    case cnrtErrorSysNoMem: return "cnrtErrorSysNoMem";
+    case cnrtErrorNoAttribute: return "cnrtErrorNoAttribute";
     case cnrtErrorArgsInvalid: return "cnrtErrorArgsInvalid";
     case cnrtErrorNoDevice: return "cnrtErrorNoDevice";
     case cnrtErrorDeviceInvalid: return "cnrtErrorDeviceInvalid";
@@ -136,7 +155,8 @@ CNRT_API cnrtRet_t cnrtDeviceGetAttribute(int *value, cnrtDeviceAttr_t attr, int
     switch (attr) {
     case cnrtAttrClusterCount: *value = 8; return cnrtSuccess;      /* an MLU370-like shape */
     case cnrtAttrMcorePerCluster: *value = 4; return cnrtSuccess;
-    default: return cnrt_fail(cnrtErrorArgsInvalid, __func__, "unsupported attribute");
+    /* 0 is no attribute (the enumeration starts at 0x01): a binding with the old guessed numbers fails here. */
+    default: return cnrt_fail(cnrtErrorNoAttribute, __func__, "unsupported attribute");
     }
 }
 
@@ -347,7 +367,7 @@ CNRT_API cnrtRet_t cnrtQueryNotifier(cnrtNotifier_t notifier)
     CNRT_ENTRY();
     LIVE_NOTIFIER(notifier);
     int rc = kx_event_query((kx_event *)notifier);
-    return rc == KX_ERR_NOT_READY ? cnrtErrorBusy : rc ? cnrt_fail(cnrt_from_kx(rc), __func__, "query failed") : cnrtSuccess;
+    return rc == KX_ERR_NOT_READY ? pending_code : rc ? cnrt_fail(cnrt_from_kx(rc), __func__, "query failed") : cnrtSuccess;
 }
 
 static cnrtRet_t elapsed(const char *fn, cnrtNotifier_t a, cnrtNotifier_t b, float *ms)

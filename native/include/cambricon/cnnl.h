@@ -227,8 +227,12 @@ CNNL_API cnnlStatus_t cnnlRmsNormForward(cnnlHandle_t handle, int axis, cnnlTens
                                          cnnlTensorDescriptor_t yDesc, void *y,
                                          cnnlTensorDescriptor_t rmsDesc, void *rms);
 
-/* ---- cast (U: call sites; enum values I) ----
- * The emulator checks castType against the two descriptors' dtypes. */
+/* ---- cast (U: call sites; enum values UNKNOWN) ----
+ * The numbers below are a placeholder: the real enumeration is not dense 0..15
+ * (public copies show CNNL_CAST_HALF_TO_FLOAT_INF = 129 and
+ * CNNL_CAST_FLOAT_TO_HALF_IEEE754 = 219; V: DeepLink DIOPI's camb cast table,
+ * torch_mlu), so the Java binding refuses every cast until they are known. The
+ * emulator checks castType against the two descriptors' dtypes. */
 typedef enum {
     CNNL_CAST_FLOAT_TO_HALF = 0,
     CNNL_CAST_HALF_TO_FLOAT = 1,

@@ -15,14 +15,20 @@ extern "C" {
 
 #define CNRT_API __attribute__((visibility("default")))
 
+/* V: a public copy of Cambricon's cnrt.h (CNRT 6.14.1); cnrtErrorBusy/NotReady as
+ * "pending" also V in InfiniCore infinirt_bang.cc and DeepLink DIOPI's camb runtime. */
 typedef enum {
     cnrtSuccess = 0,
-    cnrtErrorBusy = 1,                 /* I: "not yet complete" from cnrtQueryNotifier */
-    cnrtErrorArgsInvalid = 100002,     /* I */
-    cnrtErrorNoDevice = 100004,        /* U (Rust ABI manifest) */
-    cnrtErrorDeviceInvalid = 100010,   /* I */
-    cnrtErrorNoMem = 100100,           /* U */
-    cnrtErrorSys = 100200              /* I: internal/driver failure */
+    cnrtErrorNotReady = 1,             /* "the device or resource requested is busy now" */
+    cnrtErrorInit = 100002,
+    cnrtErrorNoDevice = 100004,
+    cnrtErrorDeviceInvalid = 100005,   /* ordinal out of [0, count - 1] */
+    cnrtErrorArgsInvalid = 100006,
+    cnrtErrorSys = 100007,
+    cnrtErrorSysNoMem = 100010,        /* host memory */
+    cnrtErrorNoMem = 100100,           /* MLU device memory */
+    cnrtErrorNoAttribute = 632009,     /* the queried attribute does not exist */
+    cnrtErrorBusy = 632014             /* deprecated; what CNRT 6.0's cnrtQueryNotifier returns while pending */
 } cnrtRet_t;
 
 typedef struct cnrtQueue *cnrtQueue_t;
@@ -38,10 +44,10 @@ typedef enum {
     cnrtMemcpyNoDirection = 5
 } cnrtMemTransDir_t;
 
-/* Values I; names V (InfiniCore). */
+/* V: public cnrt.h copy (CNRT 6.14.1); names also V in InfiniCore, torch_mlu, DIOPI. */
 typedef enum {
-    cnrtAttrClusterCount = 0,
-    cnrtAttrMcorePerCluster = 1
+    cnrtAttrClusterCount = 0x205,
+    cnrtAttrMcorePerCluster = 0x206
 } cnrtDeviceAttr_t;
 
 /* Only name[] (offset 0) is bound; the real struct is much larger and its
@@ -90,7 +96,8 @@ CNRT_API cnrtRet_t cnrtNotifierCreate(cnrtNotifier_t *notifier);
 CNRT_API cnrtRet_t cnrtNotifierDestroy(cnrtNotifier_t notifier);
 CNRT_API cnrtRet_t cnrtPlaceNotifier(cnrtNotifier_t notifier, cnrtQueue_t queue);
 CNRT_API cnrtRet_t cnrtWaitNotifier(cnrtNotifier_t notifier);
-/* cnrtSuccess when complete, cnrtErrorBusy while pending. */
+/* cnrtSuccess when complete; while pending cnrtErrorBusy (CNRT 6.0 docs, InfiniCore) or
+ * cnrtErrorNotReady (newer torch_mlu, DIOPI): callers accept both. */
 CNRT_API cnrtRet_t cnrtQueryNotifier(cnrtNotifier_t notifier);
 /* Milliseconds. */
 CNRT_API cnrtRet_t cnrtNotifierElapsedTime(cnrtNotifier_t start, cnrtNotifier_t end, float *ms);

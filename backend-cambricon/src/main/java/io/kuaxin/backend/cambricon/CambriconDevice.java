@@ -24,7 +24,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 final class CambriconDevice implements DeviceBackend {
     /** {@code cnrtDeviceProp_t} is larger than the name we read and its layout is unverified: oversize it. */
     static final long PROPERTIES_BYTES = 8192;
-    static final int CNRT_ATTR_CLUSTER_COUNT = 0, CNRT_ATTR_MCORE_PER_CLUSTER = 1;
+    /** {@code cnrtAttrClusterCount} 0x205, {@code cnrtAttrMcorePerCluster} 0x206 (V: public cnrt.h, CNRT 6.14). */
+    static final int CNRT_ATTR_CLUSTER_COUNT = 0x205, CNRT_ATTR_MCORE_PER_CLUSTER = 0x206;
 
     final CambriconSymbols s;
     final int ordinal;

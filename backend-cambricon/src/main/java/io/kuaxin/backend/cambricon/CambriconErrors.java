@@ -11,8 +11,8 @@ import java.util.function.LongSupplier;
  * the call, the code and {@code cnrtGetErrorStr} / {@code cnnlGetErrorString}. Thread-safe.
  */
 final class CambriconErrors {
-    static final int CNRT_ERROR_NO_MEM = 100100;
-    static final int CNNL_STATUS_ALLOC_FAILED = 2;
+    static final int CNRT_ERROR_NO_MEM = 100100;      // cnrtErrorNoMem, device memory (V: public cnrt.h)
+    static final int CNNL_STATUS_ALLOC_FAILED = 2;    // (U: call sites; number I)
     private final CambriconSymbols s;
 
     CambriconErrors(CambriconSymbols s) { this.s = s; }

@@ -14,7 +14,11 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
  * (milliseconds), not the legacy {@code cnrtNotifierDuration} (microseconds). Owns its handle; thread-safe.
  */
 final class CambriconNotifier implements EventBackend {
-    private static final int CNRT_ERROR_BUSY = 1;
+    /**
+     * "Still pending": {@code cnrtErrorBusy} 632014 in CNRT 6.0's documentation and InfiniCore, {@code cnrtErrorNotReady}
+     * 1 in newer torch_mlu; DIOPI accepts both, and so does Kuaxin (V: public cnrt.h, CNRT 6.14).
+     */
+    static final int CNRT_ERROR_NOT_READY = 1, CNRT_ERROR_BUSY = 632014;
     private final CambriconDevice dev;
     final MemorySegment handle;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -34,12 +38,12 @@ final class CambriconNotifier implements EventBackend {
         }
     }
 
-    /** cnrtQueryNotifier: success when done, cnrtErrorBusy while pending. */
+    /** cnrtQueryNotifier: success when done, cnrtErrorBusy or cnrtErrorNotReady while pending. */
     @Override
     public boolean isComplete() {
         dev.bind();
         int rc = CambriconSymbols.call(dev.s.cnrtQueryNotifier, handle);
-        if (rc == CNRT_ERROR_BUSY) return false;
+        if (rc == CNRT_ERROR_BUSY || rc == CNRT_ERROR_NOT_READY) return false;
         dev.errors().check(rc, "cnrtQueryNotifier");
         return true;
     }

@@ -15,7 +15,17 @@ import java.util.Set;
 final class CambriconOps {
     private CambriconOps() {}
 
-    /** Dtypes cnnlCastDataType reaches, directly or through f32. */
+    /**
+     * Why casts are refused: {@code cnnlCastDataType_t} is not numbered 0..15 as the header subset guessed; public
+     * copies show {@code CNNL_CAST_HALF_TO_FLOAT_INF = 129} (V: DeepLink DIOPI's camb cast table) and
+     * {@code CNNL_CAST_FLOAT_TO_HALF_IEEE754 = 219}, and the other numbers are unknown, so any cast Kuaxin passed
+     * could select a different conversion.
+     */
+    static final String CAST_VALUES_UNKNOWN = "cnnlCastDataType is refused until its cnnlCastDataType_t numbers are"
+            + " known: the enumeration is not dense 0..15 (public copies show CNNL_CAST_HALF_TO_FLOAT_INF = 129,"
+            + " CNNL_CAST_FLOAT_TO_HALF_IEEE754 = 219)";
+
+    /** Dtypes cnnlCastDataType reaches, directly or through f32 (once its numbers are known). */
     static final Set<DType> CASTABLE = Set.of(DType.F32, DType.F16, DType.BF16, DType.I32, DType.I8, DType.I64);
 
     static boolean isDeviceFloat(DType t) { return t == DType.F32 || t == DType.F16 || t == DType.BF16; }
@@ -24,11 +34,12 @@ final class CambriconOps {
     static String unsupportedReason(Op op, io.kuaxin.op.OpAttributes attrs, List<DType> d) {
         String r = unsupportedReason(op, d);
         if (r != null) return r;
-        if (attrs instanceof io.kuaxin.op.CastAttrs c && !CASTABLE.contains(c.to()) && !d.contains(c.to())) {
-            return "cnnlCastDataType cannot produce " + c.to().label();
-        }
         if (attrs instanceof io.kuaxin.op.MatmulAttrs m && m.outDtype() != null && !isDeviceFloat(m.outDtype())) {
             return "CNNL matmul writes f32, f16 or bf16, not " + m.outDtype().label();
+        }
+        if (attrs instanceof io.kuaxin.op.MatmulAttrs m && CnnlMatmul.needsCast(m)) {
+            return "a matmul with alpha, c, bias or an epilogue into " + m.outDtype().label() + " runs in f32 and"
+                    + " ends with a cast: " + CAST_VALUES_UNKNOWN;
         }
         return null;
     }
@@ -65,9 +76,7 @@ final class CambriconOps {
             case SILU, RELU, GELU_ERF -> allDeviceFloat(d, op.label());
             case GELU_TANH -> "cnnlActivationForward's GELU is the erf form; the tanh approximation is not bound";
             case EXP -> "cnnlExp is not bound";
-            case CAST -> d.size() == 1 && CASTABLE.contains(d.getFirst()) ? null
-                    : "cnnlCastDataType casts f32, f16, bf16, i32, i8 and i64 (directly or through f32), not "
-                    + (d.isEmpty() ? "nothing" : d.getFirst().label());
+            case CAST -> CAST_VALUES_UNKNOWN;
             case COPY -> d.size() == 1 ? null : "needs one input";
             default -> op.label() + " has no CNNL binding in Kuaxin yet";
         };

@@ -27,7 +27,7 @@ public final class CambriconProvider implements BackendProvider {
     private final Map<String, String> env;
     private CambriconSymbols symbols;
     private CambriconCndev cndev = CambriconCndev.NONE;
-    private static final int NO_DEVICE = 100004;
+    static final int NO_DEVICE = 100004; // cnrtErrorNoDevice (V: public cnrt.h)
 
     public CambriconProvider() { this(System.getenv()); }
 

@@ -35,6 +35,12 @@ final class CnnlMatmul {
 
     static final int ATTR_COMPUTE_TYPE = 0, ATTR_TRANSA = 3, ATTR_TRANSB = 4, ATTR_USE_BETA = 11;
 
+    /** Whether the call is a chain (alpha, c, bias, epilogue) into a half-precision output, which ends in a cast. */
+    static boolean needsCast(MatmulAttrs at) {
+        boolean steps = at.alpha() != 1f || at.hasC() || at.hasBias() || at.epilogue() != Epilogue.NONE;
+        return steps && at.outDtype() != DType.F32;
+    }
+
     static String execute(CambriconQueue q, KernelCall c) {
         MatmulAttrs at = (MatmulAttrs) c.attributes();
         TensorRef a = c.input(0), b = c.input(1), out = c.output(0);
@@ -46,9 +52,11 @@ final class CnnlMatmul {
         }
         if (out.numel() == 0) return "none (empty)";
         TensorRef cIn = at.hasC() ? c.input(at.cIndex()) : null;
-        boolean steps = at.alpha() != 1f || at.hasC() || at.hasBias() || at.epilogue() != Epilogue.NONE;
         // a chain rounds once: it runs in an f32 temporary and is cast to a half-precision output at the end
-        boolean viaF32 = steps && out.dtype() != DType.F32;
+        boolean viaF32 = needsCast(at);
+        if (viaF32) {
+            throw new UnsupportedOpException("matmul", dtypes, dev, CambriconOps.CAST_VALUES_UNKNOWN);
+        }
         TensorRef r = viaF32 ? dense(q.scratch.get(QueueScratch.TEMP0, out.numel() * 4), DType.F32, out.shape()) : out;
         StringBuilder k = new StringBuilder();
         if (out.rank() == 2) {

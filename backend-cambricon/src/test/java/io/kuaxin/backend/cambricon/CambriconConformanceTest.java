@@ -5,13 +5,12 @@ import io.kuaxin.conformance.ConformanceSuite;
 
 /**
  * The conformance suite on {@code mlu:0} (the emulator in the build; a real MLU when Neuware is installed). Each
- * unsupported declaration mirrors a line of {@link CambriconOps#unsupportedReason}; the expected failures are the
- * casts whose target dtype CNNL cannot produce, which {@code unsupportedReason} cannot see (it gets no attributes).
+ * unsupported declaration mirrors a line of {@link CambriconOps#unsupportedReason}: casts, and matmul chains into a
+ * half-precision output (which end in a cast), are refused until cnnlCastDataType_t's numbers are known.
  */
 class CambriconConformanceTest extends ConformanceSuite {
     private static final String[] FLOAT_OPS = {"matmul", "softmax", "layer_norm", "rms_norm", "relu", "silu",
             "gelu_erf"};
-    private static final String[] CASTABLE = {"f32", "f16", "bf16", "i32", "i8", "i64"};
 
     @Override
     protected BackendTestConfig config() {
@@ -28,12 +27,11 @@ class CambriconConformanceTest extends ConformanceSuite {
                 .unsupported("matmul/i8/*", "int8 matmul is not bound")
                 .unsupported("attention/f32/*", "cnnlFlashAttentionForward takes f16/bf16 only")
                 .unsupported("attention/*mask*", "cnnlFlashAttentionForward has mask modes NONE and CAUSAL only");
-        for (String from : new String[] {"u8", "bool", "f64"}) {
-            c = c.unsupported("cast/" + from + "->*", "cnnlCastDataType has no cast from " + from);
-        }
-        for (String from : CASTABLE) {
-            for (String to : new String[] {"u8", "bool", "f64"}) {
-                c = c.unsupported("cast/" + from + "->" + to + "/*", "cnnlCastDataType cannot produce " + to);
+        String cast = "cnnlCastDataType_t's numbers are unknown (not dense 0..15)";
+        c = c.unsupported("cast/*", cast);
+        for (String t : new String[] {"f16", "bf16"}) { // chains into a half output end with a cast
+            for (String p : new String[] {"bias-*", "alpha-beta-c*", "c-broadcast-row", "accumulate-in-place"}) {
+                c = c.unsupported("matmul/" + t + "/" + p, cast);
             }
         }
         String none = "no CNNL binding yet";
