@@ -25,6 +25,9 @@ static aclrtStream stream;
 static float frand(void) { return (float)rand() / (float)RAND_MAX * 2.0f - 1.0f; }
 static float *rnd(int64_t n) { float *p = malloc(sizeof(float) * (size_t)n); for (int64_t i = 0; i < n; i++) p[i] = frand(); return p; }
 
+/* Emulator control exported by ascend_runtime.c. */
+int kuaxin_emu_ascend_set_soc(const char *soc);
+
 static void *upload(const void *h, size_t bytes)
 {
     void *d = NULL;
@@ -171,6 +174,18 @@ static void test_matmul_protocols(void)
     uint64_t ws = 0;
     aclOpExecutor *ex = NULL;
     OK(aclnnMatmulGetWorkspaceSize(ta, tb, to, KX_CUBE_KEEP_DTYPE, &ws, &ex));
+    {   /* per SoC: KEEP_DTYPE has no FLOAT32 on 910 (A) and 310P; 1 (down precision) is accepted there */
+        aclOpExecutor *ex2;
+        uint64_t ws2;
+        CHECK(kuaxin_emu_ascend_set_soc("Ascend910A-kuaxin-emu") == 0);
+        CHECK(aclnnMatmulGetWorkspaceSize(ta, tb, to, KX_CUBE_KEEP_DTYPE, &ws2, &ex2) == ACLNN_ERR_PARAM_INVALID);
+        CHECK(kuaxin_emu_ascend_set_soc("Ascend310P3") == 0);
+        CHECK(aclnnMatmulGetWorkspaceSize(ta, tb, to, KX_CUBE_KEEP_DTYPE, &ws2, &ex2) == ACLNN_ERR_PARAM_INVALID);
+        OK(aclnnMatmulGetWorkspaceSize(ta, tb, to, KX_CUBE_ALLOW_FP32_DOWN_PRECISION, &ws2, &ex2));
+        OK(aclDestroyAclOpExecutor(ex2));
+        CHECK(kuaxin_emu_ascend_set_soc(NULL) == 0);
+        CHECK(strcmp(aclrtGetSocName(), "Ascend910B1-kuaxin-emu") == 0);
+    }
     CHECK(ws > 0 && ex != NULL);
     /* workspace too small, then a host workspace: both rejected, executor survives */
     void *w = NULL;
@@ -314,15 +329,31 @@ static void test_attention(void)
     uint64_t ws;
     aclOpExecutor *ex;
     char bsnd[] = "BSND", bnsd[] = "BNSD";
-    OK(aclnnPromptFlashAttentionV3GetWorkspaceSize(tq, tk, tv, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+    /* sparseMode 3 needs the 2048x2048 compressed causal mask (1 above the diagonal): NULL is invalid */
+    CHECK(aclnnPromptFlashAttentionV3GetWorkspaceSize(tq, tk, tv, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                                                      Hq, scale, 2147483647, 0, bsnd, Hkv, 3, 0, to, &ws, &ex)
+          == ACLNN_ERR_PARAM_INVALID);
+    uint8_t *cm = malloc(2048 * 2048);
+    for (int i = 0; i < 2048; i++) for (int j = 0; j < 2048; j++) cm[i * 2048 + j] = j > i;
+    void *dcm = upload(cm, 2048 * 2048);
+    free(cm);
+    int64_t cmd[2] = { 2048, 2048 }, small[2] = { Sq, Sk };
+    aclTensor *tcm = tensor(cmd, 2, ACL_BOOL, dcm), *tsmall = tensor(small, 2, ACL_BOOL, dcm);
+    CHECK(aclnnPromptFlashAttentionV3GetWorkspaceSize(tq, tk, tv, NULL, tsmall, NULL, NULL, NULL, NULL, NULL, NULL,
+                                                      NULL, Hq, scale, 2147483647, 0, bsnd, Hkv, 3, 0, to, &ws, &ex)
+          == ACLNN_ERR_PARAM_INVALID);   /* a full [Sq,Sk] mask is not the compressed one */
+    OK(aclnnPromptFlashAttentionV3GetWorkspaceSize(tq, tk, tv, NULL, tcm, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
                                                    Hq, scale, 2147483647, 0, bsnd, Hkv, 3, 0, to, &ws, &ex));
     CHECK(ws > 0);
     OK(run(aclnnPromptFlashAttentionV3, ws, ex));
     download(out, dout, 4 * B * Hq * Sq * D);
     float *refs = to_bsnd(ref, B, Hq, Sq, D);
     CHECK(maxdiff(out, refs, B * Hq * Sq * D) < 1e-5);
-    CHECK(aclnnPromptFlashAttentionV3GetWorkspaceSize(tq, tk, tv, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+    CHECK(aclnnPromptFlashAttentionV3GetWorkspaceSize(tq, tk, tv, NULL, tcm, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
                                                       3, scale, 0, 0, bsnd, Hkv, 3, 0, to, &ws, &ex) == ACLNN_ERR_PARAM_INVALID);
+    OK(aclDestroyTensor(tcm));
+    OK(aclDestroyTensor(tsmall));
+    OK(aclrtFree(dcm));
 
     /* decode: q length 1, BNSD, per-batch KV lengths via actualSeqLengths */
     int64_t lens[2] = { 7, 4 };

@@ -105,6 +105,8 @@ aclnnStatus aclx_run(const char *fn, void *ws, uint64_t ws_size, aclOpExecutor *
 aclnnStatus aclx_need_tensor(const char *fn, const char *what, const aclTensor *t);
 aclnnStatus aclx_opt_tensor(const char *fn, const char *what, const aclTensor *t);
 int aclx_is_float(aclDataType dt);
+/* ascend_runtime.c: whether the reported SoC's cube unit lacks FLOAT32 KEEP_DTYPE (910A, 310P). */
+int aclx_soc_lacks_fp32_keep_dtype(void);
 
 #pragma GCC visibility pop
 #endif /* KX_ASCEND_INTERNAL_H */

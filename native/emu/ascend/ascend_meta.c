@@ -69,7 +69,7 @@ ACL_FUNC_VISIBILITY aclTensor *aclCreateTensor(const int64_t *viewDims, uint64_t
         return NULL;
     }
     if (format == ACL_FORMAT_FRACTAL_NZ || format == ACL_FORMAT_NC1HWC0 || format == ACL_FORMAT_FRACTAL_Z ||
-        format == ACL_FORMAT_NDC1HWC0 || format == ACL_FORMAT_FRACTAL_Z_3D || format == ACL_FORMAT_NC1HWC0_C04) {
+        format == ACL_FORMAT_NDC1HWC0 || format == ACL_FRACTAL_Z_3D || format == ACL_FORMAT_NC1HWC0_C04) {
         acl_fail(ACLNN_ERR_PARAM_INVALID, __func__, "private format %d not emulated; use ACL_FORMAT_ND", format);
         return NULL;
     }

@@ -157,6 +157,17 @@ static aclnnStatus attn_phase1(const char *fn, const aclTensor *q, const aclTens
     if (!aclx_is_float(q->dtype) || k->dtype != q->dtype || v->dtype != q->dtype || !aclx_is_float(out->dtype))
         return acl_fail(ACLNN_ERR_PARAM_INVALID, fn, "query/key/value must share a float dtype");
     if (sparse < 0 || sparse > 4) return acl_fail(ACLNN_ERR_PARAM_INVALID, fn, "sparseMode %lld not in 0..4", (long long)sparse);
+    /* V (ops-transformer aclnnPromptFlashAttentionV3.md): sparseMode 2 (leftUpCausal), 3 (rightDownCausal)
+     * and 4 (band) need the optimised 2048x2048 attenMask (bool/int8/uint8); a NULL mask is invalid. Its
+     * content (1 above the diagonal) is not checked here (I: the real op's reaction to other content is unknown). */
+    if (!decode && sparse >= 2) {
+        if (!mask) return acl_fail(ACLNN_ERR_PARAM_INVALID, fn, "sparseMode %lld needs the 2048x2048 compressed"
+                                   " attenMask, got NULL", (long long)sparse);
+        if (mask->ndim != 2 || mask->dims[0] != 2048 || mask->dims[1] != 2048 ||
+            (mask->dtype != ACL_BOOL && mask->dtype != ACL_INT8 && mask->dtype != ACL_UINT8))
+            return acl_fail(ACLNN_ERR_PARAM_INVALID, fn, "sparseMode %lld needs a 2048x2048 bool/int8/uint8"
+                            " attenMask", (long long)sparse);
+    }
     hm_view qv = shape_view(q), kv = shape_view(k), vv = shape_view(v), ov = shape_view(out), a, b, c, d;
     if (to_bnsd(&qv, layout, heads, &a) || to_bnsd(&kv, layout, kvHeads, &b) || to_bnsd(&vv, layout, kvHeads, &c) ||
         to_bnsd(&ov, layout, heads, &d))
@@ -165,7 +176,7 @@ static aclnnStatus attn_phase1(const char *fn, const aclTensor *q, const aclTens
         d.dims[0] != a.dims[0] || d.dims[2] != a.dims[2] || d.dims[3] != c.dims[3])
         return acl_fail(ACLNN_ERR_PARAM_INVALID, fn, "q/k/v/out shapes are inconsistent");
     if (decode && a.dims[2] != 1) return acl_fail(ACLNN_ERR_PARAM_INVALID, fn, "decode query must have sequence length 1");
-    if (mask) {
+    if (mask && !(!decode && sparse >= 2)) {       /* the compressed mask does not cover [B,N,Sq,Sk] */
         hm_view mv = shape_view(mask), tmp;
         if (mask_view(&mv, a.dims[0], heads, a.dims[2], b.dims[2], &tmp))
             return acl_fail(ACLNN_ERR_PARAM_INVALID, fn, "attenMask shape does not cover [B,N,Sq,Sk]");

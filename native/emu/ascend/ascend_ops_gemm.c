@@ -25,6 +25,8 @@ static aclnnStatus check_common(const char *fn, const aclTensor *self, const acl
     if (!aclx_is_float(self->dtype) || self->dtype != mat2->dtype || !aclx_is_float(out->dtype))
         return acl_fail(ACLNN_ERR_PARAM_INVALID, fn, "dtypes %d x %d -> %d unsupported (float16/bf16/float, equal inputs)",
                         self->dtype, mat2->dtype, out->dtype);
+    if (self->dtype == ACL_FLOAT && cubeMathType == KX_CUBE_KEEP_DTYPE && aclx_soc_lacks_fp32_keep_dtype())
+        return acl_fail(ACLNN_ERR_PARAM_INVALID, fn, "cubeMathType KEEP_DTYPE does not support FLOAT32 on this SoC");
     return ACLNN_SUCCESS;
 }
 

@@ -147,12 +147,35 @@ ACL_FUNC_VISIBILITY aclError aclrtSynchronizeDevice(void)
     return rc ? fail_kx(rc, __func__, "asynchronous error on the device") : ACL_SUCCESS;
 }
 
+/* A real-looking prefix so SoC-family parsing is exercised; the suffix keeps
+ * logs honest. kuaxin_emu_name() identifies the emulator too. */
+#define ACLX_DEFAULT_SOC "Ascend910B1-kuaxin-emu"
+static char soc_name[64] = ACLX_DEFAULT_SOC;
+
 ACL_FUNC_VISIBILITY const char *aclrtGetSocName(void)
 {
     if (kx_fault_check(__func__)) return NULL;
-    /* A real-looking prefix so SoC-family parsing is exercised; the suffix
-     * keeps logs honest. kuaxin_emu_name() identifies the emulator too. */
-    return "Ascend910B1-kuaxin-emu";
+    return soc_name;
+}
+
+/* Emulator control: the SoC name to report (NULL: the default), so per-SoC rules can be tested. */
+ACL_FUNC_VISIBILITY int kuaxin_emu_ascend_set_soc(const char *soc)
+{
+    if (soc && strlen(soc) >= sizeof soc_name) return -1;
+    snprintf(soc_name, sizeof soc_name, "%s", soc ? soc : ACLX_DEFAULT_SOC);
+    return 0;
+}
+
+/* Ascend 910 (A: Ascend910, 910A, 910ProA, 910ProB, 910PremiumA) and 310P: no FLOAT32 KEEP_DTYPE (I: names). */
+int aclx_soc_lacks_fp32_keep_dtype(void)
+{
+    static const char *old910[] = { "Ascend910", "Ascend910A", "Ascend910ProA", "Ascend910ProB", "Ascend910PremiumA" };
+    if (strncmp(soc_name, "Ascend310P", 10) == 0) return 1;
+    for (size_t i = 0; i < sizeof old910 / sizeof *old910; i++) {
+        size_t n = strlen(old910[i]);
+        if (strncmp(soc_name, old910[i], n) == 0 && (soc_name[n] == 0 || soc_name[n] == '-')) return 1;
+    }
+    return 0;
 }
 
 ACL_FUNC_VISIBILITY aclError aclrtGetMemInfo(aclrtMemAttr attr, size_t *free, size_t *total)

@@ -18,6 +18,9 @@ extern "C" {
 
 /* cubeMathType: 0 KEEP_DTYPE, 1 ALLOW_FP32_DOWN_PRECISION, 2 USE_FP16,
  * 3 USE_HF32 (I). The emulator always computes in fp32. */
+/* cubeMathType (V: cann-ops aclnnMatmul.md): KEEP_DTYPE does not support FLOAT32
+ * inputs on the Ascend 910 (A) and 310P cube units; ALLOW_FP32_DOWN_PRECISION
+ * computes FLOAT32 in FLOAT16 there and in HFLOAT32 on 910B. */
 #define KX_CUBE_KEEP_DTYPE 0
 #define KX_CUBE_ALLOW_FP32_DOWN_PRECISION 1
 #define KX_CUBE_USE_FP16 2
@@ -41,7 +44,9 @@ KX_ACLNN_EXEC(aclnnBatchMatMul);
  * inputLayout "BSH", "BSND", "BNSD" (H = numHeads*D). attenMask: bool/int8/
  * uint8 [Sq,Sk], [B,Sq,Sk] or [B,1,Sq,Sk], 1 = masked out. sparseMode:
  * 0 = mask plus preTokens/nextTokens band (top-left aligned), 2 = top-left
- * causal, 3 = bottom-right causal (mask content ignored in 2/3; I).
+ * causal, 3 = bottom-right causal, 4 = band. Modes 2/3/4 require the optimised
+ * 2048x2048 mask (1 above the diagonal) instead of a full one; NULL is invalid
+ * (V: ops-transformer aclnnPromptFlashAttentionV3.md).
  * numKeyValueHeads 0 means numHeads. */
 ACL_FUNC_VISIBILITY aclnnStatus aclnnPromptFlashAttentionV3GetWorkspaceSize(
     const aclTensor *query, const aclTensor *key, const aclTensor *value,

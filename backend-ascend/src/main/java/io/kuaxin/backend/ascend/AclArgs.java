@@ -19,7 +19,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * Owned by one op call (or, for a cached executor, by its cache entry); not thread-safe.
  */
 final class AclArgs implements AutoCloseable {
-    private static final int ACL_FORMAT_ND = 2;
+    static final int ACL_FORMAT_ND = 2;
     private final AscendSymbols s;
     final Arena arena = Arena.ofConfined();
     /** Tensors in creation order; a cached executor rebinds their addresses by this order. */

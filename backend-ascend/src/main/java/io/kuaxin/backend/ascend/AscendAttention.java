@@ -13,8 +13,9 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * Scaled dot-product attention on aclnn, layout BNSD (Kuaxin's {@code [B, H, L, D]}, strides passed through):
  * <ul>
  *   <li>prefill ({@code Lq > 1}): {@code aclnnPromptFlashAttentionV3}; causal is sparseMode 3 (bottom-right, the
- *       diagonal aligned to the end of the valid keys, as Kuaxin defines it), otherwise sparseMode 0 with
- *       pre/next tokens unbounded;</li>
+ *       diagonal aligned to the end of the valid keys, as Kuaxin defines it) with the compressed 2048x2048 causal
+ *       mask that mode requires (a NULL mask is invalid there), otherwise sparseMode 0 with pre/next tokens
+ *       unbounded and no mask;</li>
  *   <li>decode ({@code Lq = 1}): {@code aclnnIncreFlashAttentionV4} with one-tensor key/value lists (no paging);
  *       an end-aligned causal mask lets the single query see every valid key, so causal needs nothing more.</li>
  * </ul>
@@ -52,11 +53,15 @@ final class AscendAttention {
             return "aclnnIncreFlashAttentionV4";
         }
         long sparse = at.causal() ? 3 : 0;
+        long side = DeviceConstants.CAUSAL_MASK_SIDE;
+        long mask = at.causal() ? st.dev.constants.compressedCausalMask() : 0;
         Aclnn.run(st, "aclnnPromptFlashAttentionV3", (a, ws, ex) -> {
             MemorySegment n = MemorySegment.NULL;
             MemorySegment seqKv = lens == null ? n : a.intArray(lens);
-            return (int) s.pfaV3Ws.invokeExact(a.tensor(q), a.tensor(k), a.tensor(v), n, n, n, seqKv, n, n, n, n, n,
-                    hq, (double) at.scale(), UNBOUNDED, UNBOUNDED, a.cString("BNSD"), hkv, sparse, 0L, a.tensor(out),
+            MemorySegment attenMask = mask == 0 ? n
+                    : a.tensor(mask, io.kuaxin.DType.BOOL, new long[]{side, side}, new long[]{side, 1});
+            return (int) s.pfaV3Ws.invokeExact(a.tensor(q), a.tensor(k), a.tensor(v), n, attenMask, n, seqKv, n, n, n,
+                    n, n, hq, (double) at.scale(), UNBOUNDED, UNBOUNDED, a.cString("BNSD"), hkv, sparse, 0L, a.tensor(out),
                     ws, ex);
         });
         return "aclnnPromptFlashAttentionV3(sparseMode " + sparse + ")";

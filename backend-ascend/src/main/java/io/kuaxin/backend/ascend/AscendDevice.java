@@ -35,6 +35,8 @@ final class AscendDevice implements DeviceBackend {
     final int ordinal;
     private final DeviceInfo info;
     final DeviceConstants constants;
+    /** aclrtGetSocName's answer, e.g. {@code Ascend910B1}: some aclnn arguments depend on it. */
+    private final String soc;
     final AscendTelemetry telemetry;
     private final AscendDcmi dcmi;
     private final AscendStream defaultStream;
@@ -64,7 +66,8 @@ final class AscendDevice implements DeviceBackend {
                     soc.isEmpty() ? "Ascend NPU" : soc, mem[1], EnumSet.allOf(DType.class), false, s.emulated,
                     Map.of("soc", soc, "library", String.valueOf(s.runtimeLibrary),
                             "mallocPolicy", "ACL_MEM_MALLOC_HUGE_FIRST", "cubeMathType",
-                            Integer.toString(AscendMatmul.cubeMathType())));
+                            Integer.toString(AscendMatmul.cubeMathType(soc))));
+            this.soc = soc;
             this.constants = new DeviceConstants(this);
             this.telemetry = new AscendTelemetry(this);
             this.defaultStream = new AscendStream(this);
@@ -81,6 +84,9 @@ final class AscendDevice implements DeviceBackend {
 
     @Override
     public DeviceInfo info() { return info; }
+
+    /** The SoC name ({@code aclrtGetSocName}), possibly empty. */
+    String soc() { return soc; }
 
     /** {free, total} HBM bytes of this device. */
     private long[] memInfo() {

@@ -15,7 +15,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * each call binds the device to the calling thread.
  */
 final class AscendEvent implements EventBackend {
-    private static final int ACL_EVENT_RECORDED_STATUS_COMPLETE = 1;
+    static final int ACL_EVENT_RECORDED_STATUS_COMPLETE = 1;
     private final AscendDevice dev;
     final MemorySegment handle;
     private final AtomicBoolean closed = new AtomicBoolean();

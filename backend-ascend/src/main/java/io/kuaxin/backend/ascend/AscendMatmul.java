@@ -19,18 +19,36 @@ import java.util.Arrays;
  * f32 and rounds once into an f16/bf16 output, as the fused kernels Kuaxin's oracle models do; f64 outputs are a
  * final cast too. With {@code c} the product goes to a stream temporary first, since {@code out} may be {@code c}.
  *
- * <p>cubeMathType is KEEP_DTYPE (0) unless {@code kuaxin.ascend.cubeMathType} says otherwise: an f32 matmul stays
- * f32 on the cube unit, which is what a caller asking for f32 expects and what the conformance tolerances assume;
- * ALLOW_FP32_DOWN_PRECISION (1) or USE_HF32 (3) trade that for speed. f16/bf16 run natively either way.
+ * <p>cubeMathType is chosen per SoC unless {@code kuaxin.ascend.cubeMathType} names one: KEEP_DTYPE (0), so an f32
+ * matmul stays f32 on the cube unit (what a caller asking for f32 expects and what the conformance tolerances
+ * assume), except for f32 inputs on the Ascend 910 (A) and 310P, whose cube units do not support KEEP_DTYPE for
+ * FLOAT32 (V: cann-ops aclnnMatmul.md): there it is ALLOW_FP32_DOWN_PRECISION (1), as torch_npu passes, which
+ * computes f32 in f16, and the provenance says so. f16/bf16 run natively either way.
  *
  * <p>The plain product (no alpha, c, bias, epilogue or cast) goes through the stream's {@link ExecutorCache}.
  */
 final class AscendMatmul {
     private AscendMatmul() {}
 
-    private static final int CUBE_MATH_TYPE = Integer.getInteger("kuaxin.ascend.cubeMathType", 0);
+    static final int KEEP_DTYPE = 0, ALLOW_FP32_DOWN_PRECISION = 1;
 
-    static int cubeMathType() { return CUBE_MATH_TYPE; }
+    /**
+     * Whether the SoC's cube unit lacks FLOAT32 KEEP_DTYPE: the Ascend 910 (A) family and the 310P (V: cann-ops
+     * aclnnMatmul.md; the SoC names {@code Ascend910A/ProA/ProB/PremiumA}, {@code Ascend310P*} are U).
+     */
+    static boolean lacksFp32KeepDtype(String soc) {
+        return soc.matches("Ascend910(A|ProA|ProB|PremiumA)?(-.*)?") || soc.startsWith("Ascend310P");
+    }
+
+    /** The cubeMathType for {@code input} on {@code soc}: {@code kuaxin.ascend.cubeMathType} if set, else per SoC. */
+    static int cubeMathType(DType input, String soc) {
+        Integer override = Integer.getInteger("kuaxin.ascend.cubeMathType");
+        if (override != null) return override;
+        return input == DType.F32 && lacksFp32KeepDtype(soc) ? ALLOW_FP32_DOWN_PRECISION : KEEP_DTYPE;
+    }
+
+    /** The default for f32 inputs on {@code soc}, for the device's description. */
+    static int cubeMathType(String soc) { return cubeMathType(DType.F32, soc); }
 
     static String execute(AscendStream st, KernelCall c) {
         MatmulAttrs at = (MatmulAttrs) c.attributes();
@@ -78,7 +96,8 @@ final class AscendMatmul {
     private static String product(AscendStream st, TensorRef a, TensorRef b, TensorRef p) {
         AscendSymbols s = st.dev.s;
         String op = p.rank() == 3 ? "aclnnBatchMatMul" : "aclnnMatmul";
-        byte cube = (byte) CUBE_MATH_TYPE;
+        String soc = st.dev.soc();
+        byte cube = (byte) cubeMathType(a.dtype(), soc);
         String key = op + cube + layout(a) + layout(b) + layout(p);
         Aclnn.runCached(st, op, key, new long[] {a.address(), b.address()}, new long[] {p.address()},
                 (args, ws, ex) -> {
@@ -89,7 +108,10 @@ final class AscendMatmul {
                             ? (int) s.batchMatMulWs.invokeExact(x, y, o, cube, ws, ex)
                             : (int) s.matmulWs.invokeExact(x, y, o, cube, ws, ex);
                 });
-        return op;
+        if (cube == KEEP_DTYPE) return op;
+        return op + "(cubeMathType " + cube + (cube == ALLOW_FP32_DOWN_PRECISION && a.dtype() == DType.F32
+                ? (lacksFp32KeepDtype(soc) ? ": f32 computed in f16 on " : ": f32 computed in hf32 on ") + soc : "")
+                + ")";
     }
 
     private static String layout(TensorRef t) {

@@ -42,6 +42,35 @@ final class DeviceConstants implements AutoCloseable {
         return address;
     }
 
+    /** Side of the compressed causal mask sparse modes 2-4 of aclnnPromptFlashAttentionV3 take. */
+    static final int CAUSAL_MASK_SIDE = 2048;
+
+    /**
+     * The compressed causal mask: {@code bool [2048, 2048]}, 1 (masked) strictly above the diagonal, which
+     * {@code aclnnPromptFlashAttentionV3} requires for sparseMode 2, 3 and 4 whatever the sequence lengths (V:
+     * ops-transformer aclnnPromptFlashAttentionV3.md; torch_npu builds it as {@code triu(ones(2048, 2048), 1)}).
+     */
+    synchronized long compressedCausalMask() {
+        String key = "causal-mask-" + CAUSAL_MASK_SIDE;
+        Long a = pool.get(key);
+        if (a != null) return a;
+        long n = CAUSAL_MASK_SIDE, bytes = n * n;
+        long address = dev.allocate(bytes);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment host = arena.allocate(bytes, 8);
+            for (long i = 0; i < n; i++) host.asSlice(i * n + i + 1, n - i - 1).fill((byte) 1);
+            dev.bind();
+            int rc = (int) dev.s.aclrtMemcpy.invokeExact(Native.ptr(address), bytes, host, bytes,
+                    AscendStream.ACL_MEMCPY_HOST_TO_DEVICE);
+            dev.errors().check(rc, "aclrtMemcpy");
+        } catch (Throwable t) {
+            dev.free(address);
+            throw Native.rethrow(t);
+        }
+        pool.put(key, address);
+        return address;
+    }
+
     @Override
     public synchronized void close() {
         List<Long> all = new ArrayList<>(pool.values());
