@@ -77,8 +77,9 @@ public final class Matmul {
      * Lets the vendor BLAS reduce partial sums in the output dtype (e.g. split-K partial sums of a bf16 GEMM summed
      * in bf16): faster on some GPUs, but a result can be many ulps from the product rounded once. By default every
      * reduction stays in the fp32 (fp64) accumulator: on cuBLAS Kuaxin sets
-     * {@code CUBLAS_MATH_DISALLOW_REDUCED_PRECISION_REDUCTION} unless this is asked for. Backends whose BLAS has no
-     * such switch ignore it, and say so in the result's {@link Provenance#kernel()}. Only affects f16/bf16 outputs.
+     * {@code CUBLAS_MATH_DISALLOW_REDUCED_PRECISION_REDUCTION} unless this is asked for, and the CUDA-dialect
+     * backends record the mode in the result's {@link Provenance#kernel()} ({@code reduction=...}). Backends without
+     * such a switch ignore it. Only affects f16/bf16 outputs.
      */
     public Matmul allowReducedPrecisionReduction() {
         return new Matmul(transA, transB, alpha, beta, c, bias, epilogue, outDtype, true);
