@@ -61,8 +61,8 @@ final class AscendAttention {
             MemorySegment attenMask = mask == 0 ? n
                     : a.tensor(mask, io.kuaxin.DType.BOOL, new long[]{side, side}, new long[]{side, 1});
             return (int) s.pfaV3Ws.invokeExact(a.tensor(q), a.tensor(k), a.tensor(v), n, attenMask, n, seqKv, n, n, n,
-                    n, n, hq, (double) at.scale(), UNBOUNDED, UNBOUNDED, a.cString("BNSD"), hkv, sparse, 0L, a.tensor(out),
-                    ws, ex);
+                    n, n, hq, (double) at.scale(), UNBOUNDED, UNBOUNDED, a.cString("BNSD"), hkv, sparse, 0L,
+                    a.tensor(out), ws, ex);
         });
         return "aclnnPromptFlashAttentionV3(sparseMode " + sparse + ")";
     }

@@ -15,8 +15,8 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
  */
 final class CambriconNotifier implements EventBackend {
     /**
-     * "Still pending": {@code cnrtErrorBusy} 632014 in CNRT 6.0's documentation and InfiniCore, {@code cnrtErrorNotReady}
-     * 1 in newer torch_mlu; DIOPI accepts both, and so does Kuaxin (V: public cnrt.h, CNRT 6.14).
+     * "Still pending": {@code cnrtErrorBusy} 632014 in CNRT 6.0's documentation and InfiniCore,
+     * {@code cnrtErrorNotReady} 1 in newer torch_mlu; DIOPI accepts both, and so does Kuaxin (V: public cnrt.h, 6.14).
      */
     static final int CNRT_ERROR_NOT_READY = 1, CNRT_ERROR_BUSY = 632014;
     private final CambriconDevice dev;
