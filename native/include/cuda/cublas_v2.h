@@ -75,7 +75,9 @@ KX_CUBLAS_STATUS(KX_ENUM_CHECK)
 KX_CUBLAS_OPS(KX_ENUM_CHECK)
 KX_CUBLAS_COMPUTE(KX_ENUM_CHECK)
 KX_CUBLAS_ALGOS(KX_ENUM_CHECK)
+#if !defined(CUBLAS_VER_MAJOR) || CUBLAS_VER_MAJOR >= 11   /* a CUDA 10.2-level SDK has no DISALLOW flag */
 KX_CUBLAS_MATH(KX_ENUM_CHECK)
+#endif
 #endif
 
 cublasStatus_t cublasCreate_v2(cublasHandle_t *handle);
