@@ -240,8 +240,8 @@ public final class MpiRankMain {
             Arrays.sort(raw);
             double k = bytes / kx[iterations / 2] / 1e9, m = bytes / raw[iterations / 2] / 1e9;
             if (rank == 0) {
-                System.out.printf("BANDWIDTH ranks=%d MiB=%d iterations=%d kuaxin=%.3f GB/s mpi=%.3f GB/s ratio=%.3f%n",
-                        size, mib, iterations, k, m, k / m);
+                System.out.println(String.format("BANDWIDTH ranks=%d MiB=%d iterations=%d kuaxin=%.3f GB/s mpi=%.3f GB/s "
+                        + "ratio=%.3f", size, mib, iterations, k, m, k / m));
             }
             check("bandwidth measured", true, "");
         }

@@ -121,8 +121,8 @@ final class MpiCommunicator implements CommunicatorBackend {
 
     @Override
     public void await(BooleanSupplier done, String what) {
-        // The host actions enforce the timeout themselves and fail on the stream, whose synchronisation rethrows.
-        while (!done.getAsBoolean()) Thread.onSpinWait();
+        // Nothing to poll: the host actions enforce the timeout themselves and fail on the stream, whose blocking
+        // synchronisation (next) rethrows. Spinning here would take a core from the rank's own MPI progress.
     }
 
     @Override
