@@ -5,9 +5,9 @@
  */
 module io.kuaxin.collectives {
     requires transitive io.kuaxin.runtime;
-    requires io.kuaxin.cuda;
 
     exports io.kuaxin.collectives;
     exports io.kuaxin.collectives.spi;
     exports io.kuaxin.collectives.mpi;
+    exports io.kuaxin.collectives.nccl;
 }
