@@ -41,6 +41,7 @@ public final class MpiRankMain {
                     case "collectives" -> collectives(c, cpu);
                     case "timeout" -> timeout(c, cpu, timeout);
                     case "bandwidth" -> bandwidth(c, cpu, Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+                    case "tp" -> tensorParallel(c, cpu);
                     default -> throw new IllegalArgumentException(scenario);
                 }
             }
@@ -206,6 +207,25 @@ public final class MpiRankMain {
                 Mpi.get().abortJob(3);
             } else {
                 Thread.sleep(60_000); // never joins; killed by rank 0's MPI_Abort
+            }
+        }
+    }
+
+    /** The decoder split over the ranks' CPUs, against the whole decoder on this rank's CPU. */
+    private static void tensorParallel(Communicator c, Device cpu) {
+        var w = io.kuaxin.models.decoder.DecoderWeights.generate(TensorParallelTest.TINY);
+        float[][] want = TensorParallelTest.single(cpu, w);
+        try (var dec = new io.kuaxin.models.decoder.TensorParallelDecoder(cpu, w, io.kuaxin.Ops.withFallback(
+                io.kuaxin.FallbackPolicy.FAIL), rank, size, t -> c.allReduce(t, t, ReduceOp.SUM, cpu.defaultStream()))) {
+            for (int i = 0; i <= TensorParallelTest.DECODE; i++) {
+                float[] got = i == 0 ? dec.step(TensorParallelTest.PROMPT)
+                        : dec.step(new long[] {TensorParallelTest.argmax(want[i - 1])});
+                double worst = 0;
+                for (int j = 0; j < got.length; j++) {
+                    worst = Math.max(worst, Math.abs(got[j] - want[i][j]) / Math.max(1, Math.abs(want[i][j])));
+                }
+                check("tensor-parallel logits step " + i + " (worst " + String.format("%.1e", worst) + ")",
+                        worst <= 1e-4, "worst relative error " + worst);
             }
         }
     }

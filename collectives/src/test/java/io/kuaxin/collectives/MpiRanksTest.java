@@ -69,6 +69,7 @@ class MpiRanksTest {
         }
         reader.join(5000);
         String s = out.toString();
+        System.out.println("mpirun -np " + np + " " + String.join(" ", args) + ":\n" + s); // kept in the report
         assertEquals(exitStatus, p.exitValue(), "mpirun exit status; output:\n" + s);
         assertTrue(!s.contains("FAIL"), s);
         return s;
@@ -88,6 +89,13 @@ class MpiRanksTest {
     void fourRanks() throws Exception {
         String out = run(4, 90, "collectives");
         assertEquals(4 * 13, count(out, "PASS rank"), out);
+    }
+
+    /** The decoder split over 2 ranks × CPU, all-reduces over MPI: logits equal the single-device run. */
+    @Test
+    void tensorParallelDecoderTwoRanks() throws Exception {
+        String out = run(2, 90, "tp");
+        assertEquals(2 * 5, count(out, "PASS rank"), out);
     }
 
     /**
