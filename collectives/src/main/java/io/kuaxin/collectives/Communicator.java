@@ -222,8 +222,8 @@ public final class Communicator implements AutoCloseable {
 
     private void rankArg(String name, int r, boolean selfAllowed) {
         if (r < 0 || r >= size || (!selfAllowed && r == rank)) {
-            throw new InvalidArgumentException(name + " " + r + " is not a " + (selfAllowed ? "" : "other ")
-                    + "rank of this communicator (size " + size + ", rank " + rank + ")");
+            throw new InvalidArgumentException(name + " " + r + " is not " + (selfAllowed ? "a rank" : "another rank")
+                    + " of this communicator (size " + size + ", rank " + rank + ")");
         }
     }
 
