@@ -3,10 +3,11 @@
 #   libkuaxin-emu-rccl.so   nccl* names on the HIP emulator's streams (AMD/Hygon RCCL)
 #   libkuaxin-emu-mccl.so   mccl* names on the MUSA emulator's streams (Moore Threads MCCL)
 #   libkuaxin-emu-bccl.so   bccl* names on the SUPA emulator's streams (Biren BCCL)
+#   libkuaxin-emu-hccl.so   HCCL on the Ascend emulator's streams
 # Included from native/Makefile (which sets KX_NATIVE_DIR, OUT, CC, KX_EMU_CFLAGS, ...).
 CCL_DIR := $(KX_NATIVE_DIR)/emu/collectives
-CCL_SRCS := $(CCL_DIR)/ccl_wire.c $(CCL_DIR)/ccl_nccl.c
-CCL_HDRS := $(CCL_DIR)/ccl_wire.h $(KX_NATIVE_DIR)/include/nccl/nccl.h
+CCL_SRCS := $(CCL_DIR)/ccl_wire.c $(CCL_DIR)/ccl_comm.c $(CCL_DIR)/ccl_nccl.c
+CCL_HDRS := $(wildcard $(CCL_DIR)/*.h) $(KX_NATIVE_DIR)/include/nccl/nccl.h
 CCL_FLAVOURS := nccl rccl mccl bccl
 CCL_LIBS := $(foreach f,$(CCL_FLAVOURS),$(OUT)/libkuaxin-emu-$(f).so)
 
@@ -19,8 +20,16 @@ ccl_runtime_rccl := hip
 ccl_runtime_mccl := musa
 ccl_runtime_bccl := supa
 
+# HCCL (Huawei Ascend) on the Ascend emulator's streams: the same transport behind HCCL's API.
+HCCL_EMU := $(OUT)/libkuaxin-emu-hccl.so
+$(HCCL_EMU): $(CCL_DIR)/ccl_wire.c $(CCL_DIR)/ccl_comm.c $(CCL_DIR)/ccl_hccl.c $(wildcard $(CCL_DIR)/*.h) \
+             $(KX_NATIVE_DIR)/include/hccl/hccl.h
+	@mkdir -p $(OUT)
+	$(CC) $(KX_EMU_CFLAGS) -fvisibility=hidden -DKX_CCL_RUNTIME='"ascend"' -I$(KX_NATIVE_DIR)/include -o $@ \
+	    $(CCL_DIR)/ccl_wire.c $(CCL_DIR)/ccl_comm.c $(CCL_DIR)/ccl_hccl.c $(KX_SO_LDFLAGS) -ldl -lm
+
 .PHONY: collectives test-collectives
-collectives: $(CCL_LIBS)
+collectives: $(CCL_LIBS) $(HCCL_EMU)
 
 $(CCL_LIBS): $(OUT)/libkuaxin-emu-%.so: $(CCL_SRCS) $(CCL_HDRS)
 	@mkdir -p $(OUT)
