@@ -10,4 +10,5 @@ module io.kuaxin.collectives {
     exports io.kuaxin.collectives.spi;
     exports io.kuaxin.collectives.mpi;
     exports io.kuaxin.collectives.nccl;
+    exports io.kuaxin.collectives.hccl;
 }
