@@ -24,25 +24,30 @@ import java.util.Arrays;
  * and exits 0, or prints {@code FAIL ...} and exits 1. Expected values are computed here from the ranks' formulas,
  * independently of any collective.
  *
- * <p>Scenarios: {@code collectives}, {@code timeout}, {@code bandwidth <MiB> <iterations>}.
+ * <p>Scenarios (comma-separated to run several): {@code collectives}, {@code tp}, {@code timeout},
+ * {@code bandwidth <MiB> <iterations>}.
  */
 public final class MpiRankMain {
     private static int rank, size;
 
     public static void main(String[] args) throws Exception {
         String scenario = args.length > 0 ? args[0] : "collectives";
+        // one kernel thread per rank: the ranks share the cores (set here: mpirun rewrites -D options given to java)
+        if (System.getProperty("kuaxin.cpu.threads") == null) System.setProperty("kuaxin.cpu.threads", "1");
         try (Kuaxin kx = Kuaxin.open()) {
             Device cpu = kx.device("cpu");
             Duration timeout = Duration.ofSeconds(scenario.equals("timeout") ? 2 : 60);
             try (Communicator c = MpiCollectives.world(cpu, timeout)) {
                 rank = c.rank();
                 size = c.size();
-                switch (scenario) {
-                    case "collectives" -> collectives(c, cpu);
-                    case "timeout" -> timeout(c, cpu, timeout);
-                    case "bandwidth" -> bandwidth(c, cpu, Integer.parseInt(args[1]), Integer.parseInt(args[2]));
-                    case "tp" -> tensorParallel(c, cpu);
-                    default -> throw new IllegalArgumentException(scenario);
+                for (String sc : scenario.split(",")) { // several in one launch: each JVM start costs seconds
+                    switch (sc) {
+                        case "collectives" -> collectives(c, cpu);
+                        case "timeout" -> timeout(c, cpu, timeout);
+                        case "bandwidth" -> bandwidth(c, cpu, Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+                        case "tp" -> tensorParallel(c, cpu);
+                        default -> throw new IllegalArgumentException(sc);
+                    }
                 }
             }
         } catch (Throwable t) {
