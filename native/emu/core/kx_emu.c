@@ -380,3 +380,12 @@ KX_EXPORT int kuaxin_emu_reset(void) {
 KX_EXPORT const char *kuaxin_emu_name(void) { return kx_dialect_info.name; }
 
 KX_EXPORT int kuaxin_emu_noop(void) { return 0; }
+
+KX_EXPORT void *kuaxin_emu_translate(const void *addr, size_t bytes) { return kx_translate(addr, bytes); }
+
+KX_EXPORT int kuaxin_emu_stream_enqueue(void *stream, void (*fn)(void *arg), void *arg) {
+    int st;
+    kx_stream *s = kx_stream_resolve(stream, &st);
+    if (s == NULL) return st != KX_OK ? st : KX_ERR_INVALID_HANDLE;
+    return kx_stream_enqueue(s, fn, arg);
+}

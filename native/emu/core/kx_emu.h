@@ -455,6 +455,17 @@ KX_EXPORT int kuaxin_emu_noop(void);
 /* The dialect name of this emulator ("cuda", "hip", "musa", "supa", "ascend", ...). */
 KX_EXPORT const char *kuaxin_emu_name(void);
 
+/*
+ * For companion libraries that run work on this emulator's streams and memory
+ * (the collective-library emulators, which find this library among those
+ * already loaded, as a real collective library uses the loaded runtime):
+ * kuaxin_emu_translate is kx_translate; kuaxin_emu_stream_enqueue appends
+ * fn(arg) to a stream handle of this emulator's API (NULL = the current
+ * device's default stream). Returns 0, or a kx_status.
+ */
+KX_EXPORT void *kuaxin_emu_translate(const void *addr, size_t bytes);
+KX_EXPORT int kuaxin_emu_stream_enqueue(void *stream, void (*fn)(void *arg), void *arg);
+
 #define KX_MAX_DEVICES 64
 
 #ifdef __cplusplus

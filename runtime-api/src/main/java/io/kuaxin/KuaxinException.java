@@ -9,7 +9,8 @@ package io.kuaxin;
  */
 public sealed class KuaxinException extends RuntimeException
         permits BackendUnavailableException, DeviceOutOfMemoryException, UnsupportedOpException,
-                InvalidArgumentException, VendorException, ClosedResourceException {
+                InvalidArgumentException, VendorException, ClosedResourceException,
+                CollectiveException {
     KuaxinException(String message) { super(message); }
 
     KuaxinException(String message, Throwable cause) { super(message, cause); }

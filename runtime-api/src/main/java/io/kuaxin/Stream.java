@@ -278,6 +278,48 @@ public final class Stream implements AutoCloseable {
         }
     }
 
+    /**
+     * Enqueues work that a library outside Kuaxin's op set performs on this stream (a collective library call),
+     * ordered with the stream's other work: it first waits for the writers of {@code reads} and {@code writes} on
+     * other streams, and the stream keeps every one of them alive until the work completes. {@code work} runs on the
+     * calling thread, under this stream's lock, and must only enqueue (through its {@link ExternalWork.Target}).
+     *
+     * @throws ClosedResourceException if this stream or a tensor is closed
+     * @throws InvalidArgumentException if a tensor belongs to another device
+     */
+    public void enqueueExternal(List<Tensor> reads, List<Tensor> writes, ExternalWork work) {
+        for (Tensor t : reads) checkTensor(t);
+        for (Tensor t : writes) checkTensor(t);
+        synchronized (this) {
+            checkOpen();
+            for (Tensor t : reads) awaitWriter(t.storage);
+            for (Tensor t : writes) awaitWriter(t.storage);
+            work.enqueue(new ExternalWork.Target() {
+                @Override public long nativeStream() { return spi.nativeHandle(); }
+                @Override public long address(Tensor t) {
+                    if (!reads.contains(t) && !writes.contains(t)) {
+                        throw new InvalidArgumentException("address of a tensor not declared as read or written");
+                    }
+                    return t.address();
+                }
+                @Override public void enqueueHost(Runnable action) { spi.enqueueHost(action); }
+            });
+            for (Tensor t : reads) hold(t.storage);
+            for (Tensor t : writes) {
+                hold(t.storage);
+                t.storage.lastWriter = this;
+            }
+            inFlight.opEnqueued();
+        }
+    }
+
+    private void checkTensor(Tensor t) {
+        t.checkOpen();
+        if (t.device() != device) {
+            throw new InvalidArgumentException("tensor is on " + t.device().id() + ", stream on " + device.id());
+        }
+    }
+
     void fill(Tensor dst, byte value) {
         synchronized (this) {
             checkOpen();

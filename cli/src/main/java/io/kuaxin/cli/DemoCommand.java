@@ -55,6 +55,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--decoder", description = "Run the small decoder-only transformer (prefill + KV-cache decode).")
     boolean decoder;
 
+    @Option(names = "--tensor-parallel", paramLabel = "DEVICES", description = {"Decoder: split it over these "
+            + "devices (e.g. cuda:0,cuda:1) or, with mpi, over the MPI ranks' CPUs (mpirun -np 2 kuaxin ...)."})
+    String tensorParallel;
+
     @Option(names = "--tokens", defaultValue = "32", description = "Decoder: tokens to generate (default ${DEFAULT-VALUE}).")
     int tokens;
 
@@ -69,6 +73,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (decoder && tensorParallel != null) {
+            return new TensorParallelDemo(spec.commandLine().getOut(), device, tokens, tensorParallel).run();
+        }
         if (decoder) return new DecoderDemo(spec.commandLine().getOut(), device, tokens, runs).run();
         PrintWriter out = spec.commandLine().getOut();
         List<String> sentences = new ArrayList<>(DEFAULT_SENTENCES);

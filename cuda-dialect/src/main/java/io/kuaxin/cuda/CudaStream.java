@@ -96,6 +96,10 @@ final class CudaStream implements StreamBackend {
         return allowReduced ? "reduction=reduced-precision-allowed" : "reduction=exact";
     }
 
+    /** The vendor stream, for libraries that enqueue on it (a collective library). */
+    @Override
+    public long nativeHandle() { return stream.address(); }
+
     private void fail(MemorySegment s, int st, String call) {
         rt.sym.streamDestroy(s);
         rt.errors.checkBlas(st, call, device);

@@ -34,6 +34,22 @@ public interface StreamBackend extends AutoCloseable {
     /** Blocks until all enqueued work completed; rethrows an asynchronous failure as a typed exception. */
     void synchronize();
 
+    /**
+     * The vendor's stream handle ({@code cudaStream_t}, {@code aclrtStream}, {@code cnrtQueue_t}) for a library that
+     * enqueues on it itself, such as a collective library; 0 where the stream has none (the CPU).
+     */
+    default long nativeHandle() { return 0L; }
+
+    /**
+     * Enqueues a host action after the work enqueued so far; later work waits for it. The default waits for the
+     * stream and runs the action on the calling thread (ordered, but blocking); a failure it throws surfaces here
+     * or at the next {@link #synchronize()}.
+     */
+    default void enqueueHost(Runnable action) {
+        synchronize();
+        action.run();
+    }
+
     /** Destroys the stream after its work completes. */
     @Override
     void close();

@@ -42,6 +42,10 @@ final class AscendStream implements StreamBackend {
         this.executors = new ExecutorCache(this);
     }
 
+    /** The {@code aclrtStream}, for libraries that enqueue on it (HCCL). */
+    @Override
+    public long nativeHandle() { return handle.address(); }
+
     AscendErrors errors() { return dev.errors(); }
 
     private void memcpy(MemorySegment dst, long destMax, MemorySegment src, long count, int kind) {

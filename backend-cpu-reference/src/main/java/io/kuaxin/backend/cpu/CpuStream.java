@@ -96,6 +96,11 @@ final class CpuStream implements StreamBackend {
     }
 
     @Override
+    public void enqueueHost(Runnable action) {
+        submit(action);
+    }
+
+    @Override
     public EventBackend recordEvent() {
         CpuEvent e = new CpuEvent();
         submit(e::signal);
