@@ -199,11 +199,11 @@ class ArrowTensorsTest {
         try (FixedSizeListVector v = FixedSizeListVector.empty("emb", 4, arrow)) {
             v.addOrGetVector(FieldType.notNullable(new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE)));
             v.allocateNew();
-            ((Float4Vector) v.getDataVector()).allocateNew(5);
-            v.getDataVector().setValueCount(5); // 2 lists of 4 need 8
+            ((Float4Vector) v.getDataVector()).allocateNew(8);
             v.setNotNull(0);
             v.setNotNull(1);
             v.setValueCount(2);
+            v.getDataVector().setValueCount(5); // 2 lists of 4 need 8
             InvalidArgumentException e = assertThrows(InvalidArgumentException.class, () -> ArrowTensors.toTensor(v, cpu));
             assertTrue(e.getMessage().contains("need 8"), e.getMessage());
         }
