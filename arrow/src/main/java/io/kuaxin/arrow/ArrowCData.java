@@ -77,7 +77,7 @@ public final class ArrowCData {
     public static int liveExports() { return EXPORTS.size(); }
 
     /** Memory owned by one exported struct tree: freed when every node in it was released. */
-    private record Export(Arena arena, AtomicInteger nodes, Tensor view, Arena hostCopy) {}
+    private record Export(NativeBlocks blocks, AtomicInteger nodes, Tensor view, Arena hostCopy) {}
 
     private static MemorySegment upcall(String name) {
         try {
@@ -137,21 +137,21 @@ public final class ArrowCData {
             data = copy.address();
         }
         long schemaId = IDS.getAndIncrement(), arrayId = IDS.getAndIncrement();
-        Arena schemaArena = Arena.ofShared(), arrayArena = Arena.ofShared();
-        EXPORTS.put(schemaId, new Export(schemaArena, new AtomicInteger(tensor.rank()), null, null));
-        EXPORTS.put(arrayId, new Export(arrayArena, new AtomicInteger(tensor.rank()), view, hostCopy));
-        fillSchema(s, name, tensor.dtype(), tensor.shape(), 0, schemaArena, schemaId);
-        fillArray(a, data, tensor.shape(), 0, arrayArena, arrayId);
+        NativeBlocks schemaBlocks = new NativeBlocks(), arrayBlocks = new NativeBlocks();
+        EXPORTS.put(schemaId, new Export(schemaBlocks, new AtomicInteger(tensor.rank()), null, null));
+        EXPORTS.put(arrayId, new Export(arrayBlocks, new AtomicInteger(tensor.rank()), view, hostCopy));
+        fillSchema(s, name, tensor.dtype(), tensor.shape(), 0, schemaBlocks, schemaId);
+        fillArray(a, data, tensor.shape(), 0, arrayBlocks, arrayId);
     }
 
-    private static void fillSchema(MemorySegment s, String name, DType dtype, Shape shape, int dim, Arena arena,
+    private static void fillSchema(MemorySegment s, String name, DType dtype, Shape shape, int dim, NativeBlocks blocks,
                                    long id) {
         boolean leaf = dim == shape.rank() - 1;
         String format = leaf ? format(dtype) : "+w:" + shape.dim(dim + 1);
-        s.set(ADDRESS, S_FORMAT, arena.allocateFrom(format));
-        s.set(ADDRESS, S_NAME, arena.allocateFrom(name));
+        s.set(ADDRESS, S_FORMAT, blocks.allocateFrom(format));
+        s.set(ADDRESS, S_NAME, blocks.allocateFrom(name));
         s.set(ADDRESS, S_METADATA, leaf && (dtype == DType.BF16 || dtype == DType.BOOL)
-                ? metadata(ArrowDTypes.DTYPE_KEY, dtype.label(), arena) : MemorySegment.NULL);
+                ? metadata(ArrowDTypes.DTYPE_KEY, dtype.label(), blocks) : MemorySegment.NULL);
         s.set(JAVA_LONG, S_FLAGS, 0L); // not nullable: tensors have no nulls
         s.set(ADDRESS, S_DICTIONARY, MemorySegment.NULL);
         s.set(ADDRESS, S_RELEASE, RELEASE_SCHEMA);
@@ -161,22 +161,22 @@ public final class ArrowCData {
             s.set(ADDRESS, S_CHILDREN, MemorySegment.NULL);
             return;
         }
-        MemorySegment child = arena.allocate(SCHEMA);
-        MemorySegment children = arena.allocate(ADDRESS);
+        MemorySegment child = blocks.allocate(SCHEMA);
+        MemorySegment children = blocks.allocate(ADDRESS);
         children.set(ADDRESS, 0, child);
         s.set(JAVA_LONG, S_N_CHILDREN, 1L);
         s.set(ADDRESS, S_CHILDREN, children);
-        fillSchema(child, "item", dtype, shape, dim + 1, arena, id);
+        fillSchema(child, "item", dtype, shape, dim + 1, blocks, id);
     }
 
-    private static void fillArray(MemorySegment a, long data, Shape shape, int dim, Arena arena, long id) {
+    private static void fillArray(MemorySegment a, long data, Shape shape, int dim, NativeBlocks blocks, long id) {
         long length = 1;
         for (int d = 0; d <= dim; d++) length *= shape.dim(d);
         boolean leaf = dim == shape.rank() - 1;
         a.set(JAVA_LONG, A_LENGTH, length);
         a.set(JAVA_LONG, A_NULL_COUNT, 0L);
         a.set(JAVA_LONG, A_OFFSET, 0L);
-        MemorySegment buffers = arena.allocate(ADDRESS, leaf ? 2 : 1);
+        MemorySegment buffers = blocks.allocate(ADDRESS, leaf ? 2 : 1);
         buffers.setAtIndex(ADDRESS, 0, MemorySegment.NULL); // no validity bitmap: no nulls
         if (leaf) buffers.setAtIndex(ADDRESS, 1, MemorySegment.ofAddress(data));
         a.set(JAVA_LONG, A_N_BUFFERS, leaf ? 2L : 1L);
@@ -189,12 +189,12 @@ public final class ArrowCData {
             a.set(ADDRESS, A_CHILDREN, MemorySegment.NULL);
             return;
         }
-        MemorySegment child = arena.allocate(ARRAY);
-        MemorySegment children = arena.allocate(ADDRESS);
+        MemorySegment child = blocks.allocate(ARRAY);
+        MemorySegment children = blocks.allocate(ADDRESS);
         children.set(ADDRESS, 0, child);
         a.set(JAVA_LONG, A_N_CHILDREN, 1L);
         a.set(ADDRESS, A_CHILDREN, children);
-        fillArray(child, data, shape, dim + 1, arena, id);
+        fillArray(child, data, shape, dim + 1, blocks, id);
     }
 
     private static String format(DType t) {
@@ -211,9 +211,9 @@ public final class ArrowCData {
     }
 
     /** The interface's metadata encoding: int32 count, then int32-length-prefixed key and value bytes, native order. */
-    private static MemorySegment metadata(String key, String value, Arena arena) {
+    private static MemorySegment metadata(String key, String value, NativeBlocks blocks) {
         byte[] k = key.getBytes(StandardCharsets.UTF_8), v = value.getBytes(StandardCharsets.UTF_8);
-        MemorySegment m = arena.allocate(12L + k.length + v.length);
+        MemorySegment m = blocks.allocate(12L + k.length + v.length);
         m.set(JAVA_INT_UNALIGNED, 0, 1);
         m.set(JAVA_INT_UNALIGNED, 4, k.length);
         MemorySegment.copy(k, 0, m, JAVA_BYTE, 8, k.length);
@@ -252,7 +252,7 @@ public final class ArrowCData {
                 EXPORTS.remove(id);
                 if (e.view() != null) e.view().close();
                 if (e.hostCopy() != null) e.hostCopy().close();
-                e.arena().close();
+                e.blocks().free();
             }
         } catch (Throwable t) {
             LOG.error("Arrow C Data release failed", t);
@@ -319,7 +319,7 @@ public final class ArrowCData {
         if (rows > 0 && data == 0) throw new InvalidArgumentException("importTensor: the data buffer is NULL");
 
         // move the array: Kuaxin owns a copy of the struct, the caller's is marked released
-        Arena moved = Arena.ofShared();
+        NativeBlocks moved = new NativeBlocks();
         MemorySegment own = moved.allocate(ARRAY).copyFrom(a);
         Runnable release = () -> {
             try {
@@ -328,7 +328,7 @@ public final class ArrowCData {
             } catch (Throwable t) {
                 throw new IllegalStateException("the producer's ArrowArray release failed", t);
             } finally {
-                moved.close();
+                moved.free();
             }
         };
         Tensor t;
@@ -337,7 +337,7 @@ public final class ArrowCData {
                     ? device.wrap(memory, dtype, shape, shape.contiguousStrides(), 0, release)
                     : device.copyOf(memory, dtype, shape);
         } catch (RuntimeException e) {
-            moved.close();
+            moved.free();
             throw e;
         }
         a.set(ADDRESS, A_RELEASE, MemorySegment.NULL);

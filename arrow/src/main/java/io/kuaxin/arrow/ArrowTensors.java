@@ -180,16 +180,31 @@ public final class ArrowTensors {
             FieldVector v = vector;
             long count = tensor.shape().dim(0);
             while (v instanceof FixedSizeListVector list) {
-                list.loadFieldBuffers(new ArrowFieldNode(count, 0), List.of(allocator.getEmpty()));
+                try (ArrowBuf valid = allValid(count, allocator)) {
+                    list.loadFieldBuffers(new ArrowFieldNode(count, 0), List.of(valid)); // retains valid
+                }
                 count *= list.getListSize();
                 v = list.getDataVector();
             }
-            v.loadFieldBuffers(new ArrowFieldNode(count, 0), List.of(allocator.getEmpty(), data)); // retains data
+            try (ArrowBuf valid = allValid(count, allocator)) {
+                v.loadFieldBuffers(new ArrowFieldNode(count, 0), List.of(valid, data)); // retains both
+            }
             return vector;
         } catch (RuntimeException e) {
             vector.close();
             throw e;
         }
+    }
+
+    /**
+     * An all-ones validity bitmap for {@code count} values. Given an empty one, Arrow Java would build it with a
+     * byte-at-a-time fill (about 200 ms for the 33 MB of a 1 GiB f32 column here); a bulk fill takes a few ms.
+     */
+    private static ArrowBuf allValid(long count, BufferAllocator allocator) {
+        long bytes = Math.max(8, (count + 7) / 8);
+        ArrowBuf buf = allocator.buffer(bytes);
+        MemorySegment.ofAddress(buf.memoryAddress()).reinterpret(buf.capacity()).fill((byte) -1);
+        return buf;
     }
 
     private static Field field(String name, DType dtype, Shape shape, int dim) {
