@@ -93,37 +93,26 @@ final class EmbedCommand implements Callable<Integer> {
             try (MiniLmEncoder enc = new MiniLmEncoder(dev, w, Ops.withFallback(device.fallback));
                  Reader reader = open(allocator)) {
                 Device cpu = kx.device("cpu");
-                Field embField = null;
                 VectorSchemaRoot outRoot = null;
                 ArrowFileWriter writer = null;
                 FileChannel channel = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                         StandardOpenOption.TRUNCATE_EXISTING);
                 Progress progress = new Progress("embedding " + in.getFileName(), batches);
-                long rows = 0, forwardNanos = 0, t0 = System.nanoTime();
+                long rows = 0, t0 = System.nanoTime();
+                long[] forwardNanos = {0};
+                List<Long> perFullBatch = new ArrayList<>();
                 int done = 0;
-                int hidden = 0;
                 try (channel) {
                     while (reader.arrow.loadNextBatch()) {
                         VectorSchemaRoot root = reader.arrow.getVectorSchemaRoot();
                         List<String> sentences = sentences(root);
-                        float[] flat = null;
-                        for (int from = 0; from < sentences.size(); from += batch) {
-                            List<String> chunk = sentences.subList(from, Math.min(sentences.size(), from + batch));
-                            long f0 = System.nanoTime();
-                            float[][] emb = enc.embed(tok.encodeBatch(chunk));
-                            forwardNanos += System.nanoTime() - f0;
-                            if (flat == null) {
-                                hidden = emb[0].length;
-                                flat = new float[sentences.size() * hidden];
-                            }
-                            for (int i = 0; i < emb.length; i++) System.arraycopy(emb[i], 0, flat, (from + i) * hidden, hidden);
-                        }
-                        if (hidden == 0) hidden = 384; // an empty first batch: the model's width
-                        if (flat == null) flat = new float[0];
-                        try (Tensor t = cpu.copyOf(flat, Shape.of(sentences.size(), hidden));
-                             FieldVector col = ArrowTensors.toVector(t, outputColumn, allocator)) {
+                        try (FieldVector col = embedColumn(sentences, enc, tok, cpu, batch, outputColumn, allocator,
+                                (n, f) -> {
+                                    forwardNanos[0] += f;
+                                    if (n == batch) perFullBatch.add(f);
+                                })) {
                             if (outRoot == null) {
-                                embField = col.getField();
+                                Field embField = col.getField();
                                 outRoot = VectorSchemaRoot.create(new org.apache.arrow.vector.types.pojo.Schema(
                                         List.of(embField)), allocator);
                                 writer = new ArrowFileWriter(outRoot, null, channel);
@@ -143,12 +132,47 @@ final class EmbedCommand implements Callable<Integer> {
                     if (outRoot != null) outRoot.close();
                 }
                 double total = (System.nanoTime() - t0) / 1e6;
-                report.printf("Wrote %d embeddings (%s FixedSizeList<float>[%d]) to %s%n", rows, outputColumn, hidden, out);
+                report.printf("Wrote %d embeddings (%s FixedSizeList<float>[384]) to %s%n", rows, outputColumn, out);
                 report.printf("Device %s; forward %.3f ms/sentence, end to end %.3f ms/sentence (batch %d)%n",
-                        dev.id(), rows == 0 ? 0 : forwardNanos / 1e6 / rows, rows == 0 ? 0 : total / rows, batch);
+                        dev.id(), rows == 0 ? 0 : forwardNanos[0] / 1e6 / rows, rows == 0 ? 0 : total / rows, batch);
+                if (!perFullBatch.isEmpty()) {
+                    perFullBatch.sort(null);
+                    double median = perFullBatch.get(perFullBatch.size() / 2) / 1e6;
+                    report.printf("Forward    %.2f ms per batch of %d (median of %d), %.3f ms/sentence%n", median, batch,
+                            perFullBatch.size(), median / batch);
+                }
             }
         }
         return 0;
+    }
+
+    /** Receives each forward pass's sentence count and nanoseconds. */
+    interface ForwardTimes {
+        void record(int sentences, long nanos);
+    }
+
+    /**
+     * The job's step for one record batch: embeds {@code sentences} in forward passes of {@code batch} and returns them
+     * as a {@code FixedSizeList<float>[hidden]} vector over a tensor's memory (no copy between the two).
+     */
+    static FieldVector embedColumn(List<String> sentences, MiniLmEncoder enc, WordPieceTokenizer tok, Device cpu,
+                                   int batch, String name, BufferAllocator allocator, ForwardTimes times) {
+        int hidden = 384; // all-MiniLM-L6-v2; an empty batch still gets the right type
+        float[] flat = new float[sentences.size() * hidden];
+        for (int from = 0; from < sentences.size(); from += batch) {
+            List<String> chunk = sentences.subList(from, Math.min(sentences.size(), from + batch));
+            var encoded = tok.encodeBatch(chunk);
+            long f0 = System.nanoTime();
+            float[][] emb = enc.embed(encoded);
+            times.record(chunk.size(), System.nanoTime() - f0);
+            for (int i = 0; i < emb.length; i++) {
+                if (emb[i].length != hidden) throw new IllegalStateException("the encoder gave " + emb[i].length + " values");
+                System.arraycopy(emb[i], 0, flat, (from + i) * hidden, hidden);
+            }
+        }
+        try (Tensor t = cpu.copyOf(flat, Shape.of(sentences.size(), hidden))) {
+            return ArrowTensors.toVector(t, name, allocator); // the vector keeps the tensor's memory
+        }
     }
 
     /** An Arrow reader over the input, file or stream format. */
