@@ -83,7 +83,7 @@ final class EmbedCommand implements Callable<Integer> {
         if (!Files.isReadable(in)) throw new InvalidArgumentException("--in " + in + " is not a readable file");
         PrintWriter report = spec.commandLine().getOut();
         device.applyEmulation();
-        int batches = countBatches();
+        int batches = scan();
         try (Arena arena = Arena.ofShared(); Kuaxin kx = Kuaxin.open(device.options());
              BufferAllocator allocator = new RootAllocator()) {
             Device dev = device.pick(kx);
@@ -206,16 +206,16 @@ final class EmbedCommand implements Callable<Integer> {
         }
     }
 
-    private int countBatches() throws IOException {
-        try (BufferAllocator a = new RootAllocator()) {
-            if (isFileFormat()) {
-                try (FileChannel ch = FileChannel.open(in); ArrowFileReader r = new ArrowFileReader(ch, a)) {
-                    return r.getRecordBlocks().size();
-                }
-            }
+    /**
+     * Reads the input once before the model loads: counts the record batches for the progress bar and checks every
+     * batch's sentence column (type, nulls), so bad input fails in a second, not after the model is up.
+     */
+    private int scan() throws IOException {
+        try (BufferAllocator a = new RootAllocator(); Reader r = open(a)) {
             int n = 0;
-            try (InputStream s = Files.newInputStream(in); ArrowStreamReader r = new ArrowStreamReader(s, a)) {
-                while (r.loadNextBatch()) n++;
+            while (r.arrow.loadNextBatch()) {
+                sentences(r.arrow.getVectorSchemaRoot());
+                n++;
             }
             return n;
         } catch (IOException | RuntimeException e) {
