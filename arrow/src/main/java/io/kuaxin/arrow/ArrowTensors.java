@@ -235,10 +235,17 @@ public final class ArrowTensors {
         } finally {
             if (dense != tensor) dense.close();
         }
+        TensorAllocation allocation;
         try {
-            return allocator.wrapForeignAllocation(new TensorAllocation(view, bytes));
+            allocation = new TensorAllocation(view, bytes);
         } catch (RuntimeException e) {
             view.close();
+            throw e;
+        }
+        try {
+            return allocator.wrapForeignAllocation(allocation);
+        } catch (RuntimeException e) {
+            allocation.release0(); // a no-op if Arrow released it while failing
             throw e;
         }
     }
@@ -246,6 +253,7 @@ public final class ArrowTensors {
     /** The tensor memory an {@code ArrowBuf} wraps; Arrow calls {@link #release0} once, when its last buffer goes. */
     private static final class TensorAllocation extends ForeignAllocation {
         private final Tensor view;
+        private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
 
         TensorAllocation(Tensor view, long bytes) {
             super(bytes, view.hostSegment().address());
@@ -253,6 +261,8 @@ public final class ArrowTensors {
         }
 
         @Override
-        protected void release0() { view.close(); }
+        protected void release0() {
+            if (released.compareAndSet(false, true)) view.close();
+        }
     }
 }
