@@ -3,6 +3,7 @@ module io.kuaxin.cli {
     requires io.kuaxin.runtime;
     requires io.kuaxin.models;
     requires io.kuaxin.collectives;
+    requires io.kuaxin.arrow;
     requires io.kuaxin.conformance;
     requires info.picocli;
     requires com.fasterxml.jackson.databind;

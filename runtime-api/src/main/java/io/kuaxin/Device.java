@@ -167,6 +167,79 @@ public final class Device {
     /** A tensor holding a copy of the row-major elements in {@code data}; the caller closes it. */
     public Tensor copyOf(MemorySegment data, DType dtype, Shape shape) { return copyOf(data, dtype, shape, null); }
 
+    /**
+     * A tensor over memory Kuaxin did not allocate (an Arrow buffer, a DLPack producer's tensor, a C library's
+     * array), without a copy.
+     *
+     * <p>Ownership: the memory stays its owner's; Kuaxin never frees it. When the returned tensor and every view of
+     * it are closed and no enqueued work uses it any more, {@code release} runs exactly once, on the thread that
+     * dropped the last reference (possibly a stream's completion path; an exception it throws is logged), so the
+     * owner can free or unpin the memory. The owner keeps the memory valid until then. If this method throws,
+     * {@code release} is not run and the memory stays the caller's. The caching allocator never sees the memory, so
+     * {@link #memoryStats()} does not count it.
+     *
+     * <p>Memory kinds: on a host-accessible device ({@link DeviceInfo#hostAccessible()}) {@code memory} is host
+     * memory. On any other device it must be device memory of this device, passed as a segment whose address is the
+     * device address and whose size is the bytes that may be reached; Kuaxin cannot check that (callers such as the
+     * DLPack importer check the producer's device type and ordinal first) and never dereferences it on the host.
+     *
+     * <p>Thread-safety: may be called from any thread; the tensor follows {@link Tensor}'s rules.
+     *
+     * @param memory  the bytes the tensor may reach; a native segment
+     * @param dtype   element type; the device must support it
+     * @param shape   extents
+     * @param strides element strides, one per dimension, each {@code >= 0}
+     * @param offset  offset of element 0 from the start of {@code memory}, in elements, {@code >= 0}
+     * @param release run once when the memory is no longer used; may do nothing, never null
+     * @return a tensor owned by the caller
+     * @throws InvalidArgumentException if {@code memory} is a heap segment or not aligned to the dtype's size, the
+     *                                  strides have the wrong length or a negative value, the offset is negative, or
+     *                                  an element lies outside {@code memory}
+     * @throws UnsupportedOpException   if the device has no tensors of {@code dtype}
+     * @throws ClosedResourceException  if the device is closed
+     */
+    public Tensor wrap(MemorySegment memory, DType dtype, Shape shape, long[] strides, long offset,
+                       Runnable release) {
+        checkOpen();
+        java.util.Objects.requireNonNull(release, "release (pass () -> {} if the owner needs no call)");
+        if (!memory.isNative()) {
+            throw new InvalidArgumentException("wrap needs native memory; a heap segment can move (use copyOf)");
+        }
+        if (!info.dtypes().contains(dtype)) {
+            throw new UnsupportedOpException("wrap", List.of(dtype), id(), "the device has no " + dtype.label()
+                    + " tensors");
+        }
+        if (memory.address() % dtype.byteSize() != 0) {
+            throw new InvalidArgumentException("wrap: address 0x" + Long.toHexString(memory.address())
+                    + " is not aligned to " + dtype.byteSize() + " bytes for " + dtype.label());
+        }
+        if (strides.length != shape.rank()) {
+            throw new InvalidArgumentException("wrap: " + strides.length + " strides for rank " + shape.rank());
+        }
+        if (offset < 0) throw new InvalidArgumentException("wrap: negative element offset " + offset);
+        long last = offset; // highest element index reached
+        for (int i = 0; i < strides.length; i++) {
+            if (strides[i] < 0) {
+                throw new InvalidArgumentException("wrap: negative stride " + strides[i] + " in dimension " + i
+                        + " (make the producer's view contiguous first)");
+            }
+        }
+        if (shape.numel() > 0) {
+            for (int i = 0; i < strides.length; i++) {
+                last = Math.addExact(last, Math.multiplyExact(shape.dim(i) - 1, strides[i]));
+            }
+        }
+        long reach = Math.multiplyExact(last + 1, (long) dtype.byteSize());
+        if (shape.numel() > 0 && reach > memory.byteSize()) {
+            throw new InvalidArgumentException("wrap: " + dtype.label() + shape + " with strides "
+                    + java.util.Arrays.toString(strides) + " and offset " + offset + " reaches byte " + reach
+                    + " but the memory has " + memory.byteSize());
+        }
+        Storage s = new Storage(memory.address(), memory.byteSize(), release);
+        return new Tensor(this, s, dtype, shape, strides.clone(), offset, null,
+                new Provenance("wrap", id(), "foreign memory", false));
+    }
+
     // ---------------------------------------------------------------- shared with Scope and Ops
 
     Tensor allocate(DType dtype, Shape shape, Scope owner, Provenance provenance) {

@@ -5,7 +5,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A block of device memory shared by a tensor and its views, reference-counted: each open tensor holds one
  * reference and each stream holds one per in-flight use. The last release returns the block to the caching
- * allocator, so memory is never reused while work that touches it may still run.
+ * allocator, so memory is never reused while work that touches it may still run. A foreign block (wrapped by
+ * {@link Device#wrap}) is not the allocator's: its last release runs the owner's release action instead.
  */
 final class Storage implements InFlight.Resource {
     final CachingAllocator allocator;
@@ -15,12 +16,24 @@ final class Storage implements InFlight.Resource {
     private final AtomicInteger refs = new AtomicInteger(1);
     /** The stream that last enqueued a write; readers on other streams wait for it. Null once synchronised. */
     volatile Stream lastWriter;
+    /** For foreign memory: what the last release runs, once; null for the allocator's blocks. */
+    private final Runnable foreignRelease;
 
     Storage(CachingAllocator allocator, long address, long bytes, long blockSize) {
         this.allocator = allocator;
         this.address = address;
         this.bytes = bytes;
         this.blockSize = blockSize;
+        this.foreignRelease = null;
+    }
+
+    /** Foreign memory: never the allocator's; {@code release} runs once, at the last release. */
+    Storage(long address, long bytes, Runnable release) {
+        this.allocator = null;
+        this.address = address;
+        this.bytes = bytes;
+        this.blockSize = bytes; // non-zero so streams hold it while work uses it
+        this.foreignRelease = release;
     }
 
     void retain() {
@@ -35,9 +48,23 @@ final class Storage implements InFlight.Resource {
     public void release() {
         int r = refs.decrementAndGet();
         if (r == 0) {
-            allocator.release(this);
+            if (foreignRelease == null) {
+                allocator.release(this);
+            } else {
+                runForeignRelease();
+            }
         } else if (r < 0) {
             throw new IllegalStateException("storage released twice"); // internal bug
+        }
+    }
+
+    /** May run on a stream's completion path: an owner's failure is logged, never thrown into unrelated work. */
+    private void runForeignRelease() {
+        try {
+            foreignRelease.run();
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(Storage.class).error("release of foreign memory at 0x{} failed",
+                    Long.toHexString(address), e);
         }
     }
 }

@@ -261,6 +261,73 @@ public final class Tensor implements AutoCloseable {
         return new Tensor(device, storage, dtype, s, st, off, owner, provenance);
     }
 
+    /**
+     * Another view of the same elements that belongs to the caller, never to a scope: closing this tensor, or the
+     * scope that owns it, leaves the new view and its memory valid. Exporters (Arrow, DLPack, the Arrow C Data
+     * Interface) hold one for as long as a consumer may read the memory, and close it when the consumer is done.
+     *
+     * @return a tensor owned by the caller
+     * @throws ClosedResourceException if this tensor is closed
+     */
+    public Tensor share() {
+        checkOpen();
+        storage.retain();
+        return new Tensor(device, storage, dtype, shape, strides.clone(), offset, null, provenance);
+    }
+
+    /**
+     * The host memory of this view, from element 0 to the last element its strides reach (element {@code i} of the
+     * view is at {@code sum(index[d] * strides()[d]) * dtype().byteSize()}), for hand-off without a copy. Waits for
+     * enqueued work that writes this memory first.
+     *
+     * <p>Lifetime: the segment is not tied to an arena. It stays valid while this tensor or another view of its
+     * memory (see {@link #share()}) is open or used by enqueued work; reading it after that reads freed memory.
+     *
+     * @throws UnsupportedOpException  if the device's memory is not host memory ({@link DeviceInfo#hostAccessible()});
+     *                                 copy with {@link #copyTo(MemorySegment)} instead
+     * @throws ClosedResourceException if this tensor is closed
+     */
+    public MemorySegment hostSegment() {
+        checkOpen();
+        if (!device.info().hostAccessible()) {
+            throw new UnsupportedOpException("hostSegment", java.util.List.of(dtype), device.id(),
+                    "device memory is not host memory; copy it with copyTo(MemorySegment) or to(cpu)");
+        }
+        awaitWrites();
+        return MemorySegment.ofAddress(address()).reinterpret(spanBytes());
+    }
+
+    /**
+     * The address of element 0: a host address on a host-accessible device, a device address otherwise (never to be
+     * dereferenced on the host). For protocols that pass device pointers, such as DLPack. Waits for enqueued work that
+     * writes this memory first; the address is valid as long as {@link #hostSegment()}'s segment would be.
+     *
+     * @throws ClosedResourceException if this tensor is closed
+     */
+    public long dataAddress() {
+        checkOpen();
+        awaitWrites();
+        return numel() == 0 ? 0 : address();
+    }
+
+    /** Bytes from element 0 to the end of the last element the strides reach; 0 for empty views. */
+    private long spanBytes() {
+        if (numel() == 0) return 0;
+        long last = 0;
+        for (int i = 0; i < strides.length; i++) last += (shape.dim(i) - 1) * strides[i];
+        return (last + 1) * dtype.byteSize();
+    }
+
+    private void awaitWrites() {
+        Stream w = storage.lastWriter;
+        if (w == null) return;
+        try {
+            w.synchronize();
+        } catch (ClosedResourceException closed) {
+            // a stream waits for its work before it closes
+        }
+    }
+
     // ---------------------------------------------------------------- host access
 
     /** Copies the elements to a new {@code float[]} (converted from the dtype), waiting for pending work. */
