@@ -46,6 +46,8 @@ final class CudaDevice implements DeviceBackend {
     private final ConcurrentLinkedDeque<MemorySegment> freeEvents = new ConcurrentLinkedDeque<>();
     private final Map<DType, MemorySegment> ones = new EnumMap<>(DType.class);
     private final CudaStream defaultStream;
+    /** The kernel module, loaded on first use; closed after the default stream. */
+    private CudaModule module;
 
     /**
      * Opens logical device {@code ordinal}.
@@ -250,6 +252,22 @@ final class CudaDevice implements DeviceBackend {
         return addr;
     }
 
+    /**
+     * The device's kernel module, loaded on first use.
+     *
+     * @throws IllegalStateException     if kernels are unavailable (callers check {@link CudaRuntime#kernelsUnavailable})
+     * @throws io.kuaxin.VendorException if the vendor refuses the image
+     */
+    synchronized CudaModule module() {
+        checkOpen();
+        if (module == null) {
+            String why = rt.kernelsUnavailable();
+            if (why != null) throw new IllegalStateException(info.id() + ": " + why);
+            module = new CudaModule(this, rt.modules, rt.kernelImage());
+        }
+        return module;
+    }
+
     void checkOpen() {
         if (closed.get()) throw new IllegalStateException(info.id() + " is closed");
     }
@@ -261,6 +279,15 @@ final class CudaDevice implements DeviceBackend {
         try {
             defaultStream.close();
         } finally {
+            synchronized (this) {
+                if (module != null) {
+                    try {
+                        module.close();
+                    } catch (RuntimeException e) {
+                        LOG.warn("{}: unloading the kernel module failed: {}", info.id(), e.getMessage());
+                    }
+                }
+            }
             freeEvents.clear();
             arena.close();
         }

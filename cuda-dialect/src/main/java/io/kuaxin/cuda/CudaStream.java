@@ -31,6 +31,8 @@ final class CudaStream implements StreamBackend {
     final MemorySegment blas;
     /** Host memory for GEMM alpha/beta: the BLAS reads them at call time (pointer mode host). */
     final MemorySegment scalars;
+    /** Device scratch for multi-step ops (an f32 GEMM result before its epilogue); grown, freed at close. */
+    private long scratch, scratchBytes;
 
     /**
      * Creates the stream and its BLAS handle on {@code device}.
@@ -163,10 +165,28 @@ final class CudaStream implements StreamBackend {
         check(rt.sym.streamSynchronize(stream), "cudaStreamSynchronize");
     }
 
+    /**
+     * At least {@code bytes} of device scratch, valid for work queued on this stream until the next call. Growing
+     * frees the old buffer ({@code cudaFree} waits for the device, so queued work that reads it has finished).
+     */
+    long scratch(long bytes) {
+        if (bytes <= scratchBytes) return scratch;
+        if (scratch != 0) {
+            device.free(scratch);
+            scratch = 0;
+            scratchBytes = 0;
+        }
+        long n = Math.max(bytes, 1L << 20);
+        scratch = device.allocate(n);
+        scratchBytes = n;
+        return scratch;
+    }
+
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
         rt.use(device.ordinal);
         arena.close();
+        if (scratch != 0) device.free(scratch);
     }
 }
