@@ -15,6 +15,7 @@ CF_HDRS := $(wildcard $(CF_DIR)/*.h $(KX_NATIVE_DIR)/emu/blas/*.h $(KX_NATIVE_DI
              $(CF_KERNEL_ABI)/kx_kernel_abi.h $(wildcard $(KX_NATIVE_DIR)/emu/hostmath/*.h)
 CF_LIBS := $(foreach d,$(CF_DIALECTS),$(OUT)/libkuaxin-emu-$(d).so)
 CF_TESTS := $(foreach d,$(CF_DIALECTS),$(OUT)/test_$(d))
+CF_MODULE_TESTS := $(foreach d,$(CF_DIALECTS),$(OUT)/test_module_$(d))
 
 .PHONY: cudafamily test-cudafamily
 cudafamily: $(CF_LIBS)
@@ -32,5 +33,11 @@ $(OUT)/test_%: $(KX_NATIVE_DIR)/test/test_cudafamily.c $(KX_NATIVE_DIR)/test/kx_
 	    -I$(KX_NATIVE_DIR)/include -I$(KX_NATIVE_DIR)/emu/core -o $@ $< \
 	    -L$(OUT) -l:libkuaxin-emu-$*.so -Wl,-rpath,'$$ORIGIN' -lm
 
-test-cudafamily: $(CF_TESTS)
-	@set -e; for d in $(CF_DIALECTS); do echo "== test_$$d"; $(OUT)/test_$$d; done
+$(OUT)/test_module_%: $(KX_NATIVE_DIR)/test/test_cudafamily_module.c $(KX_NATIVE_DIR)/test/kx_test.h $(OUT)/libkuaxin-emu-%.so
+	$(CC) -O1 -g -Wall -Wextra -Werror -pthread -std=gnu11 -D$(call cf_macro,$*) \
+	    -I$(KX_NATIVE_DIR)/include -I$(KX_NATIVE_DIR)/emu/core -I$(CF_KERNEL_ABI) -o $@ $< \
+	    -L$(OUT) -l:libkuaxin-emu-$*.so -Wl,-rpath,'$$ORIGIN' -lm
+
+test-cudafamily: $(CF_TESTS) $(CF_MODULE_TESTS)
+	@set -e; for d in $(CF_DIALECTS); do echo "== test_$$d"; $(OUT)/test_$$d; \
+	    echo "== test_module_$$d"; $(OUT)/test_module_$$d; done

@@ -172,7 +172,11 @@ public abstract class CudaDialectProvider implements BackendProvider {
                     : ModuleSymbols.bind(v, rtLookup, rtPath.toString());
             details.add(v.id() + " module API: " + (mod.unavailableReason() == null ? mod.name("cuModuleLoadData")
                     + ", " + mod.name("cuLaunchKernel") + " in " + mod.library() : mod.unavailableReason()));
-            runtime = new CudaRuntime(dialect, sym, emulate, rtPath, count, mod);
+            CudaRuntime r = new CudaRuntime(dialect, sym, emulate, rtPath, count, mod);
+            String noKernels = r.kernelsUnavailable();
+            details.add(v.id() + " device kernels: " + (noKernels == null ? String.join(", ", KernelAbi.KERNELS)
+                    + " from " + r.kernelImage().source() : "none (" + noKernels + ")"));
+            runtime = r;
             return null;
         } catch (SymbolBinder.MissingSymbolsException e) {
             return e.getMessage();
