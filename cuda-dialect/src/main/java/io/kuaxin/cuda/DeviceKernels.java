@@ -175,7 +175,7 @@ final class DeviceKernels {
         View pos = at.hasPositions() ? View.of(call.input(1)).broadcastTo(rowShape) : View.absent();
         rows(s, m, a, "kx_rope", rowsOf(y), KernelAbi.tensor(a, x, "rope"), KernelAbi.tensor(a, pos, "rope"),
                 KernelAbi.tensor(a, y, "rope"), KernelAbi.ropeParams(a, at.base(), at.start(), at.rotaryDims(),
-                        at.mode() == RopeMode.HALF_SPLIT, axis(at.seqAxis(), x.rank() - 1)));
+                        at.mode() == RopeMode.HALF_SPLIT, axis(at.seqAxis(), x.rank())));
         return "kx_rope";
     }
 

@@ -13,7 +13,7 @@ import java.util.Map;
  * Where a runtime's kernel image comes from, or why it has none. Never downloaded:
  * <ul>
  *   <li>an emulator runs host kernels named by {@link KernelAbi#hostImage()};</li>
- *   <li>NVIDIA loads the fatbin built into {@code kuaxin-cuda-kernels} with nvcc;</li>
+ *   <li>NVIDIA (backend {@code cuda}) loads the fatbin built into {@code kuaxin-cuda-kernels} with nvcc;</li>
  *   <li>every other vendor loads the binary that {@code kuaxin kernels build --backend <name> --sdk <root>} compiled
  *       from the shipped sources with the vendor's compiler into the kernel cache:
  *       {@code kuaxin.kernels.cache} ({@code KUAXIN_KERNELS_CACHE}), default {@code ~/.cache/kuaxin/kernels},
@@ -28,7 +28,7 @@ record KernelImage(byte[] bytes, String source, String absent) {
     /** The image for {@code backend}'s runtime. */
     static KernelImage find(String backend, boolean emulated, Map<String, String> env) {
         if (emulated) return new KernelImage(KernelAbi.hostImage(), "emulator host kernels", null);
-        if (backend.equals("nvidia")) {
+        if (backend.equals("cuda")) {              // NVIDIA's backend (Iluvatar's CoreX has its own compiler)
             return KernelBinaries.nvidiaFatbin()
                     .map(b -> new KernelImage(b, "kuaxin-cuda-kernels nvidia.fatbin (sm_80, sm_90, compute_90 PTX)",
                             null))
