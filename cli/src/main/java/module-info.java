@@ -3,6 +3,7 @@ module io.kuaxin.cli {
     requires io.kuaxin.runtime;
     requires io.kuaxin.models;
     requires io.kuaxin.conformance;
+    requires io.kuaxin.cuda.kernels;
     requires info.picocli;
     requires com.fasterxml.jackson.databind;
     requires java.management;

@@ -1,12 +1,10 @@
 package io.kuaxin.cuda;
 
 import io.kuaxin.cuda.kernels.KernelBinaries;
-import io.kuaxin.spi.ffm.NativeLibraryLocator;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -49,9 +47,6 @@ record KernelImage(byte[] bytes, String source, String absent) {
 
     /** The cache file of {@code backend}'s kernel binary. */
     static Path cacheFile(String backend, Map<String, String> env) {
-        String root = NativeLibraryLocator.setting("kuaxin.kernels.cache", "KUAXIN_KERNELS_CACHE", env);
-        Path dir = root != null && !root.isBlank() ? Path.of(root)
-                : Path.of(System.getProperty("user.home"), ".cache", "kuaxin", "kernels");
-        return dir.resolve(backend.toLowerCase(Locale.ROOT)).resolve("kuaxin-kernels.bin");
+        return KernelBinaries.cacheFile(backend, env);
     }
 }

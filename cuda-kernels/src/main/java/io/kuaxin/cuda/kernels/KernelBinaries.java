@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -35,6 +38,19 @@ public final class KernelBinaries {
     public static Optional<String> source(String name) {
         if (!SOURCES.contains(name)) return Optional.empty();
         return read("src/" + name).map(b -> new String(b, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The kernel cache file of a backend other than NVIDIA's: {@code <cache>/<backend>/kuaxin-kernels.bin}, the cache
+     * being {@code kuaxin.kernels.cache} (system property), else {@code KUAXIN_KERNELS_CACHE} from {@code env}, else
+     * {@code ~/.cache/kuaxin/kernels}. {@code kuaxin kernels build} writes it; the backend loads it.
+     */
+    public static Path cacheFile(String backend, Map<String, String> env) {
+        String root = System.getProperty("kuaxin.kernels.cache");
+        if (root == null) root = env.get("KUAXIN_KERNELS_CACHE");
+        Path dir = root != null && !root.isBlank() ? Path.of(root)
+                : Path.of(System.getProperty("user.home"), ".cache", "kuaxin", "kernels");
+        return dir.resolve(backend.toLowerCase(Locale.ROOT)).resolve("kuaxin-kernels.bin");
     }
 
     private static Optional<byte[]> read(String name) {
