@@ -5,11 +5,12 @@
  * so one kernel serves every dtype and layout the front door accepts.
  *
  * Arithmetic: f32/f16/bf16 values are computed in f32 (reductions in f32 per
- * thread, combined in f32), f64 and integers in f64 / int64; a result is
- * rounded once, when stored. Integer add/sub/mul wrap; integer division
+ * thread, combined in f32; strided element-wise views in f64), f64 and
+ * integers in f64 / int64; a result is rounded once, when stored. Dense
+ * element-wise operands take a direct-index path. Integer add/sub/mul wrap; integer division
  * truncates and x / 0 is 0. Reductions use shared memory and barriers only.
  *
- * What is not here yet: vectorised contiguous fast paths, warp-shuffle
+ * What is not here yet: vectorised (128-bit) loads, warp-shuffle
  * reductions, tensor-core (mma) attention prefill and split-KV decode.
  */
 #include "kx_vendor.h"
@@ -132,10 +133,50 @@ KX_DEVICE double kx_activation(int op, double x) {
     }
 }
 
+/* Dense row-major (extent-1 dimensions may have any stride). */
+KX_DEVICE bool kx_dense(const KxTensor &t) {
+    int64_t e = 1;
+    for (int d = t.rank - 1; d >= 0; d--) {
+        if (t.shape[d] != 1 && t.stride[d] != e) return false;
+        e *= t.shape[d];
+    }
+    return true;
+}
+
+KX_DEVICE bool kx_f32ish(int dtype) { return dtype == KXK_F32 || dtype == KXK_F16 || dtype == KXK_BF16; }
+
+KX_DEVICE float kx_loadf(int dtype, uint64_t ptr, int64_t i) {
+    if (dtype == KXK_F32) return ((const float *)(uintptr_t)ptr)[i];
+    uint16_t b = ((const uint16_t *)(uintptr_t)ptr)[i];
+    return dtype == KXK_F16 ? kx_h2f(b) : kx_bf2f(b);
+}
+
+KX_DEVICE void kx_storef(int dtype, uint64_t ptr, int64_t i, float v) {
+    if (dtype == KXK_F32) ((float *)(uintptr_t)ptr)[i] = v;
+    else ((uint16_t *)(uintptr_t)ptr)[i] = dtype == KXK_F16 ? kx_f2h(v) : kx_f2bf(v);
+}
+
+KX_DEVICE float kx_activationf(int op, float x) {
+    switch (op) {
+    case KXK_RELU: return x > 0 ? x : (x == x ? 0.0f : x);
+    case KXK_SILU: return x / (1.0f + expf(-x));
+    case KXK_GELU_TANH: return 0.5f * x * (1.0f + tanhf(0.7978845608f * (x + 0.044715f * x * x * x)));
+    case KXK_GELU_ERF: return 0.5f * x * (1.0f + erff(x * 0.70710678f));
+    case KXK_EXP: return expf(x);
+    default: return x;
+    }
+}
+
 KX_GLOBAL void kx_unary(KxTensor x, KxTensor y, int32_t op) {
     int64_t n = 1;
     for (int d = 0; d < y.rank; d++) n *= y.shape[d];
     int64_t step = (int64_t)gridDim.x * blockDim.x;
+    if (kx_f32ish(x.dtype) && kx_f32ish(y.dtype) && kx_dense(x) && kx_dense(y)) {   /* the common case: f32 math */
+        for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += step) {
+            kx_storef(y.dtype, y.ptr, i, kx_activationf(op, kx_loadf(x.dtype, x.ptr, i)));
+        }
+        return;
+    }
     for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += step) {
         kx_store(y, kx_offset(y, i), kx_activation(op, kx_load(x, kx_offset(x, i))));
     }
@@ -146,6 +187,13 @@ KX_GLOBAL void kx_binary(KxTensor a, KxTensor b, KxTensor y, int32_t op) {
     for (int d = 0; d < y.rank; d++) n *= y.shape[d];
     int64_t step = (int64_t)gridDim.x * blockDim.x;
     bool integer = !kx_is_float(y.dtype);
+    if (kx_f32ish(y.dtype) && kx_f32ish(a.dtype) && kx_f32ish(b.dtype) && kx_dense(a) && kx_dense(b) && kx_dense(y)) {
+        for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += step) {
+            float p = kx_loadf(a.dtype, a.ptr, i), q = kx_loadf(b.dtype, b.ptr, i);
+            kx_storef(y.dtype, y.ptr, i, op == KXK_ADD ? p + q : op == KXK_SUB ? p - q : op == KXK_MUL ? p * q : p / q);
+        }
+        return;
+    }
     for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += step) {
         double p = kx_load(a, kx_offset(a, i)), q = kx_load(b, kx_offset(b, i));
         int64_t o = kx_offset(y, i);

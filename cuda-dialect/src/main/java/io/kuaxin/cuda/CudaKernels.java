@@ -19,8 +19,9 @@ import java.util.List;
  *       strides, broadcast batches, alpha/beta with {@code c}, and a {@code [N]} bias (extra GEMM calls); the
  *       output, {@code c} and the bias must be in the input dtype or f32 (what GEMM-Ex accepts as C type with fp32
  *       accumulation). No i8.</li>
- *   <li>{@code COPY} of every dtype: a memcpy when contiguous; a strided gather through GEMM-Ex for f32, f16, bf16,
- *       f64; one memcpy per contiguous run for the others.</li>
+ *   <li>{@code COPY} of every dtype: a memcpy when contiguous; a strided copy is one {@code kx_unary} launch when the
+ *       kernels load, else a gather through GEMM-Ex for f32, f16, bf16, f64 and one memcpy per contiguous run for the
+ *       others.</li>
  *   <li>an activation epilogue of a matmul: the GEMM, then Kuaxin's activation kernel in place on the output.</li>
  *   <li>every other op on Kuaxin's device kernels ({@link DeviceKernels}) when the module API is bound and a
  *       kernel image exists; otherwise the reason says which is missing.</li>
@@ -94,7 +95,9 @@ final class CudaKernels {
     static String execute(CudaStream s, KernelCall call) {
         return switch (call.op()) {
             case MATMUL -> matmul(s, call, (MatmulAttrs) call.attributes());
-            case COPY -> new CudaGemm(s).copy(call);
+            case COPY -> (call.input(0).isContiguous() && call.output(0).isContiguous()) || s.rt.kernelsUnavailable() != null
+                    ? new CudaGemm(s).copy(call)
+                    : DeviceKernels.copy(s, call);
             default -> DeviceKernels.execute(s, call);
         };
     }

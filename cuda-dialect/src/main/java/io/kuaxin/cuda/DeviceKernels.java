@@ -70,6 +70,14 @@ final class DeviceKernels {
         }
     }
 
+    /** A strided copy: one {@code kx_unary} identity launch. */
+    static String copy(CudaStream s, KernelCall call) {
+        try (Arena a = Arena.ofConfined()) {
+            return unary(s, s.device.module(), a, "copy", View.of(call.input(0)), View.of(call.output(0)),
+                    KernelAbi.IDENTITY);
+        }
+    }
+
     /** Applies a matmul epilogue activation: {@code out = act(gemm)} (may be the same tensor), on the same stream. */
     static String epilogue(CudaStream s, TensorRef gemm, TensorRef out, Epilogue e) {
         int code = switch (e) {
