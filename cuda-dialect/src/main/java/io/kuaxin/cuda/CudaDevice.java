@@ -48,6 +48,8 @@ final class CudaDevice implements DeviceBackend {
     private final CudaStream defaultStream;
     /** The kernel module, loaded on first use; closed after the default stream. */
     private CudaModule module;
+    /** Why this device's kernel image cannot be used although it loaded (a stale parameter layout), or null. */
+    private volatile String kernelProblem;
 
     /**
      * Opens logical device {@code ordinal}.
@@ -189,11 +191,13 @@ final class CudaDevice implements DeviceBackend {
 
     @Override
     public String unsupportedReason(Op op, List<DType> inputDtypes) {
-        return CudaKernels.unsupportedReason(rt, op, null, inputDtypes);
+        return unsupportedReason(op, null, inputDtypes);
     }
 
     @Override
     public String unsupportedReason(Op op, OpAttributes attributes, List<DType> inputDtypes) {
+        String p = kernelProblem;
+        if (p != null && DeviceKernels.handles(op)) return op.label() + ": " + p;
         return CudaKernels.unsupportedReason(rt, op, attributes, inputDtypes);
     }
 
@@ -263,7 +267,21 @@ final class CudaDevice implements DeviceBackend {
         if (module == null) {
             String why = rt.kernelsUnavailable();
             if (why != null) throw new IllegalStateException(info.id() + ": " + why);
-            module = new CudaModule(this, rt.modules, rt.kernelImage());
+            if (kernelProblem != null) throw new io.kuaxin.UnsupportedOpException("device kernels", List.of(), info.id(), kernelProblem);
+            CudaModule m = new CudaModule(this, rt.modules, rt.kernelImage());
+            String stale;
+            try {
+                stale = m.abiMismatch(defaultStream);
+            } catch (RuntimeException e) {
+                m.close();
+                throw e;
+            }
+            if (stale != null) {
+                m.close();
+                kernelProblem = stale;
+                throw new io.kuaxin.UnsupportedOpException("device kernels", List.of(), info.id(), stale);
+            }
+            module = m;
         }
         return module;
     }

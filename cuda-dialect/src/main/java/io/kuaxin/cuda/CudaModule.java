@@ -57,6 +57,31 @@ final class CudaModule implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code kxk_abi_version} once on {@code stream} and waits: {@code null} if the image's parameter layout is
+     * this binding's ({@link KernelAbi#VERSION}), else why not (a kernel cache built from other sources).
+     *
+     * @throws io.kuaxin.VendorException if the launch or the copy fails
+     */
+    String abiMismatch(CudaStream stream) {
+        if (!functions.containsKey("kxk_abi_version")) return missingReason("kxk_abi_version");
+        CudaRuntime rt = device.rt;
+        long dev = device.allocate(4);
+        try (Arena a = Arena.ofConfined()) {
+            KernelAbi.View v = new KernelAbi.View(dev, io.kuaxin.DType.I32, new long[]{1}, new long[]{1});
+            launch(stream, "kxk_abi_version", 1, 1, 1, 1, a, KernelAbi.tensor(a, v, "abi"));
+            MemorySegment host = a.allocate(java.lang.foreign.ValueLayout.JAVA_INT);
+            rt.errors.check(rt.sym.memcpyAsync(host, MemorySegment.ofAddress(dev), 4, rt.enums.memcpyD2H(),
+                    stream.stream), "cudaMemcpyAsync", device);
+            rt.errors.check(rt.sym.streamSynchronize(stream.stream), "cudaStreamSynchronize", device);
+            int got = host.get(java.lang.foreign.ValueLayout.JAVA_INT, 0);
+            return got == KernelAbi.VERSION ? null : "the kernel image (" + source + ") has parameter layout "
+                    + got + ", this Kuaxin needs " + KernelAbi.VERSION + ": rebuild it (kuaxin kernels build)";
+        } finally {
+            device.free(dev);
+        }
+    }
+
     /** {@code null} if the image has {@code kernel}, else why not. */
     String missingReason(String kernel) {
         return functions.containsKey(kernel) ? null : missing.getOrDefault(kernel, "no kernel " + kernel);
