@@ -14,6 +14,7 @@
 #ifndef KX_KERNEL_ABI_H
 #define KX_KERNEL_ABI_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #define KXK_ABI_VERSION 1
@@ -61,6 +62,17 @@ typedef struct KxAttnParams {
     float scale;
     int32_t causal;                          /* bottom-right aligned: key j visible iff j <= i + valid - Sq */
 } KxAttnParams;                              /* 8 bytes */
+
+/* The byte layout io.kuaxin.cuda.KernelAbi writes; a change here fails every compiler, not a test run. */
+#ifdef __cplusplus
+#  define KXK_ASSERT(c, m) static_assert(c, m)
+#else
+#  define KXK_ASSERT(c, m) _Static_assert(c, m)
+#endif
+KXK_ASSERT(sizeof(KxTensor) == 144, "KxTensor is 144 bytes");
+KXK_ASSERT(offsetof(KxTensor, shape) == 16 && offsetof(KxTensor, stride) == 80, "KxTensor field offsets");
+KXK_ASSERT(sizeof(KxNormParams) == 16 && sizeof(KxRopeParams) == 32 && sizeof(KxAttnParams) == 8, "param structs");
+KXK_ASSERT(offsetof(KxRopeParams, rotary_dims) == 16 && offsetof(KxRopeParams, seq_axis) == 24, "KxRopeParams offsets");
 
 /*
  * The kernels and their grids (blockDim.x threads cooperate on one block's work):
