@@ -359,9 +359,12 @@ KX_GLOBAL void kx_attention(KxTensor q, KxTensor k, KxTensor v, KxTensor mask, K
                             KxAttnParams p) {
     __shared__ float sp[KX_BLOCK_MAX];
     __shared__ float sh[KX_BLOCK_MAX];
+    __shared__ float sq[KX_BLOCK_MAX];           /* the query row, read once (D <= 1024: the host checks) */
     int64_t i = blockIdx.x, h = blockIdx.y, b = blockIdx.z;
     int64_t Hq = q.shape[1], Sq = q.shape[2], D = q.shape[3], Hkv = k.shape[1], Sk = k.shape[2], Dv = v.shape[3];
     if (i >= Sq || h >= Hq || b >= q.shape[0]) return;
+    for (int64_t x = threadIdx.x; x < D; x += blockDim.x) sq[x] = (float)kx_load(q, kx_at4(q, b, h, i, x));
+    KX_SYNC();
     int64_t kh = h / (Hq / Hkv);
     int64_t valid = Sk;
     if (lens.ptr) {
@@ -376,7 +379,8 @@ KX_GLOBAL void kx_attention(KxTensor q, KxTensor k, KxTensor v, KxTensor mask, K
         float s = -INFINITY;
         if (j < limit) {
             float dot = 0;
-            for (int64_t x = 0; x < D; x++) dot += (float)kx_load(q, kx_at4(q, b, h, i, x)) * (float)kx_load(k, kx_at4(k, b, kh, j, x));
+            int64_t kb = kx_at4(k, b, kh, j, 0), ks = k.stride[3];
+            for (int64_t x = 0; x < D; x++) dot += sq[x] * (float)kx_load(k, kb + x * ks);
             s = p.scale * dot;
             if (mask.ptr) s += (float)kx_load(mask, kx_at4(mask, b, h, i, j));
         }

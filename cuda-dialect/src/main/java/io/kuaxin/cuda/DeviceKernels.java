@@ -221,9 +221,9 @@ final class DeviceKernels {
         View mask = at.hasMask() ? View.of(call.input(at.maskIndex())).broadcastTo(new long[]{b, hq, sq, sk})
                 : View.absent();
         View lens = at.hasKvLens() ? View.of(call.input(at.kvLensIndex())) : View.absent();
-        if (v.shape()[3] > 4L * BLOCK) {
+        if (v.shape()[3] > 4L * BLOCK || sh[3] > 4L * BLOCK) {
             throw new io.kuaxin.UnsupportedOpException("attention", List.of(q.dtype()), s.device.info().id(),
-                    "value head size " + v.shape()[3] + " exceeds the attention kernel's " + 4 * BLOCK);
+                    "head size " + Math.max(sh[3], v.shape()[3]) + " exceeds the attention kernel's " + 4 * BLOCK);
         }
         if (b * hq * sq > 0) {
             m.launch(s, "kx_attention", sq, hq, b, BLOCK, a, KernelAbi.tensor(a, q, "attention"),
