@@ -10,7 +10,7 @@ J=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 unzip -l cli/target/lib/kuaxin-cuda-kernels-*.jar | grep -q nvidia.fatbin \
   || { echo "the kuaxin-cuda-kernels jar has no nvidia.fatbin (was nvcc on the PATH at build time?)"; exit 1; }
 tmp=$(mktemp -d)
-"$J/bin/jlink" --add-modules java.base,java.desktop,java.logging,java.management,jdk.incubator.vector,java.naming,java.sql,jdk.unsupported,java.xml,jdk.management,jdk.zipfs \
+"$J/bin/jlink" --add-modules java.base,java.desktop,java.logging,java.management,jdk.jfr,jdk.incubator.vector,java.naming,java.sql,jdk.unsupported,java.xml,jdk.management,jdk.zipfs \
   --strip-debug --no-man-pages --no-header-files --compress=zip-9 --output "$tmp/jre25"
 tar czf "$dest/jre25.tgz" -C "$tmp" jre25
 mkdir -p "$tmp/kxapp/lib" && cp cli/target/kuaxin-cli.jar "$tmp/kxapp/"
