@@ -5,6 +5,7 @@ module io.kuaxin.cli {
     requires io.kuaxin.collectives;
     requires io.kuaxin.arrow;
     requires io.kuaxin.conformance;
+    requires io.kuaxin.cuda.kernels;
     requires info.picocli;
     requires com.fasterxml.jackson.databind;
     requires java.management;

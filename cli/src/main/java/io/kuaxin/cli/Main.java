@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code kuaxin} command. */
 @Command(name = "kuaxin", mixinStandardHelpOptions = true, version = "kuaxin 0.1.0-SNAPSHOT",
         description = "One tensor API across AI accelerators: inspect devices, check the setup, run the demo.",
-        subcommands = {DemoCommand.class, EmbedCommand.class, BenchCommand.class, ConformanceCommand.class, DevicesCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, EmbedCommand.class, BenchCommand.class, ConformanceCommand.class, DevicesCommand.class, DoctorCommand.class, KernelsCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     public static void main(String[] args) {
         System.exit(run(args));

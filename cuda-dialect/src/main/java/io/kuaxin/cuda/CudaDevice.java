@@ -46,6 +46,10 @@ final class CudaDevice implements DeviceBackend {
     private final ConcurrentLinkedDeque<MemorySegment> freeEvents = new ConcurrentLinkedDeque<>();
     private final Map<DType, MemorySegment> ones = new EnumMap<>(DType.class);
     private final CudaStream defaultStream;
+    /** The kernel module, loaded on first use; closed after the default stream. */
+    private CudaModule module;
+    /** Why this device's kernel image cannot be used although it loaded (a stale parameter layout), or null. */
+    private volatile String kernelProblem;
 
     /**
      * Opens logical device {@code ordinal}.
@@ -187,11 +191,13 @@ final class CudaDevice implements DeviceBackend {
 
     @Override
     public String unsupportedReason(Op op, List<DType> inputDtypes) {
-        return CudaKernels.unsupportedReason(rt, op, null, inputDtypes);
+        return unsupportedReason(op, null, inputDtypes);
     }
 
     @Override
     public String unsupportedReason(Op op, OpAttributes attributes, List<DType> inputDtypes) {
+        String p = kernelProblem;
+        if (p != null && DeviceKernels.handles(op)) return op.label() + ": " + p;
         return CudaKernels.unsupportedReason(rt, op, attributes, inputDtypes);
     }
 
@@ -250,6 +256,36 @@ final class CudaDevice implements DeviceBackend {
         return addr;
     }
 
+    /**
+     * The device's kernel module, loaded on first use.
+     *
+     * @throws IllegalStateException     if kernels are unavailable (callers check {@link CudaRuntime#kernelsUnavailable})
+     * @throws io.kuaxin.VendorException if the vendor refuses the image
+     */
+    synchronized CudaModule module() {
+        checkOpen();
+        if (module == null) {
+            String why = rt.kernelsUnavailable();
+            if (why != null) throw new IllegalStateException(info.id() + ": " + why);
+            if (kernelProblem != null) throw new io.kuaxin.UnsupportedOpException("device kernels", List.of(), info.id(), kernelProblem);
+            CudaModule m = new CudaModule(this, rt.modules, rt.kernelImage());
+            String stale;
+            try {
+                stale = m.abiMismatch(defaultStream);
+            } catch (RuntimeException e) {
+                m.close();
+                throw e;
+            }
+            if (stale != null) {
+                m.close();
+                kernelProblem = stale;
+                throw new io.kuaxin.UnsupportedOpException("device kernels", List.of(), info.id(), stale);
+            }
+            module = m;
+        }
+        return module;
+    }
+
     void checkOpen() {
         if (closed.get()) throw new IllegalStateException(info.id() + " is closed");
     }
@@ -261,6 +297,15 @@ final class CudaDevice implements DeviceBackend {
         try {
             defaultStream.close();
         } finally {
+            synchronized (this) {
+                if (module != null) {
+                    try {
+                        module.close();
+                    } catch (RuntimeException e) {
+                        LOG.warn("{}: unloading the kernel module failed: {}", info.id(), e.getMessage());
+                    }
+                }
+            }
             freeEvents.clear();
             arena.close();
         }

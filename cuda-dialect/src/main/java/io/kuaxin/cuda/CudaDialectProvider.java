@@ -167,7 +167,16 @@ public abstract class CudaDialectProvider implements BackendProvider {
             int count = CudaRuntime.countDevices(sym, new CudaErrors(dialect.name(), sym));
             if (count == 0) return "the runtime reports no devices (" + v.visibleDevicesVariable() + "="
                     + env.getOrDefault(v.visibleDevicesVariable(), "<unset>") + ")";
-            runtime = new CudaRuntime(dialect, sym, emulate, rtPath, count);
+            ModuleSymbols mod = drvLookup != null
+                    ? ModuleSymbols.bind(v, drvLookup, drvPath.toString())
+                    : ModuleSymbols.bind(v, rtLookup, rtPath.toString());
+            details.add(v.id() + " module API: " + (mod.unavailableReason() == null ? mod.name("cuModuleLoadData")
+                    + ", " + mod.name("cuLaunchKernel") + " in " + mod.library() : mod.unavailableReason()));
+            CudaRuntime r = new CudaRuntime(dialect, sym, emulate, rtPath, count, mod);
+            String noKernels = r.kernelsUnavailable();
+            details.add(v.id() + " device kernels: " + (noKernels == null ? String.join(", ", KernelAbi.KERNELS)
+                    + " from " + r.kernelImage().source() : "none (" + noKernels + ")"));
+            runtime = r;
             return null;
         } catch (SymbolBinder.MissingSymbolsException e) {
             return e.getMessage();

@@ -6,6 +6,7 @@ import io.kuaxin.op.MatmulAttrs;
 import io.kuaxin.op.Op;
 import io.kuaxin.op.OpAttributes;
 import io.kuaxin.spi.KernelCall;
+import io.kuaxin.spi.TensorRef;
 
 import java.util.List;
 
@@ -17,11 +18,14 @@ import java.util.List;
  *   <li>{@code MATMUL} with f32, f16, bf16 or f64 inputs through the vendor BLAS GEMM-Ex calls: transposes, any
  *       strides, broadcast batches, alpha/beta with {@code c}, and a {@code [N]} bias (extra GEMM calls); the
  *       output, {@code c} and the bias must be in the input dtype or f32 (what GEMM-Ex accepts as C type with fp32
- *       accumulation). No activation epilogue, no i8. Every reduction stays in the accumulator unless the call
+ *       accumulation). No i8. Every reduction stays in the accumulator unless the call
  *       allows reduced-precision reduction (where the BLAS has the switch); the provenance says which.</li>
- *   <li>{@code COPY} of every dtype: a memcpy when contiguous; a strided gather through GEMM-Ex for f32, f16, bf16,
- *       f64; one memcpy per contiguous run for the others.</li>
- *   <li>nothing else: these chips need device kernels Kuaxin does not ship yet.</li>
+ *   <li>{@code COPY} of every dtype: a memcpy when contiguous; a strided copy is one {@code kx_unary} launch when the
+ *       kernels load, else a gather through GEMM-Ex for f32, f16, bf16, f64 and one memcpy per contiguous run for the
+ *       others.</li>
+ *   <li>an activation epilogue of a matmul: the GEMM, then Kuaxin's activation kernel in place on the output.</li>
+ *   <li>every other op on Kuaxin's device kernels ({@link DeviceKernels}) when the module API is bound and a
+ *       kernel image exists; otherwise the reason says which is missing.</li>
  * </ul>
  */
 final class CudaKernels {
@@ -32,8 +36,7 @@ final class CudaKernels {
         return switch (op) {
             case MATMUL -> matmulReason(rt, attrs instanceof MatmulAttrs m ? m : null, dtypes);
             case COPY -> null; // memcpy, GEMM-Ex gathers (floats) or memcpy runs (other dtypes)
-            default -> op.label() + " has no " + rt.dialect.vendor() + " library call that Kuaxin binds, and Kuaxin"
-                    + " ships no device kernels for CUDA-dialect chips yet";
+            default -> DeviceKernels.unsupportedReason(rt, op, attrs, dtypes);
         };
     }
 
@@ -54,10 +57,10 @@ final class CudaKernels {
             }
             return null;
         }
-        if (at.epilogue() != Epilogue.NONE) {
-            return "the fused " + at.epilogue().name().toLowerCase(java.util.Locale.ROOT) + " epilogue: no "
+        if (at.epilogue() != Epilogue.NONE && rt.kernelsUnavailable() != null) {
+            return "the " + at.epilogue().name().toLowerCase(java.util.Locale.ROOT) + " epilogue: no "
                     + rt.dialect.vendor() + " BLAS call applies an activation (cuBLASLt-style epilogues are not bound)"
-                    + " and Kuaxin has no device kernels for this backend yet";
+                    + " and Kuaxin's activation kernel cannot be loaded: " + rt.kernelsUnavailable();
         }
         DType o = at.outDtype();
         if (!convertible(rt, t, o)) {
@@ -94,11 +97,36 @@ final class CudaKernels {
     /** Runs a call {@link #unsupportedReason} accepted; returns the provenance kernel name. */
     static String execute(CudaStream s, KernelCall call) {
         return switch (call.op()) {
-            case MATMUL -> new CudaGemm(s).matmul(call, (MatmulAttrs) call.attributes());
-            case COPY -> new CudaGemm(s).copy(call);
-            default -> throw new IllegalStateException(call.op().label() + " reached execute although "
-                    + "unsupportedReason rejects it: " + unsupportedReason(s.rt, call.op(), call.attributes(),
-                    call.inputs().stream().map(r -> r.dtype()).toList()));
+            case MATMUL -> matmul(s, call, (MatmulAttrs) call.attributes());
+            case COPY -> (call.input(0).isContiguous() && call.output(0).isContiguous()) || s.rt.kernelsUnavailable() != null
+                    ? new CudaGemm(s).copy(call)
+                    : DeviceKernels.copy(s, call);
+            default -> DeviceKernels.execute(s, call);
         };
+    }
+
+    /** GEMM-Ex, then the activation epilogue (if any) in place on the output with {@code kx_unary}. */
+    private static String matmul(CudaStream s, KernelCall call, MatmulAttrs at) {
+        if (at.epilogue() == Epilogue.NONE) return new CudaGemm(s).matmul(call, at);
+        MatmulAttrs plain = new MatmulAttrs(at.transA(), at.transB(), at.alpha(), at.beta(), at.hasC(), at.hasBias(),
+                Epilogue.NONE, at.outDtype());
+        TensorRef out = call.output(0);
+        if (out.dtype() == DType.F32 || out.dtype() == DType.F64) {
+            String gemm = new CudaGemm(s).matmul(call, plain);
+            return gemm + " + " + DeviceKernels.epilogue(s, out, out, at.epilogue());
+        }
+        // f16/bf16 output: GEMM into f32 scratch, then one rounding after the activation (rounding twice is off by
+        // more than an ulp).
+        long[] strides = new long[out.rank()];
+        long st = 1;
+        for (int i = out.rank() - 1; i >= 0; i--) {
+            strides[i] = st;
+            st *= out.shape()[i];
+        }
+        TensorRef tmp = new TensorRef(s.scratch(Math.max(1, out.numel()) * 4), DType.F32, out.shape(), strides);
+        MatmulAttrs f32 = new MatmulAttrs(at.transA(), at.transB(), at.alpha(), at.beta(), at.hasC(), at.hasBias(),
+                Epilogue.NONE, DType.F32);
+        String gemm = new CudaGemm(s).matmul(new KernelCall(call.op(), f32, call.inputs(), List.of(tmp)), f32);
+        return gemm + " (f32) + " + DeviceKernels.epilogue(s, tmp, out, at.epilogue());
     }
 }

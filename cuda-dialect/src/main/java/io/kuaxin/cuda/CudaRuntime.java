@@ -33,8 +33,17 @@ final class CudaRuntime {
     final Path runtimeLibrary;
     final int deviceCount;
     private final ThreadLocal<int[]> current;
+    /** The module API (device kernels), or {@code null} when the runtime was bound without it. */
+    final ModuleSymbols modules;
+    private volatile KernelImage image;
 
     CudaRuntime(Dialect dialect, CudaSymbols sym, boolean emulated, Path runtimeLibrary, int deviceCount) {
+        this(dialect, sym, emulated, runtimeLibrary, deviceCount, null);
+    }
+
+    CudaRuntime(Dialect dialect, CudaSymbols sym, boolean emulated, Path runtimeLibrary, int deviceCount,
+                ModuleSymbols modules) {
+        this.modules = modules;
         this.backend = dialect.name();
         this.dialect = dialect;
         this.sym = sym;
@@ -47,6 +56,20 @@ final class CudaRuntime {
     }
 
     Dialect.Variant variant() { return sym.variant; }
+
+    /** The kernel image of this runtime (found once). */
+    KernelImage kernelImage() {
+        KernelImage i = image;
+        if (i == null) image = i = KernelImage.find(backend, emulated, System.getenv());
+        return i;
+    }
+
+    /** {@code null} if device kernels can be loaded, else why not (no module API, no image). */
+    String kernelsUnavailable() {
+        if (modules == null) return "the module API was not bound";
+        if (modules.unavailableReason() != null) return modules.unavailableReason();
+        return kernelImage().absent();
+    }
 
     /**
      * Makes {@code ordinal} the calling thread's current device.

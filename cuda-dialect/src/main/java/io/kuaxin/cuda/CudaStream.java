@@ -33,6 +33,8 @@ final class CudaStream implements StreamBackend {
     final MemorySegment scalars;
     /** The BLAS handle's math mode as last set; meaningful only where the dialect has the exact mode. */
     private int mathMode;
+    /** Device scratch for multi-step ops (an f32 GEMM result before its epilogue); grown, freed at close. */
+    private long scratch, scratchBytes;
 
     /**
      * Creates the stream and its BLAS handle on {@code device}.
@@ -193,10 +195,28 @@ final class CudaStream implements StreamBackend {
         check(rt.sym.streamSynchronize(stream), "cudaStreamSynchronize");
     }
 
+    /**
+     * At least {@code bytes} of device scratch, valid for work queued on this stream until the next call. Growing
+     * frees the old buffer ({@code cudaFree} waits for the device, so queued work that reads it has finished).
+     */
+    long scratch(long bytes) {
+        if (bytes <= scratchBytes) return scratch;
+        if (scratch != 0) {
+            device.free(scratch);
+            scratch = 0;
+            scratchBytes = 0;
+        }
+        long n = Math.max(bytes, 1L << 20);
+        scratch = device.allocate(n);
+        scratchBytes = n;
+        return scratch;
+    }
+
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
         rt.use(device.ordinal);
         arena.close();
+        if (scratch != 0) device.free(scratch);
     }
 }

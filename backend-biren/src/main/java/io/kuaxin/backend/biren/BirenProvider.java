@@ -57,11 +57,16 @@ public final class BirenProvider extends CudaDialectProvider {
             .noExactReductionSwitch("suBLAS documents no math mode that forbids reduced-precision reduction")
             .build();
 
+    /** The module API in the runtime, spelt like HIP's runtime-side calls with the supa prefix (I: no public header). */
+    static final Map<String, String> MODULE_NAMES = Map.of("cuModuleLoadData", "supaModuleLoadData",
+            "cuModuleGetFunction", "supaModuleGetFunction", "cuModuleUnload", "supaModuleUnload",
+            "cuLaunchKernel", "supaModuleLaunchKernel");
+
     static final Dialect DIALECT = new Dialect("biren", List.of("supa"), "Biren", List.of(
             new Dialect.Variant("supa", "BIRENSUPA runtime (supa*) + suBLAS", "SUPA_VISIBLE_DEVICES", "supa",
                     List.of(VendorLibrary.of(RUNTIME, List.of("libsupart.so", "libsupa-runtime.so"), RUNTIME_ROOTS),
                             VendorLibrary.of(BLAS, List.of("libsublas.so"), BLAS_ROOTS)),
-                    new SymbolNames("supa", "sublas", "su", false, Map.of()), ENUMS, Dialect.HostAlloc.PTR_SIZE,
+                    new SymbolNames("supa", "sublas", "su", false, MODULE_NAMES), ENUMS, Dialect.HostAlloc.PTR_SIZE,
                     Dialect.CopyOrder.KIND_THEN_STREAM)));
 
     public BirenProvider() {

@@ -75,7 +75,9 @@ public final class HygonProvider extends CudaDialectProvider {
             "cudaFreeHost", "hipHostFree",
             "cublasGemmEx", "hipblasGemmEx_v2",
             "cublasGemmStridedBatchedEx", "hipblasGemmStridedBatchedEx_v2",
-            "cublasGetStatusString", "hipblasStatusToString"));
+            "cublasGetStatusString", "hipblasStatusToString",
+            // HIP's module launch (V: hip_runtime_api.h); hipLaunchKernel is the runtime-style launch with other arguments
+            "cuLaunchKernel", "hipModuleLaunchKernel"));
 
     static final Dialect DIALECT = new Dialect("hygon", List.of("dcu"), "Hygon", List.of(
             new Dialect.Variant("dtk-cuda", "DTK CUDA layer (verbatim CUDA runtime + cuBLAS)", "HIP_VISIBLE_DEVICES",

@@ -425,17 +425,70 @@ public abstract class CudaBackendContract {
     }
 
     @Test
-    void unsupportedOpsAreRefusedWithAReason() {
+    void deviceKernelsRunAndOnlyUnboundMixesAreRefused() {
         try (Kuaxin kx = open(); Scope s = kx.device(backend() + ":0").scope()) {
             Device d = s.device();
             assertTrue(d.supportsOp(Op.MATMUL, DType.F32, DType.F32));
-            assertFalse(d.supportsOp(Op.SOFTMAX, DType.F32));
+            assertTrue(d.supportsOp(Op.SOFTMAX, DType.F32));
+            assertTrue(d.supportsOp(Op.ATTENTION, DType.BF16, DType.BF16, DType.BF16));
             assertFalse(d.supportsOp(Op.MATMUL, DType.I8, DType.I8));
             Tensor a = s.copyOf(new float[]{1, -2, 3, 4}, Shape.of(2, 2));
-            UnsupportedOpException e = assertThrows(UnsupportedOpException.class,
-                    () -> Ops.withFallback(FallbackPolicy.FAIL).matmul(a, a, Matmul.options().epilogue(Epilogue.RELU)));
-            assertTrue(e.getMessage().contains("epilogue"), e::getMessage);
-            assertThrows(UnsupportedOpException.class, () -> Ops.withFallback(FallbackPolicy.FAIL).softmax(a));
+            Tensor r = Ops.withFallback(FallbackPolicy.FAIL).matmul(a, a, Matmul.options().epilogue(Epilogue.RELU));
+            assertArrayEquals(new float[]{0, 0, 15, 10}, r.toFloatArray());
+            assertTrue(r.provenance().toString().contains("kx_unary"), () -> r.provenance().toString());
+            Tensor sm = Ops.withFallback(FallbackPolicy.FAIL).softmax(a);
+            float[] p = sm.toFloatArray();
+            assertEquals(1 / (1 + Math.exp(-3)), p[0], 1e-6);   // row [1, -2]
+            assertEquals(1 / (1 + Math.exp(-1)), p[3], 1e-6);   // row [3, 4]
+        }
+    }
+
+    /** The launch symbol of the bound variant ({@code cuLaunchKernel}, {@code hipModuleLaunchKernel}, ...). */
+    private String launchSymbol() { return symbol("cuLaunchKernel"); }
+
+    @Test
+    void aRefusedLaunchIsAVendorErrorAndTheDeviceStaysUsable() {
+        try (Kuaxin kx = open(); Scope s = kx.device(backend() + ":0").scope()) {
+            Tensor a = s.copyOf(new float[]{1, 2, 3, 4}, Shape.of(2, 2));
+            emu.injectFault(launchSymbol(), 1, 719);                         // 719: launch failed
+            VendorException e = assertThrows(VendorException.class,
+                    () -> Ops.withFallback(FallbackPolicy.FAIL).add(a, a));
+            assertEquals(launchSymbol(), e.call());
+            assertEquals(719, e.code());
+            assertArrayEquals(new float[]{2, 4, 6, 8}, Ops.withFallback(FallbackPolicy.FAIL).add(a, a).toFloatArray());
+        }
+    }
+
+    @Test
+    void aRefusedImageIsReportedAndTheNextOpLoadsIt() {
+        String load = symbol("cuModuleLoadData");
+        try (Kuaxin kx = open(); Scope s = kx.device(backend() + ":1").scope()) {
+            Tensor a = s.copyOf(new float[]{-1, 2}, Shape.of(2));
+            emu.injectFault(load, 1, 200);                                   // 200: invalid image
+            VendorException e = assertThrows(VendorException.class,
+                    () -> Ops.withFallback(FallbackPolicy.FAIL).relu(a));
+            assertEquals(load, e.call());
+            assertEquals(200, e.code());
+            assertArrayEquals(new float[]{0, 2}, Ops.withFallback(FallbackPolicy.FAIL).relu(a).toFloatArray());
+        }
+    }
+
+    @Test
+    void kernelsOnTwoStreamsFollowEventOrder() {
+        try (Kuaxin kx = open(); Scope s = kx.device(backend() + ":0").scope()) {
+            Stream s1 = s.device().newStream(), s2 = s.device().newStream();
+            float[] x = new float[100_000];
+            for (int i = 0; i < x.length; i++) x[i] = i % 7 - 3;
+            Tensor a = s.copyOf(x, Shape.of(x.length));
+            Tensor b = Ops.on(s1).withFallback(FallbackPolicy.FAIL).exp(a);
+            Event done = s1.record();
+            s2.waitFor(done);
+            Tensor c = Ops.on(s2).withFallback(FallbackPolicy.FAIL).mul(b, b);
+            s2.synchronize();
+            float[] got = c.toFloatArray();
+            for (int i = 0; i < x.length; i += 997) assertEquals(Math.exp(2.0 * x[i]), got[i], 1e-5 * Math.exp(2 * x[i]));
+            s1.close();
+            s2.close();
         }
     }
 

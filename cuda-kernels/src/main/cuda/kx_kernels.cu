@@ -1,0 +1,414 @@
+/*
+ * kx_kernels.cu - Kuaxin's device kernels for the CUDA family, one source for
+ * every vendor compiler (kx_vendor.h absorbs the differences). Parameters and
+ * grids: kx_kernel_abi.h. Every tensor is a strided view with a run-time dtype,
+ * so one kernel serves every dtype and layout the front door accepts.
+ *
+ * Arithmetic: f32/f16/bf16 values are computed in f32 (reductions in f32 per
+ * thread, combined in f32; strided element-wise views in f64), f64 and
+ * integers in f64 / int64; a result is rounded once, when stored. Dense
+ * element-wise operands take a direct-index path. Integer add/sub/mul wrap; integer division
+ * truncates and x / 0 is 0. Reductions use shared memory and barriers only.
+ *
+ * What is not here yet: vectorised (128-bit) loads, warp-shuffle
+ * reductions, tensor-core (mma) attention prefill and split-KV decode.
+ */
+#include "kx_vendor.h"
+#include "kx_kernel_abi.h"
+
+#define KX_BLOCK_MAX 1024
+
+/* Element offset (in elements) of row-major flat index `flat` of t. */
+KX_DEVICE int64_t kx_offset(const KxTensor &t, int64_t flat) {
+    int64_t off = 0;
+    for (int d = t.rank - 1; d >= 0; d--) {
+        int64_t n = t.shape[d];
+        off += (flat % n) * t.stride[d];
+        flat /= n;
+    }
+    return off;
+}
+
+KX_DEVICE double kx_load(const KxTensor &t, int64_t off) {
+    const char *p = (const char *)(uintptr_t)t.ptr;
+    switch (t.dtype) {
+    case KXK_F32: return ((const float *)p)[off];
+    case KXK_F16: return kx_h2f(((const uint16_t *)p)[off]);
+    case KXK_BF16: return kx_bf2f(((const uint16_t *)p)[off]);
+    case KXK_F64: return ((const double *)p)[off];
+    case KXK_I8: return ((const int8_t *)p)[off];
+    case KXK_U8: return ((const uint8_t *)p)[off];
+    case KXK_I32: return ((const int32_t *)p)[off];
+    case KXK_I64: return (double)((const int64_t *)p)[off];
+    default: return ((const uint8_t *)p)[off] != 0;
+    }
+}
+
+KX_DEVICE double kx_sat(double v, double lo, double hi) { return v != v ? 0 : v < lo ? lo : v > hi ? hi : v; }
+
+/* Floats round to nearest even (through f32 for f16/bf16); float -> integer truncates and saturates, NaN is 0. */
+KX_DEVICE void kx_store(const KxTensor &t, int64_t off, double v) {
+    char *p = (char *)(uintptr_t)t.ptr;
+    switch (t.dtype) {
+    case KXK_F32: ((float *)p)[off] = (float)v; break;
+    case KXK_F16: ((uint16_t *)p)[off] = kx_f2h((float)v); break;
+    case KXK_BF16: ((uint16_t *)p)[off] = kx_f2bf((float)v); break;
+    case KXK_F64: ((double *)p)[off] = v; break;
+    case KXK_I8: ((int8_t *)p)[off] = (int8_t)kx_sat(v, -128, 127); break;
+    case KXK_U8: ((uint8_t *)p)[off] = (uint8_t)kx_sat(v, 0, 255); break;
+    case KXK_I32: ((int32_t *)p)[off] = (int32_t)kx_sat(v, -2147483648.0, 2147483647.0); break;
+    case KXK_I64: ((int64_t *)p)[off] = (int64_t)kx_sat(v, -9223372036854775808.0, 9223372036854774784.0); break;
+    default: ((uint8_t *)p)[off] = v != 0; break;
+    }
+}
+
+KX_DEVICE bool kx_is_float(int dtype) { return dtype <= KXK_F64; }
+
+/* Integer results wrap to the output width (two's complement). */
+KX_DEVICE void kx_store_int(const KxTensor &t, int64_t off, int64_t v) {
+    char *p = (char *)(uintptr_t)t.ptr;
+    switch (t.dtype) {
+    case KXK_I8: ((int8_t *)p)[off] = (int8_t)v; break;
+    case KXK_U8: ((uint8_t *)p)[off] = (uint8_t)v; break;
+    case KXK_I32: ((int32_t *)p)[off] = (int32_t)v; break;
+    case KXK_I64: ((int64_t *)p)[off] = v; break;
+    default: ((uint8_t *)p)[off] = v != 0; break;
+    }
+}
+
+KX_DEVICE int64_t kx_row(void) { return (int64_t)blockIdx.x + (int64_t)gridDim.x * blockIdx.y; }
+
+KX_DEVICE int64_t kx_rows(const KxTensor &t) {
+    int64_t n = 1;
+    for (int d = 0; d < t.rank - 1; d++) n *= t.shape[d];
+    return n;
+}
+
+/* Element offset of element j of row r (over the last dimension). */
+KX_DEVICE int64_t kx_row_base(const KxTensor &t, int64_t r) {
+    int64_t off = 0;
+    for (int d = t.rank - 2; d >= 0; d--) {
+        off += (r % t.shape[d]) * t.stride[d];
+        r /= t.shape[d];
+    }
+    return off;
+}
+
+KX_DEVICE int64_t kx_last(const KxTensor &t) { return t.rank > 0 ? t.shape[t.rank - 1] : 1; }
+KX_DEVICE int64_t kx_last_stride(const KxTensor &t) { return t.rank > 0 ? t.stride[t.rank - 1] : 1; }
+
+/* Block-wide sum / max of one value per thread (every thread gets the result). */
+KX_DEVICE float kx_block_sum(float v, float *sh) {
+    sh[threadIdx.x] = v;
+    KX_SYNC();
+    for (unsigned s = blockDim.x / 2; s > 0; s >>= 1) {
+        if (threadIdx.x < s) sh[threadIdx.x] += sh[threadIdx.x + s];
+        KX_SYNC();
+    }
+    float r = sh[0];
+    KX_SYNC();
+    return r;
+}
+
+KX_DEVICE float kx_block_max(float v, float *sh) {
+    sh[threadIdx.x] = v;
+    KX_SYNC();
+    for (unsigned s = blockDim.x / 2; s > 0; s >>= 1) {
+        if (threadIdx.x < s) sh[threadIdx.x] = fmaxf(sh[threadIdx.x], sh[threadIdx.x + s]);
+        KX_SYNC();
+    }
+    float r = sh[0];
+    KX_SYNC();
+    return r;
+}
+
+KX_DEVICE double kx_activation(int op, double x) {
+    switch (op) {
+    case KXK_RELU: return x > 0 ? x : (x == x ? 0 : x);
+    case KXK_SILU: return x / (1 + exp(-x));
+    case KXK_GELU_TANH: return 0.5 * x * (1 + tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)));
+    case KXK_GELU_ERF: return 0.5 * x * (1 + erf(x * 0.7071067811865476));
+    case KXK_EXP: return exp(x);
+    default: return x;
+    }
+}
+
+/* Dense row-major (extent-1 dimensions may have any stride). */
+KX_DEVICE bool kx_dense(const KxTensor &t) {
+    int64_t e = 1;
+    for (int d = t.rank - 1; d >= 0; d--) {
+        if (t.shape[d] != 1 && t.stride[d] != e) return false;
+        e *= t.shape[d];
+    }
+    return true;
+}
+
+KX_DEVICE bool kx_f32ish(int dtype) { return dtype == KXK_F32 || dtype == KXK_F16 || dtype == KXK_BF16; }
+
+KX_DEVICE float kx_loadf(int dtype, uint64_t ptr, int64_t i) {
+    if (dtype == KXK_F32) return ((const float *)(uintptr_t)ptr)[i];
+    uint16_t b = ((const uint16_t *)(uintptr_t)ptr)[i];
+    return dtype == KXK_F16 ? kx_h2f(b) : kx_bf2f(b);
+}
+
+KX_DEVICE void kx_storef(int dtype, uint64_t ptr, int64_t i, float v) {
+    if (dtype == KXK_F32) ((float *)(uintptr_t)ptr)[i] = v;
+    else ((uint16_t *)(uintptr_t)ptr)[i] = dtype == KXK_F16 ? kx_f2h(v) : kx_f2bf(v);
+}
+
+KX_DEVICE float kx_activationf(int op, float x) {
+    switch (op) {
+    case KXK_RELU: return x > 0 ? x : (x == x ? 0.0f : x);
+    case KXK_SILU: return x / (1.0f + expf(-x));
+    case KXK_GELU_TANH: return 0.5f * x * (1.0f + tanhf(0.7978845608f * (x + 0.044715f * x * x * x)));
+    case KXK_GELU_ERF: return 0.5f * x * (1.0f + erff(x * 0.70710678f));
+    case KXK_EXP: return expf(x);
+    default: return x;
+    }
+}
+
+KX_GLOBAL void kx_unary(KxTensor x, KxTensor y, int32_t op) {
+    int64_t n = 1;
+    for (int d = 0; d < y.rank; d++) n *= y.shape[d];
+    int64_t step = (int64_t)gridDim.x * blockDim.x;
+    if (kx_f32ish(x.dtype) && kx_f32ish(y.dtype) && kx_dense(x) && kx_dense(y)) {   /* the common case: f32 math */
+        for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += step) {
+            kx_storef(y.dtype, y.ptr, i, kx_activationf(op, kx_loadf(x.dtype, x.ptr, i)));
+        }
+        return;
+    }
+    for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += step) {
+        kx_store(y, kx_offset(y, i), kx_activation(op, kx_load(x, kx_offset(x, i))));
+    }
+}
+
+KX_GLOBAL void kx_binary(KxTensor a, KxTensor b, KxTensor y, int32_t op) {
+    int64_t n = 1;
+    for (int d = 0; d < y.rank; d++) n *= y.shape[d];
+    int64_t step = (int64_t)gridDim.x * blockDim.x;
+    bool integer = !kx_is_float(y.dtype);
+    if (kx_f32ish(y.dtype) && kx_f32ish(a.dtype) && kx_f32ish(b.dtype) && kx_dense(a) && kx_dense(b) && kx_dense(y)) {
+        for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += step) {
+            float p = kx_loadf(a.dtype, a.ptr, i), q = kx_loadf(b.dtype, b.ptr, i);
+            kx_storef(y.dtype, y.ptr, i, op == KXK_ADD ? p + q : op == KXK_SUB ? p - q : op == KXK_MUL ? p * q : p / q);
+        }
+        return;
+    }
+    for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += step) {
+        double p = kx_load(a, kx_offset(a, i)), q = kx_load(b, kx_offset(b, i));
+        int64_t o = kx_offset(y, i);
+        if (integer) {
+            int64_t u = (int64_t)p, v = (int64_t)q, r;
+            switch (op) {
+            case KXK_ADD: r = (int64_t)((uint64_t)u + (uint64_t)v); break;
+            case KXK_SUB: r = (int64_t)((uint64_t)u - (uint64_t)v); break;
+            case KXK_MUL: r = (int64_t)((uint64_t)u * (uint64_t)v); break;
+            default: r = v == 0 ? 0 : u / v; break;
+            }
+            kx_store_int(y, o, r);
+        } else {
+            double r = op == KXK_ADD ? p + q : op == KXK_SUB ? p - q : op == KXK_MUL ? p * q : p / q;
+            kx_store(y, o, y.dtype == KXK_F64 ? r : (double)(float)r);
+        }
+    }
+}
+
+KX_GLOBAL void kx_softmax(KxTensor x, KxTensor y) {
+    __shared__ float sh[KX_BLOCK_MAX];
+    int64_t r = kx_row();
+    if (r >= kx_rows(y)) return;
+    int64_t n = kx_last(x), xs = kx_last_stride(x), ys = kx_last_stride(y);
+    int64_t xb = kx_row_base(x, r), yb = kx_row_base(y, r);
+    float m = -INFINITY;
+    for (int64_t j = threadIdx.x; j < n; j += blockDim.x) m = fmaxf(m, (float)kx_load(x, xb + j * xs));
+    m = kx_block_max(m, sh);
+    float s = 0;
+    for (int64_t j = threadIdx.x; j < n; j += blockDim.x) s += expf((float)kx_load(x, xb + j * xs) - m);
+    s = kx_block_sum(s, sh);
+    for (int64_t j = threadIdx.x; j < n; j += blockDim.x) {
+        kx_store(y, yb + j * ys, expf((float)kx_load(x, xb + j * xs) - m) / s);
+    }
+}
+
+KX_GLOBAL void kx_norm(KxTensor x, KxTensor gamma, KxTensor beta, KxTensor y, KxNormParams p) {
+    __shared__ float sh[KX_BLOCK_MAX];
+    int64_t r = kx_row();
+    if (r >= kx_rows(y)) return;
+    int64_t n = kx_last(x), xs = kx_last_stride(x), ys = kx_last_stride(y);
+    int64_t xb = kx_row_base(x, r), yb = kx_row_base(y, r);
+    float mean = 0;
+    if (!p.rms) {
+        float s = 0;
+        for (int64_t j = threadIdx.x; j < n; j += blockDim.x) s += (float)kx_load(x, xb + j * xs);
+        mean = kx_block_sum(s, sh) / (float)n;
+    }
+    float q = 0;
+    for (int64_t j = threadIdx.x; j < n; j += blockDim.x) {
+        float d = (float)kx_load(x, xb + j * xs) - mean;
+        q += d * d;
+    }
+    float inv = rsqrtf(kx_block_sum(q, sh) / (float)n + (float)p.eps);
+    for (int64_t j = threadIdx.x; j < n; j += blockDim.x) {
+        float v = ((float)kx_load(x, xb + j * xs) - mean) * inv;
+        if (gamma.ptr) v *= (float)kx_load(gamma, j * kx_last_stride(gamma));
+        if (beta.ptr) v += (float)kx_load(beta, j * kx_last_stride(beta));
+        kx_store(y, yb + j * ys, v);
+    }
+}
+
+KX_GLOBAL void kx_rope(KxTensor x, KxTensor pos, KxTensor y, KxRopeParams p) {
+    int64_t r = kx_row();
+    if (r >= kx_rows(y)) return;
+    int64_t n = kx_last(x), xs = kx_last_stride(x), ys = kx_last_stride(y);
+    int64_t xb = kx_row_base(x, r), yb = kx_row_base(y, r);
+    double at;
+    if (pos.ptr) {
+        at = kx_load(pos, kx_offset(pos, r));
+    } else {
+        int64_t rr = r, idx = 0;                  /* index of the row along seq_axis */
+        for (int d = x.rank - 2; d >= 0; d--) {
+            if (d == p.seq_axis) idx = rr % x.shape[d];
+            rr /= x.shape[d];
+        }
+        at = (double)(p.start + idx);
+    }
+    int half = p.rotary_dims / 2;
+    for (int64_t j = p.rotary_dims + threadIdx.x; j < n; j += blockDim.x) {
+        kx_store(y, yb + j * ys, kx_load(x, xb + j * xs));
+    }
+    for (int i = threadIdx.x; i < half; i += blockDim.x) {
+        double angle = at * pow(p.base, -2.0 * i / p.rotary_dims);
+        double c = cos(angle), s = sin(angle);
+        int64_t i0 = p.half_split ? i : 2 * i, i1 = p.half_split ? i + half : 2 * i + 1;
+        double x0 = kx_load(x, xb + i0 * xs), x1 = kx_load(x, xb + i1 * xs);
+        kx_store(y, yb + i0 * ys, x0 * c - x1 * s);
+        kx_store(y, yb + i1 * ys, x0 * s + x1 * c);
+    }
+}
+
+/* Is (v, i) a better max/argmax candidate than (w, k)? The first NaN wins, then the larger value, then the lower index. */
+KX_DEVICE bool kx_better(double v, int64_t i, double w, int64_t k) {
+    if (k < 0) return i >= 0;
+    if (i < 0) return false;
+    bool vn = v != v, wn = w != w;
+    if (vn || wn) return vn && (!wn || i < k);
+    return v > w || (v == w && i < k);
+}
+
+KX_GLOBAL void kx_reduce(KxTensor x, KxTensor y, int32_t op) {
+    __shared__ double sv[KX_BLOCK_MAX];
+    __shared__ int64_t si[KX_BLOCK_MAX];
+    int64_t r = kx_row();
+    if (r >= kx_rows(x)) return;
+    int64_t n = kx_last(x), xs = kx_last_stride(x), xb = kx_row_base(x, r);
+    double acc = 0;
+    int64_t arg = -1;
+    for (int64_t j = threadIdx.x; j < n; j += blockDim.x) {
+        double v = kx_load(x, xb + j * xs);
+        if (op == KXK_SUM || op == KXK_MEAN) acc += v;
+        else if (kx_better(v, j, acc, arg)) { acc = v; arg = j; }
+    }
+    sv[threadIdx.x] = acc;
+    si[threadIdx.x] = arg;
+    KX_SYNC();
+    for (unsigned s = blockDim.x / 2; s > 0; s >>= 1) {
+        if (threadIdx.x < s) {
+            if (op == KXK_SUM || op == KXK_MEAN) {
+                sv[threadIdx.x] += sv[threadIdx.x + s];
+            } else if (kx_better(sv[threadIdx.x + s], si[threadIdx.x + s], sv[threadIdx.x], si[threadIdx.x])) {
+                sv[threadIdx.x] = sv[threadIdx.x + s];
+                si[threadIdx.x] = si[threadIdx.x + s];
+            }
+        }
+        KX_SYNC();
+    }
+    if (threadIdx.x != 0) return;
+    int64_t o = kx_offset(y, r);
+    if (op == KXK_ARGMAX) kx_store(y, o, (double)(si[0] < 0 ? 0 : si[0]));
+    else if (op == KXK_MEAN) kx_store(y, o, sv[0] / (double)n);
+    else if (op == KXK_MAX && si[0] < 0) kx_store(y, o, -INFINITY);
+    else kx_store(y, o, sv[0]);
+}
+
+KX_GLOBAL void kx_embedding(KxTensor table, KxTensor ids, KxTensor y) {
+    int64_t r = kx_row();
+    int64_t rows = 1;
+    for (int d = 0; d < ids.rank; d++) rows *= ids.shape[d];
+    if (r >= rows) return;
+    double id = kx_load(ids, kx_offset(ids, r));
+    int64_t t = (int64_t)id, vocab = table.shape[0], dim = table.shape[1];
+    bool inside = id >= 0 && t < vocab;
+    int64_t yb = kx_row_base(y, r), ys = kx_last_stride(y);
+    for (int64_t j = threadIdx.x; j < dim; j += blockDim.x) {
+        kx_store(y, yb + j * ys, inside ? kx_load(table, t * table.stride[0] + j * table.stride[1]) : 0.0);
+    }
+}
+
+/*
+ * One block per (query row i, head h, batch b): keys in tiles of blockDim.x, each thread scores one key of the
+ * tile, then the tile's probabilities update a running (max, sum, output) - the online softmax of flash
+ * attention, without tensor cores. Output dimensions are split over threads (up to 4 per thread).
+ */
+#define KX_ATTN_DV_PER_THREAD 4
+
+KX_DEVICE int64_t kx_at4(const KxTensor &t, int64_t a, int64_t b, int64_t c, int64_t d) {
+    return a * t.stride[0] + b * t.stride[1] + c * t.stride[2] + d * t.stride[3];
+}
+
+KX_GLOBAL void kx_attention(KxTensor q, KxTensor k, KxTensor v, KxTensor mask, KxTensor lens, KxTensor out,
+                            KxAttnParams p) {
+    __shared__ float sp[KX_BLOCK_MAX];
+    __shared__ float sh[KX_BLOCK_MAX];
+    __shared__ float sq[KX_BLOCK_MAX];           /* the query row, read once (D <= 1024: the host checks) */
+    int64_t i = blockIdx.x, h = blockIdx.y, b = blockIdx.z;
+    int64_t Hq = q.shape[1], Sq = q.shape[2], D = q.shape[3], Hkv = k.shape[1], Sk = k.shape[2], Dv = v.shape[3];
+    if (i >= Sq || h >= Hq || b >= q.shape[0]) return;
+    for (int64_t x = threadIdx.x; x < D; x += blockDim.x) sq[x] = (float)kx_load(q, kx_at4(q, b, h, i, x));
+    KX_SYNC();
+    int64_t kh = h / (Hq / Hkv);
+    int64_t valid = Sk;
+    if (lens.ptr) {
+        double l = kx_load(lens, b * lens.stride[0]);
+        valid = l < 0 ? 0 : l > (double)Sk ? Sk : (int64_t)l;
+    }
+    int64_t limit = p.causal ? i + valid - Sq + 1 : valid;
+    if (limit > valid) limit = valid;
+    float m = -INFINITY, l = 0, acc[KX_ATTN_DV_PER_THREAD] = {0, 0, 0, 0};
+    for (int64_t j0 = 0; j0 < limit; j0 += blockDim.x) {
+        int64_t j = j0 + threadIdx.x;
+        float s = -INFINITY;
+        if (j < limit) {
+            float dot = 0;
+            int64_t kb = kx_at4(k, b, kh, j, 0), ks = k.stride[3];
+            for (int64_t x = 0; x < D; x++) dot += sq[x] * (float)kx_load(k, kb + x * ks);
+            s = p.scale * dot;
+            if (mask.ptr) s += (float)kx_load(mask, kx_at4(mask, b, h, i, j));
+        }
+        float tm = kx_block_max(s, sh);
+        float nm = fmaxf(m, tm);
+        float e = (s == -INFINITY || nm == -INFINITY) ? 0.0f : expf(s - nm);
+        sp[threadIdx.x] = e;
+        float ts = kx_block_sum(e, sh);       /* its barriers also publish sp */
+        float c = (m == -INFINITY || nm == -INFINITY) ? 0.0f : expf(m - nm);
+        l = l * c + ts;
+        int64_t tile = limit - j0 < (int64_t)blockDim.x ? limit - j0 : (int64_t)blockDim.x;
+        for (int t = 0; t < KX_ATTN_DV_PER_THREAD; t++) {
+            int64_t x = threadIdx.x + (int64_t)t * blockDim.x;
+            if (x >= Dv) break;
+            float a2 = acc[t] * c;
+            for (int64_t jj = 0; jj < tile; jj++) a2 += sp[jj] * (float)kx_load(v, kx_at4(v, b, kh, j0 + jj, x));
+            acc[t] = a2;
+        }
+        m = nm;
+        KX_SYNC();                             /* sp is rewritten by the next tile */
+    }
+    for (int t = 0; t < KX_ATTN_DV_PER_THREAD; t++) {
+        int64_t x = threadIdx.x + (int64_t)t * blockDim.x;
+        if (x >= Dv) break;
+        kx_store(out, kx_at4(out, b, h, i, x), l > 0 ? acc[t] / l : 0.0f);   /* nothing visible: zeros */
+    }
+}
+
+KX_GLOBAL void kxk_abi_version(KxTensor out) {
+    if (blockIdx.x == 0 && threadIdx.x == 0) *(int32_t *)(uintptr_t)out.ptr = KXK_ABI_VERSION;
+}

@@ -1,0 +1,336 @@
+/*
+ * host_kernels.c - the host side of every Kuaxin device kernel, for the
+ * CUDA-family emulators (see host_kernels.h). Written from the op definitions,
+ * not from the CUDA sources: values go through double, element access through
+ * the shared host-math views, so a device kernel and its host twin agree only
+ * if both match the fp64 oracle the conformance suite checks them against.
+ */
+#include "host_kernels.h"
+#include "../core/kx_emu.h"
+#include "../hostmath/kx_hostmath.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const hm_type HM_OF[] = {HM_F32, HM_F16, HM_BF16, HM_F64, HM_I8, HM_U8, HM_I32, HM_I64, HM_BOOL};
+
+static int is_float(int32_t dtype) { return dtype >= KXK_F32 && dtype <= KXK_F64; }
+
+/* Translates a device view; KX_ERR_ILLEGAL_ADDRESS if it leaves one live allocation, KX_ERR_INVALID_VALUE if
+ * malformed. An absent tensor (ptr 0) gives a view with data NULL. */
+static int view(const KxTensor *t, hm_view *v) {
+    memset(v, 0, sizeof *v);
+    if (t->dtype < 0 || t->dtype > KXK_BOOL || t->rank < 0 || t->rank > KXK_MAX_DIMS) return KX_ERR_INVALID_VALUE;
+    v->type = HM_OF[t->dtype];
+    v->ndim = t->rank;
+    for (int i = 0; i < t->rank; i++) {
+        if (t->shape[i] < 0 || t->stride[i] < 0) return KX_ERR_INVALID_VALUE;
+        v->dims[i] = t->shape[i];
+        v->strides[i] = t->stride[i];
+    }
+    if (t->ptr == 0) return KX_OK;
+    int64_t lo, hi;
+    hm_extent(v, &lo, &hi);
+    size_t es = hm_type_size(v->type);
+    if (hi == lo) {
+        v->data = (void *)(uintptr_t)1;      /* empty: never read */
+        return KX_OK;
+    }
+    char *host = kx_translate((const void *)(uintptr_t)(t->ptr + (uint64_t)lo * es), (size_t)(hi - lo) * es);
+    if (host == NULL) return KX_ERR_ILLEGAL_ADDRESS;
+    v->data = host - lo * (int64_t)es;
+    return KX_OK;
+}
+
+#define VIEW(t, v)                               \
+    hm_view v;                                   \
+    do {                                         \
+        int st_ = view((t), &v);                 \
+        if (st_ != KX_OK) return st_;            \
+    } while (0)
+
+static int64_t blocks_xy(kxk_dim3 g) { return (int64_t)g.x * g.y; }
+
+/* Rows over every dimension but the last. */
+static int64_t rows_of(const hm_view *v) {
+    if (v->ndim == 0) return 1;
+    int64_t n = 1;
+    for (int i = 0; i < v->ndim - 1; i++) n *= v->dims[i];
+    return n;
+}
+
+/* The 1-D view of row r (over the last dimension) of v; idx (may be NULL) receives the row's index. */
+static hm_view row_of(const hm_view *v, int64_t r, int64_t *idx) {
+    hm_view row = {0};
+    row.type = v->type;
+    row.ndim = 1;
+    int last = v->ndim - 1;
+    row.dims[0] = v->ndim > 0 ? v->dims[last] : 1;
+    row.strides[0] = v->ndim > 0 ? v->strides[last] : 1;
+    int64_t off = 0;
+    for (int i = last - 1; i >= 0; i--) {
+        int64_t k = r % v->dims[i];
+        r /= v->dims[i];
+        if (idx) idx[i] = k;
+        off += k * v->strides[i];
+    }
+    row.data = (char *)v->data + off * (int64_t)hm_type_size(v->type);
+    return row;
+}
+
+static double activation(int op, double x) {
+    switch (op) {
+    case KXK_RELU: return x > 0 ? x : (x == x ? 0 : x);
+    case KXK_SILU: return x / (1 + exp(-x));
+    case KXK_GELU_TANH: return 0.5 * x * (1 + tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)));
+    case KXK_GELU_ERF: return 0.5 * x * (1 + erf(x * 0.7071067811865476));
+    case KXK_EXP: return exp(x);
+    default: return x;
+    }
+}
+
+static int k_unary(kxk_dim3 g, kxk_dim3 b, void *const *a) {
+    (void)g; (void)b;                          /* grid-stride: any grid covers every element */
+    VIEW(a[0], x);
+    VIEW(a[1], y);
+    int op = *(const int32_t *)a[2];
+    int64_t n = hm_numel(&y);
+    for (int64_t i = 0; i < n; i++) hm_set(&y, i, activation(op, hm_get(&x, i)));
+    return KX_OK;
+}
+
+static double trunc_div(double p, double q) {
+    if (q == 0) return 0;
+    double r = p / q;
+    return r < 0 ? ceil(r) : floor(r);
+}
+
+/* Integer results wrap to the output type, as C's unsigned arithmetic and two's-complement narrowing do. */
+static double wrap(int32_t dtype, double r) {
+    int64_t v = (int64_t)r;
+    switch (dtype) {
+    case KXK_I8: return (int8_t)(uint8_t)(uint64_t)v;
+    case KXK_U8: return (uint8_t)(uint64_t)v;
+    case KXK_I32: return (int32_t)(uint32_t)(uint64_t)v;
+    case KXK_BOOL: return v != 0;
+    default: return (double)v;
+    }
+}
+
+static int k_binary(kxk_dim3 g, kxk_dim3 b, void *const *a) {
+    (void)g; (void)b;
+    VIEW(a[0], x);
+    VIEW(a[1], w);
+    VIEW(a[2], y);
+    int op = *(const int32_t *)a[3];
+    int integer = !is_float(((const KxTensor *)a[2])->dtype);
+    int64_t n = hm_numel(&y);
+    for (int64_t i = 0; i < n; i++) {
+        double p = hm_get(&x, i), q = hm_get(&w, i), r;
+        switch (op) {
+        case KXK_ADD: r = p + q; break;
+        case KXK_SUB: r = p - q; break;
+        case KXK_MUL: r = p * q; break;
+        default: r = integer ? trunc_div(p, q) : p / q; break;
+        }
+        hm_set(&y, i, integer ? wrap(((const KxTensor *)a[2])->dtype, r) : r);
+    }
+    return KX_OK;
+}
+
+static int k_softmax(kxk_dim3 g, kxk_dim3 b, void *const *a) {
+    (void)b;
+    VIEW(a[0], x);
+    VIEW(a[1], y);
+    int64_t rows = rows_of(&y), nb = blocks_xy(g);
+    for (int64_t r = 0; r < rows && r < nb; r++) {
+        hm_view xr = row_of(&x, r, NULL), yr = row_of(&y, r, NULL);
+        int64_t n = xr.dims[0];
+        double max = -INFINITY, sum = 0;
+        for (int64_t j = 0; j < n; j++) max = fmax(max, hm_get(&xr, j));
+        for (int64_t j = 0; j < n; j++) sum += exp(hm_get(&xr, j) - max);
+        for (int64_t j = 0; j < n; j++) hm_set(&yr, j, exp(hm_get(&xr, j) - max) / sum);
+    }
+    return KX_OK;
+}
+
+static int k_norm(kxk_dim3 g, kxk_dim3 b, void *const *a) {
+    (void)b;
+    VIEW(a[0], x);
+    VIEW(a[1], gamma);
+    VIEW(a[2], beta);
+    VIEW(a[3], y);
+    const KxNormParams *p = a[4];
+    int64_t rows = rows_of(&y), nb = blocks_xy(g);
+    for (int64_t r = 0; r < rows && r < nb; r++) {
+        hm_view xr = row_of(&x, r, NULL), yr = row_of(&y, r, NULL);
+        int64_t n = xr.dims[0];
+        double mean = 0, sq = 0;
+        if (!p->rms) {
+            for (int64_t j = 0; j < n; j++) mean += hm_get(&xr, j);
+            mean /= (double)n;
+        }
+        for (int64_t j = 0; j < n; j++) {
+            double d = hm_get(&xr, j) - mean;
+            sq += d * d;
+        }
+        double inv = 1 / sqrt(sq / (double)n + p->eps);
+        for (int64_t j = 0; j < n; j++) {
+            double v = (hm_get(&xr, j) - mean) * inv;
+            if (gamma.data) v *= hm_get(&gamma, j);
+            if (beta.data) v += hm_get(&beta, j);
+            hm_set(&yr, j, v);
+        }
+    }
+    return KX_OK;
+}
+
+static int k_rope(kxk_dim3 g, kxk_dim3 b, void *const *a) {
+    (void)b;
+    VIEW(a[0], x);
+    VIEW(a[1], pos);
+    VIEW(a[2], y);
+    const KxRopeParams *p = a[3];
+    int64_t rows = rows_of(&y), nb = blocks_xy(g);
+    int half = p->rotary_dims / 2;
+    for (int64_t r = 0; r < rows && r < nb; r++) {
+        int64_t idx[KXK_MAX_DIMS] = {0};
+        hm_view xr = row_of(&x, r, idx), yr = row_of(&y, r, NULL);
+        double at = pos.data ? hm_get(&pos, r) : (double)(p->start + idx[p->seq_axis]);
+        for (int64_t j = p->rotary_dims; j < xr.dims[0]; j++) hm_set(&yr, j, hm_get(&xr, j));
+        for (int i = 0; i < half; i++) {
+            double angle = at * pow(p->base, -2.0 * i / p->rotary_dims);
+            double c = cos(angle), s = sin(angle);
+            int64_t i0 = p->half_split ? i : 2 * i, i1 = p->half_split ? i + half : 2 * i + 1;
+            double x0 = hm_get(&xr, i0), x1 = hm_get(&xr, i1);
+            hm_set(&yr, i0, x0 * c - x1 * s);
+            hm_set(&yr, i1, x0 * s + x1 * c);
+        }
+    }
+    return KX_OK;
+}
+
+static int k_reduce(kxk_dim3 g, kxk_dim3 b, void *const *a) {
+    (void)b;
+    VIEW(a[0], x);
+    VIEW(a[1], y);
+    int op = *(const int32_t *)a[2];
+    int64_t rows = rows_of(&x), nb = blocks_xy(g);
+    for (int64_t r = 0; r < rows && r < nb; r++) {
+        hm_view xr = row_of(&x, r, NULL);
+        int64_t n = xr.dims[0], arg = 0;
+        double acc = (op == KXK_MAX || op == KXK_ARGMAX) ? -INFINITY : 0;
+        for (int64_t j = 0; j < n; j++) {
+            double v = hm_get(&xr, j);
+            if (op == KXK_SUM || op == KXK_MEAN) {
+                acc += v;
+            } else if (acc == acc && (v != v || v > acc || j == 0)) {   /* the first NaN wins */
+                acc = v;
+                arg = j;
+            }
+        }
+        hm_set(&y, r, op == KXK_MEAN ? acc / (double)n : op == KXK_ARGMAX ? (double)arg : acc);
+    }
+    return KX_OK;
+}
+
+static int k_embedding(kxk_dim3 g, kxk_dim3 b, void *const *a) {
+    (void)b;
+    VIEW(a[0], table);
+    VIEW(a[1], ids);
+    VIEW(a[2], y);
+    int64_t rows = hm_numel(&ids), nb = blocks_xy(g);
+    int64_t vocab = table.dims[0], d = table.dims[1];
+    for (int64_t r = 0; r < rows && r < nb; r++) {
+        hm_view yr = row_of(&y, r, NULL);
+        double id = hm_get(&ids, r);
+        int64_t t = (int64_t)id;
+        for (int64_t j = 0; j < d; j++) {
+            int inside = id >= 0 && t < vocab;
+            hm_set(&yr, j, inside ? hm_get(&table, t * d + j) : 0);
+        }
+    }
+    return KX_OK;
+}
+
+static int k_attention(kxk_dim3 g, kxk_dim3 b, void *const *a) {
+    (void)b;
+    VIEW(a[0], q);
+    VIEW(a[1], k);
+    VIEW(a[2], v);
+    VIEW(a[3], mask);
+    VIEW(a[4], lens);
+    VIEW(a[5], out);
+    const KxAttnParams *p = a[6];
+    int64_t B = q.dims[0], Hq = q.dims[1], Sq = q.dims[2], D = q.dims[3];
+    int64_t Hkv = k.dims[1], Sk = k.dims[2], Dv = v.dims[3];
+    if (Hkv == 0 || Hq % Hkv != 0) return KX_ERR_INVALID_VALUE;
+    double *s = malloc(sizeof(double) * (size_t)(Sk + Dv + 1)), *acc = s + Sk;
+    if (s == NULL) return KX_ERR_OUT_OF_MEMORY;
+    for (int64_t bi = 0; bi < B && bi < g.z; bi++) {
+        int64_t valid = Sk;
+        if (lens.data) {
+            double l = hm_get(&lens, bi);
+            valid = l < 0 ? 0 : l > (double)Sk ? Sk : (int64_t)l;
+        }
+        for (int64_t h = 0; h < Hq && h < g.y; h++) {
+            int64_t kh = h / (Hq / Hkv);
+            for (int64_t i = 0; i < Sq && i < g.x; i++) {
+                int64_t limit = p->causal ? i + valid - Sq + 1 : valid;
+                if (limit > valid) limit = valid;
+                int64_t qo = ((bi * Hq + h) * Sq + i) * D, oo = ((bi * Hq + h) * Sq + i) * Dv;
+                double max = -INFINITY;
+                for (int64_t j = 0; j < limit; j++) {
+                    double dot = 0;
+                    int64_t ko = ((bi * Hkv + kh) * Sk + j) * D;
+                    for (int64_t x = 0; x < D; x++) dot += hm_get(&q, qo + x) * hm_get(&k, ko + x);
+                    s[j] = p->scale * dot + (mask.data ? hm_get(&mask, ((bi * Hq + h) * Sq + i) * Sk + j) : 0);
+                    max = fmax(max, s[j]);
+                }
+                for (int64_t x = 0; x < Dv; x++) acc[x] = 0;
+                if (max != -INFINITY) {                 /* nothing visible: zeros */
+                    double sum = 0;
+                    for (int64_t j = 0; j < limit; j++) sum += (s[j] = exp(s[j] - max));
+                    for (int64_t j = 0; j < limit; j++) {
+                        int64_t vo = ((bi * Hkv + kh) * Sk + j) * Dv;
+                        for (int64_t x = 0; x < Dv; x++) acc[x] += s[j] / sum * hm_get(&v, vo + x);
+                    }
+                }
+                for (int64_t x = 0; x < Dv; x++) hm_set(&out, oo + x, acc[x]);
+            }
+        }
+    }
+    free(s);
+    return KX_OK;
+}
+
+static int k_abi_version(kxk_dim3 g, kxk_dim3 b, void *const *a) {
+    (void)g; (void)b;
+    const KxTensor *t = a[0];
+    int32_t *p = kx_translate((const void *)(uintptr_t)t->ptr, sizeof(int32_t));
+    if (p == NULL) return KX_ERR_ILLEGAL_ADDRESS;
+    *p = KXK_ABI_VERSION;
+    return KX_OK;
+}
+
+#define T sizeof(KxTensor)
+#define I sizeof(int32_t)
+static const kxk_host_kernel KERNELS[] = {
+    {"kx_unary", 3, {T, T, I}, k_unary},
+    {"kx_binary", 4, {T, T, T, I}, k_binary},
+    {"kx_softmax", 2, {T, T}, k_softmax},
+    {"kx_norm", 5, {T, T, T, T, sizeof(KxNormParams)}, k_norm},
+    {"kx_rope", 4, {T, T, T, sizeof(KxRopeParams)}, k_rope},
+    {"kx_reduce", 3, {T, T, I}, k_reduce},
+    {"kx_embedding", 3, {T, T, T}, k_embedding},
+    {"kx_attention", 7, {T, T, T, T, T, T, sizeof(KxAttnParams)}, k_attention},
+    {"kxk_abi_version", 1, {T}, k_abi_version},
+};
+
+const kxk_host_kernel *kxk_find(const char *name) {
+    for (size_t i = 0; i < sizeof KERNELS / sizeof KERNELS[0]; i++) {
+        if (strcmp(KERNELS[i].name, name) == 0) return &KERNELS[i];
+    }
+    return NULL;
+}
