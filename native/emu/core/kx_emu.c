@@ -191,6 +191,7 @@ typedef struct {
     char name[KX_FAULT_NAME];
     int remaining;   /* calls until it fires; 1 = the next call */
     int code;
+    int async;       /* 1: the call succeeds and its queued work reports `code` (see kx_fault_wrap_async) */
 } kx_fault;
 
 static pthread_mutex_t g_fault_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -198,7 +199,10 @@ static kx_fault g_faults[KX_MAX_FAULTS];
 static int g_nfaults;
 static atomic_int g_faults_armed;   /* fast path: no lock when nothing is armed */
 
-static int fault_add(const char *fn, size_t len, int nth, int code) {
+/* An asynchronous fault that fired in this thread's current API call, not yet attached to queued work. */
+static __thread int t_async_pending;
+
+static int fault_add(const char *fn, size_t len, int nth, int code, int async) {
     if (fn == NULL || len == 0 || len >= KX_FAULT_NAME || nth < 1 || code == 0) return -1;
     int rc = -1;
     pthread_mutex_lock(&g_fault_lock);
@@ -208,6 +212,7 @@ static int fault_add(const char *fn, size_t len, int nth, int code) {
         f->name[len] = '\0';
         f->remaining = nth;
         f->code = code;
+        f->async = async;
         atomic_store(&g_faults_armed, g_nfaults);
         rc = 0;
     }
@@ -216,13 +221,17 @@ static int fault_add(const char *fn, size_t len, int nth, int code) {
 }
 
 void kx_faults_clear(void) {
+    t_async_pending = 0;
     pthread_mutex_lock(&g_fault_lock);
     g_nfaults = 0;
     atomic_store(&g_faults_armed, 0);
     pthread_mutex_unlock(&g_fault_lock);
 }
 
-/* "cudaMalloc:1:2;cublasSgemm_v2:3:13" (function:nth:code, ';' or ',' separated). */
+/*
+ * "cudaMalloc:1:2;cublasSgemm_v2:3:13;cudaMemcpyAsync:2:700:async" (function:nth:code[:async], ';' or ','
+ * separated).
+ */
 void kx_faults_parse(const char *spec) {
     const char *p = spec;
     while (*p != '\0') {
@@ -235,10 +244,12 @@ void kx_faults_parse(const char *spec) {
             if (nl < sizeof num) {
                 memcpy(num, c1 + 1, nl);
                 num[nl] = '\0';
-                int nth, code;
-                char extra;
-                if (sscanf(num, "%d:%d%c", &nth, &code, &extra) == 2)
-                    ok = fault_add(p, (size_t)(c1 - p), nth, code) == 0;
+                int nth, code, used = 0;
+                if (sscanf(num, "%d:%d%n", &nth, &code, &used) == 2) {
+                    int async = strcmp(num + used, ":async") == 0;
+                    if (async || num[used] == '\0')
+                        ok = fault_add(p, (size_t)(c1 - p), nth, code, async) == 0;
+                }
             }
         }
         if (!ok && end > p) {
@@ -250,17 +261,33 @@ void kx_faults_parse(const char *spec) {
     }
 }
 
+/*
+ * An asynchronous fault left pending by an earlier call that queued no work: reported by the current device's
+ * default stream, so the next device-wide synchronisation returns it.
+ */
+static void async_pending_flush(void) {
+    int code = t_async_pending;
+    if (code == 0 || kx_on_worker_thread()) return;
+    t_async_pending = 0;
+    int phys = kx_current_physical();
+    if (phys >= 0) kx_stream_set_error(kx_default_stream(phys), code);
+}
+
 int kx_fault_check(const char *function) {
     kx_init();
+    if (t_async_pending != 0) async_pending_flush();
     if (atomic_load_explicit(&g_faults_armed, memory_order_relaxed) == 0 || function == NULL)
         return 0;
-    int code = 0;
+    int code = 0, async = 0;
     pthread_mutex_lock(&g_fault_lock);
     int w = 0;
     for (int i = 0; i < g_nfaults; i++) {
         kx_fault f = g_faults[i];
         if (strcmp(f.name, function) == 0 && --f.remaining == 0) {
-            if (code == 0) code = f.code;
+            if (code == 0) {
+                code = f.code;
+                async = f.async;
+            }
             continue;   /* fired: disarm */
         }
         g_faults[w++] = f;
@@ -268,8 +295,39 @@ int kx_fault_check(const char *function) {
     g_nfaults = w;
     atomic_store(&g_faults_armed, g_nfaults);
     pthread_mutex_unlock(&g_fault_lock);
+    if (async) {
+        t_async_pending = code;   /* the call goes on; its queued work will fail */
+        return 0;
+    }
     return code;
 }
+
+typedef struct {
+    kx_task_fn fn;
+    void *arg;
+    int code;
+} async_fault_task;
+
+/* Runs the real work (so its buffers and callbacks are released as usual), then fails the stream. */
+static void run_async_fault(void *p) {
+    async_fault_task *t = p;
+    t->fn(t->arg);
+    kx_stream_set_error(kx_worker_stream(), t->code);
+    free(t);
+}
+
+void kx_fault_wrap_async(kx_task_fn *fn, void **arg) {
+    int code = t_async_pending;
+    if (code == 0 || kx_on_worker_thread()) return;
+    async_fault_task *t = malloc(sizeof *t);
+    if (t == NULL) return;   /* stays pending: reported by the default stream instead */
+    t_async_pending = 0;
+    *t = (async_fault_task){*fn, *arg, code};
+    *fn = run_async_fault;
+    *arg = t;
+}
+
+int kx_fault_async_pending(void) { return t_async_pending; }
 
 /* ------------------------------------------------------------------------- */
 /* Misc                                                                      */
@@ -318,7 +376,12 @@ void kx_on_reset(void (*fn)(void)) {
 
 KX_EXPORT int kuaxin_emu_inject_fault(const char *function, int nth, int code) {
     kx_init();
-    return fault_add(function, function ? strlen(function) : 0, nth, code);
+    return fault_add(function, function ? strlen(function) : 0, nth, code, 0);
+}
+
+KX_EXPORT int kuaxin_emu_inject_async_fault(const char *function, int nth, int code) {
+    kx_init();
+    return fault_add(function, function ? strlen(function) : 0, nth, code, 1);
 }
 
 KX_EXPORT void kuaxin_emu_clear_faults(void) {

@@ -376,6 +376,18 @@ int kx_handle_is_live(const void *handle, const char *kind);
  */
 int kx_fault_check(const char *function);
 
+/*
+ * Asynchronous faults (kuaxin_emu_inject_async_fault): when one fires, kx_fault_check returns 0 and the call goes
+ * on; the first work that call queues (kx_stream_enqueue applies this wrapper) runs and then records the code as
+ * its stream's asynchronous error, so the next kx_stream_sync / kx_device_sync returns it, as a device-side fault
+ * surfaces on a real runtime. A call that queues nothing leaves the code on the current device's default stream
+ * (reported by the next device-wide sync). Calls on stream worker threads are never wrapped.
+ */
+void kx_fault_wrap_async(kx_task_fn *fn, void **arg);
+
+/* The calling thread's fired-but-unattached asynchronous fault code, or 0. */
+int kx_fault_async_pending(void);
+
 /* Convenience for entry points: returns the injected code (cast to type T) if any. */
 #define KX_FAULT_POINT(T)                                      \
     do {                                                       \
@@ -410,6 +422,14 @@ void kx_on_reset(void (*fn)(void));
  * Returns 0, or -1 for a NULL/empty name, nth < 1 or code == 0.
  */
 KX_EXPORT int kuaxin_emu_inject_fault(const char *function, int nth, int code);
+
+/*
+ * As kuaxin_emu_inject_fault, but the nth call succeeds and the work it queues fails later: its stream's next
+ * synchronisation (stream or device) returns `code`, as a kernel fault or a failed DMA does on a real device. The
+ * stream stays usable afterwards (the error is reported once). KUAXIN_EMU_FAULTS spells it "fn:nth:code:async".
+ * Returns 0, or -1 as kuaxin_emu_inject_fault.
+ */
+KX_EXPORT int kuaxin_emu_inject_async_fault(const char *function, int nth, int code);
 
 /* Disarms every fault (including those from KUAXIN_EMU_FAULTS). */
 KX_EXPORT void kuaxin_emu_clear_faults(void);

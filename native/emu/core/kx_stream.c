@@ -217,6 +217,7 @@ int kx_stream_enqueue(kx_stream *s, kx_task_fn fn, void *arg) {
         free(t);
         return KX_ERR_INVALID_HANDLE;
     }
+    kx_fault_wrap_async(&t->fn, &t->arg);   /* an asynchronous fault fired in this call: the work fails */
     pthread_mutex_lock(&s->mu);
     if (s->tail) s->tail->next = t; else s->head = t;
     s->tail = t;

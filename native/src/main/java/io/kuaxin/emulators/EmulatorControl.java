@@ -24,7 +24,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class EmulatorControl {
     private static final Linker LINKER = Linker.nativeLinker();
     private final Path library;
-    private final MethodHandle injectFault, clearFaults, setMemoryLimit, setDeviceCount, setVisible, liveAllocations,
+    private final MethodHandle injectFault, injectAsyncFault, clearFaults, setMemoryLimit, setDeviceCount, setVisible, liveAllocations,
             liveHandles, reset, name;
 
     /**
@@ -36,6 +36,8 @@ public final class EmulatorControl {
         this.library = library;
         SymbolLookup lib = SymbolLookup.libraryLookup(library, Arena.global());
         injectFault = bind(lib, "kuaxin_emu_inject_fault", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+        injectAsyncFault = bind(lib, "kuaxin_emu_inject_async_fault",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
         clearFaults = bind(lib, "kuaxin_emu_clear_faults", FunctionDescriptor.ofVoid());
         setMemoryLimit = bind(lib, "kuaxin_emu_set_memory_limit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
         setDeviceCount = bind(lib, "kuaxin_emu_set_device_count", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
@@ -58,6 +60,20 @@ public final class EmulatorControl {
     public void injectFault(String function, int nth, int code) {
         try (Arena a = Arena.ofConfined()) {
             check("kuaxin_emu_inject_fault", (int) injectFault.invokeExact(a.allocateFrom(function), nth, code));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Makes the {@code nth} next call of {@code function} succeed but the work it queues fail: the stream's next
+     * synchronisation (or the device's) returns {@code code}, as a device-side fault surfaces on a real runtime. A
+     * call that queues nothing leaves the code for the next device-wide synchronisation. Reported once.
+     */
+    public void injectAsyncFault(String function, int nth, int code) {
+        try (Arena a = Arena.ofConfined()) {
+            check("kuaxin_emu_inject_async_fault",
+                    (int) injectAsyncFault.invokeExact(a.allocateFrom(function), nth, code));
         } catch (Throwable t) {
             throw rethrow(t);
         }
