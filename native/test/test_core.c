@@ -274,6 +274,24 @@ static void test_async_faults(void) {
     CHECK_EQ(kx_device_sync(0), 701);
     CHECK_EQ(kx_device_sync(0), KX_OK);
     CHECK_EQ(kx_stream_destroy(s), KX_OK);
+
+    int64_t fired = kuaxin_emu_faults_fired();
+    char buf[64];
+    CHECK_EQ(kuaxin_emu_record_calls(1), 0);
+    CHECK_EQ(kx_fault_check("alpha"), 0);
+    CHECK_EQ(kx_fault_check("beta"), 0);
+    CHECK_EQ(kx_fault_check("alpha"), 0);
+    CHECK_EQ(kuaxin_emu_record_calls(0), 0);
+    CHECK_EQ(kx_fault_check("gamma"), 0);                /* not recorded */
+    CHECK_EQ(kuaxin_emu_recorded_calls(NULL, 0), 11);
+    CHECK_EQ(kuaxin_emu_recorded_calls(buf, sizeof buf), 11);
+    CHECK(strcmp(buf, "alpha\nbeta\n") == 0);
+    memset(buf, 'x', sizeof buf);
+    CHECK_EQ(kuaxin_emu_recorded_calls(buf, 8), 11);     /* whole names only, still terminated */
+    CHECK(strcmp(buf, "alpha\n") == 0);
+    CHECK_EQ(kuaxin_emu_inject_fault("alpha", 1, 3), 0);
+    CHECK_EQ(kx_fault_check("alpha"), 3);
+    CHECK_EQ(kuaxin_emu_faults_fired(), fired + 1);
 }
 
 static void test_reset(void) {

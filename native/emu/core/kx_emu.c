@@ -199,6 +199,23 @@ static kx_fault g_faults[KX_MAX_FAULTS];
 static int g_nfaults;
 static atomic_int g_faults_armed;   /* fast path: no lock when nothing is armed */
 
+/* Call recording (kuaxin_emu_record_calls): the distinct entry points reached, in first-call order. */
+#define KX_MAX_RECORDED 256
+static atomic_int g_recording;
+static char g_recorded[KX_MAX_RECORDED][KX_FAULT_NAME];
+static int g_nrecorded;
+static atomic_llong g_faults_fired;
+
+static void record_call(const char *function) {
+    size_t len = strlen(function);
+    if (len == 0 || len >= KX_FAULT_NAME) return;
+    pthread_mutex_lock(&g_fault_lock);
+    int seen = 0;
+    for (int i = 0; i < g_nrecorded && !seen; i++) seen = strcmp(g_recorded[i], function) == 0;
+    if (!seen && g_nrecorded < KX_MAX_RECORDED) memcpy(g_recorded[g_nrecorded++], function, len + 1);
+    pthread_mutex_unlock(&g_fault_lock);
+}
+
 /* An asynchronous fault that fired in this thread's current API call, not yet attached to queued work. */
 static __thread int t_async_pending;
 
@@ -276,6 +293,7 @@ static void async_pending_flush(void) {
 int kx_fault_check(const char *function) {
     kx_init();
     if (t_async_pending != 0) async_pending_flush();
+    if (function != NULL && atomic_load_explicit(&g_recording, memory_order_relaxed)) record_call(function);
     if (atomic_load_explicit(&g_faults_armed, memory_order_relaxed) == 0 || function == NULL)
         return 0;
     int code = 0, async = 0;
@@ -295,6 +313,7 @@ int kx_fault_check(const char *function) {
     g_nfaults = w;
     atomic_store(&g_faults_armed, g_nfaults);
     pthread_mutex_unlock(&g_fault_lock);
+    if (code != 0) atomic_fetch_add(&g_faults_fired, 1);
     if (async) {
         t_async_pending = code;   /* the call goes on; its queued work will fail */
         return 0;
@@ -382,6 +401,38 @@ KX_EXPORT int kuaxin_emu_inject_fault(const char *function, int nth, int code) {
 KX_EXPORT int kuaxin_emu_inject_async_fault(const char *function, int nth, int code) {
     kx_init();
     return fault_add(function, function ? strlen(function) : 0, nth, code, 1);
+}
+
+KX_EXPORT int kuaxin_emu_record_calls(int on) {
+    kx_init();
+    pthread_mutex_lock(&g_fault_lock);
+    if (on) g_nrecorded = 0;
+    atomic_store(&g_recording, on != 0);
+    pthread_mutex_unlock(&g_fault_lock);
+    return 0;
+}
+
+KX_EXPORT int64_t kuaxin_emu_recorded_calls(char *buf, size_t len) {
+    kx_init();
+    size_t need = 0, written = 0;
+    pthread_mutex_lock(&g_fault_lock);
+    for (int i = 0; i < g_nrecorded; i++) {
+        size_t n = strlen(g_recorded[i]);
+        if (buf != NULL && written == need && need + n + 1 < len) {   /* whole names only */
+            memcpy(buf + need, g_recorded[i], n);
+            buf[need + n] = '\n';
+            written = need + n + 1;
+        }
+        need += n + 1;
+    }
+    if (buf != NULL && len > 0) buf[written] = '\0';
+    pthread_mutex_unlock(&g_fault_lock);
+    return (int64_t)need;
+}
+
+KX_EXPORT int64_t kuaxin_emu_faults_fired(void) {
+    kx_init();
+    return atomic_load(&g_faults_fired);
 }
 
 KX_EXPORT void kuaxin_emu_clear_faults(void) {

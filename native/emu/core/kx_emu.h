@@ -431,6 +431,22 @@ KX_EXPORT int kuaxin_emu_inject_fault(const char *function, int nth, int code);
  */
 KX_EXPORT int kuaxin_emu_inject_async_fault(const char *function, int nth, int code);
 
+/*
+ * on != 0: forgets the recorded calls and starts recording every entry point reached (the names faults can
+ * target); 0 stops. Returns 0.
+ */
+KX_EXPORT int kuaxin_emu_record_calls(int on);
+
+/*
+ * Writes the recorded entry points, each followed by '\n', NUL-terminated, as many whole names as fit in
+ * `len` bytes; returns
+ * the bytes the whole list needs (without the NUL). buf may be NULL to ask the size.
+ */
+KX_EXPORT int64_t kuaxin_emu_recorded_calls(char *buf, size_t len);
+
+/* Injected faults that have fired (synchronous and asynchronous) since the library was loaded. */
+KX_EXPORT int64_t kuaxin_emu_faults_fired(void);
+
 /* Disarms every fault (including those from KUAXIN_EMU_FAULTS). */
 KX_EXPORT void kuaxin_emu_clear_faults(void);
 
