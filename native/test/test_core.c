@@ -221,11 +221,14 @@ static void test_faults(void) {
     CHECK_EQ(kx_fault_check("fromEnv"), 0);
     CHECK_EQ(kx_fault_check("fromEnv"), 42);            /* KUAXIN_EMU_FAULTS="fromEnv:2:42" */
     CHECK_EQ(kx_fault_check("fromEnv"), 0);
+    CHECK_EQ(kx_fault_check("bad"), 0);                  /* "bad:1:2:sync" was rejected as malformed */
     CHECK_EQ(kx_fault_check("envAsync"), 0);            /* "envAsync:1:77:async": fires without failing the call */
     CHECK_EQ(kx_fault_async_pending(), 77);
-    CHECK_EQ(kx_fault_check("bad"), 0);                  /* "bad:1:2:sync" was rejected as malformed */
-    kuaxin_emu_clear_faults();                           /* also drops this thread's pending code */
+    kuaxin_emu_clear_faults();                           /* disarms; a fired asynchronous fault stays */
+    CHECK_EQ(kx_fault_async_pending(), 77);
+    CHECK_EQ(kx_device_sync(0), 77);                     /* until a synchronisation reports it, once */
     CHECK_EQ(kx_fault_async_pending(), 0);
+    CHECK_EQ(kx_device_sync(0), KX_OK);
     CHECK_EQ(kuaxin_emu_inject_fault("f", 1, 7), 0);
     CHECK_EQ(kuaxin_emu_inject_fault("f", 3, 9), 0);
     CHECK_EQ(kuaxin_emu_inject_fault(NULL, 1, 7), -1);
@@ -267,12 +270,20 @@ static void test_async_faults(void) {
     CHECK_EQ(ran, 4);
     CHECK_EQ(kx_device_sync(0), KX_OK);
 
-    /* a call that queues nothing: the next call's entry leaves the code on the default stream */
+    /* a call that queues nothing: the device's next synchronisation of any kind reports it, once */
     CHECK_EQ(kuaxin_emu_inject_async_fault("free", 1, 701), 0);
     CHECK_EQ(kx_fault_check("free"), 0);
     CHECK_EQ(kx_fault_check("synchronize"), 0);
-    CHECK_EQ(kx_device_sync(0), 701);
+    CHECK_EQ(kx_stream_sync(s), 701);
     CHECK_EQ(kx_device_sync(0), KX_OK);
+    kx_event *ev;
+    CHECK_EQ(kx_event_create(0, 0, &ev), KX_OK);
+    CHECK_EQ(kuaxin_emu_inject_async_fault("destroy", 1, 702), 0);
+    CHECK_EQ(kx_fault_check("destroy"), 0);
+    CHECK_EQ(kx_fault_check("eventSynchronize"), 0);
+    CHECK_EQ(kx_event_sync(ev), 702);
+    CHECK_EQ(kx_event_sync(ev), KX_OK);
+    CHECK_EQ(kx_event_destroy(ev), KX_OK);
     CHECK_EQ(kx_stream_destroy(s), KX_OK);
 
     int64_t fired = kuaxin_emu_faults_fired();

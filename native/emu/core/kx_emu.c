@@ -92,6 +92,8 @@ static const char *visible_env_value(void) {
     return kx_dialect_info.visible_env ? getenv(kx_dialect_info.visible_env) : NULL;
 }
 
+static void async_errors_clear(void);
+
 void kx_cfg_reload(void) {
     pthread_mutex_lock(&g_cfg_lock);
     g_ndev = KX_DEFAULT_DEVICES;
@@ -113,6 +115,7 @@ void kx_cfg_reload(void) {
 
     for (int i = 0; i < KX_MAX_DEVICES; i++) kx_mem_set_limit(i, g_default_memory);
     kx_faults_clear();
+    async_errors_clear();
     const char *f = getenv("KUAXIN_EMU_FAULTS");
     if (f != NULL) kx_faults_parse(f);
 }
@@ -216,6 +219,9 @@ static void record_call(const char *function) {
     pthread_mutex_unlock(&g_fault_lock);
 }
 
+/* Per device: an asynchronous fault whose call queued no work, reported by the device's next synchronisation. */
+static atomic_int g_device_async[KX_MAX_DEVICES];
+
 /* An asynchronous fault that fired in this thread's current API call, not yet attached to queued work. */
 static __thread int t_async_pending;
 
@@ -237,8 +243,13 @@ static int fault_add(const char *fn, size_t len, int nth, int code, int async) {
     return rc;
 }
 
-void kx_faults_clear(void) {
+/* Drops fired asynchronous errors not yet reported (reset only: clearing faults leaves them, as a device would). */
+static void async_errors_clear(void) {
     t_async_pending = 0;
+    for (int i = 0; i < KX_MAX_DEVICES; i++) atomic_store(&g_device_async[i], 0);
+}
+
+void kx_faults_clear(void) {
     pthread_mutex_lock(&g_fault_lock);
     g_nfaults = 0;
     atomic_store(&g_faults_armed, 0);
@@ -278,16 +289,20 @@ void kx_faults_parse(const char *spec) {
     }
 }
 
-/*
- * An asynchronous fault left pending by an earlier call that queued no work: reported by the current device's
- * default stream, so the next device-wide synchronisation returns it.
- */
+/* An asynchronous fault left pending by an earlier call that queued no work (e.g. a free or a stream create). */
 static void async_pending_flush(void) {
     int code = t_async_pending;
     if (code == 0 || kx_on_worker_thread()) return;
     t_async_pending = 0;
     int phys = kx_current_physical();
-    if (phys >= 0) kx_stream_set_error(kx_default_stream(phys), code);
+    int none = 0;
+    if (phys >= 0) atomic_compare_exchange_strong(&g_device_async[phys], &none, code);   /* the first one wins */
+}
+
+int kx_fault_take_device_error(int phys) {
+    if (phys < 0 || phys >= KX_MAX_DEVICES) return KX_OK;
+    if (t_async_pending != 0) async_pending_flush();   /* a sync right after the faulted call reports it */
+    return atomic_exchange(&g_device_async[phys], 0);
 }
 
 int kx_fault_check(const char *function) {

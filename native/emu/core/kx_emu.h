@@ -380,10 +380,14 @@ int kx_fault_check(const char *function);
  * Asynchronous faults (kuaxin_emu_inject_async_fault): when one fires, kx_fault_check returns 0 and the call goes
  * on; the first work that call queues (kx_stream_enqueue applies this wrapper) runs and then records the code as
  * its stream's asynchronous error, so the next kx_stream_sync / kx_device_sync returns it, as a device-side fault
- * surfaces on a real runtime. A call that queues nothing leaves the code on the current device's default stream
- * (reported by the next device-wide sync). Calls on stream worker threads are never wrapped.
+ * surfaces on a real runtime. A call that queues nothing (a free, a stream create, a sync) leaves the code on the
+ * current device: the next stream, device or event synchronisation (or completed event query) on that device
+ * returns it, once (kx_fault_take_device_error). Calls on stream worker threads are never wrapped.
  */
 void kx_fault_wrap_async(kx_task_fn *fn, void **arg);
+
+/* Takes the device's pending asynchronous fault code (see above), or KX_OK. Called by the synchronisations. */
+int kx_fault_take_device_error(int phys);
 
 /* The calling thread's fired-but-unattached asynchronous fault code, or 0. */
 int kx_fault_async_pending(void);
@@ -447,7 +451,10 @@ KX_EXPORT int64_t kuaxin_emu_recorded_calls(char *buf, size_t len);
 /* Injected faults that have fired (synchronous and asynchronous) since the library was loaded. */
 KX_EXPORT int64_t kuaxin_emu_faults_fired(void);
 
-/* Disarms every fault (including those from KUAXIN_EMU_FAULTS). */
+/*
+ * Disarms every fault (including those from KUAXIN_EMU_FAULTS). An asynchronous fault that already fired stays
+ * until a synchronisation reports it, as a device error would; kuaxin_emu_reset drops it.
+ */
 KX_EXPORT void kuaxin_emu_clear_faults(void);
 
 /*

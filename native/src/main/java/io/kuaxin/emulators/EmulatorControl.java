@@ -117,7 +117,7 @@ public final class EmulatorControl {
         }
     }
 
-    /** Forgets every injected fault. */
+    /** Disarms every injected fault; an asynchronous one that already fired stays until a synchronisation reports it. */
     public void clearFaults() {
         try {
             clearFaults.invokeExact();
