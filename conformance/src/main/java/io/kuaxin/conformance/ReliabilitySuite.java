@@ -101,7 +101,7 @@ public abstract class ReliabilitySuite {
             }
             String line = String.format("RELIABILITY %s faults: %d fired of %d injected (%d synchronous, %d"
                             + " asynchronous) into %d entry points; %d ended in a typed exception (%d of them at a later"
-                            + " synchronize), %d absorbed by teardown, %d failures, %d frees/destroys that left their"
+                            + " synchronize), %d absorbed (a teardown logged it, or the out-of-memory retry succeeded), %d failures, %d frees/destroys that left their"
                             + " object, %.1f s; ended by %s; absorbed at %s; entry points %s", cfg().name(), t.fired,
                     t.attempts, t.sync, t.async, t.entryPoints.size(), t.typed, t.surfacedAtSync, t.absorbed,
                     t.failures.size(), t.releaseFaults, (System.nanoTime() - t0) / 1e9, t.endedBy, t.absorbedAt,
