@@ -221,6 +221,14 @@ static void test_faults(void) {
     CHECK_EQ(kx_fault_check("fromEnv"), 0);
     CHECK_EQ(kx_fault_check("fromEnv"), 42);            /* KUAXIN_EMU_FAULTS="fromEnv:2:42" */
     CHECK_EQ(kx_fault_check("fromEnv"), 0);
+    CHECK_EQ(kx_fault_check("bad"), 0);                  /* "bad:1:2:sync" was rejected as malformed */
+    CHECK_EQ(kx_fault_check("envAsync"), 0);            /* "envAsync:1:77:async": fires without failing the call */
+    CHECK_EQ(kx_fault_async_pending(), 77);
+    kuaxin_emu_clear_faults();                           /* disarms; a fired asynchronous fault stays */
+    CHECK_EQ(kx_fault_async_pending(), 77);
+    CHECK_EQ(kx_device_sync(0), 77);                     /* until a synchronisation reports it, once */
+    CHECK_EQ(kx_fault_async_pending(), 0);
+    CHECK_EQ(kx_device_sync(0), KX_OK);
     CHECK_EQ(kuaxin_emu_inject_fault("f", 1, 7), 0);
     CHECK_EQ(kuaxin_emu_inject_fault("f", 3, 9), 0);
     CHECK_EQ(kuaxin_emu_inject_fault(NULL, 1, 7), -1);
@@ -233,6 +241,68 @@ static void test_faults(void) {
     CHECK_EQ(kuaxin_emu_inject_fault("f", 1, 5), 0);
     kuaxin_emu_clear_faults();
     CHECK_EQ(kx_fault_check("f"), 0);
+}
+
+static void count_task(void *arg) { (*(int *)arg)++; }
+
+/* An asynchronous fault: the call succeeds, its queued work still runs, the stream's next sync reports the code. */
+static void test_async_faults(void) {
+    kx_stream *s;
+    int ran = 0;
+    CHECK_EQ(kx_stream_create(0, 0, &s), KX_OK);
+    CHECK_EQ(kuaxin_emu_inject_async_fault("launch", 1, 77), 0);
+    CHECK_EQ(kx_fault_check("launch"), 0);               /* fires, but asynchronously */
+    CHECK_EQ(kx_fault_async_pending(), 77);
+    CHECK_EQ(kx_stream_enqueue(s, count_task, &ran), KX_OK);
+    CHECK_EQ(kx_fault_async_pending(), 0);
+    CHECK_EQ(kx_stream_sync(s), 77);
+    CHECK_EQ(ran, 1);                                    /* the work ran (its resources were released) */
+    CHECK_EQ(kx_stream_sync(s), KX_OK);                  /* reported once; the stream stays usable */
+
+    CHECK_EQ(kuaxin_emu_inject_async_fault("memcpyAsync", 2, 700), 0);
+    CHECK_EQ(kx_fault_check("memcpyAsync"), 0);
+    CHECK_EQ(kx_stream_enqueue(s, count_task, &ran), KX_OK);
+    CHECK_EQ(kx_stream_sync(s), KX_OK);                  /* first call: no fault */
+    CHECK_EQ(kx_fault_check("memcpyAsync"), 0);          /* second call fires */
+    CHECK_EQ(kx_stream_enqueue(s, count_task, &ran), KX_OK);
+    CHECK_EQ(kx_stream_enqueue(s, count_task, &ran), KX_OK);   /* only the first queued task carries it */
+    CHECK_EQ(kx_device_sync(0), 700);
+    CHECK_EQ(ran, 4);
+    CHECK_EQ(kx_device_sync(0), KX_OK);
+
+    /* a call that queues nothing: the device's next synchronisation of any kind reports it, once */
+    CHECK_EQ(kuaxin_emu_inject_async_fault("free", 1, 701), 0);
+    CHECK_EQ(kx_fault_check("free"), 0);
+    CHECK_EQ(kx_fault_check("synchronize"), 0);
+    CHECK_EQ(kx_stream_sync(s), 701);
+    CHECK_EQ(kx_device_sync(0), KX_OK);
+    kx_event *ev;
+    CHECK_EQ(kx_event_create(0, 0, &ev), KX_OK);
+    CHECK_EQ(kuaxin_emu_inject_async_fault("destroy", 1, 702), 0);
+    CHECK_EQ(kx_fault_check("destroy"), 0);
+    CHECK_EQ(kx_fault_check("eventSynchronize"), 0);
+    CHECK_EQ(kx_event_sync(ev), 702);
+    CHECK_EQ(kx_event_sync(ev), KX_OK);
+    CHECK_EQ(kx_event_destroy(ev), KX_OK);
+    CHECK_EQ(kx_stream_destroy(s), KX_OK);
+
+    int64_t fired = kuaxin_emu_faults_fired();
+    char buf[64];
+    CHECK_EQ(kuaxin_emu_record_calls(1), 0);
+    CHECK_EQ(kx_fault_check("alpha"), 0);
+    CHECK_EQ(kx_fault_check("beta"), 0);
+    CHECK_EQ(kx_fault_check("alpha"), 0);
+    CHECK_EQ(kuaxin_emu_record_calls(0), 0);
+    CHECK_EQ(kx_fault_check("gamma"), 0);                /* not recorded */
+    CHECK_EQ(kuaxin_emu_recorded_calls(NULL, 0), 11);
+    CHECK_EQ(kuaxin_emu_recorded_calls(buf, sizeof buf), 11);
+    CHECK(strcmp(buf, "alpha\nbeta\n") == 0);
+    memset(buf, 'x', sizeof buf);
+    CHECK_EQ(kuaxin_emu_recorded_calls(buf, 8), 11);     /* whole names only, still terminated */
+    CHECK(strcmp(buf, "alpha\n") == 0);
+    CHECK_EQ(kuaxin_emu_inject_fault("alpha", 1, 3), 0);
+    CHECK_EQ(kx_fault_check("alpha"), 3);
+    CHECK_EQ(kuaxin_emu_faults_fired(), fired + 1);
 }
 
 static void test_reset(void) {
@@ -261,12 +331,13 @@ int main(void) {
     setenv("KUAXIN_EMU_DEVICES", "4", 1);
     setenv("KUAXIN_EMU_MEMORY", "16M", 1);
     setenv("KX_TEST_VISIBLE_DEVICES", "3,1,9,0", 1);
-    setenv("KUAXIN_EMU_FAULTS", "fromEnv:2:42", 1);
+    setenv("KUAXIN_EMU_FAULTS", "fromEnv:2:42;envAsync:1:77:async;bad:1:2:sync", 1);
     test_visible_parsing();
     test_memory();
     test_streams_events();
     test_copy();
     test_faults();
+    test_async_faults();
     test_reset();
     TEST_DONE("test_core");
 }

@@ -92,6 +92,8 @@ static const char *visible_env_value(void) {
     return kx_dialect_info.visible_env ? getenv(kx_dialect_info.visible_env) : NULL;
 }
 
+static void async_errors_clear(void);
+
 void kx_cfg_reload(void) {
     pthread_mutex_lock(&g_cfg_lock);
     g_ndev = KX_DEFAULT_DEVICES;
@@ -113,6 +115,7 @@ void kx_cfg_reload(void) {
 
     for (int i = 0; i < KX_MAX_DEVICES; i++) kx_mem_set_limit(i, g_default_memory);
     kx_faults_clear();
+    async_errors_clear();
     const char *f = getenv("KUAXIN_EMU_FAULTS");
     if (f != NULL) kx_faults_parse(f);
 }
@@ -191,6 +194,7 @@ typedef struct {
     char name[KX_FAULT_NAME];
     int remaining;   /* calls until it fires; 1 = the next call */
     int code;
+    int async;       /* 1: the call succeeds and its queued work reports `code` (see kx_fault_wrap_async) */
 } kx_fault;
 
 static pthread_mutex_t g_fault_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -198,7 +202,30 @@ static kx_fault g_faults[KX_MAX_FAULTS];
 static int g_nfaults;
 static atomic_int g_faults_armed;   /* fast path: no lock when nothing is armed */
 
-static int fault_add(const char *fn, size_t len, int nth, int code) {
+/* Call recording (kuaxin_emu_record_calls): the distinct entry points reached, in first-call order. */
+#define KX_MAX_RECORDED 256
+static atomic_int g_recording;
+static char g_recorded[KX_MAX_RECORDED][KX_FAULT_NAME];
+static int g_nrecorded;
+static atomic_llong g_faults_fired;
+
+static void record_call(const char *function) {
+    size_t len = strlen(function);
+    if (len == 0 || len >= KX_FAULT_NAME) return;
+    pthread_mutex_lock(&g_fault_lock);
+    int seen = 0;
+    for (int i = 0; i < g_nrecorded && !seen; i++) seen = strcmp(g_recorded[i], function) == 0;
+    if (!seen && g_nrecorded < KX_MAX_RECORDED) memcpy(g_recorded[g_nrecorded++], function, len + 1);
+    pthread_mutex_unlock(&g_fault_lock);
+}
+
+/* Per device: an asynchronous fault whose call queued no work, reported by the device's next synchronisation. */
+static atomic_int g_device_async[KX_MAX_DEVICES];
+
+/* An asynchronous fault that fired in this thread's current API call, not yet attached to queued work. */
+static __thread int t_async_pending;
+
+static int fault_add(const char *fn, size_t len, int nth, int code, int async) {
     if (fn == NULL || len == 0 || len >= KX_FAULT_NAME || nth < 1 || code == 0) return -1;
     int rc = -1;
     pthread_mutex_lock(&g_fault_lock);
@@ -208,11 +235,18 @@ static int fault_add(const char *fn, size_t len, int nth, int code) {
         f->name[len] = '\0';
         f->remaining = nth;
         f->code = code;
+        f->async = async;
         atomic_store(&g_faults_armed, g_nfaults);
         rc = 0;
     }
     pthread_mutex_unlock(&g_fault_lock);
     return rc;
+}
+
+/* Drops fired asynchronous errors not yet reported (reset only: clearing faults leaves them, as a device would). */
+static void async_errors_clear(void) {
+    t_async_pending = 0;
+    for (int i = 0; i < KX_MAX_DEVICES; i++) atomic_store(&g_device_async[i], 0);
 }
 
 void kx_faults_clear(void) {
@@ -222,7 +256,10 @@ void kx_faults_clear(void) {
     pthread_mutex_unlock(&g_fault_lock);
 }
 
-/* "cudaMalloc:1:2;cublasSgemm_v2:3:13" (function:nth:code, ';' or ',' separated). */
+/*
+ * "cudaMalloc:1:2;cublasSgemm_v2:3:13;cudaMemcpyAsync:2:700:async" (function:nth:code[:async], ';' or ','
+ * separated).
+ */
 void kx_faults_parse(const char *spec) {
     const char *p = spec;
     while (*p != '\0') {
@@ -235,10 +272,12 @@ void kx_faults_parse(const char *spec) {
             if (nl < sizeof num) {
                 memcpy(num, c1 + 1, nl);
                 num[nl] = '\0';
-                int nth, code;
-                char extra;
-                if (sscanf(num, "%d:%d%c", &nth, &code, &extra) == 2)
-                    ok = fault_add(p, (size_t)(c1 - p), nth, code) == 0;
+                int nth, code, used = 0;
+                if (sscanf(num, "%d:%d%n", &nth, &code, &used) == 2) {
+                    int async = strcmp(num + used, ":async") == 0;
+                    if (async || num[used] == '\0')
+                        ok = fault_add(p, (size_t)(c1 - p), nth, code, async) == 0;
+                }
             }
         }
         if (!ok && end > p) {
@@ -250,17 +289,38 @@ void kx_faults_parse(const char *spec) {
     }
 }
 
+/* An asynchronous fault left pending by an earlier call that queued no work (e.g. a free or a stream create). */
+static void async_pending_flush(void) {
+    int code = t_async_pending;
+    if (code == 0 || kx_on_worker_thread()) return;
+    t_async_pending = 0;
+    int phys = kx_current_physical();
+    int none = 0;
+    if (phys >= 0) atomic_compare_exchange_strong(&g_device_async[phys], &none, code);   /* the first one wins */
+}
+
+int kx_fault_take_device_error(int phys) {
+    if (phys < 0 || phys >= KX_MAX_DEVICES) return KX_OK;
+    if (t_async_pending != 0) async_pending_flush();   /* a sync right after the faulted call reports it */
+    return atomic_exchange(&g_device_async[phys], 0);
+}
+
 int kx_fault_check(const char *function) {
     kx_init();
+    if (t_async_pending != 0) async_pending_flush();
+    if (function != NULL && atomic_load_explicit(&g_recording, memory_order_relaxed)) record_call(function);
     if (atomic_load_explicit(&g_faults_armed, memory_order_relaxed) == 0 || function == NULL)
         return 0;
-    int code = 0;
+    int code = 0, async = 0;
     pthread_mutex_lock(&g_fault_lock);
     int w = 0;
     for (int i = 0; i < g_nfaults; i++) {
         kx_fault f = g_faults[i];
         if (strcmp(f.name, function) == 0 && --f.remaining == 0) {
-            if (code == 0) code = f.code;
+            if (code == 0) {
+                code = f.code;
+                async = f.async;
+            }
             continue;   /* fired: disarm */
         }
         g_faults[w++] = f;
@@ -268,8 +328,40 @@ int kx_fault_check(const char *function) {
     g_nfaults = w;
     atomic_store(&g_faults_armed, g_nfaults);
     pthread_mutex_unlock(&g_fault_lock);
+    if (code != 0) atomic_fetch_add(&g_faults_fired, 1);
+    if (async) {
+        t_async_pending = code;   /* the call goes on; its queued work will fail */
+        return 0;
+    }
     return code;
 }
+
+typedef struct {
+    kx_task_fn fn;
+    void *arg;
+    int code;
+} async_fault_task;
+
+/* Runs the real work (so its buffers and callbacks are released as usual), then fails the stream. */
+static void run_async_fault(void *p) {
+    async_fault_task *t = p;
+    t->fn(t->arg);
+    kx_stream_set_error(kx_worker_stream(), t->code);
+    free(t);
+}
+
+void kx_fault_wrap_async(kx_task_fn *fn, void **arg) {
+    int code = t_async_pending;
+    if (code == 0 || kx_on_worker_thread()) return;
+    async_fault_task *t = malloc(sizeof *t);
+    if (t == NULL) return;   /* stays pending: reported by the default stream instead */
+    t_async_pending = 0;
+    *t = (async_fault_task){*fn, *arg, code};
+    *fn = run_async_fault;
+    *arg = t;
+}
+
+int kx_fault_async_pending(void) { return t_async_pending; }
 
 /* ------------------------------------------------------------------------- */
 /* Misc                                                                      */
@@ -318,7 +410,44 @@ void kx_on_reset(void (*fn)(void)) {
 
 KX_EXPORT int kuaxin_emu_inject_fault(const char *function, int nth, int code) {
     kx_init();
-    return fault_add(function, function ? strlen(function) : 0, nth, code);
+    return fault_add(function, function ? strlen(function) : 0, nth, code, 0);
+}
+
+KX_EXPORT int kuaxin_emu_inject_async_fault(const char *function, int nth, int code) {
+    kx_init();
+    return fault_add(function, function ? strlen(function) : 0, nth, code, 1);
+}
+
+KX_EXPORT int kuaxin_emu_record_calls(int on) {
+    kx_init();
+    pthread_mutex_lock(&g_fault_lock);
+    if (on) g_nrecorded = 0;
+    atomic_store(&g_recording, on != 0);
+    pthread_mutex_unlock(&g_fault_lock);
+    return 0;
+}
+
+KX_EXPORT int64_t kuaxin_emu_recorded_calls(char *buf, size_t len) {
+    kx_init();
+    size_t need = 0, written = 0;
+    pthread_mutex_lock(&g_fault_lock);
+    for (int i = 0; i < g_nrecorded; i++) {
+        size_t n = strlen(g_recorded[i]);
+        if (buf != NULL && written == need && need + n + 1 < len) {   /* whole names only */
+            memcpy(buf + need, g_recorded[i], n);
+            buf[need + n] = '\n';
+            written = need + n + 1;
+        }
+        need += n + 1;
+    }
+    if (buf != NULL && len > 0) buf[written] = '\0';
+    pthread_mutex_unlock(&g_fault_lock);
+    return (int64_t)need;
+}
+
+KX_EXPORT int64_t kuaxin_emu_faults_fired(void) {
+    kx_init();
+    return atomic_load(&g_faults_fired);
 }
 
 KX_EXPORT void kuaxin_emu_clear_faults(void) {

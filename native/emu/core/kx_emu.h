@@ -376,6 +376,22 @@ int kx_handle_is_live(const void *handle, const char *kind);
  */
 int kx_fault_check(const char *function);
 
+/*
+ * Asynchronous faults (kuaxin_emu_inject_async_fault): when one fires, kx_fault_check returns 0 and the call goes
+ * on; the first work that call queues (kx_stream_enqueue applies this wrapper) runs and then records the code as
+ * its stream's asynchronous error, so the next kx_stream_sync / kx_device_sync returns it, as a device-side fault
+ * surfaces on a real runtime. A call that queues nothing (a free, a stream create, a sync) leaves the code on the
+ * current device: the next stream, device or event synchronisation (or completed event query) on that device
+ * returns it, once (kx_fault_take_device_error). Calls on stream worker threads are never wrapped.
+ */
+void kx_fault_wrap_async(kx_task_fn *fn, void **arg);
+
+/* Takes the device's pending asynchronous fault code (see above), or KX_OK. Called by the synchronisations. */
+int kx_fault_take_device_error(int phys);
+
+/* The calling thread's fired-but-unattached asynchronous fault code, or 0. */
+int kx_fault_async_pending(void);
+
 /* Convenience for entry points: returns the injected code (cast to type T) if any. */
 #define KX_FAULT_POINT(T)                                      \
     do {                                                       \
@@ -411,7 +427,34 @@ void kx_on_reset(void (*fn)(void));
  */
 KX_EXPORT int kuaxin_emu_inject_fault(const char *function, int nth, int code);
 
-/* Disarms every fault (including those from KUAXIN_EMU_FAULTS). */
+/*
+ * As kuaxin_emu_inject_fault, but the nth call succeeds and the work it queues fails later: its stream's next
+ * synchronisation (stream or device) returns `code`, as a kernel fault or a failed DMA does on a real device. The
+ * stream stays usable afterwards (the error is reported once). KUAXIN_EMU_FAULTS spells it "fn:nth:code:async".
+ * Returns 0, or -1 as kuaxin_emu_inject_fault.
+ */
+KX_EXPORT int kuaxin_emu_inject_async_fault(const char *function, int nth, int code);
+
+/*
+ * on != 0: forgets the recorded calls and starts recording every entry point reached (the names faults can
+ * target); 0 stops. Returns 0.
+ */
+KX_EXPORT int kuaxin_emu_record_calls(int on);
+
+/*
+ * Writes the recorded entry points, each followed by '\n', NUL-terminated, as many whole names as fit in
+ * `len` bytes; returns
+ * the bytes the whole list needs (without the NUL). buf may be NULL to ask the size.
+ */
+KX_EXPORT int64_t kuaxin_emu_recorded_calls(char *buf, size_t len);
+
+/* Injected faults that have fired (synchronous and asynchronous) since the library was loaded. */
+KX_EXPORT int64_t kuaxin_emu_faults_fired(void);
+
+/*
+ * Disarms every fault (including those from KUAXIN_EMU_FAULTS). An asynchronous fault that already fired stays
+ * until a synchronisation reports it, as a device error would; kuaxin_emu_reset drops it.
+ */
 KX_EXPORT void kuaxin_emu_clear_faults(void);
 
 /*

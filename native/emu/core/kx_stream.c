@@ -217,6 +217,7 @@ int kx_stream_enqueue(kx_stream *s, kx_task_fn fn, void *arg) {
         free(t);
         return KX_ERR_INVALID_HANDLE;
     }
+    kx_fault_wrap_async(&t->fn, &t->arg);   /* an asynchronous fault fired in this call: the work fails */
     pthread_mutex_lock(&s->mu);
     if (s->tail) s->tail->next = t; else s->head = t;
     s->tail = t;
@@ -240,7 +241,8 @@ static int stream_wait(kx_stream *s, int take_error) {
 int kx_stream_sync(kx_stream *s) {
     if (!kx_stream_is_live(s)) return KX_ERR_INVALID_HANDLE;
     if (t_worker == s) return KX_ERR_INVALID_VALUE;   /* would wait for itself */
-    return stream_wait(s, 1);
+    int rc = stream_wait(s, 1);
+    return rc != KX_OK ? rc : kx_fault_take_device_error(s->phys);
 }
 
 int kx_stream_query(kx_stream *s) {
@@ -277,7 +279,8 @@ static int device_wait(int phys, int take_error) {
 int kx_device_sync(int phys) {
     kx_init();
     if (phys < 0 || phys >= kx_physical_device_count()) return KX_ERR_INVALID_DEVICE;
-    return device_wait(phys, 1);
+    int rc = device_wait(phys, 1);
+    return rc != KX_OK ? rc : kx_fault_take_device_error(phys);
 }
 
 void kx_device_drain(int phys) { (void)device_wait(phys, 0); }
@@ -416,10 +419,10 @@ int kx_stream_wait_event(kx_stream *s, kx_event *e) { return event_enqueue(e, s,
 int kx_event_query(kx_event *e) {
     if (!event_acquire(e)) return KX_ERR_INVALID_HANDLE;
     pthread_mutex_lock(&e->mu);
-    int done = e->completed >= e->recorded;
+    int done = e->completed >= e->recorded, phys = e->phys;
     pthread_mutex_unlock(&e->mu);
     event_unref(e);
-    return done ? KX_OK : KX_ERR_NOT_READY;
+    return done ? kx_fault_take_device_error(phys) : KX_ERR_NOT_READY;
 }
 
 int kx_event_sync(kx_event *e) {
@@ -427,9 +430,10 @@ int kx_event_sync(kx_event *e) {
     pthread_mutex_lock(&e->mu);
     uint64_t target = e->recorded;
     while (e->completed < target) pthread_cond_wait(&e->cv, &e->mu);
+    int phys = e->phys;
     pthread_mutex_unlock(&e->mu);
     event_unref(e);
-    return KX_OK;
+    return kx_fault_take_device_error(phys);
 }
 
 int kx_event_elapsed_ms(float *ms, kx_event *start, kx_event *end) {

@@ -1,6 +1,7 @@
 /** The kuaxin command. */
 module io.kuaxin.cli {
     requires io.kuaxin.runtime;
+    requires io.kuaxin.kernels;
     requires io.kuaxin.models;
     requires io.kuaxin.collectives;
     requires io.kuaxin.arrow;

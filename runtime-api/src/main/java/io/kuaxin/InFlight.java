@@ -50,24 +50,41 @@ final class InFlight {
     }
 
     private void poll() {
+        RuntimeException first = null;
         while (!sealed.isEmpty() && sealed.peek().event().isComplete()) {
             Batch b = sealed.poll();
-            b.event().close();
-            b.resources().forEach(Resource::release);
+            first = release(b.event()::close, first);
+            for (Resource r : b.resources()) first = release(r, first);
         }
+        if (first != null) throw first;
     }
 
-    /** After the stream synchronised: everything enqueued so far has completed. */
+    /**
+     * After the stream synchronised: everything enqueued so far has completed. Releases everything even if one
+     * release fails (e.g. a vendor error destroying an event), then throws the first failure.
+     */
     void releaseAll() {
+        RuntimeException first = null;
         for (Batch b : sealed) {
-            b.event().close();
-            b.resources().forEach(Resource::release);
+            first = release(b.event()::close, first);
+            for (Resource r : b.resources()) first = release(r, first);
         }
         sealed.clear();
         List<Resource> o = open;
         open = new ArrayList<>();
         opsInOpen = 0;
-        o.forEach(Resource::release);
+        for (Resource r : o) first = release(r, first);
+        if (first != null) throw first;
+    }
+
+    private static RuntimeException release(Resource r, RuntimeException first) {
+        try {
+            r.release();
+        } catch (RuntimeException e) {
+            if (first == null) return e;
+            first.addSuppressed(e);
+        }
+        return first;
     }
 
     boolean isEmpty() { return sealed.isEmpty() && open.isEmpty(); }

@@ -346,7 +346,12 @@ public final class Stream implements AutoCloseable {
             if (w.closed) return; // closing waited for its work
             e = w.spi.recordEvent();
         }
-        spi.waitEvent(e);
+        try {
+            spi.waitEvent(e);
+        } catch (RuntimeException x) {
+            e.close(); // a failed wait must not leak the event it was given
+            throw x;
+        }
         inFlight.hold(e::close);
     }
 
@@ -368,8 +373,11 @@ public final class Stream implements AutoCloseable {
         if (isDefault) {
             throw new InvalidArgumentException("the default stream of " + device.id() + " is owned by the device");
         }
-        closeInternal();
-        device.forget(this);
+        try {
+            closeInternal();
+        } finally {
+            device.forget(this); // closed even if its last synchronisation failed: the device must not keep it
+        }
     }
 
     synchronized void closeInternal() {

@@ -5,6 +5,7 @@ import io.kuaxin.kernels.cpu.CpuAttention;
 import io.kuaxin.kernels.cpu.CpuGemm;
 import io.kuaxin.kernels.cpu.CpuKernels;
 import io.kuaxin.kernels.cpu.CpuThreads;
+import io.kuaxin.kernels.cpu.FmaPeak;
 import io.kuaxin.kernels.cpu.DType;
 import io.kuaxin.kernels.cpu.StridedTensor;
 import java.lang.foreign.Arena;
@@ -64,7 +65,7 @@ public final class Interleaved {
             flops.put("flash_decode", 4.0 * n * d * h);
         }
         ops.put("probe", Interleaved::probe);
-        flops.put("probe", threads * PeakProbe.ITER * 12 * 16 * 2.0);
+        flops.put("probe", threads * FmaPeak.flopsPerCall());
         // warm-up: long enough for C2 on a loaded host
         long w0 = System.nanoTime();
         while (System.nanoTime() - w0 < 12_000_000_000L) ops.values().forEach(Runnable::run);
@@ -111,12 +112,7 @@ public final class Interleaved {
         return a[a.length / 2];
     }
 
-    private static volatile float sink;
-
     private static void probe() {
-        int t = CpuThreads.threads();
-        if (t == 1) { sink = PeakProbe.chains(); return; }
-        // Probe through the kernels' own pool, so it measures exactly the cores the kernels get.
-        CpuThreads.run(t, Long.MAX_VALUE, i -> sink = PeakProbe.chains());
+        FmaPeak.step(CpuThreads.threads()); // through the kernels' own pool: exactly the cores the kernels get
     }
 }

@@ -12,15 +12,54 @@ import org.jfree.data.xy.XYSeriesCollection;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.AWTError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 /** Draws a benchmark as a PNG: one line per device, a logarithmic size axis, and the measured peak as a line. */
 final class BenchChart {
+    /** Draws one chart into a PNG file; {@link BenchChart#write} is the real one. */
+    @FunctionalInterface
+    interface Renderer {
+        void write(Path png, String title, String xLabel, String yLabel, Map<String, List<double[]>> series,
+                   double peak, String peakLabel);
+    }
+
     private BenchChart() {}
+
+    /**
+     * Draws with {@code renderer}; on failure removes a partial file and returns why, else {@code null}. Java2D
+     * fails in several ways on a server without fonts or without the AWT native libraries: {@code InternalError}
+     * ("Fontconfig head is null"), {@code UnsatisfiedLinkError}, a {@code NoClassDefFoundError} from a font manager
+     * that failed to initialise, or a {@code NullPointerException} deep in font code.
+     */
+    static String tryWrite(Renderer renderer, Path png, String title, String xLabel, String yLabel,
+                           Map<String, List<double[]>> series, double peak, String peakLabel) {
+        try {
+            renderer.write(png, title, xLabel, yLabel, series, peak, peakLabel);
+            return null;
+        } catch (RuntimeException | InternalError | LinkageError | AWTError e) {
+            try {
+                Files.deleteIfExists(png); // never leave a 0-byte or half-written PNG behind
+            } catch (IOException ignored) {
+                // the reason below is what matters; a stale file is named in it
+            }
+            return reason(e);
+        }
+    }
+
+    /** The deepest cause's class and message: "InternalError: Fontconfig head is null, ...". */
+    static String reason(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        String m = root.getMessage();
+        return root.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m.strip())
+                + (root == e ? "" : " (in " + e.getClass().getSimpleName() + ")");
+    }
 
     static void write(Path png, String title, String xLabel, String yLabel, Map<String, List<double[]>> series,
                       double peak, String peakLabel) {

@@ -3,6 +3,7 @@ package io.kuaxin.cli;
 import io.kuaxin.DType;
 import io.kuaxin.Device;
 import io.kuaxin.Kuaxin;
+import io.kuaxin.kernels.cpu.FmaPeak;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,6 +54,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the JSON to stdout instead of the table.")
     boolean json;
 
+    /** Draws the PNG; a test swaps in one that fails the way a headless server without fonts does. */
+    BenchChart.Renderer chart = BenchChart::write;
+
     @Override
     public Integer call() {
         PrintWriter pw = spec.commandLine().getOut();
@@ -69,7 +73,7 @@ final class BenchCommand implements Callable<Integer> {
             Progress progress = new Progress("bench " + kind, devices.size() * suite.sizes().size());
             Map<String, List<BenchSuite.Point>> results = new LinkedHashMap<>();
             for (Device d : devices) results.put(d.id(), suite.run(d, progress));
-            double peak = suite.hasPeak() ? PeakProbe.measure(threads()) : 0;
+            double peak = suite.hasPeak() ? FmaPeak.measure(threads(), 500) : 0;
             write(pw, suite, devices, results, peak);
         }
         return 0;
@@ -104,25 +108,55 @@ final class BenchCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + jsonFile, e);
         }
-        Map<String, List<double[]>> series = new LinkedHashMap<>();
-        res.forEach((dev, pts) -> series.put(dev, pts.stream().map(p -> new double[] {p.size(), p.value()}).toList()));
-        BenchChart.write(png, suite.title(), suite.sizeLabel(), suite.unit(), series, peak,
-                String.format("measured FMA peak, %d thread(s): %.0f GFLOP/s", threads(), peak));
+        // Table and JSON come first: a chart that cannot be drawn must not cost the measurements.
         if (json) {
             Json.print(pw, doc);
-            return;
+        } else {
+            table(pw, suite, res, peak);
+            if (peak > 0) pw.printf("CPU FMA peak (measured now, %d threads): %.1f GFLOP/s%n", threads(), peak);
+            pw.println("Wrote " + jsonFile);
         }
+        pw.flush();
+        Map<String, List<double[]>> series = new LinkedHashMap<>();
+        res.forEach((dev, pts) -> series.put(dev, pts.stream().map(p -> new double[] {p.size(), p.value()}).toList()));
+        String failure = BenchChart.tryWrite(chart, png, suite.title(), suite.sizeLabel(), suite.unit(), series, peak,
+                String.format("measured FMA peak, %d thread(s): %.0f GFLOP/s", threads(), peak));
+        PrintWriter msg = json ? spec.commandLine().getErr() : pw;
+        if (failure == null) {
+            msg.println("Wrote " + png);
+        } else {
+            msg.println("warning: chart " + png + " not drawn: " + failure + " (the table and " + jsonFile
+                    + " hold every figure)");
+        }
+        msg.flush();
+    }
+
+    /**
+     * One row per point; the percentage of the measured FMA peak only where it is at most 100: a figure above the
+     * probe means the probe under-measured this machine, and is said so instead of printed as a percentage.
+     */
+    private static void table(PrintWriter pw, BenchSuite suite, Map<String, List<BenchSuite.Point>> res, double peak) {
         Table t = new Table("DEVICE", suite.sizeLabel().toUpperCase(java.util.Locale.ROOT), "MEDIAN MS",
                 suite.unit().toUpperCase(java.util.Locale.ROOT), peak > 0 ? "% OF PEAK" : "");
+        List<String> above = new ArrayList<>();
         res.forEach((dev, pts) -> {
             for (BenchSuite.Point p : pts) {
                 t.row(dev, p.size(), String.format("%.3f", p.millis()), String.format("%.1f", p.value()),
-                        peak > 0 ? String.format("%.0f%%", 100 * p.value() / peak) : "");
+                        percentOfPeak(p.value(), peak));
+                if (peak > 0 && p.value() > peak) above.add(dev + " " + suite.sizeLabel() + "=" + p.size());
             }
         });
         t.print(pw);
-        if (peak > 0) pw.printf("CPU FMA peak (measured now, %d threads): %.1f GFLOP/s%n", threads(), peak);
-        pw.println("Wrote " + jsonFile + " and " + png);
-        pw.flush();
+        if (!above.isEmpty()) {
+            pw.printf("warning: %s measured above the FMA probe's %.1f GFLOP/s: the probe under-measured this "
+                    + "machine, so no percentage is shown there%n", String.join(", ", above), peak);
+        }
+    }
+
+    /** "87%", or "above probe" where the figure exceeds the probe, or "" without a probe. Never above 100%. */
+    static String percentOfPeak(double value, double peak) {
+        if (!(peak > 0)) return "";
+        if (value > peak) return "above probe";
+        return String.format("%.0f%%", 100 * value / peak);
     }
 }

@@ -94,12 +94,15 @@ final class DemoCommand implements Callable<Integer> {
             WordPieceTokenizer tok = artifact.loadTokenizer();
             p.step("tokenizer");
             BatchEncoding batch = tok.encodeBatch(sentences);
+            List<String> truncated = truncationNotes(tok, sentences);
             try (MiniLmEncoder enc = new MiniLmEncoder(dev, w, Ops.withFallback(device.fallback))) {
                 p.step("weights on " + dev.id());
                 int threads = Integer.getInteger("kuaxin.cpu.threads", Runtime.getRuntime().availableProcessors());
                 try (OrtEmbedder ort = noOrt ? null : new OrtEmbedder(onnx, threads)) {
                     p.step(noOrt ? "no ONNX Runtime check" : "ONNX Runtime session (" + threads + " threads)");
                     report(out, kx, dev, enc, ort, batch, sentences);
+                    truncated.forEach(out::println);
+                    out.flush();
                 }
             }
         }
@@ -181,6 +184,22 @@ final class DemoCommand implements Callable<Integer> {
             if (min < 0.99999) throw new IllegalStateException("embeddings disagree with ONNX Runtime: min cosine " + min);
         }
         out.flush();
+    }
+
+    /**
+     * Sentences longer than the tokenizer's length are truncated, as HF tokenizers and sentence-transformers do
+     * (the model has 512 positions; this tokenizer keeps 128): one line each saying so.
+     */
+    static List<String> truncationNotes(WordPieceTokenizer tok, List<String> sentences) {
+        List<String> notes = new ArrayList<>();
+        for (int i = 0; i < sentences.size(); i++) {
+            if (tok.encode(sentences.get(i)).truncated()) {
+                notes.add("Note       #" + (i + 1) + " has " + tok.tokenize(sentences.get(i)).size()
+                        + " word pieces; the tokenizer keeps the first " + (tok.maxLength() - 2)
+                        + " (truncation at " + tok.maxLength() + " tokens, as sentence-transformers does)");
+            }
+        }
+        return notes;
     }
 
     private static String[] header(int n) {

@@ -121,22 +121,56 @@ public final class SupportMatrix {
         return b.append('"').toString();
     }
 
-    /** A fixed-width text table: ops as rows, dtype columns, for terminals. */
+    /** The column negative (bad-input) cases are filed under; not a dtype, so the table shows it as a summary line. */
+    static final String INVALID_COLUMN = "invalid";
+
+    /**
+     * A text table for terminals: ops as rows, one column per plain dtype (conversions such as {@code f32->f16} and
+     * the {@value #INVALID_COLUMN} bad-input cases are left to the JSON), each column as wide as its widest cell,
+     * then one line summing the bad-input cases.
+     */
     public String toTable() {
         java.util.SortedSet<String> cols = new java.util.TreeSet<>();
         cells.values().forEach(m -> cols.addAll(m.keySet()));
-        List<String> shown = cols.stream().filter(c -> !c.contains("->") && !c.contains("+")).toList();
-        StringBuilder b = new StringBuilder(String.format("%-11s", "op"));
-        for (String c : shown) b.append(String.format("%-8s", c));
-        b.append('\n');
-        for (var op : statuses().entrySet()) {
-            b.append(String.format("%-11s", op.getKey()));
-            for (String c : shown) {
-                Status s = op.getValue().get(c);
-                b.append(String.format("%-8s", s == null ? "-" : s.label()));
+        List<String> shown = cols.stream()
+                .filter(c -> !c.contains("->") && !c.contains("+") && !c.equals(INVALID_COLUMN)).toList();
+        Map<String, Map<String, Status>> st = statuses();
+        int opWidth = "op".length();
+        for (String op : st.keySet()) opWidth = Math.max(opWidth, op.length());
+        int[] w = new int[shown.size()];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = shown.get(i).length();
+            for (Map<String, Status> row : st.values()) {
+                Status cell = row.get(shown.get(i));
+                w[i] = Math.max(w[i], cell == null ? 1 : cell.label().length());
             }
-            b.append('\n');
+        }
+        StringBuilder b = new StringBuilder(pad("op", opWidth + 2));
+        for (int i = 0; i < w.length; i++) b.append(pad(shown.get(i), w[i] + 2));
+        b.setLength(b.toString().stripTrailing().length());
+        b.append('\n');
+        for (var op : st.entrySet()) {
+            StringBuilder line = new StringBuilder(pad(op.getKey(), opWidth + 2));
+            for (int i = 0; i < w.length; i++) {
+                Status cell = op.getValue().get(shown.get(i));
+                line.append(pad(cell == null ? "-" : cell.label(), w[i] + 2));
+            }
+            b.append(line.toString().stripTrailing()).append('\n');
+        }
+        EnumMap<Status, Integer> invalid = new EnumMap<>(Status.class);
+        for (Result r : results) {
+            if (INVALID_COLUMN.equals(r.testCase().dtype())) invalid.merge(r.status(), 1, Integer::sum);
+        }
+        if (!invalid.isEmpty()) {
+            StringBuilder line = new StringBuilder("bad-input cases (refused with a typed exception):");
+            invalid.forEach((s2, n) -> line.append(' ').append(n).append(' ').append(s2.label()).append(','));
+            line.setLength(line.length() - 1);
+            b.append(line).append('\n');
         }
         return b.toString();
+    }
+
+    private static String pad(String s, int width) {
+        return s.length() >= width ? s : s + " ".repeat(width - s.length());
     }
 }

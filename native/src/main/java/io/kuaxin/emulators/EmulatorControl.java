@@ -24,7 +24,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 public final class EmulatorControl {
     private static final Linker LINKER = Linker.nativeLinker();
     private final Path library;
-    private final MethodHandle injectFault, clearFaults, setMemoryLimit, setDeviceCount, setVisible, liveAllocations,
+    private final MethodHandle injectFault, injectAsyncFault, recordCalls, recordedCalls, faultsFired, clearFaults, setMemoryLimit, setDeviceCount, setVisible, liveAllocations,
             liveHandles, reset, name;
 
     /**
@@ -36,6 +36,11 @@ public final class EmulatorControl {
         this.library = library;
         SymbolLookup lib = SymbolLookup.libraryLookup(library, Arena.global());
         injectFault = bind(lib, "kuaxin_emu_inject_fault", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+        injectAsyncFault = bind(lib, "kuaxin_emu_inject_async_fault",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+        recordCalls = bind(lib, "kuaxin_emu_record_calls", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        recordedCalls = bind(lib, "kuaxin_emu_recorded_calls", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG));
+        faultsFired = bind(lib, "kuaxin_emu_faults_fired", FunctionDescriptor.of(JAVA_LONG));
         clearFaults = bind(lib, "kuaxin_emu_clear_faults", FunctionDescriptor.ofVoid());
         setMemoryLimit = bind(lib, "kuaxin_emu_set_memory_limit", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
         setDeviceCount = bind(lib, "kuaxin_emu_set_device_count", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
@@ -63,7 +68,56 @@ public final class EmulatorControl {
         }
     }
 
-    /** Forgets every injected fault. */
+    /**
+     * Makes the {@code nth} next call of {@code function} succeed but the work it queues fail: the stream's next
+     * synchronisation (or the device's) returns {@code code}, as a device-side fault surfaces on a real runtime. A
+     * call that queues nothing leaves the code for the next device-wide synchronisation. Reported once.
+     */
+    public void injectAsyncFault(String function, int nth, int code) {
+        try (Arena a = Arena.ofConfined()) {
+            check("kuaxin_emu_inject_async_fault",
+                    (int) injectAsyncFault.invokeExact(a.allocateFrom(function), nth, code));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Starts recording the vendor entry points called from now on (forgetting earlier ones), or stops. The
+     * recorded names are exactly what {@link #injectFault} and {@link #injectAsyncFault} can target, so a test can
+     * fault every call a workload makes without a per-vendor list.
+     */
+    public void recordCalls(boolean on) {
+        try {
+            check("kuaxin_emu_record_calls", (int) recordCalls.invokeExact(on ? 1 : 0));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** The distinct entry points called while recording, in first-call order. */
+    public java.util.List<String> recordedCalls() {
+        try (Arena a = Arena.ofConfined()) {
+            long need = (long) recordedCalls.invokeExact(MemorySegment.NULL, 0L);
+            MemorySegment buf = a.allocate(need + 1);
+            long ignored = (long) recordedCalls.invokeExact(buf, need + 1); // whole names only if more came
+            String all = buf.getString(0);
+            return all.isEmpty() ? java.util.List.of() : java.util.List.of(all.split("\n"));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Injected faults (synchronous and asynchronous) that have fired since the library was loaded. */
+    public long faultsFired() {
+        try {
+            return (long) faultsFired.invokeExact();
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Disarms every injected fault; an asynchronous one that already fired stays until a synchronisation reports it. */
     public void clearFaults() {
         try {
             clearFaults.invokeExact();

@@ -40,7 +40,12 @@ final class CambriconQueue implements StreamBackend {
                 dev.errors().checkCnnl(st, "cnnlCreate");
             }
             this.cnnl = p.get(ADDRESS, 0);
-            dev.errors().checkCnnl(CambriconSymbols.call(s.cnnlSetQueue, cnnl, queue), "cnnlSetQueue");
+            st = CambriconSymbols.call(s.cnnlSetQueue, cnnl, queue);
+            if (st != 0) { // nothing owns the handle and the queue yet: release both before reporting
+                CambriconSymbols.call(s.cnnlDestroy, cnnl);
+                CambriconSymbols.call(s.cnrtQueueDestroy, queue);
+                dev.errors().checkCnnl(st, "cnnlSetQueue");
+            }
         }
         this.scratch = new QueueScratch(this);
         this.plans = new MatmulPlans(this);

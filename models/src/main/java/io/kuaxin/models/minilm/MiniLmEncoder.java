@@ -100,8 +100,14 @@ public final class MiniLmEncoder implements AutoCloseable {
     /** Which device and kernel ran each op kind in the last forward pass. */
     public Map<String, Provenance> provenance() { return Map.copyOf(provenance); }
 
-    /** L2-normalised sentence embeddings [batch][hidden], masked mean over tokens. Waits for the device. */
+    /**
+     * L2-normalised sentence embeddings [batch][hidden], masked mean over tokens. Waits for the device.
+     *
+     * @throws IllegalArgumentException if the batch is longer than the position table or has ids outside the
+     *         vocabulary ({@link MiniLmConfig#checkInput})
+     */
     public float[][] embed(BatchEncoding batch) {
+        config.checkInput(batch);
         int b = batch.batchSize(), h = config.hidden();
         try (Scope s = device.scope()) {
             Tensor pooled = forward(s, batch);

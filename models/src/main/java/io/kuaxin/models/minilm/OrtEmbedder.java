@@ -1,10 +1,18 @@
 package io.kuaxin.models.minilm;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
@@ -16,9 +24,25 @@ import io.kuaxin.models.text.BatchEncoding;
 /**
  * all-MiniLM-L6-v2 through ONNX Runtime: the demo's independent check of Kuaxin's own forward pass.
  * {@link #embed} applies what the graph leaves out: masked mean pooling over real tokens, then L2 normalisation.
- * An ORT session may be used from several threads; {@link #close} it once.
+ * Every ONNX Runtime call runs on one daemon thread with a large native stack (see {@link #ortStackBytes()}); callers
+ * may use an embedder from several threads, the calls are serialised. {@link #close} it once.
+ *
+ * <p>Inputs longer than the model's 512 positions, or with ids outside the vocabulary, are
+ * refused with {@link IllegalArgumentException} before ONNX Runtime sees them.
  */
 public final class OrtEmbedder implements AutoCloseable {
+    /**
+     * ONNX Runtime 1.29 reads {@code /proc/self/cmdline} while it creates its environment and parses it recursively,
+     * using about 256 bytes of native stack per byte of the command line: a 4 KB argument overflows the launcher's
+     * 1 MiB main-thread stack and the JVM dies with SIGSEGV and no hs_err file (the signal handler has no stack left
+     * either). ORT therefore runs only on this thread, whose stack is sized from the command line.
+     */
+    private static final ExecutorService ORT_THREAD = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(null, r, "kuaxin-onnxruntime", ortStackBytes());
+        t.setDaemon(true);
+        return t;
+    });
+
     private final OrtEnvironment env;
     private final OrtSession session;
     private final int threads;
@@ -36,19 +60,60 @@ public final class OrtEmbedder implements AutoCloseable {
         }
         this.threads = intraOpThreads;
         this.hidden = MiniLmConfig.ALL_MINILM_L6_V2.hidden();
-        this.env = OrtEnvironment.getEnvironment();
-        try (Arena tmp = Arena.ofConfined();
-             OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
-            MemorySegment bytes = onnxBytes;
-            if (!bytes.isNative()) { // ORT's ByteBuffer overload needs a direct buffer
-                bytes = tmp.allocate(onnxBytes.byteSize(), 64).copyFrom(onnxBytes);
+        this.env = onOrtThread(OrtEnvironment::getEnvironment);
+        this.session = onOrtThread(() -> {
+            try (Arena tmp = Arena.ofConfined();
+                 OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+                MemorySegment bytes = onnxBytes;
+                if (!bytes.isNative()) { // ORT's ByteBuffer overload needs a direct buffer
+                    bytes = tmp.allocate(onnxBytes.byteSize(), 64).copyFrom(onnxBytes);
+                }
+                opts.setIntraOpNumThreads(intraOpThreads);
+                opts.setInterOpNumThreads(1);
+                opts.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+                return env.createSession(bytes.asByteBuffer(), opts);
+            } catch (OrtException e) {
+                throw new IllegalStateException("ONNX Runtime could not load all-MiniLM-L6-v2", e);
             }
-            opts.setIntraOpNumThreads(intraOpThreads);
-            opts.setInterOpNumThreads(1);
-            opts.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            this.session = env.createSession(bytes.asByteBuffer(), opts);
-        } catch (OrtException e) {
-            throw new IllegalStateException("ONNX Runtime could not load all-MiniLM-L6-v2", e);
+        });
+    }
+
+    /**
+     * The ONNX Runtime thread's stack: 1 KiB per byte of this process's command line (four times what ORT's parse
+     * was measured to use), at least 64 MiB. It is address space reserved, not memory used: pages are touched only
+     * as deep as the parse goes.
+     */
+    static long ortStackBytes() {
+        long cmdline;
+        try {
+            cmdline = Files.size(Path.of("/proc/self/cmdline"));
+            if (cmdline == 0) { // procfs reports 0; read it to know
+                cmdline = Files.readAllBytes(Path.of("/proc/self/cmdline")).length;
+            }
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            cmdline = 0; // not Linux: the parse that needs the stack does not happen there
+        }
+        return Math.max(64L << 20, cmdline << 10);
+    }
+
+    /** Runs {@code work} on the ONNX Runtime thread and waits; its unchecked exceptions are rethrown as they are. */
+    private static <T> T onOrtThread(Callable<T> work) {
+        Future<T> f = ORT_THREAD.submit(work);
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return f.get();
+                } catch (InterruptedException e) {
+                    interrupted = true; // ORT calls cannot be abandoned halfway: wait, then restore the flag
+                }
+            }
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            if (e.getCause() instanceof Error err) throw err;
+            throw new IllegalStateException("ONNX Runtime call failed", e.getCause());
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
         }
     }
 
@@ -65,6 +130,11 @@ public final class OrtEmbedder implements AutoCloseable {
 
     /** ORT's {@code last_hidden_state}, row-major {@code [batch, seq, 384]}. */
     public float[] lastHiddenState(BatchEncoding batch) {
+        MiniLmConfig.ALL_MINILM_L6_V2.checkInput(batch);
+        return onOrtThread(() -> run(batch));
+    }
+
+    private float[] run(BatchEncoding batch) {
         long[] shape = batch.shape();
         try (OnnxTensor ids = OnnxTensor.createTensor(env, LongBuffer.wrap(batch.inputIds()), shape);
              OnnxTensor mask = OnnxTensor.createTensor(env, LongBuffer.wrap(batch.attentionMask()), shape);
@@ -121,10 +191,13 @@ public final class OrtEmbedder implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            session.close();
-        } catch (OrtException e) {
-            throw new IllegalStateException(e);
-        }
+        onOrtThread(() -> {
+            try {
+                session.close();
+                return null;
+            } catch (OrtException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 }
