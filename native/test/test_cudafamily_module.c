@@ -16,6 +16,10 @@
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
+#if defined(KX_DIALECT_CUDALEGACY)        /* CUDA names; the module API is the same */
+#  define KX_DIALECT_CUDA 1
+#endif
+
 #if defined(KX_DIALECT_CUDA)
 #  include "cuda/cuda_runtime_api.h"
 #  include "cuda/cuda_module.h"
