@@ -34,7 +34,7 @@ class DistributionIT {
         for (String tool : List.of("bash", "dirname", "readlink", "sed", "head", "tar", "gzip")) {
             Path real = Stream.of("/usr/bin", "/bin").map(d -> Path.of(d, tool)).filter(Files::isExecutable)
                     .findFirst().orElseThrow(() -> new AssertionError("no " + tool + " in /usr/bin or /bin"));
-            Files.createSymbolicLink(tools.resolve(tool), real);
+            Files.copy(real, tools.resolve(tool), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
         }
         Run untar = run(empty, List.of("/bin/sh", "-c", "tar xzf \"$0\"", tarball.toString()), 120);
         assertEquals(0, untar.exit, untar.output);

@@ -45,6 +45,7 @@ class ReproducibleBuildIT {
 
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("maven.home"), "bin", "mvn").toString(),
                 "-B", "-ntp", "-Prelease-checks", "-DskipTests", "-Dkuaxin.native.skipTests=true",
+                "-Drevision=" + System.getProperty("kuaxin.version"),
                 "-Dmaven.repo.local=" + System.getProperty("kuaxin.local.repository"),
                 "-pl", System.getProperty("kuaxin.rebuild.modules"), "-am", "verify"));
         Path log = work.resolve("second-build.log");
