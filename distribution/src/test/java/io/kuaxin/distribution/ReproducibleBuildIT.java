@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Reproducible builds, checked: copies the source tree to another folder, builds the published modules there a
- * second time (tests skipped, same JDK and Maven) and requires every file it stages to be byte-identical to what
+ * second time (tests skipped, same JDK, Maven and local repository) and requires every file it stages to be byte-identical to what
  * this build staged. A different folder also catches absolute paths that leak into an artifact.
  * {@code -Dkuaxin.rebuild.modules} chooses the modules (default: every published one);
  * {@code -Dkuaxin.rebuild.skip} skips the check.
@@ -53,7 +53,7 @@ class ReproducibleBuildIT {
                 .redirectOutput(log.toFile());
         Map<String, String> env = pb.environment();
         env.remove("MAVEN_ARGS");
-        env.put("JAVA_HOME", System.getProperty("java.home"));
+        env.put("JAVA_HOME", System.getProperty("kuaxin.maven.java.home"));
         Process p = pb.start();
         if (!p.waitFor(20, TimeUnit.MINUTES)) {
             p.destroyForcibly();
