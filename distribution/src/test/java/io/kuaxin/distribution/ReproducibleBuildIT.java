@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * Reproducible builds, checked: copies the source tree to another folder, builds the published modules there a
  * second time (tests skipped, same JDK, Maven and local repository) and requires every file it stages to be byte-identical to what
  * this build staged. A different folder also catches absolute paths that leak into an artifact.
- * {@code -Dkuaxin.rebuild.modules} chooses the modules (default: every published one);
+ * {@code -Dkuaxin.rebuild.modules} chooses the modules (default: a subset with every kind of artifact, see the
+ * pom; {@code '!distribution,!benchmarks'} is every published module);
  * {@code -Dkuaxin.rebuild.skip} skips the check.
  */
 class ReproducibleBuildIT {
