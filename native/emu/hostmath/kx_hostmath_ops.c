@@ -231,15 +231,23 @@ void hm_binary(hm_binop op, const hm_view *a, const hm_view *b, const hm_view *o
     free(A); free(B); free(O);
 }
 
+/* x·sigmoid(t) without overflow: e^(−|t|) never exceeds 1, so x·e^t keeps its tiny tail for t ≪ 0 */
+static float x_sigmoid(float x, float t)
+{
+    float e = expf(-fabsf(t));
+    return x * (t >= 0 ? 1.0f / (1.0f + e) : e / (1.0f + e));
+}
+
 static float unop(hm_unop op, float x)
 {
     switch (op) {
-    case HM_RELU: return x > 0 ? x : 0;
-    case HM_SILU: return x / (1.0f + expf(-x));
-    /* 1 + erf(x/√2) = erfc(−x/√2) and 1 + tanh(u) = 2/(1 + e^(−2u)): no cancellation in the negative tail */
+    case HM_RELU: return x > 0 || isnan(x) ? x : 0;   /* NaN propagates, as max(x, 0) in IEEE 754-2019 */
+    case HM_SILU: return isnan(x) || isinf(x) ? x / (1.0f + expf(-x)) : x_sigmoid(x, x);
+    /* 1 + erf(x/√2) = erfc(−x/√2) and 1 + tanh(u) = 2·sigmoid(2u): no cancellation in the negative tail */
     case HM_GELU_ERF: return 0.5f * x * erfcf(-x * 0.70710678118654752f);
     case HM_GELU_TANH:
-        return x / (1.0f + expf(-1.5957691216057307f * (x + 0.044715f * x * x * x)));
+        if (isnan(x) || isinf(x)) return x / (1.0f + expf(-1.5957691216057307f * (x + 0.044715f * x * x * x)));
+        return x_sigmoid(x, 1.5957691216057307f * (x + 0.044715f * x * x * x));
     case HM_EXP: return expf(x);
     case HM_SIGMOID: return 1.0f / (1.0f + expf(-x));
     case HM_TANH: return tanhf(x);

@@ -23,10 +23,18 @@ import java.util.List;
 public final class CaseRunner {
     private final Device device;
     private final BackendTestConfig config;
+    private final boolean checkFallback;
 
-    public CaseRunner(Device device, BackendTestConfig config) {
+    public CaseRunner(Device device, BackendTestConfig config) { this(device, config, true); }
+
+    /**
+     * @param checkFallback whether a refused case is also run under {@code FallbackPolicy.ALLOW} on the fallback
+     *                      device (the seed sweep only checks the refusal: the catalog already checks the fallback)
+     */
+    public CaseRunner(Device device, BackendTestConfig config, boolean checkFallback) {
         this.device = device;
         this.config = config;
+        this.checkFallback = checkFallback;
     }
 
     public Result run(Case c) {
@@ -96,6 +104,7 @@ public final class CaseRunner {
             } catch (UnsupportedOpException expected) {
                 // as declared
             }
+            if (!checkFallback) return result(c, Status.UNSUPPORTED, reason, Double.NaN, Double.NaN);
             try {
                 device.runtime().fallbackDevice();
             } catch (BackendUnavailableException e) {
