@@ -10,12 +10,18 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 typedef struct kx_task {
     kx_task_fn fn;
     void *arg;
     struct kx_task *next;
+    int64_t delay_us;         /* sleep before running (kuaxin_emu_delay_next_tasks) */
 } kx_task;
+
+/* Slow streams on demand: the next g_delay_tasks tasks enqueued, on any stream, each sleep g_delay_us first. */
+static atomic_int g_delay_tasks;
+static _Atomic int64_t g_delay_us;
 
 struct kx_stream {
     int phys;
@@ -76,6 +82,10 @@ static void *worker_main(void *arg) {
         s->head = t->next;
         if (s->head == NULL) s->tail = NULL;
         pthread_mutex_unlock(&s->mu);
+        if (t->delay_us > 0) {
+            struct timespec ts = {(time_t)(t->delay_us / 1000000), (long)(t->delay_us % 1000000) * 1000};
+            while (nanosleep(&ts, &ts) != 0) { }
+        }
         t->fn(t->arg);
         free(t);
         pthread_mutex_lock(&s->mu);
@@ -209,7 +219,13 @@ int kx_stream_enqueue(kx_stream *s, kx_task_fn fn, void *arg) {
     if (fn == NULL) return KX_ERR_INVALID_VALUE;
     kx_task *t = malloc(sizeof *t);
     if (t == NULL) return KX_ERR_OUT_OF_MEMORY;
-    *t = (kx_task){fn, arg, NULL};
+    *t = (kx_task){fn, arg, NULL, 0};
+    for (int n = atomic_load(&g_delay_tasks); n > 0;) {
+        if (atomic_compare_exchange_weak(&g_delay_tasks, &n, n - 1)) {
+            t->delay_us = atomic_load(&g_delay_us);
+            break;
+        }
+    }
     /* The registry lock keeps s alive against a concurrent destroy. */
     pthread_mutex_lock(&g_reg_lock);
     if (!stream_live_locked(s)) {
@@ -536,6 +552,7 @@ void kx_handles_reset(void) {
 }
 
 void kx_stream_reset(void) {
+    atomic_store(&g_delay_tasks, 0);
     pthread_mutex_lock(&g_reg_lock);
     kx_stream *s = g_streams;
     kx_event *e = g_events;
@@ -553,4 +570,17 @@ void kx_stream_reset(void) {
         event_unref(e);
         e = next;
     }
+}
+
+/*
+ * Makes the next `tasks` tasks enqueued on any stream (copies, kernels, event records and waits) each sleep
+ * `micros` before they run: a stream made slow on demand, so a test can observe that work on another stream sees
+ * its results only through an event. 0 tasks disarms. Declared here, not in kx_emu.h: a test control only.
+ */
+KX_EXPORT int kuaxin_emu_delay_next_tasks(int tasks, int64_t micros);
+KX_EXPORT int kuaxin_emu_delay_next_tasks(int tasks, int64_t micros) {
+    if (tasks < 0 || micros < 0) return KX_ERR_INVALID_VALUE;
+    atomic_store(&g_delay_us, micros);
+    atomic_store(&g_delay_tasks, tasks);
+    return KX_OK;
 }

@@ -99,8 +99,10 @@ void hm_attention(const hm_view *q, const hm_view *k, const hm_view *v,
                 free(Q); free(Kd); free(V); free(M);
                 continue;
             }
+            /* fp32 scores, max, exponentials and accumulators, as the vendors' fused attention documents for
+             * f32/f16/bf16 inputs: the emulator shows a device's precision, not double's */
             for (int64_t i = 0; i < Sq; i++) {
-                double mx = -INFINITY;
+                float mx = -INFINITY;
                 for (int64_t j = 0; j < Sk; j++) {
                     int ok = 1;
                     if (p->causal && j > i + diag) ok = 0;
@@ -119,22 +121,22 @@ void hm_attention(const hm_view *q, const hm_view *k, const hm_view *v,
                     S[j] = s;
                     if (s > mx) mx = s;
                 }
-                double sum = 0.0;
+                float sum = 0.0f;
                 for (int64_t j = 0; j < Sk; j++) {
-                    double e = mx == -INFINITY ? 0.0 : exp((double)S[j] - mx);
-                    S[j] = (float)e;
+                    float e = mx == -INFINITY ? 0.0f : expf(S[j] - mx);
+                    S[j] = e;
                     sum += e;
                 }
                 /* A row with no visible key yields zeros (flash-attention convention). */
                 for (int64_t d = 0; d < Dv; d++) {
-                    double acc = 0.0;
+                    float acc = 0.0f;
                     if (sum > 0)
-                        for (int64_t j = 0; j < Sk; j++) acc += (double)S[j] * V[j * Dv + d];
-                    O[i * Dv + d] = sum > 0 ? (float)(acc / sum) : 0.0f;
+                        for (int64_t j = 0; j < Sk; j++) acc += S[j] * V[j * Dv + d];
+                    O[i * Dv + d] = sum > 0 ? acc / sum : 0.0f;
                 }
                 if (p->lse) {
                     int64_t li = (b * Hq + h) * Sq + i;
-                    hm_set(p->lse, li, sum > 0 ? mx + log(sum) : -INFINITY);
+                    hm_set(p->lse, li, sum > 0 ? mx + logf(sum) : -INFINITY);
                 }
             }
             hm_scatter(&ov, O);
@@ -156,13 +158,14 @@ void hm_softmax(const hm_view *x, const hm_view *y, int dim, int log_softmax,
         for (int64_t in = 0; in < inner; in++) {
             float *xr = X + o * len * inner + in;
             float *yr = Y + o * len * inner + in;
-            double mx = -INFINITY, sum = 0.0;
+            /* fp32 max, exponentials and sum (the vendors' documented accumulation for f32/f16/bf16) */
+            float mx = -INFINITY, sum = 0.0f;
             for (int64_t j = 0; j < len; j++) if (xr[j * inner] > mx) mx = xr[j * inner];
-            for (int64_t j = 0; j < len; j++) sum += exp((double)xr[j * inner] - mx);
+            for (int64_t j = 0; j < len; j++) sum += expf(xr[j * inner] - mx);
             for (int64_t j = 0; j < len; j++) {
-                double e = (double)xr[j * inner] - mx;
-                double r = log_softmax ? e - log(sum) : exp(e) / sum;
-                yr[j * inner] = (float)(alpha * r + beta * yr[j * inner]);
+                float e = xr[j * inner] - mx;
+                float r = log_softmax ? e - logf(sum) : expf(e) / sum;
+                yr[j * inner] = alpha * r + beta * yr[j * inner];
             }
         }
     hm_scatter(y, Y);
@@ -183,19 +186,20 @@ void hm_norm(const hm_view *x, const hm_view *y, int axis, const hm_view *weight
     if (!X) { free(W); free(Bs); return; }
     for (int64_t o = 0; o < outer; o++) {
         float *r = X + o * inner;
-        double mu = 0.0, var = 0.0;
+        /* fp32 mean, variance (two passes) and scale, as the vendors document for f32/f16/bf16 inputs */
+        float mu = 0.0f, var = 0.0f;
         if (!rms) {
             for (int64_t j = 0; j < inner; j++) mu += r[j];
-            mu /= (double)inner;
+            mu /= (float)inner;
         }
-        for (int64_t j = 0; j < inner; j++) var += ((double)r[j] - mu) * ((double)r[j] - mu);
-        var /= (double)inner;
-        double rs = 1.0 / sqrt(var + eps);
+        for (int64_t j = 0; j < inner; j++) var += (r[j] - mu) * (r[j] - mu);
+        var /= (float)inner;
+        float rs = 1.0f / sqrtf(var + (float)eps);
         for (int64_t j = 0; j < inner; j++) {
-            double v = ((double)r[j] - mu) * rs;
+            float v = (r[j] - mu) * rs;
             if (W) v *= W[j];
             if (Bs) v += Bs[j];
-            r[j] = (float)v;
+            r[j] = v;
         }
         if (mean) hm_set(mean, o, mu);
         if (rstd) hm_set(rstd, o, rs);
@@ -227,14 +231,23 @@ void hm_binary(hm_binop op, const hm_view *a, const hm_view *b, const hm_view *o
     free(A); free(B); free(O);
 }
 
+/* x·sigmoid(t) without overflow: e^(−|t|) never exceeds 1, so x·e^t keeps its tiny tail for t ≪ 0 */
+static float x_sigmoid(float x, float t)
+{
+    float e = expf(-fabsf(t));
+    return x * (t >= 0 ? 1.0f / (1.0f + e) : e / (1.0f + e));
+}
+
 static float unop(hm_unop op, float x)
 {
     switch (op) {
-    case HM_RELU: return x > 0 ? x : 0;
-    case HM_SILU: return x / (1.0f + expf(-x));
-    case HM_GELU_ERF: return 0.5f * x * (1.0f + erff(x * 0.70710678118654752f));
+    case HM_RELU: return x > 0 || isnan(x) ? x : 0;   /* NaN propagates, as max(x, 0) in IEEE 754-2019 */
+    case HM_SILU: return isnan(x) || isinf(x) ? x / (1.0f + expf(-x)) : x_sigmoid(x, x);
+    /* 1 + erf(x/√2) = erfc(−x/√2) and 1 + tanh(u) = 2·sigmoid(2u): no cancellation in the negative tail */
+    case HM_GELU_ERF: return 0.5f * x * erfcf(-x * 0.70710678118654752f);
     case HM_GELU_TANH:
-        return 0.5f * x * (1.0f + tanhf(0.79788456080286536f * (x + 0.044715f * x * x * x)));
+        if (isnan(x) || isinf(x)) return x / (1.0f + expf(-1.5957691216057307f * (x + 0.044715f * x * x * x)));
+        return x_sigmoid(x, 1.5957691216057307f * (x + 0.044715f * x * x * x));
     case HM_EXP: return expf(x);
     case HM_SIGMOID: return 1.0f / (1.0f + expf(-x));
     case HM_TANH: return tanhf(x);

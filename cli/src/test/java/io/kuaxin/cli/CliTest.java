@@ -59,4 +59,18 @@ class CliTest {
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("--nope"), r[2]);
     }
+
+    @Test
+    void conformanceOnADeviceThatDoesNotExistIsAnError(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        String[] r = run("conformance", "--device", "cpu:3", "--out", dir.toString());
+        assertEquals("2", r[0], r[1] + r[2]);
+        assertTrue(r[2].contains("no case ran on 'cpu:3'"), r[2]);
+    }
+
+    @Test
+    void conformanceSeedsMustBeARange() {
+        String[] r = run("conformance", "--seeds", "9..2");
+        assertEquals("2", r[0], r[1] + r[2]);
+        assertTrue(r[2].contains("--seeds 9..2"), r[2]);
+    }
 }

@@ -14,9 +14,11 @@ import java.util.regex.Pattern;
  * <ul>
  * <li>unsupported: the device must refuse the case ({@code UnsupportedOpException} under
  *     {@link io.kuaxin.FallbackPolicy#FAIL}) and run it correctly on the fallback under ALLOW; a declared case the
- *     device runs anyway fails (the declaration is stale).</li>
- * <li>expected failure: the case runs; a failure is reported as {@code xfail}, a pass as {@code xpass}, which fails
- *     under {@code -Dconformance.verifyXfails=true}.</li>
+ *     device runs anyway is run: a pass is {@code xpass}, and fails (the declaration is stale).</li>
+ * <li>expected failure: the case runs; a failure is reported as {@code xfail}, a pass as {@code xpass}, which
+ *     fails (the declaration is stale).</li>
+ * <li>a refusal nobody declared fails (a backend cannot silently stop running an op), except in a
+ *     {@link #survey()}.</li>
  * </ul>
  * Immutable.
  */
@@ -32,15 +34,27 @@ public final class BackendTestConfig {
     private final List<Declared> unsupported;
     private final List<Declared> expectedFailures;
     private final long seed;
+    private final boolean strict;
+    private final boolean requireDevice;
+    private final List<Declared> include;
 
     private BackendTestConfig(String name, String deviceSpec, Kuaxin.Options options, List<Declared> unsupported,
-                              List<Declared> expectedFailures, long seed) {
+                              List<Declared> expectedFailures, long seed, boolean strict, boolean requireDevice,
+                              List<Declared> include) {
         this.name = name;
         this.deviceSpec = deviceSpec;
         this.options = options;
         this.unsupported = List.copyOf(unsupported);
         this.expectedFailures = List.copyOf(expectedFailures);
         this.seed = seed;
+        this.strict = strict;
+        this.requireDevice = requireDevice;
+        this.include = List.copyOf(include);
+    }
+
+    private BackendTestConfig with(String n, Kuaxin.Options o, List<Declared> u, List<Declared> x, long s, boolean st,
+                                   boolean rd, List<Declared> inc) {
+        return new BackendTestConfig(n, deviceSpec, o, u, x, s, st, rd, inc);
     }
 
     /**
@@ -49,38 +63,80 @@ public final class BackendTestConfig {
      */
     public static BackendTestConfig forDevice(String deviceSpec) {
         String n = deviceSpec.split("[:,]")[0].trim();
+        String emulate = System.getProperty("kuaxin.emulate", "");
+        boolean required = Boolean.parseBoolean(System.getProperty("conformance.requireDevice",
+                String.valueOf(n.equals("cpu") || !emulate.isBlank())));
+        List<Declared> inc = new ArrayList<>();
+        for (String p : System.getProperty("conformance.include", "").split(",")) {
+            if (!p.isBlank()) inc.add(declared(p.trim(), "-Dconformance.include"));
+        }
         return new BackendTestConfig(n, deviceSpec, Kuaxin.Options.defaults(), List.of(), List.of(),
-                Long.getLong("conformance.seed", 20260101L));
+                Long.getLong("conformance.seed", 20260101L), true, required, inc);
     }
 
     /** The report name ({@code target/conformance/<name>.json}). */
     public BackendTestConfig name(String n) {
-        return new BackendTestConfig(n, deviceSpec, options, unsupported, expectedFailures, seed);
+        return with(n, options, unsupported, expectedFailures, seed, strict, requireDevice, include);
     }
 
     /** Runtime options (environment, providers); the fallback policy is set per case by the suite. */
     public BackendTestConfig options(Kuaxin.Options o) {
-        return new BackendTestConfig(name, deviceSpec, o, unsupported, expectedFailures, seed);
+        return with(name, o, unsupported, expectedFailures, seed, strict, requireDevice, include);
     }
 
     /** Seed of the random cases (default {@code -Dconformance.seed} or a fixed value). */
     public BackendTestConfig seed(long s) {
-        return new BackendTestConfig(name, deviceSpec, options, unsupported, expectedFailures, s);
+        return with(name, options, unsupported, expectedFailures, s, strict, requireDevice, include);
+    }
+
+    /**
+     * A survey ({@code kuaxin conformance} without declarations): a refusal nobody declared is reported as
+     * {@code unsupported} instead of failing. The default is strict: every refusal must be declared.
+     */
+    public BackendTestConfig survey() {
+        return with(name, options, unsupported, expectedFailures, seed, false, requireDevice, include);
+    }
+
+    /**
+     * Whether a missing device fails the run ({@code true}) or skips it (a real accelerator that is not installed).
+     * Default: required for {@code cpu} and whenever {@code -Dkuaxin.emulate} names an emulator;
+     * {@code -Dconformance.requireDevice} overrides.
+     */
+    public BackendTestConfig requireDevice(boolean required) {
+        return with(name, options, unsupported, expectedFailures, seed, strict, required, include);
+    }
+
+    /**
+     * Runs only the cases matching one of {@code patterns} (a targeted re-run, e.g. {@code matmul/f32/*} with
+     * OpenBLAS); default {@code -Dconformance.include} (comma-separated), else every case.
+     */
+    public BackendTestConfig include(String... patterns) {
+        List<Declared> inc = new ArrayList<>();
+        for (String p : patterns) inc.add(declared(p, "include"));
+        return with(name, options, unsupported, expectedFailures, seed, strict, requireDevice, inc);
     }
 
     /** Declares cases the device does not run. */
     public BackendTestConfig unsupported(String pattern, String reason) {
         List<Declared> u = new ArrayList<>(unsupported);
         u.add(declared(pattern, reason));
-        return new BackendTestConfig(name, deviceSpec, options, u, expectedFailures, seed);
+        return with(name, options, u, expectedFailures, seed, strict, requireDevice, include);
     }
 
     /** Declares cases known to fail; the reason should cite an issue. */
     public BackendTestConfig expectedFailure(String pattern, String reason) {
         List<Declared> x = new ArrayList<>(expectedFailures);
         x.add(declared(pattern, reason));
-        return new BackendTestConfig(name, deviceSpec, options, unsupported, x, seed);
+        return with(name, options, unsupported, x, seed, strict, requireDevice, include);
     }
+
+    /** Whether an undeclared refusal fails (true) or is reported as unsupported (a {@link #survey()}). */
+    public boolean strict() { return strict; }
+
+    public boolean requiresDevice() { return requireDevice; }
+
+    /** Whether {@code caseId} is selected by {@link #include}. */
+    public boolean includes(String caseId) { return include.isEmpty() || find(include, caseId) != null; }
 
     public String name() { return name; }
 

@@ -45,6 +45,11 @@ public record Case(String id, Op op, String dtype, List<Input> inputs, OpAttribu
 
     public boolean isNegative() { return expected != null; }
 
+    /** The same case under the id {@code id + suffix} (a seed sweep's cases say their seed; declarations still match). */
+    public Case withIdSuffix(String suffix) {
+        return new Case(id + suffix, op, dtype, inputs, attrs, invoke, errScale, expected, fragment);
+    }
+
     public List<DType> inputDtypes() { return inputs.stream().map(Input::dtype).toList(); }
 
     @Override

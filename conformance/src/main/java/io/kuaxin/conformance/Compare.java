@@ -9,7 +9,12 @@ final class Compare {
 
     private Compare() {}
 
-    static Outcome compare(double[] got, double[] want, DType out, Tolerance tol, double errScale) {
+    /**
+     * @param compute the precision the op computes in ({@link Tolerance#computeDtype})
+     * @param kappa   each element's condition number, or null (κ = 0)
+     */
+    static Outcome compare(double[] got, double[] want, DType out, DType compute, Tolerance tol, double errScale,
+                           double[] kappa) {
         double sq = 0, err = 0;
         for (double w : want) if (Double.isFinite(w)) sq += w * w;
         double rms = want.length == 0 ? 0 : Math.sqrt(sq / want.length);
@@ -29,8 +34,10 @@ final class Compare {
                 if (d != 0 && failure == null) failure = "element " + i + ": got " + x + ", expected exactly " + y;
                 continue;
             }
-            double allowed = tol.ulps() * Tolerance.ulp(out) * Math.abs(y) + tol.rel() * errScale * rms + 1e-300;
-            double ratio = d / allowed;
+            double k = kappa == null ? 0 : kappa[i];
+            double allowed = Tolerance.spacing(out, y) + (tol.ulps() + tol.cond() * k) * Tolerance.spacing(compute, y)
+                    + tol.abs() * errScale * rms;
+            double ratio = d == 0 ? 0 : d / allowed;
             if (ratio > worst) {
                 worst = ratio;
                 worstAt = i;
@@ -39,8 +46,8 @@ final class Compare {
         double nmse = sq == 0 ? (err == 0 ? 0 : Double.POSITIVE_INFINITY) : err / sq;
         if (failure == null && worst > 1) {
             failure = "element " + worstAt + ": got " + got[worstAt] + ", expected " + want[worstAt] + " (error "
-                    + String.format("%.3g", worst) + "x the tolerance " + tol + ", rms " + String.format("%.3g", rms)
-                    + ")";
+                    + String.format("%.3g", worst) + "x the tolerance " + tol + (kappa == null ? "" : ", κ "
+                    + String.format("%.3g", kappa[worstAt])) + ", rms " + String.format("%.3g", rms) + ")";
         }
         return new Outcome(failure, nmse, worst);
     }

@@ -27,7 +27,20 @@ public final class ConformanceRunner {
 
     /** Opens a runtime with the config's options and runs every case on its device. */
     public static SupportMatrix run(BackendTestConfig config, Consumer<Progress> progress) {
-        List<Case> cases = Catalog.cases(config.seed());
+        return run(config, new long[] {config.seed()}, progress);
+    }
+
+    /**
+     * The whole catalog once per seed (a long sweep; with more than one seed, ids end in {@code @seed<N>}).
+     * A device that cannot be opened yields a matrix of {@code skipped} cells with the reason.
+     */
+    public static SupportMatrix run(BackendTestConfig config, long[] seeds, Consumer<Progress> progress) {
+        List<Case> cases = new ArrayList<>();
+        for (long seed : seeds) {
+            for (Case c : Catalog.cases(seed)) {
+                if (config.includes(c.id())) cases.add(seeds.length == 1 ? c : c.withIdSuffix("@seed" + seed));
+            }
+        }
         try (Kuaxin kx = Kuaxin.open(config.options())) {
             Device dev;
             try {

@@ -30,6 +30,10 @@ final class ElementwiseCases {
         return out;
     }
 
+    static Tensor binaryCall(OpContext ctx, Op op, Tensor a, Tensor b) { return call(ctx, op, a, b, null); }
+
+    static Tensor unaryCall(OpContext ctx, Op op, Tensor x) { return unaryCall(ctx, op, x, null); }
+
     private static Tensor call(OpContext ctx, Op op, Tensor a, Tensor b, Tensor o) {
         return switch (op) {
             case ADD -> o == null ? ctx.add(a, b) : ctx.add(a, b, o);

@@ -15,8 +15,15 @@ final class Gen {
     static final List<DType> ALL = List.of(DType.values());
 
     final Random rnd;
+    /** Largest extent the random cases draw (small in the seed sweep, so 32 seeds stay cheap). */
+    final int maxDim;
 
-    Gen(long seed) { this.rnd = new Random(seed); }
+    Gen(long seed) { this(seed, 70); }
+
+    Gen(long seed, int maxDim) {
+        this.rnd = new Random(seed);
+        this.maxDim = maxDim;
+    }
 
     /** Floats uniform in [-1, 1); integers uniform in [-8, 8) (u8: [0, 8)); bool 0/1. */
     HostTensor t(DType dt, long... shape) {

@@ -46,7 +46,11 @@ final class RandomCases {
 
     private static int dim(Gen g) {
         int[] edge = {0, 1, 2, 3, 5, 7, 13, 16, 17, 31, 32, 33, 61, 64, 67};
-        return g.rnd.nextInt(4) == 0 ? edge[g.rnd.nextInt(edge.length)] : g.nextInt(1, 70);
+        if (g.rnd.nextInt(4) == 0) {
+            int e = edge[g.rnd.nextInt(edge.length)];
+            if (e <= g.maxDim) return e;
+        }
+        return g.nextInt(1, g.maxDim);
     }
 
     /** Dense, transposed or padded, at random. */
@@ -84,7 +88,8 @@ final class RandomCases {
 
     private static Case attention(Gen g, String tag) {
         DType t = pick(g, Gen.DEVICE_FLOATS);
-        int hkv = g.nextInt(1, 3), group = g.nextInt(1, 3), lkv = g.nextInt(0, 45), d = 2 * g.nextInt(1, 20);
+        int hkv = g.nextInt(1, 3), group = g.nextInt(1, 3), lkv = g.nextInt(0, Math.min(45, g.maxDim)),
+                d = 2 * g.nextInt(1, Math.min(20, Math.max(1, g.maxDim / 2)));
         int lq = g.rnd.nextBoolean() ? 1 : g.nextInt(0, Math.max(lkv, 1));
         int b = g.nextInt(1, 2);
         boolean causal = g.rnd.nextBoolean();
@@ -105,7 +110,7 @@ final class RandomCases {
 
     private static Case norm(Gen g, String tag) {
         DType t = pick(g, Gen.FLOATS);
-        long rows = dim(g), d = g.nextInt(1, 300);
+        long rows = dim(g), d = g.nextInt(1, Math.min(300, 4 * g.maxDim));
         boolean layer = g.rnd.nextBoolean();
         Op op = layer ? Op.LAYER_NORM : Op.RMS_NORM;
         List<Input> in = layer ? List.of(layout(g, t, rows, d), g.dense(t, d), g.dense(t, d)) : List.of(layout(g, t, rows, d), g.dense(t, d));
@@ -137,7 +142,7 @@ final class RandomCases {
     private static Case reduce(Gen g, String tag) {
         Op op = List.of(Op.SUM, Op.MAX, Op.MEAN, Op.ARGMAX).get(g.rnd.nextInt(4));
         DType t = pick(g, op == Op.MEAN ? Gen.FLOATS : Gen.NUMERIC);
-        long r = g.nextInt(1, 40), c = g.nextInt(1, 40);
+        long r = g.nextInt(1, Math.min(40, g.maxDim)), c = g.nextInt(1, Math.min(40, g.maxDim));
         int axis = g.rnd.nextInt(2);
         boolean keep = g.rnd.nextBoolean();
         return Case.positive(op, t.label(), tag + "-" + r + "x" + c + "-axis" + axis, List.of(layout(g, t, r, c)),

@@ -5,7 +5,7 @@ public enum Status {
     PASS, FAIL, UNSUPPORTED, SKIPPED,
     /** Declared as an expected failure, and failed. */
     XFAIL,
-    /** Declared as an expected failure, but passed (fails under {@code -Dconformance.verifyXfails=true}). */
+    /** Declared as an expected failure or unsupported, but ran and passed: the declaration is stale; fails a run. */
     XPASS;
 
     public String label() { return name().toLowerCase(java.util.Locale.ROOT); }

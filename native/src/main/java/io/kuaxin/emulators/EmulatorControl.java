@@ -14,7 +14,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The {@code kuaxin_emu_*} control API every Kuaxin emulator exports: fault injection, memory limits, device count
- * and visibility, and live-resource counters, so a test (Kuaxin's, or a framework's CI) can make a vendor call fail
+ * and visibility, slow streams on demand, and live-resource counters, so a test (Kuaxin's, or a framework's CI) can make a vendor call fail
  * with a chosen vendor code, exhaust device memory, or check that nothing leaked.
  *
  * <p>Bind the same library file the backend loaded: the dynamic loader then hands back the same instance, so both
@@ -25,7 +25,7 @@ public final class EmulatorControl {
     private static final Linker LINKER = Linker.nativeLinker();
     private final Path library;
     private final MethodHandle injectFault, injectAsyncFault, recordCalls, recordedCalls, faultsFired, clearFaults, setMemoryLimit, setDeviceCount, setVisible, liveAllocations,
-            liveHandles, reset, name;
+            liveHandles, reset, name, delayNextTasks;
 
     /**
      * Binds the control functions of {@code library}, e.g. {@code .../libkuaxin-emu-ascend.so}.
@@ -49,6 +49,7 @@ public final class EmulatorControl {
         liveHandles = bind(lib, "kuaxin_emu_live_handles", FunctionDescriptor.of(JAVA_LONG));
         reset = bind(lib, "kuaxin_emu_reset", FunctionDescriptor.of(JAVA_INT));
         name = bind(lib, "kuaxin_emu_name", FunctionDescriptor.of(ADDRESS));
+        delayNextTasks = bind(lib, "kuaxin_emu_delay_next_tasks", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG));
     }
 
     private MethodHandle bind(SymbolLookup lib, String symbol, FunctionDescriptor fd) {
@@ -63,6 +64,19 @@ public final class EmulatorControl {
     public void injectFault(String function, int nth, int code) {
         try (Arena a = Arena.ofConfined()) {
             check("kuaxin_emu_inject_fault", (int) injectFault.invokeExact(a.allocateFrom(function), nth, code));
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * Makes a stream slow on demand: the next {@code tasks} tasks enqueued on any stream (copies, kernels, event
+     * records and waits) each sleep {@code each} before they run, so a test can observe that another stream sees
+     * their results only after waiting for an event. 0 tasks disarms; {@link #reset()} disarms too.
+     */
+    public void delayNextTasks(int tasks, java.time.Duration each) {
+        try {
+            check("kuaxin_emu_delay_next_tasks", (int) delayNextTasks.invokeExact(tasks, each.toNanos() / 1000));
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -207,4 +207,14 @@ class AscendRuntimeTest {
         }
         assertEquals(before, Emulator.CONTROL.liveHandles());
     }
+
+    @Test
+    void aReaderOnAnotherStreamSeesTheWriteOnlyThroughTheEvent() {
+        try (AscendProvider p = new AscendProvider(); var dev = p.open(0)) {
+            io.kuaxin.conformance.StreamOrdering.readerSeesTheWriteOnlyThroughTheEvent(dev,
+                    writer -> Emulator.CONTROL.delayNextTasks(1, java.time.Duration.ofMillis(300)));
+        } finally {
+            Emulator.CONTROL.delayNextTasks(0, java.time.Duration.ZERO);
+        }
+    }
 }

@@ -72,17 +72,42 @@ class ConformanceSelfTest {
     }
 
     @Test
-    void refusedOpsAreUnsupportedAndRunOnTheFallbackUnderAllow() {
-        SupportMatrix m = run(partial(), c -> c.op() == Op.ATTENTION && c.id().contains("b2-hq4"));
+    void declaredRefusalsAreUnsupportedAndRunOnTheFallbackUnderAllow() {
+        SupportMatrix m = run(partial().unsupported("attention/*", "no attention kernel"),
+                c -> c.op() == Op.ATTENTION && c.id().contains("b2-hq4"));
         assertTrue(m.results().size() >= 3);
         for (Result r : m.results()) assertEquals(Status.UNSUPPORTED, r.status(), r.toString());
         assertEquals(Status.UNSUPPORTED, m.statuses().get("attention").get("f32"));
     }
 
     @Test
-    void aStaleUnsupportedDeclarationFails() {
+    void anUndeclaredRefusalFailsExceptInASurvey() {
+        java.util.function.Predicate<Case> f16Matmul = c -> c.id().startsWith("matmul/f16/");
+        SupportMatrix strict = run(partial(), f16Matmul);
+        assertTrue(strict.results().size() >= 3);
+        for (Result r : strict.results()) {
+            assertEquals(Status.FAIL, r.status(), r.toString());
+            assertTrue(r.detail().contains("nobody declared"), r.detail());
+        }
+        for (Result r : run(partial().survey(), f16Matmul).results()) assertEquals(Status.UNSUPPORTED, r.status(), r.toString());
+    }
+
+    @Test
+    void aStaleUnsupportedDeclarationRunsAndIsAnXpass() {
         SupportMatrix m = run(partial().unsupported("softmax/f32/*", "stale"), c -> c.id().startsWith("softmax/f32/[7]"));
-        assertEquals(Status.FAIL, m.results().getFirst().status(), m.results().toString());
+        assertEquals(Status.XPASS, m.results().getFirst().status(), m.results().toString());
+    }
+
+    @Test
+    void aStaleDeclarationOverAWrongResultFails() {
+        Case good = Catalog.cases(1).stream().filter(c -> c.id().equals("add/f32/[37]+[37]")).findFirst().orElseThrow();
+        Case wrong = new Case(good.id(), good.op(), good.dtype(), good.inputs(), good.attrs(),
+                (ctx, x) -> ctx.sub(x.get(0), x.get(1)), good.errScale(), null, null);
+        BackendTestConfig cfg = partial().unsupported("add/f32/*", "stale");
+        try (Kuaxin kx = Kuaxin.open(cfg.options())) {
+            Result r = ConformanceRunner.run(kx.device("partial"), cfg, List.of(wrong), null).results().getFirst();
+            assertEquals(Status.FAIL, r.status(), r.toString());
+        }
     }
 
     @Test
@@ -107,5 +132,12 @@ class ConformanceSelfTest {
         SupportMatrix m = ConformanceRunner.run(cfg, null);
         assertEquals(m.results().size(), m.count(Status.SKIPPED));
         assertTrue(m.toJson().contains("\"skipped\""));
+    }
+
+    @Test
+    void theCpuAndEmulatorsAreRequiredDevices() {
+        assertTrue(BackendTestConfig.forDevice("cpu").requiresDevice());
+        assertTrue(BackendTestConfig.forDevice("cpu").strict());
+        assertTrue(!BackendTestConfig.forDevice("cpu").survey().strict());
     }
 }

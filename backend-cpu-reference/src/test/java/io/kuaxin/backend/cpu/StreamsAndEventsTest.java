@@ -132,4 +132,18 @@ class StreamsAndEventsTest {
             assertThrows(ClosedResourceException.class, e::close);
         }
     }
+
+    /** The CPU's writer is made slow by a sleeping task queued ahead of its copy. */
+    @Test
+    void aReaderOnAnotherStreamSeesTheWriteOnlyThroughTheEvent() {
+        try (CpuDevice dev = new CpuDevice(0)) {
+            io.kuaxin.conformance.StreamOrdering.readerSeesTheWriteOnlyThroughTheEvent(dev, writer -> ((CpuStream) writer).submit(() -> {
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
+    }
 }

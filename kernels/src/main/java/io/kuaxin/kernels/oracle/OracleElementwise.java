@@ -12,8 +12,26 @@ final class OracleElementwise {
         HostTensor ae = a.expand(os), be = b.expand(os);
         double[] r = new double[ae.data().length];
         boolean integer = !out.isFloatingPoint();
+        boolean wraps = out == DType.I8 || out == DType.U8 || out == DType.I32 || out == DType.I64;
         for (int i = 0; i < r.length; i++) {
             double x = ae.data()[i], y = be.data()[i];
+            if (wraps) {
+                // in 64-bit integers, then narrowed: a double product of two int32 values past 2^53 would round
+                long p = (long) x, q = (long) y;
+                long v = switch (op) {
+                    case ADD -> p + q;
+                    case SUB -> p - q;
+                    case MUL -> p * q;
+                    default -> q == 0 ? 0 : p / q;
+                };
+                r[i] = switch (out) {
+                    case I8 -> (byte) v;
+                    case U8 -> v & 0xff;
+                    case I32 -> (int) v;
+                    default -> v;
+                };
+                continue;
+            }
             r[i] = switch (op) {
                 case ADD -> x + y;
                 case SUB -> x - y;

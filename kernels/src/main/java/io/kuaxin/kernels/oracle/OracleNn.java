@@ -16,8 +16,9 @@ final class OracleNn {
         int n = (int) sh[axis];
         int inner = 1;
         for (int i = axis + 1; i < sh.length; i++) inner *= (int) sh[i];
-        int outer = n == 0 ? 0 : x.data().length / (n * inner);
         double[] out = new double[x.data().length];
+        if (out.length == 0) return out;            // a zero-length axis or any other zero extent: nothing to do
+        int outer = out.length / (n * inner);
         for (int o = 0; o < outer; o++) {
             for (int in = 0; in < inner; in++) {
                 int base = o * n * inner + in;

@@ -83,4 +83,42 @@ class OracleTest {
         assertThrows(InvalidArgumentException.class, () -> Oracle.run(Op.EXP, OpAttributes.NONE,
                 List.of(HostTensor.of(DType.I32, new long[] {1}, 1))));
     }
+
+    /** x·Φ(x) from tabulated normal tail probabilities Φ(−1), Φ(−3), Φ(−6), Φ(−8), Φ(−10). */
+    static final double[][] GELU_ERF_TAIL = {
+            {-1, -0.15865525393145705}, {-3, -3 * 1.3498980316300946e-3}, {-6, -6 * 9.8658764503769814e-10},
+            {-8, -8 * 6.2209605742717841e-16}, {-10, -10 * 7.6198530241605260e-24}};
+
+    @Test
+    void geluKeepsItsRelativePrecisionInTheNegativeTail() {
+        for (double[] c : GELU_ERF_TAIL) {
+            double got = Oracle.run(Op.GELU_ERF, OpAttributes.NONE, List.of(HostTensor.of(DType.F64, new long[] {1}, c[0]))).data()[0];
+            assertEquals(c[1], got, 1e-14 * Math.abs(c[1]), "gelu_erf(" + c[0] + ")");
+        }
+        for (double x : new double[] {-6, -9, -12}) {
+            double u = Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x);
+            double want = x * Math.exp(2 * u) / (1 + Math.exp(2 * u));      // x·sigmoid(2u), for u ≪ 0
+            double got = Oracle.run(Op.GELU_TANH, OpAttributes.NONE, List.of(HostTensor.of(DType.F64, new long[] {1}, x))).data()[0];
+            assertEquals(want, got, 1e-13 * Math.abs(want), "gelu_tanh(" + x + ")");
+        }
+    }
+
+    @Test
+    void softmaxOverAZeroLengthAxisOrAnEmptyTensorIsEmpty() {
+        for (long[] shape : new long[][] {{5, 0}, {0, 5}}) {
+            for (int axis = 0; axis < 2; axis++) {
+                HostTensor y = Oracle.run(Op.SOFTMAX, new io.kuaxin.op.AxisAttrs(axis), List.of(HostTensor.zeros(DType.F32, shape)));
+                assertArrayEquals(shape, y.shape());
+                assertEquals(0, y.data().length);
+            }
+        }
+    }
+
+    @Test
+    void int32ProductsPast2To53WrapExactly() {
+        HostTensor a = HostTensor.of(DType.I32, new long[] {2}, 2147483647, -2147483648);
+        HostTensor b = HostTensor.of(DType.I32, new long[] {2}, 2147483647, 3);
+        // (2^31 − 1)² = 2^62 − 2^32 + 1 → low 32 bits 1; −2^31·3 → low 32 bits −2^31
+        assertArrayEquals(new double[] {1, -2147483648}, Oracle.run(Op.MUL, OpAttributes.NONE, List.of(a, b)).data());
+    }
 }

@@ -544,7 +544,16 @@ public final class VectorCpuKernels implements CpuKernels {
     private static void unarySilu(MemorySegment x, long xOff, MemorySegment out, long outOff, int n) {
         long xo = xOff * 4, oo = outOff * 4;
         int i = 0;
-        for (; i + L <= n; i += L) silu(ld(x, xo + 4L * i)).intoMemorySegment(out, oo + 4L * i, NATIVE);
+        for (; i + L <= n; i += L) {
+            FloatVector v = ld(x, xo + 4L * i);
+            if (v.lt(-80f).anyTrue()) {
+                // x·e^x near and below expInline's clamp (tiny and subnormal results; −∞ gives NaN as x/(1 + e^−x)):
+                // these vectors take the scalar path
+                for (int j = i; j < i + L; j++) out.setAtIndex(F32, outOff + j, Activation.SILU.apply(x.getAtIndex(F32, xOff + j)));
+                continue;
+            }
+            silu(v).intoMemorySegment(out, oo + 4L * i, NATIVE);
+        }
         for (; i < n; i++) out.setAtIndex(F32, outOff + i, Activation.SILU.apply(x.getAtIndex(F32, xOff + i)));
     }
 
@@ -555,6 +564,11 @@ public final class VectorCpuKernels implements CpuKernels {
         for (; i + L <= n; i += L) {
             FloatVector v = ld(x, xo + 4L * i);
             FloatVector u2 = v.mul(v).fma(0.044715f, 1f).mul(v).mul(-1.5957691216f); // -2u
+            if (u2.compare(VectorOperators.GT, 80f).anyTrue()) {
+                // x < −9: e^(−2u) near or past expInline's clamp; the scalar path keeps the tiny tail exact
+                for (int j = i; j < i + L; j++) out.setAtIndex(F32, outOff + j, Activation.GELU_TANH.apply(x.getAtIndex(F32, xOff + j)));
+                continue;
+            }
             v.div(expInline(u2).add(1f)).intoMemorySegment(out, oo + 4L * i, NATIVE);
         }
         for (; i < n; i++) out.setAtIndex(F32, outOff + i, Activation.GELU_TANH.apply(x.getAtIndex(F32, xOff + i)));
@@ -570,6 +584,12 @@ public final class VectorCpuKernels implements CpuKernels {
         int i = 0;
         for (; i + L <= n; i += L) {
             FloatVector v = ld(x, xo + 4L * i);
+            if (v.lt(-2f).anyTrue()) {
+                // the tail 0.5·x·erfc(|x|/√2): in fp32, z² loses ~z²·2^-23 relative, so these lanes take the
+                // scalar path (argument and exponent in double)
+                for (int j = i; j < i + L; j++) out.setAtIndex(F32, outOff + j, Activation.GELU_ERF.apply(x.getAtIndex(F32, xOff + j)));
+                continue;
+            }
             FloatVector z = v.mul(0.70710678f).abs();
             FloatVector t = FloatVector.broadcast(S, 1f).div(z.fma(0.5f, 1f));
             FloatVector p = t.fma(0.17087277f, -0.82215223f);
@@ -597,9 +617,9 @@ public final class VectorCpuKernels implements CpuKernels {
             FloatVector scale = k.reinterpretAsInts().sub(0x4B400000 - 127).lanewise(VectorOperators.LSHL, 23)
                     .reinterpretAsFloats();
             FloatVector erfc = t.mul(q.mul(scale).blend(0f, under));             // erfc(|x|/√2)
-            FloatVector erf = erfc.neg().add(1f);
-            erf = erf.blend(erf.neg(), v.lt(0f));
-            erf.add(1f).mul(v).mul(0.5f).intoMemorySegment(out, oo + 4L * i, NATIVE);
+            // 1 + erf(x/√2): erfc itself for x < 0 (no cancellation), 2 − erfc otherwise
+            FloatVector onePlusErf = erfc.neg().add(2f).blend(erfc, v.lt(0f));
+            onePlusErf.mul(v).mul(0.5f).intoMemorySegment(out, oo + 4L * i, NATIVE);
         }
         for (; i < n; i++) out.setAtIndex(F32, outOff + i, Activation.GELU_ERF.apply(x.getAtIndex(F32, xOff + i)));
     }
