@@ -2,7 +2,7 @@ package io.kuaxin.kernels.cpu.ops;
 
 /**
  * Element-wise activations in double (the CPU kernels' precision for every float type), in forms without
- * cancellation: gelu's negative tail keeps its relative precision ({@code 1 + erf(x/√2) = erfc(|x|/√2)} for x < 0,
+ * cancellation: gelu's negative tail keeps its relative precision ({@code 1 + erf(x/√2) = erfc(|x|/√2)} for x &lt; 0,
  * {@code 1 + tanh(u) = 2/(1 + e^(−2u))}).
  */
 public final class Activations {
