@@ -79,12 +79,50 @@ static hm_view row_of(const hm_view *v, int64_t r, int64_t *idx) {
     return row;
 }
 
+/* Integer element access at a flat index (row-major over the view), without a detour through double. */
+static void *elem(const hm_view *v, int64_t flat) {
+    int64_t off = 0;
+    for (int d = v->ndim - 1; d >= 0; d--) {
+        off += (flat % v->dims[d]) * v->strides[d];
+        flat /= v->dims[d];
+    }
+    return (char *)v->data + off * (int64_t)hm_type_size(v->type);
+}
+
+static int64_t get_int(const hm_view *v, int64_t flat) {
+    void *p = elem(v, flat);
+    switch (v->type) {
+    case HM_I8: return *(int8_t *)p;
+    case HM_U8: return *(uint8_t *)p;
+    case HM_I16: return *(int16_t *)p;
+    case HM_I32: return *(int32_t *)p;
+    case HM_I64: return *(int64_t *)p;
+    case HM_BOOL: return *(uint8_t *)p != 0;
+    default: return (int64_t)hm_get(v, flat);
+    }
+}
+
+/* Stores v wrapped to the output type, as C's two's-complement narrowing does. */
+static void set_int(const hm_view *v, int64_t flat, int64_t x) {
+    void *p = elem(v, flat);
+    switch (v->type) {
+    case HM_I8: *(int8_t *)p = (int8_t)(uint8_t)(uint64_t)x; break;
+    case HM_U8: *(uint8_t *)p = (uint8_t)(uint64_t)x; break;
+    case HM_I16: *(int16_t *)p = (int16_t)(uint16_t)(uint64_t)x; break;
+    case HM_I32: *(int32_t *)p = (int32_t)(uint32_t)(uint64_t)x; break;
+    case HM_I64: *(int64_t *)p = x; break;
+    case HM_BOOL: *(uint8_t *)p = x != 0; break;
+    default: hm_set(v, flat, (double)x); break;
+    }
+}
+
 static double activation(int op, double x) {
     switch (op) {
     case KXK_RELU: return x > 0 ? x : (x == x ? 0 : x);
     case KXK_SILU: return x / (1 + exp(-x));
-    case KXK_GELU_TANH: return 0.5 * x * (1 + tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)));
-    case KXK_GELU_ERF: return 0.5 * x * (1 + erf(x * 0.7071067811865476));
+    /* Forms without cancellation in the negative tail: 1 + tanh(u) = 2 / (1 + e^-2u), 1 + erf(z) = erfc(-z). */
+    case KXK_GELU_TANH: return x / (1 + exp(-2 * 0.7978845608028654 * (x + 0.044715 * x * x * x)));
+    case KXK_GELU_ERF: return 0.5 * x * erfc(-x * 0.7071067811865476);
     case KXK_EXP: return exp(x);
     default: return x;
     }
@@ -100,24 +138,6 @@ static int k_unary(kxk_dim3 g, kxk_dim3 b, void *const *a) {
     return KX_OK;
 }
 
-static double trunc_div(double p, double q) {
-    if (q == 0) return 0;
-    double r = p / q;
-    return r < 0 ? ceil(r) : floor(r);
-}
-
-/* Integer results wrap to the output type, as C's unsigned arithmetic and two's-complement narrowing do. */
-static double wrap(int32_t dtype, double r) {
-    int64_t v = (int64_t)r;
-    switch (dtype) {
-    case KXK_I8: return (int8_t)(uint8_t)(uint64_t)v;
-    case KXK_U8: return (uint8_t)(uint64_t)v;
-    case KXK_I32: return (int32_t)(uint32_t)(uint64_t)v;
-    case KXK_BOOL: return v != 0;
-    default: return (double)v;
-    }
-}
-
 static int k_binary(kxk_dim3 g, kxk_dim3 b, void *const *a) {
     (void)g; (void)b;
     VIEW(a[0], x);
@@ -127,14 +147,25 @@ static int k_binary(kxk_dim3 g, kxk_dim3 b, void *const *a) {
     int integer = !is_float(((const KxTensor *)a[2])->dtype);
     int64_t n = hm_numel(&y);
     for (int64_t i = 0; i < n; i++) {
+        if (integer) {                           /* in int64, not double: 64-bit operands keep every bit */
+            int64_t u = get_int(&x, i), v = get_int(&w, i), r;
+            switch (op) {
+            case KXK_ADD: r = (int64_t)((uint64_t)u + (uint64_t)v); break;
+            case KXK_SUB: r = (int64_t)((uint64_t)u - (uint64_t)v); break;
+            case KXK_MUL: r = (int64_t)((uint64_t)u * (uint64_t)v); break;
+            default: r = v == 0 ? 0 : (v == -1 ? (int64_t)(0 - (uint64_t)u) : u / v); break;
+            }
+            set_int(&y, i, r);
+            continue;
+        }
         double p = hm_get(&x, i), q = hm_get(&w, i), r;
         switch (op) {
         case KXK_ADD: r = p + q; break;
         case KXK_SUB: r = p - q; break;
         case KXK_MUL: r = p * q; break;
-        default: r = integer ? trunc_div(p, q) : p / q; break;
+        default: r = p / q; break;
         }
-        hm_set(&y, i, integer ? wrap(((const KxTensor *)a[2])->dtype, r) : r);
+        hm_set(&y, i, r);
     }
     return KX_OK;
 }

@@ -44,6 +44,19 @@ KX_DEVICE double kx_load(const KxTensor &t, int64_t off) {
     }
 }
 
+/* Integers as int64, without a detour through double (an i64 beyond 2^53 keeps every bit). */
+KX_DEVICE int64_t kx_load_int(const KxTensor &t, int64_t off) {
+    const char *p = (const char *)(uintptr_t)t.ptr;
+    switch (t.dtype) {
+    case KXK_I8: return ((const int8_t *)p)[off];
+    case KXK_U8: return ((const uint8_t *)p)[off];
+    case KXK_I32: return ((const int32_t *)p)[off];
+    case KXK_I64: return ((const int64_t *)p)[off];
+    case KXK_BOOL: return ((const uint8_t *)p)[off] != 0;
+    default: return (int64_t)kx_load(t, off);
+    }
+}
+
 KX_DEVICE double kx_sat(double v, double lo, double hi) { return v != v ? 0 : v < lo ? lo : v > hi ? hi : v; }
 
 /* Floats round to nearest even (through f32 for f16/bf16); float -> integer truncates and saturates, NaN is 0. */
@@ -126,8 +139,9 @@ KX_DEVICE double kx_activation(int op, double x) {
     switch (op) {
     case KXK_RELU: return x > 0 ? x : (x == x ? 0 : x);
     case KXK_SILU: return x / (1 + exp(-x));
-    case KXK_GELU_TANH: return 0.5 * x * (1 + tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)));
-    case KXK_GELU_ERF: return 0.5 * x * (1 + erf(x * 0.7071067811865476));
+    /* Forms without cancellation in the negative tail: 1 + tanh(u) = 2 / (1 + e^-2u), 1 + erf(z) = erfc(-z). */
+    case KXK_GELU_TANH: return x / (1 + exp(-2 * 0.7978845608028654 * (x + 0.044715 * x * x * x)));
+    case KXK_GELU_ERF: return 0.5 * x * erfc(-x * 0.7071067811865476);
     case KXK_EXP: return exp(x);
     default: return x;
     }
@@ -157,11 +171,13 @@ KX_DEVICE void kx_storef(int dtype, uint64_t ptr, int64_t i, float v) {
 }
 
 KX_DEVICE float kx_activationf(int op, float x) {
+    // Far in the negative tail e^-x and e^-2u overflow float while the result is still a normal float: use double.
+    if (x < -8.0f && (op == KXK_SILU || op == KXK_GELU_TANH || op == KXK_GELU_ERF)) return (float)kx_activation(op, x);
     switch (op) {
     case KXK_RELU: return x > 0 ? x : (x == x ? 0.0f : x);
     case KXK_SILU: return x / (1.0f + expf(-x));
-    case KXK_GELU_TANH: return 0.5f * x * (1.0f + tanhf(0.7978845608f * (x + 0.044715f * x * x * x)));
-    case KXK_GELU_ERF: return 0.5f * x * (1.0f + erff(x * 0.70710678f));
+    case KXK_GELU_TANH: return x / (1.0f + expf(-2.0f * 0.7978845608f * (x + 0.044715f * x * x * x)));
+    case KXK_GELU_ERF: return 0.5f * x * erfcf(-x * 0.70710678f);
     case KXK_EXP: return expf(x);
     default: return x;
     }
@@ -195,18 +211,18 @@ KX_GLOBAL void kx_binary(KxTensor a, KxTensor b, KxTensor y, int32_t op) {
         return;
     }
     for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += step) {
-        double p = kx_load(a, kx_offset(a, i)), q = kx_load(b, kx_offset(b, i));
         int64_t o = kx_offset(y, i);
         if (integer) {
-            int64_t u = (int64_t)p, v = (int64_t)q, r;
+            int64_t u = kx_load_int(a, kx_offset(a, i)), v = kx_load_int(b, kx_offset(b, i)), r;
             switch (op) {
             case KXK_ADD: r = (int64_t)((uint64_t)u + (uint64_t)v); break;
             case KXK_SUB: r = (int64_t)((uint64_t)u - (uint64_t)v); break;
             case KXK_MUL: r = (int64_t)((uint64_t)u * (uint64_t)v); break;
-            default: r = v == 0 ? 0 : u / v; break;
+            default: r = v == 0 ? 0 : v == -1 ? (int64_t)(0 - (uint64_t)u) : u / v; break;
             }
             kx_store_int(y, o, r);
         } else {
+            double p = kx_load(a, kx_offset(a, i)), q = kx_load(b, kx_offset(b, i));
             double r = op == KXK_ADD ? p + q : op == KXK_SUB ? p - q : op == KXK_MUL ? p * q : p / q;
             kx_store(y, o, y.dtype == KXK_F64 ? r : (double)(float)r);
         }

@@ -10,5 +10,5 @@ class IluvatarReliabilityTest extends ReliabilitySuite {
     protected BackendTestConfig config() { return CudaUnsupported.declare(BackendTestConfig.forDevice("iluvatar:0")); }
 
     @Override
-    protected String emulatorLibrary() { return "libkuaxin-emu-cuda.so"; }
+    protected String emulatorLibrary() { return "libkuaxin-emu-cudalegacy.so"; }
 }

@@ -19,8 +19,8 @@ public final class CudaUnsupported {
                         + " BLAS libraries are unverified")
                 .unsupported("matmul/f32/out-bf16", "GEMM-Ex writes C in the input dtype (or f32 for f16/bf16)")
                 .unsupported("matmul/f64/out-f32", "GEMM-Ex writes C in the input dtype (or f32 for f16/bf16)")
-                .unsupported("matmul/f16/alpha-beta-c", "an f32 c cannot be accumulated into an f16 output by GEMM-Ex")
-                .unsupported("matmul/bf16/alpha-beta-c", "an f32 c cannot be accumulated into a bf16 output by GEMM-Ex")
-                .unsupported("matmul/f64/alpha-beta-c", "an f32 c cannot be accumulated into an f64 output by GEMM-Ex");
+                .unsupported("matmul/f16/alpha-beta-c*", "an f32 c cannot be accumulated into an f16 output by GEMM-Ex")
+                .unsupported("matmul/bf16/alpha-beta-c*", "an f32 c cannot be accumulated into a bf16 output by GEMM-Ex")
+                .unsupported("matmul/f64/alpha-beta-c*", "an f32 c cannot be accumulated into an f64 output by GEMM-Ex");
     }
 }
