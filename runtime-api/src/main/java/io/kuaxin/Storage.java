@@ -15,6 +15,10 @@ final class Storage implements InFlight.Resource {
     private final AtomicInteger refs = new AtomicInteger(1);
     /** The stream that last enqueued a write; readers on other streams wait for it. Null once synchronised. */
     volatile Stream lastWriter;
+    /** Set by {@code Ops.prepack}: the memory is a weight that must not be written any more. */
+    volatile boolean readOnly;
+    /** The backend's packed form of the weight stored here, or null; closed before the memory is freed. */
+    volatile io.kuaxin.spi.PackedWeight packed;
 
     Storage(CachingAllocator allocator, long address, long bytes, long blockSize) {
         this.allocator = allocator;
@@ -35,6 +39,9 @@ final class Storage implements InFlight.Resource {
     public void release() {
         int r = refs.decrementAndGet();
         if (r == 0) {
+            io.kuaxin.spi.PackedWeight p = packed;
+            packed = null;
+            if (p != null) p.close(); // before the address can be handed out again
             allocator.release(this);
         } else if (r < 0) {
             throw new IllegalStateException("storage released twice"); // internal bug

@@ -87,6 +87,12 @@ final class CpuKernels {
     /** Kuaxin's GEMM or, for plain fp32 products, whatever {@link GemmSelector} picks (timed while it trials). */
     private static Kernel matmul(KernelCall call) {
         MatmulAttrs at = (MatmulAttrs) call.attributes();
+        io.kuaxin.kernels.cpu.PackedB packed = at.transB() ? null : CpuPackedWeights.find(call.input(1));
+        if (packed != null) {
+            // a prepacked weight: Kuaxin's GEMM on its panels, whatever GemmSelector would pick for packing per call
+            return new Named(MatmulKernel.name(call.input(0).dtype()) + ".prepacked", c -> MatmulKernel.run(at,
+                    c.input(0), c.input(1), opt(c, at.cIndex()), opt(c, at.biasIndex()), c.output(0), null, packed));
+        }
         long flops = MatmulKernel.sgemmFlops(at, call.input(0), call.input(1), call.output(0));
         GemmSelector.Choice ch = flops < 0 ? GemmSelector.OURS : GemmSelector.instance().choose(flops);
         Sgemm sgemm = ch.sgemm();

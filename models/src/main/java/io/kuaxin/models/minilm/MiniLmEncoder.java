@@ -59,10 +59,12 @@ public final class MiniLmEncoder implements AutoCloseable {
             embGamma = up(w.embeddingLnGamma());
             embBeta = up(w.embeddingLnBeta());
             for (MiniLmWeights.Layer l : w.layers()) {
-                layers.add(new LayerTensors(fused(l.query(), l.key(), l.value()),
-                        fused(l.queryBias(), l.keyBias(), l.valueBias()), up(l.attentionOutput()), up(l.attentionOutputBias()),
-                        up(l.attentionLnGamma()), up(l.attentionLnBeta()), up(l.ffnIn()), up(l.ffnInBias()),
-                        up(l.ffnOut()), up(l.ffnOutBias()), up(l.outputLnGamma()), up(l.outputLnBeta())));
+                // matmul weights packed once into the backend's layout (CPU: the GEMM's panels), not on every call
+                layers.add(new LayerTensors(ops.prepack(fused(l.query(), l.key(), l.value())),
+                        fused(l.queryBias(), l.keyBias(), l.valueBias()), ops.prepack(up(l.attentionOutput())),
+                        up(l.attentionOutputBias()), up(l.attentionLnGamma()), up(l.attentionLnBeta()),
+                        ops.prepack(up(l.ffnIn())), up(l.ffnInBias()), ops.prepack(up(l.ffnOut())), up(l.ffnOutBias()),
+                        up(l.outputLnGamma()), up(l.outputLnBeta())));
             }
             // rmsNorm(x) * 1/sqrt(n) == x / ||x||: L2 normalisation as one op
             float[] g = new float[config.hidden()];
