@@ -103,6 +103,29 @@ final class CpuKernels {
         });
     }
 
+    /**
+     * A rough cost of a call for {@link CpuStream}'s choice of thread: flops for matmul and attention, else the
+     * elements read and written.
+     */
+    static long work(KernelCall call) {
+        long elems = 0;
+        for (TensorRef t : call.inputs()) elems += t.numel();
+        for (TensorRef t : call.outputs()) elems += t.numel();
+        return switch (call.op()) {
+            case MATMUL -> {
+                TensorRef a = call.input(0), o = call.output(0);
+                MatmulAttrs at = (MatmulAttrs) call.attributes();
+                long k = a.shape()[a.rank() - (at.transA() ? 2 : 1)];
+                yield 2 * o.numel() * k;
+            }
+            case ATTENTION -> {
+                TensorRef q = call.input(0), k = call.input(1);
+                yield 4 * q.numel() * k.shape()[2];
+            }
+            default -> elems;
+        };
+    }
+
     private static TensorRef opt(KernelCall c, int index) { return index < 0 ? null : c.input(index); }
 
     private static void copyDense(KernelCall c) {
