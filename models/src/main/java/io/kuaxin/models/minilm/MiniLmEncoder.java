@@ -161,16 +161,15 @@ public final class MiniLmEncoder implements AutoCloseable {
             Tensor merged = track(ops.copy(a.permute(0, 2, 1, 3)));            // [b, t, heads, dh] dense
             Tensor flat = merged.reshape(b * (long) t, h);
             closeAll(qkv, q, k, v, qh, kh, vh, a);
-            Tensor o = track(ops.matmul(flat, l.o(), Matmul.options().bias(l.ob())));
-            Tensor r1 = track(ops.add(o, x));
-            closeAll(merged, flat, o, x);
+            // residual adds inside the GEMM: x (then x1) is accumulated in place, no separate pass over memory
+            Tensor r1 = track(ops.matmul(flat, l.o(), Matmul.options().bias(l.ob()).accumulate(x, 1f), x));
+            closeAll(merged, flat);
             Tensor x1 = track(ops.layerNorm(r1, l.ln1g(), l.ln1b(), config.layerNormEps()));
             Tensor f = track(ops.matmul(x1, l.f1(), Matmul.options().bias(l.f1b()).epilogue(Epilogue.GELU_ERF)));
-            Tensor f2 = track(ops.matmul(f, l.f2(), Matmul.options().bias(l.f2b())));
-            Tensor r2 = track(ops.add(f2, x1));
-            closeAll(r1, f, f2);
+            Tensor r2 = track(ops.matmul(f, l.f2(), Matmul.options().bias(l.f2b()).accumulate(x1, 1f), x1));
+            closeAll(r1, f);
             x = track(ops.layerNorm(r2, l.ln2g(), l.ln2b(), config.layerNormEps()));
-            closeAll(x1, r2);
+            closeAll(r2);
         }
         // masked mean over tokens, then L2 normalisation
         Tensor m = s.copyOf(maskMul, Shape.of(b, t, 1));

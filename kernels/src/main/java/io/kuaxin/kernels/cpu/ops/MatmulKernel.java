@@ -109,7 +109,9 @@ public final class MatmulKernel {
         MemorySegment acc = direct ? mo : MemorySegment.ofArray(new float[Math.multiplyExact(batches, m * n)]);
         float beta = 0;
         if (at.hasC() && at.beta() != 0) {
-            copyToF32(c, acc); // c's batch layout is the output's (front door expanded it)
+            // c's batch layout is the output's (front door expanded it); accumulating in place it is already there
+            boolean inPlace = direct && c.dtype() == DType.F32 && c.address() == out.address() && c.isContiguous();
+            if (!inPlace) copyToF32(c, acc);
             beta = at.beta();
         }
         MemorySegment biasSeg = null;
