@@ -16,6 +16,12 @@ import static io.kuaxin.kernels.cpu.CpuKernels.NR;
  */
 public final class CpuGemm {
     static final int KC = 256;
+    /**
+     * Up to this K one slice covers all of K ({@code kuaxin.cpu.gemm.kcWhole}): C is then written once instead of
+     * read and written again per slice, which a JFR profile of the MiniLM forward showed as the tile's largest cost
+     * (K = 384 and 1536 there; the B panel, K·32 floats, still fits the 1 MB L2).
+     */
+    static final int KC_WHOLE = Integer.getInteger("kuaxin.cpu.gemm.kcWhole", 1536);
     static final int MC = 64;
     static final int NC = 512;
     /**
@@ -231,10 +237,11 @@ public final class CpuGemm {
             int i0 = (item / nBlocks) * this.mc, j0 = (item % nBlocks) * nc;
             int mc = Math.min(this.mc, m - i0), ncb = Math.min(nc, n - j0);
             int mPanels = ceilDiv(mc, mr);
-            ws.packA = Workspace.grow(ws.packA, mPanels * mr * Math.min(KC, k));
+            int kcMax = k <= KC_WHOLE ? k : KC;
+            ws.packA = Workspace.grow(ws.packA, mPanels * mr * Math.min(kcMax, k));
             float[] pa = ws.packA, pb = packedB, tile = ws.tile;
-            for (int p0 = 0; p0 < k; p0 += KC) {
-                int kc = Math.min(KC, k - p0);
+            for (int p0 = 0; p0 < k; p0 += kcMax) {
+                int kc = Math.min(kcMax, k - p0);
                 packA(ws, pa, i0, mc, p0, kc);
                 float bt = p0 == 0 ? beta : 1f;
                 for (int jr = 0; jr < ncb; jr += NR) {
