@@ -19,7 +19,8 @@ public final class CpuGemm {
     /**
      * Up to this K one slice covers all of K ({@code kuaxin.cpu.gemm.kcWhole}): C is then written once instead of
      * read and written again per slice, which a JFR profile of the MiniLM forward showed as the tile's largest cost
-     * (K = 384 and 1536 there; the B panel, K·32 floats, still fits the 1 MB L2).
+     * (K = 384 and 1536 there; the B panel, K·32 floats, still fits the 1 MB L2). Tall products' 256-row blocks
+     * keep 256-deep slices past K = 384: their A block would not fit L2 (32 × 128 × 1536: 19% slower on 1 thread).
      */
     static final int KC_WHOLE = Integer.getInteger("kuaxin.cpu.gemm.kcWhole", 1536);
     static final int MC = 64;
@@ -237,7 +238,8 @@ public final class CpuGemm {
             int i0 = (item / nBlocks) * this.mc, j0 = (item % nBlocks) * nc;
             int mc = Math.min(this.mc, m - i0), ncb = Math.min(nc, n - j0);
             int mPanels = ceilDiv(mc, mr);
-            int kcMax = k <= KC_WHOLE ? k : KC;
+            // whole K only while the packed A block (mc·K floats) stays within 384 KB of L2: not for tall blocks
+            int kcMax = k <= KC_WHOLE && (long) this.mc * k <= 64L * KC_WHOLE ? k : KC;
             ws.packA = Workspace.grow(ws.packA, mPanels * mr * Math.min(kcMax, k));
             float[] pa = ws.packA, pb = packedB, tile = ws.tile;
             for (int p0 = 0; p0 < k; p0 += kcMax) {
