@@ -39,6 +39,10 @@ final class FrontDoor {
      */
     static void checkOut(Op op, Tensor out, TensorType expected, List<Tensor> inputs, List<Tensor> inPlace) {
         need(op, "out", out);
+        if (out.isReadOnly()) {
+            throw new InvalidArgumentException(op.label() + ": out " + out + " is a prepacked weight (read-only); "
+                    + "write into another tensor");
+        }
         if (out.dtype() != expected.dtype()) {
             throw new InvalidArgumentException(op.label() + ": out is " + out.dtype().label() + " but the result is "
                     + expected.dtype().label() + "; pass an output of that dtype"

@@ -200,6 +200,40 @@ public final class OpContext {
 
     // ---------------------------------------------------------------- matmul, attention
 
+    /**
+     * Prepares a weight that will be the right-hand operand {@code b} of many matmuls: its device's backend may pack
+     * it once into its own layout (the CPU backend: its GEMM's panels), and every later matmul with exactly this
+     * tensor as {@code b} (not transposed, same view) skips packing it. Results are the same as without.
+     *
+     * <p>Waits for all work on the device, then marks the weight's memory read-only: ops refuse it (and every view
+     * of its memory) as an output and host copies refuse it as a destination, with {@link InvalidArgumentException},
+     * so the packed form cannot go stale. Every op can still read it, as before; backends that do not pack return it
+     * untouched apart from that mark. The packed form lives as long as the weight's memory. Calling it again on the
+     * same memory does nothing more.
+     *
+     * @param weight a 2-D F32, F16 or BF16 tensor
+     * @return {@code weight} itself
+     * @throws InvalidArgumentException if the weight is null, closed, not 2-D or not floating point
+     */
+    public Tensor prepack(Tensor weight) {
+        FrontDoor.need(Op.MATMUL, "weight", weight);
+        weight.checkOpen();
+        if (weight.rank() != 2) {
+            throw new InvalidArgumentException("prepack: weight " + weight + " must be 2-D [K, N]; reshape it first");
+        }
+        if (weight.dtype() != DType.F32 && weight.dtype() != DType.F16 && weight.dtype() != DType.BF16) {
+            throw new InvalidArgumentException("prepack: weight " + weight + " must be F32, F16 or BF16");
+        }
+        Storage st = weight.storage;
+        synchronized (st) {
+            if (st.readOnly) return weight;
+            st.readOnly = true;            // first, so no write can be enqueued while it is packed
+            weight.device().synchronize(); // then every write already enqueued has landed
+            st.packed = weight.device().spi.prepack(weight.ref());
+        }
+        return weight;
+    }
+
     /** {@code a·b} with default {@link Matmul} options. */
     public Tensor matmul(Tensor a, Tensor b) { return matmul(a, b, Matmul.options(), null); }
 

@@ -28,6 +28,9 @@ public final class Ops {
     /** A context with fallback policy {@code policy}. */
     public static OpContext withFallback(FallbackPolicy policy) { return D.withFallback(policy); }
 
+    /** Packs a weight once for the matmuls that use it; see {@link OpContext#prepack(Tensor)}. */
+    public static Tensor prepack(Tensor weight) { return D.prepack(weight); }
+
     /** A contiguous copy of {@code x}. */
     public static Tensor copy(Tensor x) { return D.copy(x); }
 

@@ -18,6 +18,10 @@ final class Storage implements InFlight.Resource {
     volatile Stream lastWriter;
     /** For foreign memory: what the last release runs, once; null for the allocator's blocks. */
     private final Runnable foreignRelease;
+    /** Set by {@code Ops.prepack}: the memory is a weight that must not be written any more. */
+    volatile boolean readOnly;
+    /** The backend's packed form of the weight stored here, or null; closed before the memory is freed. */
+    volatile io.kuaxin.spi.PackedWeight packed;
 
     Storage(CachingAllocator allocator, long address, long bytes, long blockSize) {
         this.allocator = allocator;
@@ -48,6 +52,9 @@ final class Storage implements InFlight.Resource {
     public void release() {
         int r = refs.decrementAndGet();
         if (r == 0) {
+            io.kuaxin.spi.PackedWeight p = packed;
+            packed = null;
+            if (p != null) p.close(); // before the address can be handed out again
             if (foreignRelease == null) {
                 allocator.release(this);
             } else {

@@ -90,6 +90,7 @@ public final class Stream implements AutoCloseable {
     public void copyFromHost(MemorySegment src, Tensor dst) {
         dst.checkOpen();
         if (!dst.isContiguous()) throw new InvalidArgumentException("copyFromHost needs a contiguous destination");
+        if (dst.isReadOnly()) throw new InvalidArgumentException("copyFromHost: " + dst + " is a prepacked weight (read-only)");
         if (src.byteSize() != dst.byteSize()) {
             throw new InvalidArgumentException("host segment has " + src.byteSize() + " bytes but " + dst
                     + " needs " + dst.byteSize());
@@ -190,6 +191,7 @@ public final class Stream implements AutoCloseable {
     public void copyFromHost(HostBuffer src, Tensor dst) {
         dst.checkOpen();
         if (!dst.isContiguous()) throw new InvalidArgumentException("copyFromHost needs a contiguous destination");
+        if (dst.isReadOnly()) throw new InvalidArgumentException("copyFromHost: " + dst + " is a prepacked weight (read-only)");
         if (src.byteSize() < dst.byteSize()) {
             throw new InvalidArgumentException("host buffer has " + src.byteSize() + " bytes but " + dst
                     + " needs " + dst.byteSize());

@@ -73,6 +73,12 @@ public final class Tensor implements AutoCloseable {
 
     public boolean isClosed() { return closed; }
 
+    /**
+     * Whether this tensor's memory was handed to {@link Ops#prepack} (it or a view sharing its memory): ops and
+     * host copies then refuse to write it.
+     */
+    public boolean isReadOnly() { return storage.readOnly; }
+
     /** Whether elements are dense in row-major order (views may still be; broadcast views never are). */
     public boolean isContiguous() {
         if (numel() == 0) return true; // no elements: any strides describe the same (empty) layout

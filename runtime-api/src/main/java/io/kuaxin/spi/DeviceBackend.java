@@ -67,6 +67,20 @@ public interface DeviceBackend extends AutoCloseable {
     }
 
     /**
+     * Packs a weight that will be the right-hand operand ({@code b}) of many matmuls into this backend's preferred
+     * layout, once. The runtime calls it from {@code Ops.prepack} after all writes to the weight completed and marks
+     * the weight read-only; it keeps the returned form with the weight's memory and closes it before freeing that
+     * memory. The weight's own memory stays as it was, so every op can still read it; a matmul that finds the packed
+     * form for its {@code b} (same address, shape and strides) may use it instead of packing {@code b} again.
+     *
+     * <p>By default nothing is packed.
+     *
+     * @param weight a 2-D weight on this device, validated by the front door
+     * @return the packed form, or {@code null} when this backend does not pack this weight
+     */
+    default PackedWeight prepack(TensorRef weight) { return null; }
+
+    /**
      * Current readings of the vendor's management interface, e.g. {@code utilization.cube=42 %} or
      * {@code power=215 W}; empty when the backend has none or its optional library is absent (never an error).
      */

@@ -96,6 +96,10 @@ final class CpuDevice implements DeviceBackend {
     @Override
     public StreamBackend defaultStream() { return defaultStream; }
 
+    /** Packs fp32/fp16/bf16 weights into the GEMM's panels (see {@link CpuPackedWeights}). */
+    @Override
+    public io.kuaxin.spi.PackedWeight prepack(io.kuaxin.spi.TensorRef weight) { return CpuPackedWeights.pack(weight); }
+
     @Override
     public StreamBackend createStream() { return new CpuStream("stream"); }
 

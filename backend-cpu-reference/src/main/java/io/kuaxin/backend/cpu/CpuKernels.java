@@ -87,6 +87,12 @@ final class CpuKernels {
     /** Kuaxin's GEMM or, for plain fp32 products, whatever {@link GemmSelector} picks (timed while it trials). */
     private static Kernel matmul(KernelCall call) {
         MatmulAttrs at = (MatmulAttrs) call.attributes();
+        io.kuaxin.kernels.cpu.PackedB packed = at.transB() ? null : CpuPackedWeights.find(call.input(1));
+        if (packed != null) {
+            // a prepacked weight: Kuaxin's GEMM on its panels, whatever GemmSelector would pick for packing per call
+            return new Named(MatmulKernel.name(call.input(0).dtype()) + ".prepacked", c -> MatmulKernel.run(at,
+                    c.input(0), c.input(1), opt(c, at.cIndex()), opt(c, at.biasIndex()), c.output(0), null, packed));
+        }
         long flops = MatmulKernel.sgemmFlops(at, call.input(0), call.input(1), call.output(0));
         GemmSelector.Choice ch = flops < 0 ? GemmSelector.OURS : GemmSelector.instance().choose(flops);
         Sgemm sgemm = ch.sgemm();
@@ -95,6 +101,29 @@ final class CpuKernels {
             MatmulKernel.run(at, c.input(0), c.input(1), opt(c, at.cIndex()), opt(c, at.biasIndex()), c.output(0), sgemm);
             if (ch.trial() != null) GemmSelector.record(ch, System.nanoTime() - t0, flops);
         });
+    }
+
+    /**
+     * A rough cost of a call for {@link CpuStream}'s choice of thread: flops for matmul and attention, else the
+     * elements read and written.
+     */
+    static long work(KernelCall call) {
+        long elems = 0;
+        for (TensorRef t : call.inputs()) elems += t.numel();
+        for (TensorRef t : call.outputs()) elems += t.numel();
+        return switch (call.op()) {
+            case MATMUL -> {
+                TensorRef a = call.input(0), o = call.output(0);
+                MatmulAttrs at = (MatmulAttrs) call.attributes();
+                long k = a.shape()[a.rank() - (at.transA() ? 2 : 1)];
+                yield 2 * o.numel() * k;
+            }
+            case ATTENTION -> {
+                TensorRef q = call.input(0), k = call.input(1);
+                yield 4 * q.numel() * k.shape()[2];
+            }
+            default -> elems;
+        };
     }
 
     private static TensorRef opt(KernelCall c, int index) { return index < 0 ? null : c.input(index); }

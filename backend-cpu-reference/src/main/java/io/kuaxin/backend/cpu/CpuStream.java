@@ -9,19 +9,32 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A CPU stream: one daemon thread running enqueued work in order (spinning briefly when idle, then parking), so the host thread returns at once as it would
  * with a device. A failure in enqueued work is kept and rethrown by the next {@link #synchronize()}; later work
  * still runs, as a device stream does after an asynchronous error is reported.
+ *
+ * <p>Small work runs on the caller's thread when the stream is idle (everything enqueued before it has completed, so
+ * stream order holds; work from other streams is ordered by {@link #waitEvent}, which is enqueued work too): handing
+ * an op of a few microseconds to the worker and back costs about as much as the op. A failure there is kept for
+ * {@link #synchronize()} exactly as the worker keeps it. System property {@code kuaxin.cpu.inlineWork} (default
+ * {@value #DEFAULT_INLINE_WORK}; 0 turns it off): the largest estimated work, in flops or bytes, run that way.
  */
 final class CpuStream implements StreamBackend {
     private static final AtomicInteger IDS = new AtomicInteger();
     /** How long an idle worker spins before parking: back-to-back ops then skip a park/unpark round trip. */
     private static final long SPIN_NANOS = Long.getLong("kuaxin.cpu.spinNanos", 20_000);
 
+    static final long DEFAULT_INLINE_WORK = 1L << 22;
+    private static final long INLINE_WORK = Long.getLong("kuaxin.cpu.inlineWork", DEFAULT_INLINE_WORK);
+
     private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
+    /** Work items handed to the worker (written by the one calling thread) and finished by it. */
+    private volatile long submitted;
+    private final AtomicLong completed = new AtomicLong();
     private final Thread worker;
     private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
     private volatile boolean parked;
@@ -34,6 +47,7 @@ final class CpuStream implements StreamBackend {
     }
 
     void submit(Runnable work) {
+        submitted++; // one caller at a time (StreamBackend's contract)
         queue.offer(work);
         if (parked) LockSupport.unpark(worker);
     }
@@ -43,6 +57,7 @@ final class CpuStream implements StreamBackend {
             Runnable r = queue.poll();
             if (r != null) {
                 run(r);
+                completed.incrementAndGet();
                 continue;
             }
             if (closing) return;
@@ -64,34 +79,40 @@ final class CpuStream implements StreamBackend {
         }
     }
 
+    /** Runs small work now on the calling thread when nothing enqueued is pending, else hands it to the worker. */
+    private void submitOrRun(long work, Runnable r) {
+        if (work <= INLINE_WORK && completed.get() == submitted) run(r);
+        else submit(r);
+    }
+
     static MemorySegment at(long address, long bytes) {
         return MemorySegment.ofAddress(address).reinterpret(bytes);
     }
 
     @Override
     public void copyHostToDevice(MemorySegment src, long dst, long bytes) {
-        submit(() -> at(dst, bytes).copyFrom(src.asSlice(0, bytes)));
+        submitOrRun(bytes, () -> at(dst, bytes).copyFrom(src.asSlice(0, bytes)));
     }
 
     @Override
     public void copyDeviceToHost(long src, MemorySegment dst, long bytes) {
-        submit(() -> dst.asSlice(0, bytes).copyFrom(at(src, bytes)));
+        submitOrRun(bytes, () -> dst.asSlice(0, bytes).copyFrom(at(src, bytes)));
     }
 
     @Override
     public void copyDeviceToDevice(long src, long dst, long bytes) {
-        submit(() -> at(dst, bytes).copyFrom(at(src, bytes)));
+        submitOrRun(bytes, () -> at(dst, bytes).copyFrom(at(src, bytes)));
     }
 
     @Override
     public void fill(long dst, long bytes, byte value) {
-        submit(() -> at(dst, bytes).fill(value));
+        submitOrRun(bytes, () -> at(dst, bytes).fill(value));
     }
 
     @Override
     public String execute(KernelCall call) {
         CpuKernels.Kernel k = CpuKernels.select(call);
-        submit(() -> k.run(call));
+        submitOrRun(CpuKernels.work(call), () -> k.run(call));
         return k.name();
     }
 
@@ -103,7 +124,7 @@ final class CpuStream implements StreamBackend {
     @Override
     public EventBackend recordEvent() {
         CpuEvent e = new CpuEvent();
-        submit(e::signal);
+        submitOrRun(0, e::signal);
         return e;
     }
 
@@ -115,9 +136,11 @@ final class CpuStream implements StreamBackend {
 
     @Override
     public void synchronize() {
-        CpuEvent e = new CpuEvent();
-        submit(e::signal);
-        e.synchronize();
+        if (completed.get() != submitted) {
+            CpuEvent e = new CpuEvent();
+            submit(e::signal);
+            e.synchronize();
+        }
         RuntimeException f = failure.getAndSet(null);
         if (f != null) throw f;
     }

@@ -16,6 +16,13 @@ import static io.kuaxin.kernels.cpu.CpuKernels.NR;
  */
 public final class CpuGemm {
     static final int KC = 256;
+    /**
+     * Up to this K one slice covers all of K ({@code kuaxin.cpu.gemm.kcWhole}): C is then written once instead of
+     * read and written again per slice, which a JFR profile of the MiniLM forward showed as the tile's largest cost
+     * (K = 384 and 1536 there; the B panel, K·32 floats, still fits the 1 MB L2). Tall products' 256-row blocks
+     * keep 256-deep slices past K = 384: their A block would not fit L2 (32 × 128 × 1536: 19% slower on 1 thread).
+     */
+    static final int KC_WHOLE = Integer.getInteger("kuaxin.cpu.gemm.kcWhole", 1536);
     static final int MC = 64;
     static final int NC = 512;
     /**
@@ -47,6 +54,26 @@ public final class CpuGemm {
     }
 
     /**
+     * As {@link #gemm(boolean, boolean, int, int, int, float, MemorySegment, DType, long, long, MemorySegment, DType,
+     * long, long, float, MemorySegment, long, long, MemorySegment, long, Activation)} with B already packed
+     * ({@link PackedB#pack}): no per-call packing of B. {@code batch} products share that B (matrix {@code i} of A
+     * and C starts at {@code offset + i·stride}); the result equals the unpacked call's bit for bit.
+     *
+     * @throws IllegalArgumentException if {@code packed} is not K×N
+     */
+    public static void gemmPacked(int batch, boolean transA, int m, int n, int k, float alpha,
+                                  MemorySegment a, DType aType, long aOffset, long lda, long strideA, PackedB packed,
+                                  float beta, MemorySegment c, long cOffset, long ldc, long strideC,
+                                  MemorySegment bias, long biasOffset, Activation activation) {
+        Objects.requireNonNull(packed, "packed");
+        if (packed.k != k || packed.n != n) {
+            throw new IllegalArgumentException("packed B is " + packed.k + "x" + packed.n + ", the call needs " + k + "x" + n);
+        }
+        gemmBatched(CpuKernels.instance(), batch, transA, false, m, n, k, alpha, a, aType, aOffset, lda, strideA,
+                    null, DType.F32, 0, n, 0, beta, c, cOffset, ldc, strideC, bias, biasOffset, activation, packed);
+    }
+
+    /**
      * Batched: matrix {@code i} of A/B/C starts at {@code offset + i·stride} (elements); stride 0 broadcasts
      * (a shared B is then packed once for the whole batch).
      */
@@ -56,7 +83,7 @@ public final class CpuGemm {
                                    float beta, MemorySegment c, long cOffset, long ldc, long strideC,
                                    MemorySegment bias, long biasOffset, Activation activation) {
         gemmBatched(CpuKernels.instance(), batch, transA, transB, m, n, k, alpha, a, aType, aOffset, lda, strideA,
-                    b, bType, bOffset, ldb, strideB, beta, c, cOffset, ldc, strideC, bias, biasOffset, activation);
+                    b, bType, bOffset, ldb, strideB, beta, c, cOffset, ldc, strideC, bias, biasOffset, activation, null);
     }
 
     /**
@@ -78,14 +105,14 @@ public final class CpuGemm {
                      float beta, MemorySegment c, long cOffset, long ldc,
                      MemorySegment bias, long biasOffset, Activation activation) {
         gemmBatched(kern, 1, transA, transB, m, n, k, alpha, a, aType, aOffset, lda, 0, b, bType, bOffset, ldb, 0,
-                    beta, c, cOffset, ldc, 0, bias, biasOffset, activation);
+                    beta, c, cOffset, ldc, 0, bias, biasOffset, activation, null);
     }
 
     static void gemmBatched(CpuKernels kern, int batch, boolean transA, boolean transB, int m, int n, int k, float alpha,
                             MemorySegment a, DType aType, long aOffset, long lda, long strideA,
                             MemorySegment b, DType bType, long bOffset, long ldb, long strideB,
                             float beta, MemorySegment c, long cOffset, long ldc, long strideC,
-                            MemorySegment bias, long biasOffset, Activation activation) {
+                            MemorySegment bias, long biasOffset, Activation activation, PackedB prepacked) {
         Objects.requireNonNull(kern);
         Objects.requireNonNull(activation, "activation");
         if (batch < 0 || m < 0 || n < 0 || k < 0) throw new IllegalArgumentException("negative size");
@@ -94,7 +121,7 @@ public final class CpuGemm {
         if (ldc < n) throw new IllegalArgumentException("ldc < n");
         if (k > 0) {
             Objects.requireNonNull(a, "a");
-            Objects.requireNonNull(b, "b");
+            if (prepacked == null) Objects.requireNonNull(b, "b");
             Elements.checkFloat(aType, "A");
             Elements.checkFloat(bType, "B");
             if (lda < (transA ? m : k)) throw new IllegalArgumentException("lda too small");
@@ -111,6 +138,7 @@ public final class CpuGemm {
             call.kern = kern;
             call.mr = kern.gemmRows();
             call.setShape(transA, transB, m, n, k, alpha, aType, lda, bType, ldb, beta, c, ldc, bias, biasOffset, activation);
+            call.prepacked = prepacked;
             long flops = 2L * m * n * Math.max(k, 1);
             if (batch > 1 && flops < CpuThreads.MIN_PARALLEL_FLOPS) {
                 // Many small products: one item per matrix, each single-threaded.
@@ -119,7 +147,7 @@ public final class CpuGemm {
                 return;
             }
             for (int i = 0; i < batch; i++) {
-                boolean samePackedB = i > 0 && strideB == 0;
+                boolean samePackedB = prepacked != null || (i > 0 && strideB == 0);
                 call.run(a, aOffset + i * strideA, b, bOffset + i * strideB, cOffset + i * strideC, samePackedB, ws, depth);
             }
         } finally {
@@ -140,6 +168,7 @@ public final class CpuGemm {
         Activation act;
         boolean epilogue;
         float[] packedB;
+        PackedB prepacked; // B packed before the call, or null
         int mr, mc, nc, mBlocks, nBlocks, bPanels, kPad;
         // batch-parallel mode
         MemorySegment batchA, batchB;
@@ -167,9 +196,9 @@ public final class CpuGemm {
 
         private void batchItem(int i) {
             // Runs single-threaded (nested regions do), on its own thread's workspace and Call.
-            gemm(kern, transA, transB, m, n, k, alpha, batchA, aType, batchAOff + i * batchAStride,
-                 lda, batchB, bType, batchBOff + i * batchBStride, ldb, beta, c, batchCOff + i * batchCStride, ldc,
-                 bias, biasOff, act);
+            gemmBatched(kern, 1, transA, transB, m, n, k, alpha, batchA, aType, batchAOff + i * batchAStride, lda, 0,
+                 batchB, bType, batchBOff + i * batchBStride, ldb, 0, beta, c, batchCOff + i * batchCStride, ldc, 0,
+                 bias, biasOff, act, prepacked);
         }
 
         void run(MemorySegment a, long aOff, MemorySegment b, long bOff, long cOff, boolean samePackedB, Workspace ws, int depth) {
@@ -189,7 +218,9 @@ public final class CpuGemm {
             nBlocks = ceilDiv(n, nc);
             bPanels = ceilDiv(n, NR);
             kPad = k;
-            if (!samePackedB) {
+            if (prepacked != null) {
+                packedB = prepacked.panels;
+            } else if (!samePackedB) {
                 // Each nesting depth has its own packed-B buffer: a batch item on the caller's thread must not
                 // overwrite the panel its outer call shares.
                 ws.packB[depth & 1] = Workspace.grow(ws.packB[depth & 1], bPanels * NR * k);
@@ -199,22 +230,7 @@ public final class CpuGemm {
             CpuThreads.run(mBlocks * nBlocks, flops, blockBody);
         }
 
-        /** Panel p of op(B): {@code packedB[(p·K + kk)·NR + j] = op(B)[kk][p·NR + j]}, zero beyond N. */
-        private void packPanel(int p) {
-            float[] dst = packedB;
-            int j0 = p * NR, cols = Math.min(NR, n - j0);
-            int base = p * k * NR;
-            if (!transB) {
-                for (int kk = 0; kk < k; kk++) {
-                    int d = base + kk * NR;
-                    Elements.load(b, bType, bOff + kk * ldb + j0, 1, cols, dst, d, 1);
-                    for (int j = cols; j < NR; j++) dst[d + j] = 0f;
-                }
-            } else {
-                for (int j = 0; j < cols; j++) Elements.load(b, bType, bOff + (j0 + j) * ldb, 1, k, dst, base + j, NR);
-                for (int j = cols; j < NR; j++) for (int kk = 0; kk < k; kk++) dst[base + kk * NR + j] = 0f;
-            }
-        }
+        private void packPanel(int p) { CpuGemm.packPanel(packedB, p, transB, k, n, b, bType, bOff, ldb); }
 
         /** One MC×NC block of C: all K slices, then the epilogue while the block is still warm. */
         private void block(int item) {
@@ -222,10 +238,12 @@ public final class CpuGemm {
             int i0 = (item / nBlocks) * this.mc, j0 = (item % nBlocks) * nc;
             int mc = Math.min(this.mc, m - i0), ncb = Math.min(nc, n - j0);
             int mPanels = ceilDiv(mc, mr);
-            ws.packA = Workspace.grow(ws.packA, mPanels * mr * Math.min(KC, k));
+            // whole K only while the packed A block (mc·K floats) stays within 384 KB of L2: not for tall blocks
+            int kcMax = k <= KC_WHOLE && (long) this.mc * k <= 64L * KC_WHOLE ? k : KC;
+            ws.packA = Workspace.grow(ws.packA, mPanels * mr * Math.min(kcMax, k));
             float[] pa = ws.packA, pb = packedB, tile = ws.tile;
-            for (int p0 = 0; p0 < k; p0 += KC) {
-                int kc = Math.min(KC, k - p0);
+            for (int p0 = 0; p0 < k; p0 += kcMax) {
+                int kc = Math.min(kcMax, k - p0);
                 packA(ws, pa, i0, mc, p0, kc);
                 float bt = p0 == 0 ? beta : 1f;
                 for (int jr = 0; jr < ncb; jr += NR) {
@@ -330,6 +348,22 @@ public final class CpuGemm {
             }
         };
         CpuThreads.run(m, 2L * m * n * k, row);
+    }
+
+    /** Panel p of op(B): {@code dst[(p·K + kk)·NR + j] = op(B)[kk][p·NR + j]}, zero beyond N. */
+    static void packPanel(float[] dst, int p, boolean transB, int k, int n, MemorySegment b, DType bType, long bOff, long ldb) {
+        int j0 = p * NR, cols = Math.min(NR, n - j0);
+        int base = p * k * NR;
+        if (!transB) {
+            for (int kk = 0; kk < k; kk++) {
+                int d = base + kk * NR;
+                Elements.load(b, bType, bOff + kk * ldb + j0, 1, cols, dst, d, 1);
+                for (int j = cols; j < NR; j++) dst[d + j] = 0f;
+            }
+        } else {
+            for (int j = 0; j < cols; j++) Elements.load(b, bType, bOff + (j0 + j) * ldb, 1, k, dst, base + j, NR);
+            for (int j = cols; j < NR; j++) for (int kk = 0; kk < k; kk++) dst[base + kk * NR + j] = 0f;
+        }
     }
 
     static int ceilDiv(int a, int b) { return (a + b - 1) / b; }

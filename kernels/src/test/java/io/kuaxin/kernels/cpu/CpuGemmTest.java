@@ -108,7 +108,7 @@ class CpuGemmTest {
             Ref.Buf b = new Ref.Buf(DType.F16, k * n, rnd, false);
             Ref.Buf c = new Ref.Buf(DType.F32, (int) (batch * sc), rnd, false);
             CpuGemm.gemmBatched(kern, batch, false, false, m, n, k, 1f, a.seg, DType.F32, 0, k, sa, b.seg, DType.F16, 0, n, 0,
-                                0f, c.seg, 0, n, sc, null, 0, Activation.NONE);
+                                0f, c.seg, 0, n, sc, null, 0, Activation.NONE, null);
             for (int bi = 0; bi < batch; bi++) {
                 for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) {
                     double s = 0;
@@ -118,6 +118,75 @@ class CpuGemmTest {
                 }
             }
         }
+    }
+
+    /**
+     * B packed once gives the per-call packed result bit for bit, and both agree with fp64: single products (edge
+     * tiles, several KC slices, the tall blocks), a batch sharing B (batch-parallel and per-matrix), transposed B,
+     * half-precision B and the bias + GELU epilogue.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+            "1,1152,384,1,false,F32", "16,384,384,1,false,F32", "128,1536,384,1,true,F32", "37,70,300,1,false,BF16",
+            "5,33,9,3,false,F16", "70,90,130,4,true,F32", "1031,45,37,1,false,F32", "3,33,2053,1,true,F32"})
+    void prepackedBMatchesPerCallPacking(int m, int n, int k, int batch, boolean tb, DType bt) {
+        Random rnd = new Random(m * 131 + n * 7 + k);
+        long sa = (long) m * k + 3, sc = (long) m * n + 1;
+        Ref.Buf a = new Ref.Buf(DType.F32, (int) (batch * sa), rnd, false);
+        Ref.Buf b = new Ref.Buf(bt, k * n, rnd, false);
+        Ref.Buf bias = new Ref.Buf(DType.F32, n, rnd, false);
+        Ref.Buf c1 = new Ref.Buf(DType.F32, (int) (batch * sc), rnd, false);
+        Ref.Buf c2 = new Ref.Buf(DType.F32, (int) (batch * sc), rnd, false);
+        long ldb = tb ? k : n;
+        PackedB packed = PackedB.pack(tb, k, n, b.seg, bt, 0, ldb);
+        CpuGemm.gemmBatched(batch, false, tb, m, n, k, 1f, a.seg, DType.F32, 0, k, sa, b.seg, bt, 0, ldb, 0,
+                0f, c1.seg, 0, n, sc, bias.seg, 0, Activation.GELU_ERF);
+        CpuGemm.gemmPacked(batch, false, m, n, k, 1f, a.seg, DType.F32, 0, k, sa, packed,
+                0f, c2.seg, 0, n, sc, bias.seg, 0, Activation.GELU_ERF);
+        for (int bi = 0; bi < batch; bi++) {
+            for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) {
+                long at = bi * sc + (long) i * n + j;
+                double s = bias.val[j];
+                for (int p = 0; p < k; p++) s += a.val[(int) (bi * sa) + i * k + p] * b.val[tb ? j * k + p : p * n + j];
+                double want = 0.5 * s * (1 + erf(s / Math.sqrt(2)));
+                float got = c2.getF32(at);
+                assertEquals(c1.getF32(at), got, 0.0, "batch " + bi + " C[" + i + "][" + j + "] vs per-call packing");
+                assertEquals(want, got, 1e-5 * Math.sqrt(k) * (1 + Math.abs(want)), "batch " + bi + " C[" + i + "][" + j + "] vs fp64");
+            }
+        }
+    }
+
+    @Test
+    void prepackedBOfTheWrongShapeIsRefused() {
+        Random rnd = new Random(1);
+        Ref.Buf b = new Ref.Buf(DType.F32, 12, rnd, false);
+        Ref.Buf c = new Ref.Buf(DType.F32, 16, rnd, false);
+        PackedB packed = PackedB.pack(false, 3, 4, b.seg, DType.F32, 0, 4);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> CpuGemm.gemmPacked(1, false,
+                2, 4, 4, 1f, c.seg, DType.F32, 0, 4, 0, packed, 0f, c.seg, 0, 4, 0, null, 0, Activation.NONE));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> PackedB.pack(false, 3, 4, b.seg, DType.F32, 0, 3));
+    }
+
+    /** erf to ~1e-15 (Abramowitz–Stegun is not enough for an fp64 reference): the series / continued fraction. */
+    private static double erf(double x) {
+        double ax = Math.abs(x);
+        double r;
+        if (ax < 3) {
+            double term = ax, sum = ax;
+            for (int i = 1; i < 200; i++) {
+                term *= -ax * ax / i;
+                double add = term / (2 * i + 1);
+                sum += add;
+                if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
+            }
+            r = 2 / Math.sqrt(Math.PI) * sum;
+        } else {
+            double f = 0;
+            for (int i = 60; i >= 1; i--) f = i / 2.0 / (ax + f);
+            r = 1 - Math.exp(-ax * ax) / Math.sqrt(Math.PI) / (ax + f);
+        }
+        return Math.copySign(r, x);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -59,10 +59,12 @@ public final class MiniLmEncoder implements AutoCloseable {
             embGamma = up(w.embeddingLnGamma());
             embBeta = up(w.embeddingLnBeta());
             for (MiniLmWeights.Layer l : w.layers()) {
-                layers.add(new LayerTensors(fused(l.query(), l.key(), l.value()),
-                        fused(l.queryBias(), l.keyBias(), l.valueBias()), up(l.attentionOutput()), up(l.attentionOutputBias()),
-                        up(l.attentionLnGamma()), up(l.attentionLnBeta()), up(l.ffnIn()), up(l.ffnInBias()),
-                        up(l.ffnOut()), up(l.ffnOutBias()), up(l.outputLnGamma()), up(l.outputLnBeta())));
+                // matmul weights packed once into the backend's layout (CPU: the GEMM's panels), not on every call
+                layers.add(new LayerTensors(ops.prepack(fused(l.query(), l.key(), l.value())),
+                        fused(l.queryBias(), l.keyBias(), l.valueBias()), ops.prepack(up(l.attentionOutput())),
+                        up(l.attentionOutputBias()), up(l.attentionLnGamma()), up(l.attentionLnBeta()),
+                        ops.prepack(up(l.ffnIn())), up(l.ffnInBias()), ops.prepack(up(l.ffnOut())), up(l.ffnOutBias()),
+                        up(l.outputLnGamma()), up(l.outputLnBeta())));
             }
             // rmsNorm(x) * 1/sqrt(n) == x / ||x||: L2 normalisation as one op
             float[] g = new float[config.hidden()];
@@ -165,16 +167,15 @@ public final class MiniLmEncoder implements AutoCloseable {
             Tensor merged = track(ops.copy(a.permute(0, 2, 1, 3)));            // [b, t, heads, dh] dense
             Tensor flat = merged.reshape(b * (long) t, h);
             closeAll(qkv, q, k, v, qh, kh, vh, a);
-            Tensor o = track(ops.matmul(flat, l.o(), Matmul.options().bias(l.ob())));
-            Tensor r1 = track(ops.add(o, x));
-            closeAll(merged, flat, o, x);
+            // residual adds inside the GEMM: x (then x1) is accumulated in place, no separate pass over memory
+            Tensor r1 = track(ops.matmul(flat, l.o(), Matmul.options().bias(l.ob()).accumulate(x, 1f), x));
+            closeAll(merged, flat);
             Tensor x1 = track(ops.layerNorm(r1, l.ln1g(), l.ln1b(), config.layerNormEps()));
             Tensor f = track(ops.matmul(x1, l.f1(), Matmul.options().bias(l.f1b()).epilogue(Epilogue.GELU_ERF)));
-            Tensor f2 = track(ops.matmul(f, l.f2(), Matmul.options().bias(l.f2b())));
-            Tensor r2 = track(ops.add(f2, x1));
-            closeAll(r1, f, f2);
+            Tensor r2 = track(ops.matmul(f, l.f2(), Matmul.options().bias(l.f2b()).accumulate(x1, 1f), x1));
+            closeAll(r1, f);
             x = track(ops.layerNorm(r2, l.ln2g(), l.ln2b(), config.layerNormEps()));
-            closeAll(x1, r2);
+            closeAll(r2);
         }
         // masked mean over tokens, then L2 normalisation
         Tensor m = s.copyOf(maskMul, Shape.of(b, t, 1));

@@ -3,6 +3,7 @@ package io.kuaxin.kernels.cpu.ops;
 import io.kuaxin.DType;
 import io.kuaxin.kernels.cpu.Activation;
 import io.kuaxin.kernels.cpu.CpuGemm;
+import io.kuaxin.kernels.cpu.PackedB;
 import io.kuaxin.kernels.cpu.CpuKernels;
 import io.kuaxin.kernels.cpu.Sgemm;
 import io.kuaxin.op.MatmulAttrs;
@@ -56,6 +57,31 @@ public final class MatmulKernel {
      *  {@code sgemm} runs the product when {@link #sgemmFlops} accepted the call. */
     public static void run(MatmulAttrs at, TensorRef a, TensorRef b, TensorRef c, TensorRef bias, TensorRef out,
                            Sgemm sgemm) {
+        run(at, a, b, c, bias, out, sgemm, null);
+    }
+
+    /**
+     * Packs a 2-D weight {@code w} ({@code [K, N]}, row- or column-major) as the {@code b} of later calls with
+     * {@code transB = false}; {@code null} when its dtype or layout is not one the GEMM packs.
+     */
+    public static PackedB pack(TensorRef w) {
+        if (w.rank() != 2 || w.numel() == 0 || !blasLayout(w)) return null;
+        if (w.dtype() != DType.F32 && w.dtype() != DType.F16 && w.dtype() != DType.BF16) return null;
+        long k = w.shape()[0], n = w.shape()[1];
+        if (k > Integer.MAX_VALUE || n > Integer.MAX_VALUE || k * n > Integer.MAX_VALUE / 2) return null;
+        Mat B = mat(Access.segment(w), w, 0, false, n, k);
+        return PackedB.pack(B.trans, (int) k, (int) n, B.seg, kernelType(w.dtype()), B.off, B.ld);
+    }
+
+    /**
+     * As {@link #run(MatmulAttrs, TensorRef, TensorRef, TensorRef, TensorRef, TensorRef, Sgemm)}; a non-null
+     * {@code packedB}, made by {@link #pack} from this very {@code b} (the caller checks that), is used in place of
+     * packing {@code b} when the call does not transpose b and A is F32, F16 or BF16; {@code sgemm} is then unused.
+     */
+    public static void run(MatmulAttrs at, TensorRef a, TensorRef b, TensorRef c, TensorRef bias, TensorRef out,
+                           Sgemm sgemm, PackedB packedB) {
+        if (packedB != null && (at.transB() || a.dtype() == DType.F64 || a.dtype() == DType.I8)) packedB = null;
+        if (packedB != null) sgemm = null;
         if (sgemm != null && sgemmFlops(at, a, b, out) < 0) sgemm = null;
         int r = out.rank();
         int m = (int) out.shape()[r - 2], n = (int) out.shape()[r - 1];
@@ -83,7 +109,9 @@ public final class MatmulKernel {
         MemorySegment acc = direct ? mo : MemorySegment.ofArray(new float[Math.multiplyExact(batches, m * n)]);
         float beta = 0;
         if (at.hasC() && at.beta() != 0) {
-            copyToF32(c, acc); // c's batch layout is the output's (front door expanded it)
+            // c's batch layout is the output's (front door expanded it); accumulating in place it is already there
+            boolean inPlace = direct && c.dtype() == DType.F32 && c.address() == out.address() && c.isContiguous();
+            if (!inPlace) copyToF32(c, acc);
             beta = at.beta();
         }
         MemorySegment biasSeg = null;
@@ -98,7 +126,14 @@ public final class MatmulKernel {
         }
         Activation act = Activation.valueOf(at.epilogue().name());
         io.kuaxin.kernels.cpu.DType kt = kernelType(t);
-        if (batches > 1 && foldable(a, b, at, m, aBatch, bBatch)) {
+        if (packedB != null && packedB.k() == k && packedB.n() == n) {
+            boolean fold = batches > 1 && foldable(a, b, at, m, aBatch, bBatch);
+            for (int p = 0; p < (fold ? 1 : batches); p++) {
+                Mat A = mat(ma, a, fold ? 0 : aBatch[p], at.transA(), k, m);
+                CpuGemm.gemmPacked(1, A.trans, fold ? batches * m : m, n, k, at.alpha(), A.seg, kt, A.off, A.ld, 0,
+                        packedB, beta, acc, (long) p * m * n, n, 0, biasSeg, 0, act);
+            }
+        } else if (batches > 1 && foldable(a, b, at, m, aBatch, bBatch)) {
             // A shared B and batch-contiguous A rows: one GEMM of (batches·M) rows packs B once.
             Mat A = mat(ma, a, 0, false, k, m);
             Mat B = mat(mb, b, bBatch[0], at.transB(), n, k);
