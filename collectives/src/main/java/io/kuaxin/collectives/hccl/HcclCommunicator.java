@@ -104,6 +104,9 @@ final class HcclCommunicator implements CommunicatorBackend {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment err = a.allocate(JAVA_INT);
             while (true) {
+                // completion first, then the error: a collective that fails and completes between the two
+                // reads would otherwise look successful
+                boolean finished = done.getAsBoolean();
                 call("HcclGetCommAsyncError", () -> (int) h.asyncError.invokeExact(comm, err));
                 int async = err.get(JAVA_INT, 0);
                 if (async != 0) {
@@ -111,7 +114,7 @@ final class HcclCommunicator implements CommunicatorBackend {
                     abort();
                     throw e;
                 }
-                if (done.getAsBoolean()) return;
+                if (finished) return;
                 if (System.nanoTime() - deadline > 0) {
                     abort();
                     throw new CollectiveException(Reason.TIMEOUT, "hccl", what, 0, "not complete within " + timeout

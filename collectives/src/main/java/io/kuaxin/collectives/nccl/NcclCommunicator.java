@@ -119,6 +119,9 @@ final class NcclCommunicator implements CommunicatorBackend {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment err = a.allocate(JAVA_INT);
             while (true) {
+                // completion first, then the error: a collective that fails and completes between the two
+                // reads would otherwise look successful
+                boolean finished = done.getAsBoolean();
                 int rc = (int) nccl.commGetAsyncError.invokeExact(comm, err);
                 nccl.check(rc, "CommGetAsyncError", comm);
                 int async = err.get(JAVA_INT, 0);
@@ -127,7 +130,7 @@ final class NcclCommunicator implements CommunicatorBackend {
                     abort();
                     throw e;
                 }
-                if (done.getAsBoolean()) return;
+                if (finished) return;
                 if (System.nanoTime() - deadline > 0) {
                     abort();
                     throw new CollectiveException(Reason.TIMEOUT, library(), what, 0, "not complete within "
