@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The NCCL binding on a real NVIDIA GPU (not run yet: no GPU machine was lent to the task that wrote it).
+# The NCCL binding on a real NVIDIA GPU (not yet run on one).
 # Needs the bundle of the GPU recipe (a jlink'd JDK 25 and the CLI's jars, which include kuaxin-collectives):
 #   here:  ./mvnw -DskipTests package && <recipe>/make-bundle.sh <dir> && cp collectives/gpu/* <dir>/
 #   there: bash nccl-check.sh      (log under $OUT, default ./nccl-out)

@@ -1,7 +1,7 @@
 /*
  * DCMI subset (libdcmi.so, Ascend driver management interface): power and
  * temperature. Kuaxin binds these optionally; a missing library or symbol
- * means "no telemetry". Signatures U (shared/reference/vendor-apis.md §2(e):
+ * means "no telemetry". Signatures U (from public
  * copies of dcmi_interface_api.h in Ascend/pytorch and MindIE-LLM), unless
  * tagged. Every call returns int, 0 = success.
  *

@@ -3,7 +3,7 @@
  * temperature, utilisation and memory usage. Kuaxin binds these optionally;
  * a missing library or symbol means "no telemetry".
  *
- * Tags (shared/reference/vendor-apis.md §3(e)): function names U; the
+ * Tags: function names U; the
  * int-devId signatures, the return codes and the struct layouts below are V
  * from Cambricon/mlu-exporter pkg/cndev/include/cndev.h (one release). Newer
  * releases take a cndevDevice_t handle instead of an int and may grow the
