@@ -8,6 +8,7 @@ import io.kuaxin.Device;
 import io.kuaxin.InvalidArgumentException;
 import io.kuaxin.collectives.Communicator;
 import io.kuaxin.collectives.Rendezvous;
+import io.kuaxin.collectives.spi.JoinAll;
 import io.kuaxin.spi.ffm.NativeLibraryLocator;
 import io.kuaxin.spi.ffm.SymbolBinder;
 
@@ -19,13 +20,8 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -135,31 +131,8 @@ public final class HcclCollectives {
         if (devices.isEmpty()) throw new InvalidArgumentException("initAll needs at least one device");
         HcclCollectives h = prepare(devices.getFirst(), timeout);
         byte[] root = h.rootInfo();
-        List<Communicator> out = new ArrayList<>();
-        try (ExecutorService ex = Executors.newFixedThreadPool(devices.size())) {
-            List<Future<Communicator>> fs = new ArrayList<>();
-            for (int i = 0; i < devices.size(); i++) {
-                int rank = i;
-                fs.add(ex.submit(() -> h.join(devices.get(rank), root, devices.size(), rank, timeout)));
-            }
-            RuntimeException first = null;
-            for (Future<Communicator> f : fs) {
-                try {
-                    out.add(f.get());
-                } catch (ExecutionException e) {
-                    if (first == null) first = e.getCause() instanceof RuntimeException r ? r
-                            : new IllegalStateException(e.getCause());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    first = new IllegalStateException("interrupted", e);
-                }
-            }
-            if (first != null) {
-                for (Communicator c : out) c.abort();
-                throw first;
-            }
-        }
-        return out;
+        return JoinAll.concurrently(devices.size(),
+                rank -> h.join(devices.get(rank), root, devices.size(), rank, timeout));
     }
 
     private static HcclCollectives prepare(Device device, Duration timeout) {

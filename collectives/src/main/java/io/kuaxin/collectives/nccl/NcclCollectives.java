@@ -6,6 +6,7 @@ import io.kuaxin.Device;
 import io.kuaxin.InvalidArgumentException;
 import io.kuaxin.collectives.Communicator;
 import io.kuaxin.collectives.Rendezvous;
+import io.kuaxin.collectives.spi.JoinAll;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -16,12 +17,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -71,31 +67,8 @@ public final class NcclCollectives {
             }
         }
         byte[] id = uniqueId(nccl);
-        List<Communicator> out = new ArrayList<>();
-        try (ExecutorService ex = Executors.newFixedThreadPool(devices.size())) {
-            List<Future<Communicator>> fs = new ArrayList<>();
-            for (int i = 0; i < devices.size(); i++) {
-                int rank = i;
-                fs.add(ex.submit(() -> join(nccl, devices.get(rank), id, devices.size(), rank, timeout)));
-            }
-            RuntimeException first = null;
-            for (Future<Communicator> f : fs) {
-                try {
-                    out.add(f.get());
-                } catch (ExecutionException e) {
-                    if (first == null) first = e.getCause() instanceof RuntimeException r ? r
-                            : new IllegalStateException(e.getCause());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    first = new IllegalStateException("interrupted", e);
-                }
-            }
-            if (first != null) {
-                for (Communicator c : out) c.abort();
-                throw first;
-            }
-        }
-        return out;
+        return JoinAll.concurrently(devices.size(),
+                rank -> join(nccl, devices.get(rank), id, devices.size(), rank, timeout));
     }
 
     private static NcclBinding binding(Device device, Duration timeout) {
