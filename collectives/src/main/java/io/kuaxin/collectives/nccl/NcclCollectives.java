@@ -124,20 +124,23 @@ public final class NcclCollectives {
         String variant = device.info().properties().getOrDefault("variant", "");
         if (lib == null || variant.isBlank()) return;
         String prefix = variant.split(" ")[0];
-        SymbolLookup l = SymbolLookup.libraryLookup(Path.of(lib), Arena.global());
-        l.find(prefix + "SetDevice").ifPresent(s -> {
-            MethodHandle h = Linker.nativeLinker().downcallHandle(s, FunctionDescriptor.of(JAVA_INT, JAVA_INT));
-            try {
-                int rc = (int) h.invokeExact(device.info().ordinal());
-                if (rc != 0) {
-                    throw new CollectiveException(Reason.LIBRARY, prefix, prefix + "SetDevice", rc, "cannot select "
-                            + device.id() + " before joining the communicator");
+        // The backend has the runtime loaded: this handle only finds the symbol and is closed after the call
+        try (Arena a = Arena.ofConfined()) {
+            SymbolLookup l = SymbolLookup.libraryLookup(Path.of(lib), a);
+            l.find(prefix + "SetDevice").ifPresent(s -> {
+                MethodHandle h = Linker.nativeLinker().downcallHandle(s, FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+                try {
+                    int rc = (int) h.invokeExact(device.info().ordinal());
+                    if (rc != 0) {
+                        throw new CollectiveException(Reason.LIBRARY, prefix, prefix + "SetDevice", rc,
+                                "cannot select " + device.id() + " before joining the communicator");
+                    }
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Throwable t) {
+                    throw new IllegalStateException(t);
                 }
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new IllegalStateException(t);
-            }
-        });
+            });
+        }
     }
 }
