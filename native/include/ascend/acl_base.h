@@ -2,7 +2,7 @@
  * AscendCL base types: the subset Kuaxin binds (single source of truth for
  * the Java bindings and the emulator in native/emu/ascend).
  *
- * Tags (see native/README-ascend-cambricon.md): V = read in a public header or
+ * Tags (see native/README.md): V = read in a public header or
  * call site, U/U+ = vendor text seen without a resolvable path, I = inferred.
  * Real location: ${ASCEND_TOOLKIT_HOME}/include/acl/acl_base.h.
  */
@@ -32,7 +32,7 @@ typedef int aclError;                       /* V acl_base.h */
 #define ACL_ERROR_INTERNAL_ERROR       500000   /* V */
 #define ACL_ERROR_RT_FAILURE           500003   /* V */
 
-/* aclDataType (U+ acl_base.h text; values V in vendor-apis.md). */
+/* aclDataType (U+ acl_base.h text; values V: public copies of acl_base.h). */
 typedef enum {
     ACL_DT_UNDEFINED = -1,
     ACL_FLOAT = 0,

@@ -2,7 +2,7 @@
  * CNNL subset (libcnnl.so). Pattern: handle bound to a queue, tensor
  * descriptors, op descriptors, heuristic -> workspace size -> op.
  * Tags per declaration; enum values marked I are NOT verified and must be
- * checked against a real cnnl.h (see native/README-ascend-cambricon.md).
+ * checked against a real cnnl.h (see native/README.md).
  */
 #ifndef KX_CAMBRICON_CNNL_H
 #define KX_CAMBRICON_CNNL_H

@@ -2,7 +2,7 @@
  * Kuaxin subset of cuBLAS (libcublas.so), the "v2" handle API. The exported
  * symbols of create/destroy/set-stream/sgemm carry a _v2 suffix (cublas_v2.h
  * maps the plain names to them); GemmEx and GemmStridedBatchedEx do not.
- * Values: NVIDIA cuBLAS docs (I: standard headers; see vendor-apis.md §1).
+ * Values: NVIDIA cuBLAS docs (I: the documented values, not re-read from an SDK header).
  * Used by NVIDIA, Iluvatar CoreX and Hygon DTK's CUDA layer. The last two take
  * a cudaDataType compute type in GemmEx (CUDA 10.2 style; V for DTK: InfiniCore's
  * Hygon GEMM passes CUDA_R_32F): libkuaxin-emu-cudalegacy.so accepts only those,

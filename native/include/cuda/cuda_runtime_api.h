@@ -2,8 +2,8 @@
  * Kuaxin subset of the CUDA runtime API (libcudart.so): exactly what the
  * cuda-dialect binding uses. Used verbatim by NVIDIA, Iluvatar CoreX and Hygon
  * DTK's CUDA layer. Written from NVIDIA's CUDA Runtime API documentation; values
- * are the documented ones (tag I in reference/vendor-apis.md: standard headers,
- * not re-read from an SDK here; native/check-sdk.sh verifies them).
+ * are the documented ones (tag I: not re-read from an SDK header;
+ * native/check-sdk.sh verifies them against one).
  */
 #ifndef KX_CUDA_RUNTIME_API_H
 #define KX_CUDA_RUNTIME_API_H

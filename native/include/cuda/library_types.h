@@ -1,6 +1,6 @@
 /*
  * Kuaxin subset of CUDA's library_types.h: the element types of cuBLAS *Ex
- * calls. Values: NVIDIA docs, vendor-apis.md §1 (I).
+ * calls. Values: NVIDIA docs (I).
  */
 #ifndef KX_CUDA_LIBRARY_TYPES_H
 #define KX_CUDA_LIBRARY_TYPES_H

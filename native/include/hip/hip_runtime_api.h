@@ -5,7 +5,7 @@
  *   - hipDeviceAttribute_t values are NOT CUDA's (ROCm >= 5 numbering, U+:
  *     several independent generated bindings agree);
  *   - the device name comes from hipDeviceGetName in the runtime itself.
- * hipError_t and hipMemcpyKind values: vendor-apis-second-pass.md §E (U+).
+ * hipError_t and hipMemcpyKind values: HIP documentation text (U+).
  */
 #ifndef KX_HIP_RUNTIME_API_H
 #define KX_HIP_RUNTIME_API_H

@@ -1,6 +1,6 @@
 /*
  * Kuaxin subset of hipBLAS (libhipblas.so). Argument order is cuBLAS's, but
- * every enum value differs (vendor-apis-second-pass.md §E, U+ / V-cs):
+ * every enum value differs (hipBLAS documentation text and public call sites, U+ / V-cs):
  * HIPBLAS_OP_N 111, HIPBLAS_GEMM_DEFAULT 160, hipblasComputeType_t 32F = 2.
  *
  * GEMM-Ex flavours (the "version trap"):

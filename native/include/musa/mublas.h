@@ -1,5 +1,5 @@
 /*
- * Kuaxin subset of muBLAS (libmublas.so). A mix (vendor-apis-second-pass.md §B):
+ * Kuaxin subset of muBLAS (libmublas.so). A mix, from public call sites and docs:
  *   - operation enums are hipBLAS/rocBLAS-style: MUBLAS_OP_N/T/C = 111/112/113 (V-cs);
  *   - compute types are cuBLAS's numbers: 16F 64, 32F 68 (V-cs), TF32 77, 64F 70, 32I 72 (U);
  *   - MUBLAS_GEMM_DEFAULT = 0 (V-cs), DEFAULT_TENSOR_OP = 1 (U);
