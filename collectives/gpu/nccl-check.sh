@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The NCCL binding on a real NVIDIA GPU (not yet run on one).
-# Needs the bundle of the GPU recipe (a jlink'd JDK 25 and the CLI's jars, which include kuaxin-collectives):
-#   here:  ./mvnw -DskipTests package && <recipe>/make-bundle.sh <dir> && cp collectives/gpu/* <dir>/
+# Needs the GPU bundle (a jlink'd JDK 25 and the CLI's jars, which include kuaxin-collectives):
+#   here:  ./mvnw -DskipTests package && cuda-kernels/src/gpu/make-bundle.sh <dir> && cp collectives/gpu/* <dir>/
 #   there: bash nccl-check.sh      (log under $OUT, default ./nccl-out)
 # NCCL comes with PyTorch's wheels (nvidia-nccl-cu12/13: site-packages/nvidia/nccl/lib/libnccl.so.2).
 set -u
