@@ -371,6 +371,56 @@ KX_DEVICE int64_t kx_at4(const KxTensor &t, int64_t a, int64_t b, int64_t c, int
     return a * t.stride[0] + b * t.stride[1] + c * t.stride[2] + d * t.stride[3];
 }
 
+/* The number of keys query row i of batch b sees: min(Sk, lens[b]), and with causal the bottom-right diagonal. */
+KX_DEVICE int64_t kx_attn_limit(const KxTensor &lens, int64_t b, int64_t i, int64_t Sq, int64_t Sk, int causal) {
+    int64_t valid = Sk;
+    if (lens.ptr) {
+        double l = kx_load(lens, b * lens.stride[0]);
+        valid = l < 0 ? 0 : l > (double)Sk ? Sk : (int64_t)l;
+    }
+    int64_t limit = causal ? i + valid - Sq + 1 : valid;
+    return limit > valid ? valid : limit;
+}
+
+/*
+ * Online softmax of query row (b, h, i) over keys [lo, hi): updates the running max m, sum l and this thread's
+ * output columns acc (x = threadIdx.x + t * blockDim.x). sq holds the query row; sp and sh are block scratch.
+ * Every thread of the block must call it with the same range (it has barriers).
+ */
+KX_DEVICE void kx_attn_range(const KxTensor &k, const KxTensor &v, const KxTensor &mask, int64_t b, int64_t h,
+                             int64_t i, int64_t kh, int64_t lo, int64_t hi, float scale, const float *sq,
+                             float *sp, float *sh, float &m, float &l, float *acc) {
+    int64_t D = k.shape[3], Dv = v.shape[3];
+    for (int64_t j0 = lo; j0 < hi; j0 += blockDim.x) {
+        int64_t j = j0 + threadIdx.x;
+        float s = -INFINITY;
+        if (j < hi) {
+            float dot = 0;
+            int64_t kb = kx_at4(k, b, kh, j, 0), ks = k.stride[3];
+            for (int64_t x = 0; x < D; x++) dot += sq[x] * (float)kx_load(k, kb + x * ks);
+            s = scale * dot;
+            if (mask.ptr) s += (float)kx_load(mask, kx_at4(mask, b, h, i, j));
+        }
+        float tm = kx_block_max(s, sh);
+        float nm = fmaxf(m, tm);
+        float e = (s == -INFINITY || nm == -INFINITY) ? 0.0f : expf(s - nm);
+        sp[threadIdx.x] = e;
+        float ts = kx_block_sum(e, sh);       /* its barriers also publish sp */
+        float c = (m == -INFINITY || nm == -INFINITY) ? 0.0f : expf(m - nm);
+        l = l * c + ts;
+        int64_t tile = hi - j0 < (int64_t)blockDim.x ? hi - j0 : (int64_t)blockDim.x;
+        for (int t = 0; t < KX_ATTN_DV_PER_THREAD; t++) {
+            int64_t x = threadIdx.x + (int64_t)t * blockDim.x;
+            if (x >= Dv) break;
+            float a2 = acc[t] * c;
+            for (int64_t jj = 0; jj < tile; jj++) a2 += sp[jj] * (float)kx_load(v, kx_at4(v, b, kh, j0 + jj, x));
+            acc[t] = a2;
+        }
+        m = nm;
+        KX_SYNC();                             /* sp is rewritten by the next tile */
+    }
+}
+
 KX_GLOBAL void kx_attention(KxTensor q, KxTensor k, KxTensor v, KxTensor mask, KxTensor lens, KxTensor out,
                             KxAttnParams p) {
     __shared__ float sp[KX_BLOCK_MAX];
@@ -382,46 +432,93 @@ KX_GLOBAL void kx_attention(KxTensor q, KxTensor k, KxTensor v, KxTensor mask, K
     for (int64_t x = threadIdx.x; x < D; x += blockDim.x) sq[x] = (float)kx_load(q, kx_at4(q, b, h, i, x));
     KX_SYNC();
     int64_t kh = h / (Hq / Hkv);
-    int64_t valid = Sk;
-    if (lens.ptr) {
-        double l = kx_load(lens, b * lens.stride[0]);
-        valid = l < 0 ? 0 : l > (double)Sk ? Sk : (int64_t)l;
-    }
-    int64_t limit = p.causal ? i + valid - Sq + 1 : valid;
-    if (limit > valid) limit = valid;
+    int64_t limit = kx_attn_limit(lens, b, i, Sq, Sk, p.causal);
     float m = -INFINITY, l = 0, acc[KX_ATTN_DV_PER_THREAD] = {0, 0, 0, 0};
-    for (int64_t j0 = 0; j0 < limit; j0 += blockDim.x) {
-        int64_t j = j0 + threadIdx.x;
-        float s = -INFINITY;
-        if (j < limit) {
-            float dot = 0;
-            int64_t kb = kx_at4(k, b, kh, j, 0), ks = k.stride[3];
-            for (int64_t x = 0; x < D; x++) dot += sq[x] * (float)kx_load(k, kb + x * ks);
-            s = p.scale * dot;
-            if (mask.ptr) s += (float)kx_load(mask, kx_at4(mask, b, h, i, j));
-        }
-        float tm = kx_block_max(s, sh);
-        float nm = fmaxf(m, tm);
-        float e = (s == -INFINITY || nm == -INFINITY) ? 0.0f : expf(s - nm);
-        sp[threadIdx.x] = e;
-        float ts = kx_block_sum(e, sh);       /* its barriers also publish sp */
-        float c = (m == -INFINITY || nm == -INFINITY) ? 0.0f : expf(m - nm);
-        l = l * c + ts;
-        int64_t tile = limit - j0 < (int64_t)blockDim.x ? limit - j0 : (int64_t)blockDim.x;
-        for (int t = 0; t < KX_ATTN_DV_PER_THREAD; t++) {
-            int64_t x = threadIdx.x + (int64_t)t * blockDim.x;
-            if (x >= Dv) break;
-            float a2 = acc[t] * c;
-            for (int64_t jj = 0; jj < tile; jj++) a2 += sp[jj] * (float)kx_load(v, kx_at4(v, b, kh, j0 + jj, x));
-            acc[t] = a2;
-        }
-        m = nm;
-        KX_SYNC();                             /* sp is rewritten by the next tile */
-    }
+    kx_attn_range(k, v, mask, b, h, i, kh, 0, limit, p.scale, sq, sp, sh, m, l, acc);
     for (int t = 0; t < KX_ATTN_DV_PER_THREAD; t++) {
         int64_t x = threadIdx.x + (int64_t)t * blockDim.x;
         if (x >= Dv) break;
         kx_store(out, kx_at4(out, b, h, i, x), l > 0 ? acc[t] / l : 0.0f);   /* nothing visible: zeros */
+    }
+}
+
+/*
+ * Split-KV decode, pass 1: with few query rows (decode) and long KV, one block per row leaves most of the GPU idle;
+ * block (i * splits + s, h, b) runs the online softmax over chunk s of the row's visible keys and writes its
+ * partial (max, sum, acc[Dv]) in f32 to part[b, h, i, s, :].
+ */
+KX_GLOBAL void kx_attn_split(KxTensor q, KxTensor k, KxTensor v, KxTensor mask, KxTensor lens, KxTensor part,
+                             KxAttnSplitParams p) {
+    __shared__ float sp[KX_BLOCK_MAX];
+    __shared__ float sh[KX_BLOCK_MAX];
+    __shared__ float sq[KX_BLOCK_MAX];
+    int64_t i = blockIdx.x / p.splits, sidx = blockIdx.x % p.splits, h = blockIdx.y, b = blockIdx.z;
+    int64_t Hq = q.shape[1], Sq = q.shape[2], D = q.shape[3], Hkv = k.shape[1], Sk = k.shape[2], Dv = v.shape[3];
+    if (i >= Sq || h >= Hq || b >= q.shape[0]) return;
+    for (int64_t x = threadIdx.x; x < D; x += blockDim.x) sq[x] = (float)kx_load(q, kx_at4(q, b, h, i, x));
+    KX_SYNC();
+    int64_t kh = h / (Hq / Hkv);
+    int64_t limit = kx_attn_limit(lens, b, i, Sq, Sk, p.causal);
+    int64_t lo = sidx * (int64_t)p.chunk, hi = lo + p.chunk < limit ? lo + p.chunk : limit;
+    float m = -INFINITY, l = 0, acc[KX_ATTN_DV_PER_THREAD] = {0, 0, 0, 0};
+    if (lo < hi) kx_attn_range(k, v, mask, b, h, i, kh, lo, hi, p.scale, sq, sp, sh, m, l, acc);
+    float *w = (float *)(uintptr_t)part.ptr + (((b * Hq + h) * Sq + i) * p.splits + sidx) * (Dv + 2);
+    if (threadIdx.x == 0) { w[0] = m; w[1] = l; }
+    for (int t = 0; t < KX_ATTN_DV_PER_THREAD; t++) {
+        int64_t x = threadIdx.x + (int64_t)t * blockDim.x;
+        if (x >= Dv) break;
+        w[2 + x] = acc[t];
+    }
+}
+
+/* Split-KV decode, pass 2: block (i, h, b) rescales the splits' partials to their common max and normalises. */
+KX_GLOBAL void kx_attn_combine(KxTensor part, KxTensor out, KxAttnSplitParams p) {
+    int64_t i = blockIdx.x, h = blockIdx.y, b = blockIdx.z;
+    int64_t Hq = out.shape[1], Sq = out.shape[2], Dv = out.shape[3];
+    if (i >= Sq || h >= Hq || b >= out.shape[0]) return;
+    const float *r = (const float *)(uintptr_t)part.ptr + ((b * Hq + h) * Sq + i) * p.splits * (Dv + 2);
+    float mx = -INFINITY;
+    for (int s = 0; s < p.splits; s++) mx = fmaxf(mx, r[s * (Dv + 2)]);
+    float l = 0;
+    for (int s = 0; s < p.splits; s++) {
+        float ms = r[s * (Dv + 2)];
+        if (ms != -INFINITY) l += r[s * (Dv + 2) + 1] * expf(ms - mx);
+    }
+    for (int64_t x = threadIdx.x; x < Dv; x += blockDim.x) {
+        float o = 0;
+        for (int s = 0; s < p.splits; s++) {
+            float ms = r[s * (Dv + 2)];
+            if (ms != -INFINITY) o += r[s * (Dv + 2) + 2 + x] * expf(ms - mx);
+        }
+        kx_store(out, kx_at4(out, b, h, i, x), l > 0 ? o / l : 0.0f);   /* nothing visible: zeros */
+    }
+}
+
+/*
+ * The matmul epilogue after a GEMM that wrote acc = alpha * A * B (f32, or f64 for f64 inputs): y = act(acc +
+ * beta * c + bias), rounded once to y's dtype. It covers what GEMM-Ex cannot: any output dtype, c and bias in
+ * another dtype than the output, and the activation. c may be y itself (in place): each element is read before
+ * it is written by the same thread.
+ */
+KX_GLOBAL void kx_epilogue(KxTensor acc, KxTensor c, KxTensor bias, KxTensor y, KxEpilogueParams p) {
+    int64_t n = 1;
+    for (int d = 0; d < y.rank; d++) n *= y.shape[d];
+    int64_t step = (int64_t)gridDim.x * blockDim.x;
+    if (acc.dtype == KXK_F32 && kx_f32ish(y.dtype) && kx_dense(acc) && kx_dense(y)) {
+        float beta = (float)p.beta;
+        for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += step) {
+            float v = ((const float *)(uintptr_t)acc.ptr)[i];
+            if (c.ptr) v += beta * (float)kx_load(c, kx_offset(c, i));
+            if (bias.ptr) v += (float)kx_load(bias, kx_offset(bias, i));
+            kx_storef(y.dtype, y.ptr, i, kx_activationf(p.act, v));
+        }
+        return;
+    }
+    for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += step) {
+        double v = kx_load(acc, kx_offset(acc, i));
+        if (c.ptr) v += p.beta * kx_load(c, kx_offset(c, i));
+        if (bias.ptr) v += kx_load(bias, kx_offset(bias, i));
+        kx_store(y, kx_offset(y, i), kx_activation(p.act, v));
     }
 }
 

@@ -21,13 +21,14 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 final class KernelAbi {
     private KernelAbi() {}
 
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     static final int MAX_DIMS = 8;
     static final long TENSOR_BYTES = 144;
 
     /** Every kernel of the image, in the order a host image lists them. */
     static final List<String> KERNELS = List.of("kx_unary", "kx_binary", "kx_softmax", "kx_norm", "kx_rope",
-            "kx_reduce", "kx_embedding", "kx_attention", "kxk_abi_version");
+            "kx_reduce", "kx_embedding", "kx_attention", "kx_attn_split", "kx_attn_combine", "kx_epilogue",
+            "kxk_abi_version");
 
     // kx_unary
     static final int IDENTITY = 0, RELU = 1, SILU = 2, GELU_TANH = 3, GELU_ERF = 4, EXP = 5;
@@ -136,6 +137,24 @@ final class KernelAbi {
         MemorySegment s = a.allocate(8, 8);
         s.set(JAVA_FLOAT, 0, scale);
         s.set(JAVA_INT, 4, causal ? 1 : 0);
+        return s;
+    }
+
+    /** {@code KxAttnSplitParams {float scale; i32 causal; i32 splits; i32 chunk}}. */
+    static MemorySegment attnSplitParams(Arena a, float scale, boolean causal, int splits, int chunk) {
+        MemorySegment s = a.allocate(16, 8);
+        s.set(JAVA_FLOAT, 0, scale);
+        s.set(JAVA_INT, 4, causal ? 1 : 0);
+        s.set(JAVA_INT, 8, splits);
+        s.set(JAVA_INT, 12, chunk);
+        return s;
+    }
+
+    /** {@code KxEpilogueParams {double beta; i32 act; i32 pad}}; {@code act} is a {@code kx_unary} op code. */
+    static MemorySegment epilogueParams(Arena a, double beta, int act) {
+        MemorySegment s = a.allocate(16, 8);
+        s.set(JAVA_DOUBLE, 0, beta);
+        s.set(JAVA_INT, 8, act);
         return s;
     }
 
