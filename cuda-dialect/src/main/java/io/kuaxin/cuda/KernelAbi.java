@@ -22,6 +22,13 @@ final class KernelAbi {
     private KernelAbi() {}
 
     static final int VERSION = 2;
+    /**
+     * SHA-256 of the {@code kx_kernel_abi.h} this class writes the layout of. A test compares it with the shipped
+     * header, so the header cannot change without this class being revisited.
+     */
+    static final String HEADER_SHA256 = "416b20d1e7862038f3f1f9ea5ab814cc08c41eaf6f640b31cac17c40aa3c1382";
+    /** The ABI stamp a kernel binary for this layout carries next to it ({@code KernelBinaries.abiStamp()}). */
+    static final String STAMP = "kxk-abi " + VERSION + " " + HEADER_SHA256;
     static final int MAX_DIMS = 8;
     static final long TENSOR_BYTES = 144;
 
@@ -156,6 +163,21 @@ final class KernelAbi {
         s.set(JAVA_DOUBLE, 0, beta);
         s.set(JAVA_INT, 8, act);
         return s;
+    }
+
+    /**
+     * {@code null} if {@code stamp} (the line next to a kernel binary, or {@code null} if there is none) is this
+     * layout's, else why the binary at {@code source} is stale and how to rebuild it.
+     */
+    static String stampMismatch(String stamp, String source, String rebuild) {
+        if (stamp == null) {
+            return "stale kernel binary " + source + ": it has no ABI stamp (" + source
+                    + io.kuaxin.cuda.kernels.KernelBinaries.ABI_STAMP_SUFFIX + "), so its parameter layout is unknown;"
+                    + " rebuild it: " + rebuild;
+        }
+        if (stamp.strip().equals(STAMP)) return null;
+        return "stale kernel binary " + source + ": built for '" + stamp.strip() + "', this Kuaxin writes '" + STAMP
+                + "'; rebuild it: " + rebuild;
     }
 
     /** The emulators' image: {@code "KXHOSTK1"}, NUL-terminated kernel names, an empty name. */
