@@ -8,10 +8,10 @@
  * thread, combined in f32; strided element-wise views in f64), f64 and
  * integers in f64 / int64; a result is rounded once, when stored. Dense
  * element-wise operands take a direct-index path. Integer add/sub/mul wrap; integer division
- * truncates and x / 0 is 0. Reductions use shared memory and barriers only.
- *
- * What is not here yet: vectorised (128-bit) loads, warp-shuffle
- * reductions, tensor-core (mma) attention prefill and split-KV decode.
+ * truncates and x / 0 is 0. Block reductions shuffle within warps where the
+ * compiler has shuffles (kx_vendor.h), else use shared memory. Dense f32/f16/bf16
+ * element-wise ops and contiguous softmax/norm rows read and write 4 elements
+ * per access (128-bit for f32, 64-bit for halves) when aligned.
  */
 #include "kx_vendor.h"
 #include "kx_kernel_abi.h"
@@ -110,12 +110,42 @@ KX_DEVICE int64_t kx_row_base(const KxTensor &t, int64_t r) {
 KX_DEVICE int64_t kx_last(const KxTensor &t) { return t.rank > 0 ? t.shape[t.rank - 1] : 1; }
 KX_DEVICE int64_t kx_last_stride(const KxTensor &t) { return t.rank > 0 ? t.stride[t.rank - 1] : 1; }
 
-/* Block-wide sum / max of one value per thread (every thread gets the result). */
-KX_DEVICE float kx_block_sum(float v, float *sh) {
+/*
+ * Block-wide sum / max of one value per thread (every thread gets the result; sh holds KX_BLOCK_MAX floats).
+ * With shuffles and a block of whole warps: a butterfly within each warp, the warps' results through shared
+ * memory, then a butterfly over those. Otherwise a shared-memory tree (blockDim.x a power of two).
+ */
+#if KX_HAS_SHFL
+KX_DEVICE float kx_warp_sum(float v) {
+    for (int m = KX_WARP_SIZE / 2; m > 0; m >>= 1) v += kx_shfl_xor(v, m);
+    return v;
+}
+
+KX_DEVICE float kx_warp_max(float v) {
+    for (int m = KX_WARP_SIZE / 2; m > 0; m >>= 1) v = fmaxf(v, kx_shfl_xor(v, m));
+    return v;
+}
+#endif
+
+KX_DEVICE float kx_block_reduce(float v, float *sh, bool max) {
+#if KX_HAS_SHFL
+    if (blockDim.x % KX_WARP_SIZE == 0) {
+        unsigned lane = threadIdx.x % KX_WARP_SIZE, warp = threadIdx.x / KX_WARP_SIZE;
+        unsigned warps = blockDim.x / KX_WARP_SIZE;
+        v = max ? kx_warp_max(v) : kx_warp_sum(v);
+        if (lane == 0) sh[warp] = v;
+        KX_SYNC();
+        float w = lane < warps ? sh[lane] : (max ? -INFINITY : 0.0f);
+        w = max ? kx_warp_max(w) : kx_warp_sum(w);
+        KX_SYNC();                             /* sh is reused by the caller's next reduction */
+        return w;
+    }
+#endif
     sh[threadIdx.x] = v;
     KX_SYNC();
     for (unsigned s = blockDim.x / 2; s > 0; s >>= 1) {
-        if (threadIdx.x < s) sh[threadIdx.x] += sh[threadIdx.x + s];
+        if (threadIdx.x < s) sh[threadIdx.x] = max ? fmaxf(sh[threadIdx.x], sh[threadIdx.x + s])
+                                                   : sh[threadIdx.x] + sh[threadIdx.x + s];
         KX_SYNC();
     }
     float r = sh[0];
@@ -123,17 +153,8 @@ KX_DEVICE float kx_block_sum(float v, float *sh) {
     return r;
 }
 
-KX_DEVICE float kx_block_max(float v, float *sh) {
-    sh[threadIdx.x] = v;
-    KX_SYNC();
-    for (unsigned s = blockDim.x / 2; s > 0; s >>= 1) {
-        if (threadIdx.x < s) sh[threadIdx.x] = fmaxf(sh[threadIdx.x], sh[threadIdx.x + s]);
-        KX_SYNC();
-    }
-    float r = sh[0];
-    KX_SYNC();
-    return r;
-}
+KX_DEVICE float kx_block_sum(float v, float *sh) { return kx_block_reduce(v, sh, false); }
+KX_DEVICE float kx_block_max(float v, float *sh) { return kx_block_reduce(v, sh, true); }
 
 KX_DEVICE double kx_activation(int op, double x) {
     switch (op) {
@@ -170,6 +191,43 @@ KX_DEVICE void kx_storef(int dtype, uint64_t ptr, int64_t i, float v) {
     else ((uint16_t *)(uintptr_t)ptr)[i] = dtype == KXK_F16 ? kx_f2h(v) : kx_f2bf(v);
 }
 
+/*
+ * 128-bit (f32) / 64-bit (f16, bf16) accesses of 4 consecutive elements: element i (a multiple of 4) of a buffer
+ * whose address kx_vec4_ok accepted. Halves are unpacked in software (little-endian pairs), so the same code
+ * serves every vendor's compiler.
+ */
+KX_DEVICE int kx_fsize(int dtype) { return dtype == KXK_F32 ? 4 : 2; }
+
+KX_DEVICE bool kx_vec4_ok(int dtype, uint64_t addr) { return addr % (uint64_t)(4 * kx_fsize(dtype)) == 0; }
+
+KX_DEVICE float4 kx_load4(int dtype, uint64_t ptr, int64_t i) {
+    if (dtype == KXK_F32) return ((const float4 *)(uintptr_t)ptr)[i / 4];
+    uint2 u = ((const uint2 *)(uintptr_t)ptr)[i / 4];
+    uint16_t h[4] = {(uint16_t)(u.x & 0xffff), (uint16_t)(u.x >> 16), (uint16_t)(u.y & 0xffff), (uint16_t)(u.y >> 16)};
+    if (dtype == KXK_F16) return make_float4(kx_h2f(h[0]), kx_h2f(h[1]), kx_h2f(h[2]), kx_h2f(h[3]));
+    return make_float4(kx_bf2f(h[0]), kx_bf2f(h[1]), kx_bf2f(h[2]), kx_bf2f(h[3]));
+}
+
+KX_DEVICE void kx_store4(int dtype, uint64_t ptr, int64_t i, float4 v) {
+    if (dtype == KXK_F32) {
+        ((float4 *)(uintptr_t)ptr)[i / 4] = v;
+        return;
+    }
+    bool h = dtype == KXK_F16;
+    uint32_t a = h ? kx_f2h(v.x) : kx_f2bf(v.x), b = h ? kx_f2h(v.y) : kx_f2bf(v.y);
+    uint32_t c = h ? kx_f2h(v.z) : kx_f2bf(v.z), d = h ? kx_f2h(v.w) : kx_f2bf(v.w);
+    ((uint2 *)(uintptr_t)ptr)[i / 4] = make_uint2(a | (b << 16), c | (d << 16));
+}
+
+/* A row of n elements at element offset base of t that 4-wide accesses can read: f32/f16/bf16, unit stride,
+ * n a multiple of 4 and an aligned start. */
+KX_DEVICE bool kx_row_vec4(const KxTensor &t, int64_t base, int64_t n) {
+    return kx_f32ish(t.dtype) && kx_last_stride(t) == 1 && n % 4 == 0
+           && kx_vec4_ok(t.dtype, t.ptr + (uint64_t)(base * kx_fsize(t.dtype)));
+}
+
+KX_DEVICE float kx_max4(float4 v) { return fmaxf(fmaxf(v.x, v.y), fmaxf(v.z, v.w)); }
+
 KX_DEVICE float kx_activationf(int op, float x) {
     // Far in the negative tail e^-x and e^-2u overflow float while the result is still a normal float: use double.
     if (x < -8.0f && (op == KXK_SILU || op == KXK_GELU_TANH || op == KXK_GELU_ERF)) return (float)kx_activation(op, x);
@@ -188,7 +246,17 @@ KX_GLOBAL void kx_unary(KxTensor x, KxTensor y, int32_t op) {
     for (int d = 0; d < y.rank; d++) n *= y.shape[d];
     int64_t step = (int64_t)gridDim.x * blockDim.x;
     if (kx_f32ish(x.dtype) && kx_f32ish(y.dtype) && kx_dense(x) && kx_dense(y)) {   /* the common case: f32 math */
-        for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += step) {
+        int64_t i0 = 0;
+        if (kx_vec4_ok(x.dtype, x.ptr) && kx_vec4_ok(y.dtype, y.ptr)) {          /* 4 elements per access */
+            for (int64_t i = ((int64_t)blockIdx.x * blockDim.x + threadIdx.x) * 4; i + 3 < n; i += step * 4) {
+                float4 v = kx_load4(x.dtype, x.ptr, i);
+                v = make_float4(kx_activationf(op, v.x), kx_activationf(op, v.y), kx_activationf(op, v.z),
+                                kx_activationf(op, v.w));
+                kx_store4(y.dtype, y.ptr, i, v);
+            }
+            i0 = n / 4 * 4;
+        }
+        for (int64_t i = i0 + (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += step) {
             kx_storef(y.dtype, y.ptr, i, kx_activationf(op, kx_loadf(x.dtype, x.ptr, i)));
         }
         return;
@@ -204,7 +272,21 @@ KX_GLOBAL void kx_binary(KxTensor a, KxTensor b, KxTensor y, int32_t op) {
     int64_t step = (int64_t)gridDim.x * blockDim.x;
     bool integer = !kx_is_float(y.dtype);
     if (kx_f32ish(y.dtype) && kx_f32ish(a.dtype) && kx_f32ish(b.dtype) && kx_dense(a) && kx_dense(b) && kx_dense(y)) {
-        for (int64_t i = (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += step) {
+        int64_t i0 = 0;
+        if (kx_vec4_ok(a.dtype, a.ptr) && kx_vec4_ok(b.dtype, b.ptr) && kx_vec4_ok(y.dtype, y.ptr)) {
+            for (int64_t i = ((int64_t)blockIdx.x * blockDim.x + threadIdx.x) * 4; i + 3 < n; i += step * 4) {
+                float4 p = kx_load4(a.dtype, a.ptr, i), q = kx_load4(b.dtype, b.ptr, i), r;
+                switch (op) {
+                case KXK_ADD: r = make_float4(p.x + q.x, p.y + q.y, p.z + q.z, p.w + q.w); break;
+                case KXK_SUB: r = make_float4(p.x - q.x, p.y - q.y, p.z - q.z, p.w - q.w); break;
+                case KXK_MUL: r = make_float4(p.x * q.x, p.y * q.y, p.z * q.z, p.w * q.w); break;
+                default: r = make_float4(p.x / q.x, p.y / q.y, p.z / q.z, p.w / q.w); break;
+                }
+                kx_store4(y.dtype, y.ptr, i, r);
+            }
+            i0 = n / 4 * 4;
+        }
+        for (int64_t i = i0 + (int64_t)blockIdx.x * blockDim.x + threadIdx.x; i < n; i += step) {
             float p = kx_loadf(a.dtype, a.ptr, i), q = kx_loadf(b.dtype, b.ptr, i);
             kx_storef(y.dtype, y.ptr, i, op == KXK_ADD ? p + q : op == KXK_SUB ? p - q : op == KXK_MUL ? p * q : p / q);
         }
@@ -235,6 +317,23 @@ KX_GLOBAL void kx_softmax(KxTensor x, KxTensor y) {
     if (r >= kx_rows(y)) return;
     int64_t n = kx_last(x), xs = kx_last_stride(x), ys = kx_last_stride(y);
     int64_t xb = kx_row_base(x, r), yb = kx_row_base(y, r);
+    if (kx_row_vec4(x, xb, n) && kx_row_vec4(y, yb, n)) {          /* contiguous rows: 4 elements per access */
+        uint64_t xp = x.ptr + (uint64_t)(xb * kx_fsize(x.dtype)), yp = y.ptr + (uint64_t)(yb * kx_fsize(y.dtype));
+        float m = -INFINITY, s = 0;
+        for (int64_t j = 4 * threadIdx.x; j < n; j += 4 * blockDim.x) m = fmaxf(m, kx_max4(kx_load4(x.dtype, xp, j)));
+        m = kx_block_max(m, sh);
+        for (int64_t j = 4 * threadIdx.x; j < n; j += 4 * blockDim.x) {
+            float4 v = kx_load4(x.dtype, xp, j);
+            s += expf(v.x - m) + expf(v.y - m) + expf(v.z - m) + expf(v.w - m);
+        }
+        s = kx_block_sum(s, sh);
+        for (int64_t j = 4 * threadIdx.x; j < n; j += 4 * blockDim.x) {
+            float4 v = kx_load4(x.dtype, xp, j);
+            kx_store4(y.dtype, yp, j, make_float4(expf(v.x - m) / s, expf(v.y - m) / s, expf(v.z - m) / s,
+                                                  expf(v.w - m) / s));
+        }
+        return;
+    }
     float m = -INFINITY;
     for (int64_t j = threadIdx.x; j < n; j += blockDim.x) m = fmaxf(m, (float)kx_load(x, xb + j * xs));
     m = kx_block_max(m, sh);
@@ -252,6 +351,35 @@ KX_GLOBAL void kx_norm(KxTensor x, KxTensor gamma, KxTensor beta, KxTensor y, Kx
     if (r >= kx_rows(y)) return;
     int64_t n = kx_last(x), xs = kx_last_stride(x), ys = kx_last_stride(y);
     int64_t xb = kx_row_base(x, r), yb = kx_row_base(y, r);
+    if (kx_row_vec4(x, xb, n) && kx_row_vec4(y, yb, n)) {          /* contiguous rows: 4 elements per access */
+        uint64_t xp = x.ptr + (uint64_t)(xb * kx_fsize(x.dtype)), yp = y.ptr + (uint64_t)(yb * kx_fsize(y.dtype));
+        float mean = 0, q = 0;
+        if (!p.rms) {
+            float s = 0;
+            for (int64_t j = 4 * threadIdx.x; j < n; j += 4 * blockDim.x) {
+                float4 v = kx_load4(x.dtype, xp, j);
+                s += (v.x + v.y) + (v.z + v.w);
+            }
+            mean = kx_block_sum(s, sh) / (float)n;
+        }
+        for (int64_t j = 4 * threadIdx.x; j < n; j += 4 * blockDim.x) {
+            float4 v = kx_load4(x.dtype, xp, j);
+            float a = v.x - mean, b = v.y - mean, c = v.z - mean, d = v.w - mean;
+            q += a * a + b * b + c * c + d * d;
+        }
+        float inv = rsqrtf(kx_block_sum(q, sh) / (float)n + (float)p.eps);
+        int64_t gs = gamma.ptr ? kx_last_stride(gamma) : 0, bs = beta.ptr ? kx_last_stride(beta) : 0;
+        for (int64_t j = 4 * threadIdx.x; j < n; j += 4 * blockDim.x) {
+            float4 v = kx_load4(x.dtype, xp, j);
+            float o[4] = {(v.x - mean) * inv, (v.y - mean) * inv, (v.z - mean) * inv, (v.w - mean) * inv};
+            for (int t = 0; t < 4; t++) {
+                if (gamma.ptr) o[t] *= (float)kx_load(gamma, (j + t) * gs);
+                if (beta.ptr) o[t] += (float)kx_load(beta, (j + t) * bs);
+            }
+            kx_store4(y.dtype, yp, j, make_float4(o[0], o[1], o[2], o[3]));
+        }
+        return;
+    }
     float mean = 0;
     if (!p.rms) {
         float s = 0;
