@@ -324,8 +324,8 @@ static void attn_part(const hm_view *q, const hm_view *k, const hm_view *v, cons
     *sum = l;
 }
 
-static int k_attention(kxk_dim3 g, kxk_dim3 b, void *const *a) {
-    (void)b;
+/* kx_attention (one query row per block: rows_per_block 1) and kx_attn_prefill_mma (32 rows per block). */
+static int attention_rows(kxk_dim3 g, void *const *a, int64_t rows_per_block) {
     VIEW(a[0], q);
     VIEW(a[1], k);
     VIEW(a[2], v);
@@ -340,7 +340,7 @@ static int k_attention(kxk_dim3 g, kxk_dim3 b, void *const *a) {
     if (s == NULL) return KX_ERR_OUT_OF_MEMORY;
     for (int64_t bi = 0; bi < B && bi < g.z; bi++) {
         for (int64_t h = 0; h < Hq && h < g.y; h++) {
-            for (int64_t i = 0; i < Sq && i < g.x; i++) {
+            for (int64_t i = 0; i < Sq && i < (int64_t)g.x * rows_per_block; i++) {
                 double max, sum;
                 attn_part(&q, &k, &v, &mask, p->scale, bi, h, h / (Hq / Hkv), i, 0,
                           attn_limit(&lens, bi, i, Sq, Sk, p->causal), s, &max, &sum, acc);
@@ -351,6 +351,23 @@ static int k_attention(kxk_dim3 g, kxk_dim3 b, void *const *a) {
     }
     free(s);
     return KX_OK;
+}
+
+static int k_attention(kxk_dim3 g, kxk_dim3 b, void *const *a) {
+    (void)b;
+    return attention_rows(g, a, 1);
+}
+
+/* The tensor-core prefill: the same math (the device rounds P to the input type; the oracle bounds both). It
+ * checks what the device kernel assumes: 16-bit floats, D = Dv a multiple of 16 up to 128, 64 threads. */
+static int k_attn_prefill_mma(kxk_dim3 g, kxk_dim3 b, void *const *a) {
+    const KxTensor *q = a[0], *k = a[1], *v = a[2];
+    int64_t D = q->shape[3];
+    if ((q->dtype != KXK_BF16 && q->dtype != KXK_F16) || k->dtype != q->dtype || v->dtype != q->dtype
+        || D % 16 != 0 || D > 128 || D == 0 || k->shape[3] != D || v->shape[3] != D || b.x != 64) {
+        return KX_ERR_INVALID_VALUE;
+    }
+    return attention_rows(g, a, 32);
 }
 
 /* The partials' layout the device kernels index directly: dense f32 [B, Hq, Sq, splits, Dv + 2]. */
@@ -479,6 +496,7 @@ static const kxk_host_kernel KERNELS[] = {
     {"kx_reduce", 3, {T, T, I}, k_reduce},
     {"kx_embedding", 3, {T, T, T}, k_embedding},
     {"kx_attention", 7, {T, T, T, T, T, T, sizeof(KxAttnParams)}, k_attention},
+    {"kx_attn_prefill_mma", 7, {T, T, T, T, T, T, sizeof(KxAttnParams)}, k_attn_prefill_mma},
     {"kx_attn_split", 7, {T, T, T, T, T, T, sizeof(KxAttnSplitParams)}, k_attn_split},
     {"kx_attn_combine", 3, {T, T, sizeof(KxAttnSplitParams)}, k_attn_combine},
     {"kx_epilogue", 5, {T, T, T, T, sizeof(KxEpilogueParams)}, k_epilogue},

@@ -103,6 +103,8 @@ KXK_ASSERT(offsetof(KxRopeParams, rotary_dims) == 16 && offsetof(KxRopeParams, s
  *   kx_attention(KxTensor q, KxTensor k, KxTensor v, KxTensor mask, KxTensor lens, KxTensor out,
  *                KxAttnParams p)                             grid (Sq, Hq, B); mask broadcast to
  *                                                            [B, Hq, Sq, Sk]; lens [B] i32/i64 or absent
+ *   kx_attn_prefill_mma(q, k, v, mask, lens, out, KxAttnParams p)   nvcc only; bf16/f16, D = Dv, D % 16 == 0,
+ *                                                            D <= 128; grid (ceil(Sq / 32), Hq, B), 64 threads
  *   kx_attn_split(KxTensor q, KxTensor k, KxTensor v, KxTensor mask, KxTensor lens, KxTensor part,
  *                 KxAttnSplitParams p)                       grid (Sq * splits, Hq, B), x = i * splits + split;
  *                                                            part f32 [B, Hq, Sq, splits, Dv + 2]: per split

@@ -623,6 +623,137 @@ KX_GLOBAL void kx_attn_combine(KxTensor part, KxTensor out, KxAttnSplitParams p)
 }
 
 /*
+ * Prefill on tensor cores (nvcc, sm_80+, bf16/f16, D = Dv a multiple of 16 up to 128): flash attention with
+ * WMMA 16x16x16 tiles. A block of KX_MMA_WARPS warps serves 16 query rows per warp of one (head, batch); the
+ * block stages each tile of 16 keys and values in shared memory (converted to the input type by kx_load, so any
+ * strides work), each warp computes S = Q K^T into f32, runs the online softmax of its rows in f32 (one lane
+ * per row: scale, mask, causal, KV lengths), rescales its f32 output rows and adds P V with P rounded to the
+ * input type, as flash attention does. Grid (ceil(Sq / (16 * KX_MMA_WARPS)), Hq, B), block 32 * KX_MMA_WARPS.
+ * kx_attention stays the path for every other dtype, head size, arch and vendor. Unmeasured on hardware.
+ */
+#define KX_MMA_WARPS 2
+#define KX_MMA_DMAX 128
+
+#if KX_HAS_WMMA
+/* Shared-memory layout (bytes; every region 32-byte aligned as load_matrix_sync needs). */
+#define KX_MMA_Q 0
+#define KX_MMA_K (KX_MMA_Q + KX_MMA_WARPS * 16 * KX_MMA_DMAX * 2)
+#define KX_MMA_V (KX_MMA_K + 16 * KX_MMA_DMAX * 2)
+#define KX_MMA_P (KX_MMA_V + 16 * KX_MMA_DMAX * 2)
+#define KX_MMA_S (KX_MMA_P + KX_MMA_WARPS * 256 * 2)
+#define KX_MMA_O (KX_MMA_S + KX_MMA_WARPS * 256 * 4)
+#define KX_MMA_M (KX_MMA_O + KX_MMA_WARPS * 16 * KX_MMA_DMAX * 4)
+#define KX_MMA_L (KX_MMA_M + KX_MMA_WARPS * 16 * 4)
+#define KX_MMA_C (KX_MMA_L + KX_MMA_WARPS * 16 * 4)
+#define KX_MMA_BYTES (KX_MMA_C + KX_MMA_WARPS * 16 * 4)
+
+template <typename T> KX_DEVICE T kx_mma_from(float f);
+template <> __device__ __forceinline__ __half kx_mma_from<__half>(float f) { return __float2half_rn(f); }
+template <> __device__ __forceinline__ __nv_bfloat16 kx_mma_from<__nv_bfloat16>(float f) { return __float2bfloat16_rn(f); }
+
+template <typename T>
+static __device__ void kx_prefill_mma(const KxTensor &q, const KxTensor &k, const KxTensor &v, const KxTensor &mask,
+                                      const KxTensor &lens, const KxTensor &out, KxAttnParams p, unsigned char *smem) {
+#if !defined(__CUDA_ARCH__) || __CUDA_ARCH__ >= 800
+    using namespace nvcuda;
+    const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+    const int64_t h = blockIdx.y, b = blockIdx.z;
+    const int64_t Hq = q.shape[1], Sq = q.shape[2], D = q.shape[3], Hkv = k.shape[1], Sk = k.shape[2];
+    const int64_t kh = h / (Hq / Hkv), row0 = (int64_t)blockIdx.x * (16 * KX_MMA_WARPS) + warp * 16;
+    T *sq = (T *)(smem + KX_MMA_Q) + warp * 16 * KX_MMA_DMAX, *sk = (T *)(smem + KX_MMA_K);
+    T *sv = (T *)(smem + KX_MMA_V), *sp = (T *)(smem + KX_MMA_P) + warp * 256;
+    float *ss = (float *)(smem + KX_MMA_S) + warp * 256, *so = (float *)(smem + KX_MMA_O) + warp * 16 * KX_MMA_DMAX;
+    float *sm = (float *)(smem + KX_MMA_M) + warp * 16, *sl = (float *)(smem + KX_MMA_L) + warp * 16;
+    float *sc = (float *)(smem + KX_MMA_C) + warp * 16;
+    for (int64_t e = lane; e < 16 * D; e += 32) {            /* Q rows past Sq are zeros; their output is dropped */
+        int64_t r = e / D, x = e % D, i = row0 + r;
+        sq[e] = kx_mma_from<T>(i < Sq ? (float)kx_load(q, kx_at4(q, b, h, i, x)) : 0.0f);
+        so[e] = 0.0f;
+    }
+    if (lane < 16) {
+        sm[lane] = -INFINITY;
+        sl[lane] = 0.0f;
+    }
+    /* The block's last row sees the most keys (the causal limit grows with the row). */
+    int64_t last = (int64_t)blockIdx.x * (16 * KX_MMA_WARPS) + 16 * KX_MMA_WARPS - 1;
+    int64_t klimit = kx_attn_limit(lens, b, last < Sq ? last : Sq - 1, Sq, Sk, p.causal);
+    KX_SYNC();
+    for (int64_t j0 = 0; j0 < klimit; j0 += 16) {
+        for (int64_t e = threadIdx.x; e < 16 * D; e += blockDim.x) {
+            int64_t r = e / D, x = e % D, j = j0 + r;
+            bool in = j < klimit;
+            sk[e] = kx_mma_from<T>(in ? (float)kx_load(k, kx_at4(k, b, kh, j, x)) : 0.0f);
+            sv[e] = kx_mma_from<T>(in ? (float)kx_load(v, kx_at4(v, b, kh, j, x)) : 0.0f);
+        }
+        KX_SYNC();
+        wmma::fragment<wmma::accumulator, 16, 16, 16, float> fs;
+        wmma::fill_fragment(fs, 0.0f);
+        for (int64_t d0 = 0; d0 < D; d0 += 16) {
+            wmma::fragment<wmma::matrix_a, 16, 16, 16, T, wmma::row_major> fa;
+            wmma::fragment<wmma::matrix_b, 16, 16, 16, T, wmma::col_major> fb;   /* K^T: key n's row, column-major */
+            wmma::load_matrix_sync(fa, sq + d0, (unsigned)D);
+            wmma::load_matrix_sync(fb, sk + d0, (unsigned)D);
+            wmma::mma_sync(fs, fa, fb, fs);
+        }
+        wmma::store_matrix_sync(ss, fs, 16, wmma::mem_row_major);
+        __syncwarp();
+        if (lane < 16) {                                      /* the online softmax of row lane, in f32 */
+            int64_t i = row0 + lane;
+            int64_t lim = i < Sq ? kx_attn_limit(lens, b, i, Sq, Sk, p.causal) : 0;
+            float mo = sm[lane], mx = mo, sc16[16];
+            for (int c = 0; c < 16; c++) {
+                int64_t j = j0 + c;
+                float s = -INFINITY;
+                if (j < lim) {
+                    s = p.scale * ss[lane * 16 + c];
+                    if (mask.ptr) s += (float)kx_load(mask, kx_at4(mask, b, h, i, j));
+                }
+                sc16[c] = s;
+                mx = fmaxf(mx, s);
+            }
+            float corr = (mo == -INFINITY || mx == -INFINITY) ? 0.0f : expf(mo - mx), ls = 0.0f;
+            for (int c = 0; c < 16; c++) {
+                float e = (sc16[c] == -INFINITY || mx == -INFINITY) ? 0.0f : expf(sc16[c] - mx);
+                ls += e;
+                sp[lane * 16 + c] = kx_mma_from<T>(e);
+            }
+            sl[lane] = sl[lane] * corr + ls;
+            sm[lane] = mx;
+            sc[lane] = corr;
+        }
+        __syncwarp();
+        for (int64_t e = lane; e < 16 * D; e += 32) so[e] *= sc[e / D];
+        __syncwarp();
+        wmma::fragment<wmma::matrix_a, 16, 16, 16, T, wmma::row_major> fp;
+        wmma::load_matrix_sync(fp, sp, 16);
+        for (int64_t d0 = 0; d0 < D; d0 += 16) {
+            wmma::fragment<wmma::accumulator, 16, 16, 16, float> fo;
+            wmma::fragment<wmma::matrix_b, 16, 16, 16, T, wmma::row_major> fv;
+            wmma::load_matrix_sync(fo, so + d0, (unsigned)D, wmma::mem_row_major);
+            wmma::load_matrix_sync(fv, sv + d0, (unsigned)D);
+            wmma::mma_sync(fo, fp, fv, fo);
+            wmma::store_matrix_sync(so + d0, fo, (unsigned)D, wmma::mem_row_major);
+        }
+        KX_SYNC();                                            /* sk and sv are rewritten by the next tile */
+    }
+    __syncwarp();
+    for (int64_t e = lane; e < 16 * D; e += 32) {
+        int64_t r = e / D, x = e % D, i = row0 + r;
+        if (i < Sq) kx_store(out, kx_at4(out, b, h, i, x), sl[r] > 0 ? so[e] / sl[r] : 0.0f);   /* none visible: 0 */
+    }
+#endif
+}
+
+KX_GLOBAL void kx_attn_prefill_mma(KxTensor q, KxTensor k, KxTensor v, KxTensor mask, KxTensor lens, KxTensor out,
+                                   KxAttnParams p) {
+    __shared__ __align__(32) unsigned char smem[KX_MMA_BYTES];
+    if (blockIdx.y >= q.shape[1] || blockIdx.z >= q.shape[0]) return;
+    if (q.dtype == KXK_BF16) kx_prefill_mma<__nv_bfloat16>(q, k, v, mask, lens, out, p, smem);
+    else kx_prefill_mma<__half>(q, k, v, mask, lens, out, p, smem);
+}
+#endif
+
+/*
  * The matmul epilogue after a GEMM that wrote acc = alpha * A * B (f32, or f64 for f64 inputs): y = act(acc +
  * beta * c + bias), rounded once to y's dtype. It covers what GEMM-Ex cannot: any output dtype, c and bias in
  * another dtype than the output, and the activation. c may be y itself (in place): each element is read before

@@ -6,6 +6,7 @@
  *   kx_bf2f / kx_f2bf       bfloat16 bits <-> float (round to nearest even, NaN kept)
  *   KX_SYNC()               block barrier
  *   KX_WARP_SIZE            threads per warp: 64 on Hygon DCU (AMD-style wavefronts), 32 elsewhere
+ *   KX_HAS_WMMA             1 where nvcuda::wmma tensor-core tiles exist (nvcc, sm_80+)
  *   KX_HAS_SHFL             1 where a butterfly shuffle exists; kx_shfl_xor(v, lane_mask) then reads the
  *                           value of lane (lane ^ lane_mask) of the same warp, every lane taking part
  * The kernels reduce within a warp with kx_shfl_xor over KX_WARP_SIZE lanes and
@@ -53,6 +54,16 @@
 #  define KX_WARP_SIZE 32
 #  define KX_HAS_SHFL 1
 #  define kx_shfl_xor(v, m) __shfl_xor_sync(0xffffffffu, (v), (m))
+#endif
+
+/* Tensor cores through WMMA (nvcuda::wmma, bf16/f16 16x16x16 tiles, sm_80+): nvcc only. Other compilers build
+ * no kx_attn_prefill_mma; the launcher then keeps kx_attention. */
+#if defined(__NVCC__) && !defined(__HIPCC__) && !defined(__MUSACC__) && !defined(__ILUVATAR__)
+#  define KX_HAS_WMMA 1
+#  include <mma.h>
+#  include <cuda_bf16.h>
+#else
+#  define KX_HAS_WMMA 0
 #endif
 
 #define KX_GLOBAL extern "C" __global__

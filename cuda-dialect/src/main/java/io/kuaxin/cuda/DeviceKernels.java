@@ -227,6 +227,14 @@ final class DeviceKernels {
                     KernelAbi.tensor(a, out, "attention"), params);
             return "kx_attn_split x" + plan.splits() + " + kx_attn_combine";
         }
+        if (PrefillMma.eligible(s.rt, m, q, k, v, sq)) {
+            m.launch(s, "kx_attn_prefill_mma", (sq + PrefillMma.ROWS_PER_BLOCK - 1) / PrefillMma.ROWS_PER_BLOCK, hq, b,
+                    PrefillMma.THREADS, a, KernelAbi.tensor(a, q, "attention"), KernelAbi.tensor(a, k, "attention"),
+                    KernelAbi.tensor(a, v, "attention"), KernelAbi.tensor(a, mask, "attention"),
+                    KernelAbi.tensor(a, lens, "attention"), KernelAbi.tensor(a, out, "attention"),
+                    KernelAbi.attnParams(a, at.scale(), at.causal()));
+            return "kx_attn_prefill_mma";
+        }
         m.launch(s, "kx_attention", sq, hq, b, BLOCK, a, KernelAbi.tensor(a, q, "attention"),
                 KernelAbi.tensor(a, k, "attention"), KernelAbi.tensor(a, v, "attention"),
                 KernelAbi.tensor(a, mask, "attention"), KernelAbi.tensor(a, lens, "attention"),

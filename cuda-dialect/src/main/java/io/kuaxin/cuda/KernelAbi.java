@@ -26,7 +26,7 @@ final class KernelAbi {
      * SHA-256 of the {@code kx_kernel_abi.h} this class writes the layout of. A test compares it with the shipped
      * header, so the header cannot change without this class being revisited.
      */
-    static final String HEADER_SHA256 = "416b20d1e7862038f3f1f9ea5ab814cc08c41eaf6f640b31cac17c40aa3c1382";
+    static final String HEADER_SHA256 = "7e1a966c96cd05e4b10c614d8b3bb9447a8e31ed5af502d5364584a194300ce5";
     /** The ABI stamp a kernel binary for this layout carries next to it ({@code KernelBinaries.abiStamp()}). */
     static final String STAMP = "kxk-abi " + VERSION + " " + HEADER_SHA256;
     static final int MAX_DIMS = 8;
@@ -34,7 +34,7 @@ final class KernelAbi {
 
     /** Every kernel of the image, in the order a host image lists them. */
     static final List<String> KERNELS = List.of("kx_unary", "kx_binary", "kx_softmax", "kx_norm", "kx_rope",
-            "kx_reduce", "kx_embedding", "kx_attention", "kx_attn_split", "kx_attn_combine", "kx_epilogue",
+            "kx_reduce", "kx_embedding", "kx_attention", "kx_attn_prefill_mma", "kx_attn_split", "kx_attn_combine", "kx_epilogue",
             "kxk_abi_version");
 
     // kx_unary

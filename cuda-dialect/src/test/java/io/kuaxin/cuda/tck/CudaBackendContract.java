@@ -496,6 +496,24 @@ public abstract class CudaBackendContract {
         }
     }
 
+    /** bf16 prefill with a head size of 64 runs on tensor cores on NVIDIA's backend, else on kx_attention. */
+    @Test
+    void prefillTakesTheTensorCoreKernelOnlyWhereItIsBuilt() {
+        try (Kuaxin kx = open(); Scope s = kx.device(backend() + ":0").scope()) {
+            int h = 2, sq = 40, d = 64;
+            float[] x = new float[h * sq * d];
+            java.util.Random rnd = new java.util.Random(3);
+            for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
+            Tensor q = s.copyOf(x, DType.BF16, Shape.of(1, h, sq, d));
+            Tensor o = Ops.withFallback(FallbackPolicy.FAIL).attention(q, q, q, io.kuaxin.Attention.causal());
+            String prov = o.provenance().toString();
+            assertEquals(backend().equals("cuda"), prov.contains("kx_attn_prefill_mma"), prov);
+            // Row 0 sees only key 0: its output is v[0] (q = k = v), rounded to bf16.
+            float[] got = o.toFloatArray(), in = q.toFloatArray();
+            for (int c = 0; c < d; c++) assertEquals(in[c], got[c], Math.abs(in[c]) / 128, "column " + c);
+        }
+    }
+
     /** The launch symbol of the bound variant ({@code cuLaunchKernel}, {@code hipModuleLaunchKernel}, ...). */
     private String launchSymbol() { return symbol("cuLaunchKernel"); }
 
