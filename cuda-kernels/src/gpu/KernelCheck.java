@@ -23,14 +23,29 @@ import java.util.function.Function;
  * FAIL, so nothing silently runs on the host), then per-op times of the memory-bound ops and attention, printed
  * with bandwidth / FLOP rates for comparison with torch_kernels.py's figures of the same shapes.
  *
- *   java ... KernelCheck [device] [--quick]      (default cuda:0, the NVIDIA backend; --quick: small shapes, for an emulator)
+ *   java ... KernelCheck [device] [--quick] [--json FILE]
+ *
+ * (default cuda:0, the NVIDIA backend; --quick: small shapes, for an emulator; --json: every timing as one JSON
+ * object per line of a list, for report.py). Memory-bound ops are also given as a share of the device-to-device copy
+ * bandwidth measured in the same run at the same size.
  */
 public class KernelCheck {
     static void p(String s) { System.out.println(s); System.out.flush(); }
 
+    /** Timings as JSON objects: {"name", "ms", "rate", "unit", "kernel"}. */
+    static final List<String> RESULTS = new ArrayList<>();
+
+    static void record(String name, double ms, double rate, String unit, String kernel) {
+        RESULTS.add(String.format(java.util.Locale.ROOT,
+                "{\"name\": \"%s\", \"ms\": %.6f, \"rate\": %.4f, \"unit\": \"%s\", \"kernel\": \"%s\"}",
+                name, ms, rate, unit, kernel.replace("\\", "/").replace("\"", "'")));
+    }
+
     public static void main(String[] args) {
         String spec = args.length > 0 && !args[0].startsWith("--") ? args[0] : "cuda:0";
         boolean quick = Arrays.asList(args).contains("--quick");
+        int j = Arrays.asList(args).indexOf("--json");
+        String json = j >= 0 && j + 1 < args.length ? args[j + 1] : null;
         int failures = 0;
         try (Kuaxin kx = Kuaxin.open(); Scope s = kx.device(spec).scope(); Scope c = kx.device("cpu:0").scope()) {
             p("== device " + s.device().id() + ": " + s.device().info().name());
@@ -38,13 +53,27 @@ public class KernelCheck {
             timings(s, quick);
         }
         p(failures == 0 ? "== all kernel ops match cpu:0" : "== " + failures + " kernel op(s) differ from cpu:0");
+        if (json != null) {
+            try {
+                java.nio.file.Files.writeString(java.nio.file.Path.of(json), "{\"correctness_failures\": " + failures
+                        + ", \"timings\": [\n" + String.join(",\n", RESULTS) + "\n]}\n");
+            } catch (java.io.IOException e) {
+                p("cannot write " + json + ": " + e);
+            }
+        }
         System.exit(failures == 0 ? 0 : 1);
     }
 
+    /** Gaussian values; past 2^20 a seeded block repeats at shifting offsets (a 32K-token KV cache fills in seconds). */
     static float[] random(int n, long seed) {
         Random r = new Random(seed);
+        int block = Math.min(n, 1 << 20);
         float[] x = new float[n];
-        for (int i = 0; i < n; i++) x[i] = (float) r.nextGaussian();
+        for (int i = 0; i < block; i++) x[i] = (float) r.nextGaussian();
+        for (int i = block; i < n; i += block) {
+            int shift = 1 + (i / block) % (block - 1);
+            for (int j = 0; j < block && i + j < n; j++) x[i + j] = x[(j + shift) % block];
+        }
         return x;
     }
 
@@ -130,12 +159,17 @@ public class KernelCheck {
         for (DType t : List.of(DType.BF16, DType.F32)) {
             Tensor x = s.copyOf(random(rows * cols, 7), t, Shape.of(rows, cols));
             Tensor y = s.copyOf(random(rows * cols, 8), t, Shape.of(rows, cols));
+            Tensor out = s.empty(t, Shape.of(rows, cols));
             double bytes2 = 2.0 * rows * cols * t.byteSize(), bytes3 = 1.5 * bytes2;
-            report("softmax", t, rows + "x" + cols, perOp(d, () -> f.softmax(x), reps), bytes2);
-            report("layer_norm", t, rows + "x" + cols, perOp(d, () -> f.layerNorm(x, null, null, 1e-5), reps), bytes2);
-            report("rms_norm", t, rows + "x" + cols, perOp(d, () -> f.rmsNorm(x, null, 1e-6), reps), bytes2);
-            report("add", t, rows + "x" + cols, perOp(d, () -> f.add(x, y), reps), bytes3);
-            report("silu", t, rows + "x" + cols, perOp(d, () -> f.silu(x), reps), bytes2);
+            String shape = rows + "x" + cols;
+            // The baseline: a device-to-device copy of the same bytes (read + write), into a preallocated tensor.
+            report("copy_d2d", t, shape, perOp(d, () -> f.copy(x, out), reps), bytes2, f.copy(x, out));
+            report("softmax", t, shape, perOp(d, () -> f.softmax(x), reps), bytes2, f.softmax(x));
+            report("layer_norm", t, shape, perOp(d, () -> f.layerNorm(x, null, null, 1e-5), reps), bytes2,
+                    f.layerNorm(x, null, null, 1e-5));
+            report("rms_norm", t, shape, perOp(d, () -> f.rmsNorm(x, null, 1e-6), reps), bytes2, f.rmsNorm(x, null, 1e-6));
+            report("add", t, shape, perOp(d, () -> f.add(x, y), reps), bytes3, f.add(x, y));
+            report("silu", t, shape, perOp(d, () -> f.silu(x), reps), bytes2, f.silu(x));
         }
         int[][] prefill = quick ? new int[][]{{1, 2, 64, 32}} : new int[][]{{1, 32, 4096, 128}, {8, 16, 1024, 64}};
         for (int[] c : prefill) {
@@ -145,23 +179,31 @@ public class KernelCheck {
                     v = s.copyOf(random(n, 3), DType.BF16, sh);
             double ms = perOp(d, () -> f.attention(q, k, v, Attention.causal()), quick ? 1 : 5);
             double flops = 2.0 * c[0] * c[1] * (double) c[2] * c[2] * c[3];   // causal: half of 4·B·H·S²·D
-            p(String.format("attention causal bf16 B=%d H=%d S=%d D=%d: %.3f ms = %.1f TFLOP/s", c[0], c[1], c[2], c[3],
-                    ms, flops / ms / 1e9));
+            String name = String.format("attention_causal_bf16_B%d_H%d_S%d_D%d", c[0], c[1], c[2], c[3]);
+            p(String.format("%s: %.3f ms = %.1f TFLOP/s", name, ms, flops / ms / 1e9));
+            record(name, ms, flops / ms / 1e9, "TFLOP/s", f.attention(q, k, v, Attention.causal()).provenance().toString());
         }
-        int[][] decode = quick ? new int[][]{{1, 128}} : new int[][]{{1, 4096}, {1, 8192}, {8, 4096}, {8, 8192}};
+        int[][] decode = quick ? new int[][]{{1, 600}} : new int[][]{{1, 4096}, {1, 8192}, {1, 16384}, {1, 32768},
+                {8, 4096}, {8, 8192}, {8, 16384}, {8, 32768}};
         for (int[] c : decode) {
             int b = c[0], kv = c[1];
             Tensor q = s.copyOf(random(b * 32 * 128, 1), DType.BF16, Shape.of(b, 32, 1, 128));
             Tensor k = s.copyOf(random(b * 8 * kv * 128, 2), DType.BF16, Shape.of(b, 8, kv, 128));
             Tensor v = s.copyOf(random(b * 8 * kv * 128, 3), DType.BF16, Shape.of(b, 8, kv, 128));
-            double ms = perOp(d, () -> f.attention(q, k, v, Attention.defaults().kvHeads(8)), quick ? 1 : 20);
+            Attention gqa = Attention.defaults().kvHeads(8);
+            double ms = perOp(d, () -> f.attention(q, k, v, gqa), quick ? 1 : 20);
             double bytes = 2.0 * b * 8 * kv * 128 * 2;
-            p(String.format("attention decode bf16 B=%d Hq=32 Hkv=8 KV=%d D=128: %.1f us, KV read %.2f TB/s", b, kv,
-                    ms * 1e3, bytes / ms / 1e9));
+            String name = String.format("attention_decode_bf16_B%d_Hq32_Hkv8_KV%d_D128", b, kv);
+            String kernel = f.attention(q, k, v, gqa).provenance().toString();
+            p(String.format("%s: %.1f us, KV read %.2f TB/s  %s", name, ms * 1e3, bytes / ms / 1e9, kernel));
+            record(name, ms, bytes / ms / 1e9, "TB/s", kernel);
+            k.close();
+            v.close();
         }
     }
 
-    static void report(String op, DType t, String shape, double ms, double bytes) {
+    static void report(String op, DType t, String shape, double ms, double bytes, Tensor sample) {
         p(String.format("%-10s %-5s %s: %.1f us = %.2f TB/s", op, t.label(), shape, ms * 1e3, bytes / ms / 1e9));
+        record(op + "_" + t.label() + "_" + shape, ms, bytes / ms / 1e9, "TB/s", sample.provenance().toString());
     }
 }

@@ -18,5 +18,5 @@ for f in cli/target/lib/*.jar; do case $(basename "$f") in onnxruntime*|langchai
 tar czf "$dest/kxapp.tgz" -C "$tmp" kxapp
 CP=$(ls "$tmp"/kxapp/lib/*.jar | tr '\n' ':')
 mkdir -p "$dest/probe" && "$J/bin/javac" -d "$dest/probe" -cp "$CP" "$here/KernelCheck.java"
-cp "$here/run.sh" "$here/torch_kernels.py" "$dest/"
+cp "$here/run.sh" "$here/torch_kernels.py" "$here/report.py" "$dest/"
 rm -rf "$tmp"; du -sh "$dest"

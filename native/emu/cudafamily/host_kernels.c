@@ -285,8 +285,47 @@ static int k_embedding(kxk_dim3 g, kxk_dim3 b, void *const *a) {
     return KX_OK;
 }
 
-static int k_attention(kxk_dim3 g, kxk_dim3 b, void *const *a) {
-    (void)b;
+/* Visible keys of query row i of batch bi: min(Sk, lens[bi]), and with causal the bottom-right diagonal. */
+static int64_t attn_limit(const hm_view *lens, int64_t bi, int64_t i, int64_t Sq, int64_t Sk, int causal) {
+    int64_t valid = Sk;
+    if (lens->data) {
+        double l = hm_get(lens, bi);
+        valid = l < 0 ? 0 : l > (double)Sk ? Sk : (int64_t)l;
+    }
+    int64_t limit = causal ? i + valid - Sq + 1 : valid;
+    return limit > valid ? valid : limit;
+}
+
+/* Softmax of query row (bi, h, i) over keys [lo, hi), unnormalised: *max, *sum = sum exp(s - max), acc[Dv] =
+ * sum exp(s - max) v. Nothing visible (or every score -inf): *max = -inf, *sum = 0, acc = 0. s holds hi - lo. */
+static void attn_part(const hm_view *q, const hm_view *k, const hm_view *v, const hm_view *mask, float scale,
+                      int64_t bi, int64_t h, int64_t kh, int64_t i, int64_t lo, int64_t hi, double *s,
+                      double *max, double *sum, double *acc) {
+    int64_t Hq = q->dims[1], Sq = q->dims[2], D = q->dims[3], Hkv = k->dims[1], Sk = k->dims[2], Dv = v->dims[3];
+    int64_t qo = ((bi * Hq + h) * Sq + i) * D;
+    double m = -INFINITY, l = 0;
+    for (int64_t j = lo; j < hi; j++) {
+        double dot = 0;
+        int64_t ko = ((bi * Hkv + kh) * Sk + j) * D;
+        for (int64_t x = 0; x < D; x++) dot += hm_get(q, qo + x) * hm_get(k, ko + x);
+        s[j - lo] = scale * dot + (mask->data ? hm_get(mask, ((bi * Hq + h) * Sq + i) * Sk + j) : 0);
+        m = fmax(m, s[j - lo]);
+    }
+    for (int64_t x = 0; x < Dv; x++) acc[x] = 0;
+    if (m != -INFINITY) {
+        for (int64_t j = lo; j < hi; j++) {
+            double e = exp(s[j - lo] - m);
+            l += e;
+            int64_t vo = ((bi * Hkv + kh) * Sk + j) * Dv;
+            for (int64_t x = 0; x < Dv; x++) acc[x] += e * hm_get(v, vo + x);
+        }
+    }
+    *max = m;
+    *sum = l;
+}
+
+/* kx_attention (one query row per block: rows_per_block 1) and kx_attn_prefill_mma (32 rows per block). */
+static int attention_rows(kxk_dim3 g, void *const *a, int64_t rows_per_block) {
     VIEW(a[0], q);
     VIEW(a[1], k);
     VIEW(a[2], v);
@@ -294,45 +333,146 @@ static int k_attention(kxk_dim3 g, kxk_dim3 b, void *const *a) {
     VIEW(a[4], lens);
     VIEW(a[5], out);
     const KxAttnParams *p = a[6];
-    int64_t B = q.dims[0], Hq = q.dims[1], Sq = q.dims[2], D = q.dims[3];
+    int64_t B = q.dims[0], Hq = q.dims[1], Sq = q.dims[2];
     int64_t Hkv = k.dims[1], Sk = k.dims[2], Dv = v.dims[3];
     if (Hkv == 0 || Hq % Hkv != 0) return KX_ERR_INVALID_VALUE;
     double *s = malloc(sizeof(double) * (size_t)(Sk + Dv + 1)), *acc = s + Sk;
     if (s == NULL) return KX_ERR_OUT_OF_MEMORY;
     for (int64_t bi = 0; bi < B && bi < g.z; bi++) {
-        int64_t valid = Sk;
-        if (lens.data) {
-            double l = hm_get(&lens, bi);
-            valid = l < 0 ? 0 : l > (double)Sk ? Sk : (int64_t)l;
-        }
         for (int64_t h = 0; h < Hq && h < g.y; h++) {
-            int64_t kh = h / (Hq / Hkv);
-            for (int64_t i = 0; i < Sq && i < g.x; i++) {
-                int64_t limit = p->causal ? i + valid - Sq + 1 : valid;
-                if (limit > valid) limit = valid;
-                int64_t qo = ((bi * Hq + h) * Sq + i) * D, oo = ((bi * Hq + h) * Sq + i) * Dv;
-                double max = -INFINITY;
-                for (int64_t j = 0; j < limit; j++) {
-                    double dot = 0;
-                    int64_t ko = ((bi * Hkv + kh) * Sk + j) * D;
-                    for (int64_t x = 0; x < D; x++) dot += hm_get(&q, qo + x) * hm_get(&k, ko + x);
-                    s[j] = p->scale * dot + (mask.data ? hm_get(&mask, ((bi * Hq + h) * Sq + i) * Sk + j) : 0);
-                    max = fmax(max, s[j]);
-                }
-                for (int64_t x = 0; x < Dv; x++) acc[x] = 0;
-                if (max != -INFINITY) {                 /* nothing visible: zeros */
-                    double sum = 0;
-                    for (int64_t j = 0; j < limit; j++) sum += (s[j] = exp(s[j] - max));
-                    for (int64_t j = 0; j < limit; j++) {
-                        int64_t vo = ((bi * Hkv + kh) * Sk + j) * Dv;
-                        for (int64_t x = 0; x < Dv; x++) acc[x] += s[j] / sum * hm_get(&v, vo + x);
-                    }
-                }
-                for (int64_t x = 0; x < Dv; x++) hm_set(&out, oo + x, acc[x]);
+            for (int64_t i = 0; i < Sq && i < (int64_t)g.x * rows_per_block; i++) {
+                double max, sum;
+                attn_part(&q, &k, &v, &mask, p->scale, bi, h, h / (Hq / Hkv), i, 0,
+                          attn_limit(&lens, bi, i, Sq, Sk, p->causal), s, &max, &sum, acc);
+                int64_t oo = ((bi * Hq + h) * Sq + i) * Dv;
+                for (int64_t x = 0; x < Dv; x++) hm_set(&out, oo + x, sum > 0 ? acc[x] / sum : 0);
             }
         }
     }
     free(s);
+    return KX_OK;
+}
+
+static int k_attention(kxk_dim3 g, kxk_dim3 b, void *const *a) {
+    (void)b;
+    return attention_rows(g, a, 1);
+}
+
+/* The tensor-core prefill: the same math (the device rounds P to the input type; the oracle bounds both). It
+ * checks what the device kernel assumes: 16-bit floats, D = Dv a multiple of 16 up to 128, 64 threads. */
+static int k_attn_prefill_mma(kxk_dim3 g, kxk_dim3 b, void *const *a) {
+    const KxTensor *q = a[0], *k = a[1], *v = a[2];
+    int64_t D = q->shape[3];
+    if ((q->dtype != KXK_BF16 && q->dtype != KXK_F16) || k->dtype != q->dtype || v->dtype != q->dtype
+        || D % 16 != 0 || D > 128 || D == 0 || k->shape[3] != D || v->shape[3] != D || b.x != 64) {
+        return KX_ERR_INVALID_VALUE;
+    }
+    return attention_rows(g, a, 32);
+}
+
+/* The partials' layout the device kernels index directly: dense f32 [B, Hq, Sq, splits, Dv + 2]. */
+static int split_part_ok(const hm_view *part, const KxAttnSplitParams *p, int64_t B, int64_t Hq, int64_t Sq,
+                         int64_t Dv) {
+    int64_t want[5] = {B, Hq, Sq, p->splits, Dv + 2}, st = 1;
+    if (part->type != HM_F32 || part->ndim != 5 || part->data == NULL) return 0;
+    for (int d = 4; d >= 0; d--) {
+        if (part->dims[d] != want[d] || part->strides[d] != st) return 0;
+        st *= want[d];
+    }
+    return p->splits >= 1 && p->chunk >= 1;
+}
+
+static int k_attn_split(kxk_dim3 g, kxk_dim3 b, void *const *a) {
+    (void)b;
+    VIEW(a[0], q);
+    VIEW(a[1], k);
+    VIEW(a[2], v);
+    VIEW(a[3], mask);
+    VIEW(a[4], lens);
+    VIEW(a[5], part);
+    const KxAttnSplitParams *p = a[6];
+    int64_t B = q.dims[0], Hq = q.dims[1], Sq = q.dims[2];
+    int64_t Hkv = k.dims[1], Sk = k.dims[2], Dv = v.dims[3];
+    if (Hkv == 0 || Hq % Hkv != 0 || !split_part_ok(&part, p, B, Hq, Sq, Dv)) return KX_ERR_INVALID_VALUE;
+    double *s = malloc(sizeof(double) * (size_t)(p->chunk + Dv + 1)), *acc = s + p->chunk;
+    if (s == NULL) return KX_ERR_OUT_OF_MEMORY;
+    for (int64_t bi = 0; bi < B && bi < g.z; bi++) {
+        for (int64_t h = 0; h < Hq && h < g.y; h++) {
+            for (int64_t bx = 0; bx < Sq * p->splits && bx < g.x; bx++) {
+                int64_t i = bx / p->splits, si = bx % p->splits;
+                int64_t limit = attn_limit(&lens, bi, i, Sq, Sk, p->causal);
+                int64_t lo = si * p->chunk, hi = lo + p->chunk < limit ? lo + p->chunk : limit;
+                double max = -INFINITY, sum = 0;
+                for (int64_t x = 0; x < Dv; x++) acc[x] = 0;
+                if (lo < hi) attn_part(&q, &k, &v, &mask, p->scale, bi, h, h / (Hq / Hkv), i, lo, hi, s, &max, &sum, acc);
+                int64_t o = (((bi * Hq + h) * Sq + i) * p->splits + si) * (Dv + 2);
+                hm_set(&part, o, max);
+                hm_set(&part, o + 1, sum);
+                for (int64_t x = 0; x < Dv; x++) hm_set(&part, o + 2 + x, acc[x]);
+            }
+        }
+    }
+    free(s);
+    return KX_OK;
+}
+
+static int k_attn_combine(kxk_dim3 g, kxk_dim3 b, void *const *a) {
+    (void)b;
+    VIEW(a[0], part);
+    VIEW(a[1], out);
+    const KxAttnSplitParams *p = a[2];
+    int64_t B = out.dims[0], Hq = out.dims[1], Sq = out.dims[2], Dv = out.dims[3];
+    if (out.ndim != 4 || !split_part_ok(&part, p, B, Hq, Sq, Dv)) return KX_ERR_INVALID_VALUE;
+    for (int64_t bi = 0; bi < B && bi < g.z; bi++) {
+        for (int64_t h = 0; h < Hq && h < g.y; h++) {
+            for (int64_t i = 0; i < Sq && i < g.x; i++) {
+                int64_t r = ((bi * Hq + h) * Sq + i) * p->splits * (Dv + 2);
+                double mx = -INFINITY, l = 0;
+                for (int64_t s = 0; s < p->splits; s++) mx = fmax(mx, hm_get(&part, r + s * (Dv + 2)));
+                for (int64_t s = 0; s < p->splits; s++) {
+                    double ms = hm_get(&part, r + s * (Dv + 2));
+                    if (ms != -INFINITY) l += hm_get(&part, r + s * (Dv + 2) + 1) * exp(ms - mx);
+                }
+                int64_t oo = ((bi * Hq + h) * Sq + i) * Dv;
+                for (int64_t x = 0; x < Dv; x++) {
+                    double o = 0;
+                    for (int64_t s = 0; s < p->splits; s++) {
+                        double ms = hm_get(&part, r + s * (Dv + 2));
+                        if (ms != -INFINITY) o += hm_get(&part, r + s * (Dv + 2) + 2 + x) * exp(ms - mx);
+                    }
+                    hm_set(&out, oo + x, l > 0 ? o / l : 0);
+                }
+            }
+        }
+    }
+    return KX_OK;
+}
+
+/* c and bias must arrive broadcast to y's shape: the device kernel indexes them with y's flat index. */
+static int same_shape(const hm_view *t, const hm_view *y) {
+    if (t->data == NULL) return 1;
+    if (t->ndim != y->ndim) return 0;
+    for (int d = 0; d < y->ndim; d++) if (t->dims[d] != y->dims[d]) return 0;
+    return 1;
+}
+
+static int k_epilogue(kxk_dim3 g, kxk_dim3 b, void *const *a) {
+    (void)g; (void)b;                          /* grid-stride: any grid covers every element */
+    VIEW(a[0], acc);
+    VIEW(a[1], c);
+    VIEW(a[2], bias);
+    VIEW(a[3], y);
+    const KxEpilogueParams *p = a[4];
+    if (acc.type != HM_F32 && acc.type != HM_F64) return KX_ERR_INVALID_VALUE;   /* a GEMM accumulator */
+    if (p->act < KXK_IDENTITY || p->act > KXK_GELU_ERF) return KX_ERR_INVALID_VALUE;
+    if (!same_shape(&acc, &y) || !same_shape(&c, &y) || !same_shape(&bias, &y)) return KX_ERR_INVALID_VALUE;
+    int64_t n = hm_numel(&y);
+    for (int64_t i = 0; i < n; i++) {
+        double v = hm_get(&acc, i);
+        if (c.data) v += p->beta * hm_get(&c, i);
+        if (bias.data) v += hm_get(&bias, i);
+        hm_set(&y, i, activation(p->act, v));
+    }
     return KX_OK;
 }
 
@@ -356,6 +496,10 @@ static const kxk_host_kernel KERNELS[] = {
     {"kx_reduce", 3, {T, T, I}, k_reduce},
     {"kx_embedding", 3, {T, T, T}, k_embedding},
     {"kx_attention", 7, {T, T, T, T, T, T, sizeof(KxAttnParams)}, k_attention},
+    {"kx_attn_prefill_mma", 7, {T, T, T, T, T, T, sizeof(KxAttnParams)}, k_attn_prefill_mma},
+    {"kx_attn_split", 7, {T, T, T, T, T, T, sizeof(KxAttnSplitParams)}, k_attn_split},
+    {"kx_attn_combine", 3, {T, T, sizeof(KxAttnSplitParams)}, k_attn_combine},
+    {"kx_epilogue", 5, {T, T, T, T, sizeof(KxEpilogueParams)}, k_epilogue},
     {"kxk_abi_version", 1, {T}, k_abi_version},
 };
 

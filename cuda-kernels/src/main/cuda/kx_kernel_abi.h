@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define KXK_ABI_VERSION 1
+#define KXK_ABI_VERSION 2
 #define KXK_MAX_DIMS 8
 
 /* Element types: io.kuaxin.DType's declaration order. */
@@ -63,6 +63,21 @@ typedef struct KxAttnParams {
     int32_t causal;                          /* bottom-right aligned: key j visible iff j <= i + valid - Sq */
 } KxAttnParams;                              /* 8 bytes */
 
+/* Split-KV decode: the visible keys of a query row are cut into `splits` chunks of `chunk` keys. */
+typedef struct KxAttnSplitParams {
+    float scale;
+    int32_t causal;
+    int32_t splits;
+    int32_t chunk;
+} KxAttnSplitParams;                         /* 16 bytes */
+
+/* The matmul epilogue after a GEMM: y = act(acc + beta * c + bias), rounded once to y's dtype. */
+typedef struct KxEpilogueParams {
+    double beta;
+    int32_t act;                             /* a kx_unary op code: IDENTITY, RELU, SILU, GELU_TANH, GELU_ERF */
+    int32_t pad;
+} KxEpilogueParams;                          /* 16 bytes */
+
 /* The byte layout io.kuaxin.cuda.KernelAbi writes; a change here fails every compiler, not a test run. */
 #ifdef __cplusplus
 #  define KXK_ASSERT(c, m) static_assert(c, m)
@@ -72,6 +87,7 @@ typedef struct KxAttnParams {
 KXK_ASSERT(sizeof(KxTensor) == 144, "KxTensor is 144 bytes");
 KXK_ASSERT(offsetof(KxTensor, shape) == 16 && offsetof(KxTensor, stride) == 80, "KxTensor field offsets");
 KXK_ASSERT(sizeof(KxNormParams) == 16 && sizeof(KxRopeParams) == 32 && sizeof(KxAttnParams) == 8, "param structs");
+KXK_ASSERT(sizeof(KxAttnSplitParams) == 16 && sizeof(KxEpilogueParams) == 16, "split and epilogue params");
 KXK_ASSERT(offsetof(KxRopeParams, rotary_dims) == 16 && offsetof(KxRopeParams, seq_axis) == 24, "KxRopeParams offsets");
 
 /*
@@ -87,6 +103,16 @@ KXK_ASSERT(offsetof(KxRopeParams, rotary_dims) == 16 && offsetof(KxRopeParams, s
  *   kx_attention(KxTensor q, KxTensor k, KxTensor v, KxTensor mask, KxTensor lens, KxTensor out,
  *                KxAttnParams p)                             grid (Sq, Hq, B); mask broadcast to
  *                                                            [B, Hq, Sq, Sk]; lens [B] i32/i64 or absent
+ *   kx_attn_prefill_mma(q, k, v, mask, lens, out, KxAttnParams p)   nvcc only; bf16/f16, D = Dv, D % 16 == 0,
+ *                                                            D <= 128; grid (ceil(Sq / 32), Hq, B), 64 threads
+ *   kx_attn_split(KxTensor q, KxTensor k, KxTensor v, KxTensor mask, KxTensor lens, KxTensor part,
+ *                 KxAttnSplitParams p)                       grid (Sq * splits, Hq, B), x = i * splits + split;
+ *                                                            part f32 [B, Hq, Sq, splits, Dv + 2]: per split
+ *                                                            (max, sum, acc[Dv]) of its keys, max -inf if none
+ *   kx_attn_combine(KxTensor part, KxTensor out, KxAttnSplitParams p)   grid (Sq, Hq, B): out = the splits
+ *                                                            rescaled to the common max, summed, divided by sum
+ *   kx_epilogue(KxTensor acc, KxTensor c, KxTensor bias, KxTensor y, KxEpilogueParams p)   any grid; c and
+ *                                                            bias broadcast to y (0 strides) or absent
  *   kxk_abi_version(KxTensor out)                            writes KXK_ABI_VERSION as i32 to out.ptr
  *
  * Rows: the flat row-major index over every dimension but the last; the host

@@ -5,14 +5,24 @@
  *   kx_h2f / kx_f2h         IEEE binary16 bits <-> float (round to nearest even)
  *   kx_bf2f / kx_f2bf       bfloat16 bits <-> float (round to nearest even, NaN kept)
  *   KX_SYNC()               block barrier
- * Reductions go through shared memory and barriers, never warp shuffles, so the
- * same source is right for 32-wide (NVIDIA, MUSA) and 64-wide (Hygon DCU) warps.
+ *   KX_WARP_SIZE            threads per warp: 64 on Hygon DCU (AMD-style wavefronts), 32 elsewhere
+ *   KX_HAS_WMMA             1 where nvcuda::wmma tensor-core tiles exist (nvcc, sm_80+)
+ *   KX_HAS_SHFL             1 where a butterfly shuffle exists; kx_shfl_xor(v, lane_mask) then reads the
+ *                           value of lane (lane ^ lane_mask) of the same warp, every lane taking part
+ * The kernels reduce within a warp with kx_shfl_xor over KX_WARP_SIZE lanes and
+ * across warps through shared memory; without a shuffle (Biren: no public
+ * intrinsic) every reduction goes through shared memory and barriers instead.
  *
  *   NVIDIA  nvcc              -DKXK_NVIDIA (or nothing)   cuda_fp16.h (V)
  *   Hygon   hipcc (DTK)       __HIP_PLATFORM_AMD__        hip/hip_fp16.h (V: HIP docs)
  *   Moore Threads  mcc        __MUSACC__                  musa_fp16.h (U: ggml vendors/musa.h includes it)
  *   Iluvatar CoreX clang++    __ILUVATAR__ (I)            cuda_fp16.h (U: CoreX ships CUDA headers)
  *   Biren   SUPA compiler     __SUPA__ (I)                no public header: half conversions in software
+ *
+ * Shuffles: CUDA __shfl_xor_sync(mask, v, m) (V: CUDA programming guide, warp shuffle functions); HIP
+ * __shfl_xor(v, m) over the 64-lane wavefront, no mask (V: HIP programming guide, warp cross-lane functions);
+ * MUSA __shfl_xor_sync as CUDA's (U: MUSA mirrors the CUDA intrinsics, ggml's vendors/musa.h keeps them);
+ * CoreX as CUDA's (U: CoreX ships CUDA headers).
  */
 #ifndef KX_VENDOR_H
 #define KX_VENDOR_H
@@ -31,6 +41,29 @@
 #else
 #  include <cuda_fp16.h>
 #  define KX_HW_HALF 1
+#endif
+
+#if defined(__HIP_PLATFORM_AMD__) || defined(__HIPCC__)
+#  define KX_WARP_SIZE 64
+#  define KX_HAS_SHFL 1
+#  define kx_shfl_xor(v, m) __shfl_xor((v), (m))
+#elif defined(__SUPA__)
+#  define KX_WARP_SIZE 32
+#  define KX_HAS_SHFL 0
+#else
+#  define KX_WARP_SIZE 32
+#  define KX_HAS_SHFL 1
+#  define kx_shfl_xor(v, m) __shfl_xor_sync(0xffffffffu, (v), (m))
+#endif
+
+/* Tensor cores through WMMA (nvcuda::wmma, bf16/f16 16x16x16 tiles, sm_80+): nvcc only. Other compilers build
+ * no kx_attn_prefill_mma; the launcher then keeps kx_attention. */
+#if defined(__NVCC__) && !defined(__HIPCC__) && !defined(__MUSACC__) && !defined(__ILUVATAR__)
+#  define KX_HAS_WMMA 1
+#  include <mma.h>
+#  include <cuda_bf16.h>
+#else
+#  define KX_HAS_WMMA 0
 #endif
 
 #define KX_GLOBAL extern "C" __global__

@@ -172,6 +172,9 @@ final class KernelsCommand implements Callable<Integer> {
                 return 1;
             }
             Files.move(tmp, cache, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            // The parameter layout the binary was compiled for: a Kuaxin with another layout refuses it at load.
+            Files.writeString(cache.resolveSibling(cache.getFileName() + KernelBinaries.ABI_STAMP_SUFFIX),
+                    KernelBinaries.abiStamp() + "\n");
             out.println("wrote " + cache + " (" + Files.size(cache) + " bytes); " + name + " devices load it at startup");
             return 0;
         }

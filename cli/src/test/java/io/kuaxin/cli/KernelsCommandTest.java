@@ -57,6 +57,8 @@ class KernelsCommandTest {
         assertEquals("0", ok[0], ok[2]);
         Path bin = cache.resolve("musa/kuaxin-kernels.bin");
         assertTrue(Files.readString(bin).contains("kx_softmax"));
+        assertEquals(io.kuaxin.cuda.kernels.KernelBinaries.abiStamp(),
+                Files.readString(cache.resolve("musa/kuaxin-kernels.bin.abi")).strip());
         String[] bad = run("kernels", "build", "--backend", "musa", "--command", "echo broken > {out}; exit 3");
         assertEquals("1", bad[0]);
         assertTrue(bad[2].contains("exit 3") && bad[2].contains("unchanged"), bad[2]);

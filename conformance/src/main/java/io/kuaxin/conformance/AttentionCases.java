@@ -17,7 +17,9 @@ final class AttentionCases {
     private static final int[][] SHAPES = {
             {1, 1, 1, 1, 1, 1, 0}, {2, 4, 4, 5, 7, 8, 0}, {2, 8, 2, 6, 9, 16, 0}, {1, 6, 1, 3, 11, 8, 0},
             {1, 2, 2, 33, 33, 64, 1}, {2, 4, 2, 1, 37, 32, 1}, {1, 4, 4, 5, 20, 24, 1}, {1, 2, 1, 130, 130, 40, 1},
-            {1, 2, 2, 17, 150, 8, 0}, {1, 1, 1, 3, 0, 8, 0}, {1, 2, 2, 0, 5, 8, 1}};
+            {1, 2, 2, 17, 150, 8, 0}, {1, 1, 1, 3, 0, 8, 0}, {1, 2, 2, 0, 5, 8, 1},
+            // Decode over a long KV cache (devices may split the keys over several blocks and combine), GQA 4:1.
+            {1, 8, 2, 1, 1100, 64, 1}, {2, 4, 1, 2, 777, 32, 0}};
 
     static List<Case> all(Gen g) {
         List<Case> out = new ArrayList<>();

@@ -16,14 +16,14 @@ import java.util.List;
  *
  * <ul>
  *   <li>{@code MATMUL} with f32, f16, bf16 or f64 inputs through the vendor BLAS GEMM-Ex calls: transposes, any
- *       strides, broadcast batches, alpha/beta with {@code c}, and a {@code [N]} bias (extra GEMM calls); the
- *       output, {@code c} and the bias must be in the input dtype or f32 (what GEMM-Ex accepts as C type with fp32
- *       accumulation). No i8. Every reduction stays in the accumulator unless the call
+ *       strides, broadcast batches, alpha/beta with {@code c}, and a {@code [N]} bias (extra GEMM calls) when the
+ *       output, {@code c} and the bias are in the input dtype or f32 (what GEMM-Ex accepts as C type with fp32
+ *       accumulation); any other float mix, and every activation epilogue, is the GEMM into scratch followed by
+ *       {@code kx_epilogue} ({@link GemmEpilogue}), which needs the device kernels. No i8. Every reduction stays in the accumulator unless the call
  *       allows reduced-precision reduction (where the BLAS has the switch); the provenance says which.</li>
  *   <li>{@code COPY} of every dtype: a memcpy when contiguous; a strided copy is one {@code kx_unary} launch when the
  *       kernels load, else a gather through GEMM-Ex for f32, f16, bf16, f64 and one memcpy per contiguous run for the
  *       others.</li>
- *   <li>an activation epilogue of a matmul: the GEMM, then Kuaxin's activation kernel in place on the output.</li>
  *   <li>every other op on Kuaxin's device kernels ({@link DeviceKernels}) when the module API is bound and a
  *       kernel image exists; otherwise the reason says which is missing.</li>
  * </ul>
@@ -50,17 +50,21 @@ final class CudaKernels {
         String refused = rt.enums.unsupportedGemmType(t);
         if (refused != null) return t.label() + " matmul: " + refused;
         if (!floatType(rt, t)) return t.label() + " is not a " + gemmName(rt) + " input type";
+        boolean kernels = rt.kernelsUnavailable() == null;
         if (at == null) {
             for (DType x : d.subList(2, d.size())) {
-                if (!convertible(rt, x, t)) return x.label() + " c/bias with " + t.label() + " output: " + gemmName(rt)
-                        + " writes C in the input dtype or f32";
+                if (!convertible(rt, x, t) && !(kernels && x.isFloatingPoint())) {
+                    return x.label() + " c/bias with " + t.label() + " output: " + gemmName(rt)
+                            + " writes C in the input dtype or f32, and Kuaxin's epilogue kernel cannot be loaded";
+                }
             }
             return null;
         }
-        if (at.epilogue() != Epilogue.NONE && rt.kernelsUnavailable() != null) {
+        if (kernels && GemmEpilogue.accepts(rt, at, d)) return null; // GEMM-Ex, then kx_epilogue if needed
+        if (at.epilogue() != Epilogue.NONE) {
             return "the " + at.epilogue().name().toLowerCase(java.util.Locale.ROOT) + " epilogue: no "
                     + rt.dialect.vendor() + " BLAS call applies an activation (cuBLASLt-style epilogues are not bound)"
-                    + " and Kuaxin's activation kernel cannot be loaded: " + rt.kernelsUnavailable();
+                    + " and Kuaxin's epilogue kernel cannot be loaded: " + rt.kernelsUnavailable();
         }
         DType o = at.outDtype();
         if (!convertible(rt, t, o)) {
@@ -105,28 +109,10 @@ final class CudaKernels {
         };
     }
 
-    /** GEMM-Ex, then the activation epilogue (if any) in place on the output with {@code kx_unary}. */
+    /** GEMM-Ex alone, or GEMM-Ex into scratch then {@code kx_epilogue} ({@link GemmEpilogue}). */
     private static String matmul(CudaStream s, KernelCall call, MatmulAttrs at) {
-        if (at.epilogue() == Epilogue.NONE) return new CudaGemm(s).matmul(call, at);
-        MatmulAttrs plain = new MatmulAttrs(at.transA(), at.transB(), at.alpha(), at.beta(), at.hasC(), at.hasBias(),
-                Epilogue.NONE, at.outDtype());
-        TensorRef out = call.output(0);
-        if (out.dtype() == DType.F32 || out.dtype() == DType.F64) {
-            String gemm = new CudaGemm(s).matmul(call, plain);
-            return gemm + " + " + DeviceKernels.epilogue(s, out, out, at.epilogue());
-        }
-        // f16/bf16 output: GEMM into f32 scratch, then one rounding after the activation (rounding twice is off by
-        // more than an ulp).
-        long[] strides = new long[out.rank()];
-        long st = 1;
-        for (int i = out.rank() - 1; i >= 0; i--) {
-            strides[i] = st;
-            st *= out.shape()[i];
-        }
-        TensorRef tmp = new TensorRef(s.scratch(Math.max(1, out.numel()) * 4), DType.F32, out.shape(), strides);
-        MatmulAttrs f32 = new MatmulAttrs(at.transA(), at.transB(), at.alpha(), at.beta(), at.hasC(), at.hasBias(),
-                Epilogue.NONE, DType.F32);
-        String gemm = new CudaGemm(s).matmul(new KernelCall(call.op(), f32, call.inputs(), List.of(tmp)), f32);
-        return gemm + " (f32) + " + DeviceKernels.epilogue(s, tmp, out, at.epilogue());
+        List<DType> d = call.inputs().stream().map(TensorRef::dtype).toList();
+        if (GemmEpilogue.needed(s.rt, at, d)) return GemmEpilogue.execute(s, call, at);
+        return new CudaGemm(s).matmul(call, at);
     }
 }

@@ -3,7 +3,6 @@ package io.kuaxin.cuda;
 import io.kuaxin.DType;
 import io.kuaxin.op.AttentionAttrs;
 import io.kuaxin.op.AxisAttrs;
-import io.kuaxin.op.Epilogue;
 import io.kuaxin.op.NormAttrs;
 import io.kuaxin.op.Op;
 import io.kuaxin.op.OpAttributes;
@@ -11,7 +10,6 @@ import io.kuaxin.op.ReduceAttrs;
 import io.kuaxin.op.RopeAttrs;
 import io.kuaxin.op.RopeMode;
 import io.kuaxin.spi.KernelCall;
-import io.kuaxin.spi.TensorRef;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -22,12 +20,13 @@ import static io.kuaxin.cuda.KernelAbi.View;
 /**
  * The ops a CUDA-family device runs with Kuaxin's own kernels ({@code kx_kernel_abi.h}): element-wise ops with
  * broadcasting, activations, exp, cast, softmax, layer/RMS norm, RoPE, sum/max/mean/argmax, embedding, attention,
- * and the activation epilogue of a matmul (applied in place after the GEMM). Each op becomes one launch on the
+ * and the epilogue of a matmul ({@code kx_epilogue} after the GEMM: activation, c and bias in any float dtype). Each op becomes one launch on the
  * caller's stream; the host only describes views (an axis moves last by permuting strides, a broadcast is a zero
  * stride), so no op copies its inputs.
  *
  * <p>Grids: element-wise kernels run a grid-stride loop over {@code min(ceil(n / 256), 65535)} blocks; row kernels
- * one block per row ({@code x + gridDim.x * y}); attention one block per (query row, head, batch). Stateless.
+ * one block per row ({@code x + gridDim.x * y}); attention one block per (query row, head, batch), or, for decode with long KV ({@link SplitKv}), one
+ * block per (key chunk, query row, head, batch) and a combine launch. Stateless.
  */
 final class DeviceKernels {
     private DeviceKernels() {}
@@ -75,20 +74,6 @@ final class DeviceKernels {
         try (Arena a = Arena.ofConfined()) {
             return unary(s, s.device.module(), a, "copy", View.of(call.input(0)), View.of(call.output(0)),
                     KernelAbi.IDENTITY);
-        }
-    }
-
-    /** Applies a matmul epilogue activation: {@code out = act(gemm)} (may be the same tensor), on the same stream. */
-    static String epilogue(CudaStream s, TensorRef gemm, TensorRef out, Epilogue e) {
-        int code = switch (e) {
-            case RELU -> KernelAbi.RELU;
-            case SILU -> KernelAbi.SILU;
-            case GELU_TANH -> KernelAbi.GELU_TANH;
-            case GELU_ERF -> KernelAbi.GELU_ERF;
-            case NONE -> throw new IllegalArgumentException("no epilogue");
-        };
-        try (Arena a = Arena.ofConfined()) {
-            return unary(s, s.device.module(), a, "matmul epilogue", View.of(gemm), View.of(out), code);
         }
     }
 
@@ -225,12 +210,35 @@ final class DeviceKernels {
             throw new io.kuaxin.UnsupportedOpException("attention", List.of(q.dtype()), s.device.info().id(),
                     "head size " + Math.max(sh[3], v.shape()[3]) + " exceeds the attention kernel's " + 4 * BLOCK);
         }
-        if (b * hq * sq > 0) {
-            m.launch(s, "kx_attention", sq, hq, b, BLOCK, a, KernelAbi.tensor(a, q, "attention"),
+        if (b * hq * sq == 0) return "kx_attention";
+        SplitKv plan = SplitKv.plan(b, hq, sq, sk, SplitKv.multiprocessors(s.device), BLOCK);
+        if (plan.split()) {
+            long dv = v.shape()[3];
+            long[] ps = {b, hq, sq, plan.splits(), dv + 2};
+            View part = new View(s.scratch(b * hq * sq * plan.splits() * (dv + 2) * 4), io.kuaxin.DType.F32, ps,
+                    new long[]{hq * sq * plan.splits() * (dv + 2), sq * plan.splits() * (dv + 2),
+                            plan.splits() * (dv + 2), dv + 2, 1});
+            MemorySegment params = KernelAbi.attnSplitParams(a, at.scale(), at.causal(), plan.splits(), plan.chunk());
+            m.launch(s, "kx_attn_split", sq * plan.splits(), hq, b, BLOCK, a, KernelAbi.tensor(a, q, "attention"),
                     KernelAbi.tensor(a, k, "attention"), KernelAbi.tensor(a, v, "attention"),
                     KernelAbi.tensor(a, mask, "attention"), KernelAbi.tensor(a, lens, "attention"),
-                    KernelAbi.tensor(a, out, "attention"), KernelAbi.attnParams(a, at.scale(), at.causal()));
+                    KernelAbi.tensor(a, part, "attention"), params);
+            m.launch(s, "kx_attn_combine", sq, hq, b, BLOCK, a, KernelAbi.tensor(a, part, "attention"),
+                    KernelAbi.tensor(a, out, "attention"), params);
+            return "kx_attn_split x" + plan.splits() + " + kx_attn_combine";
         }
+        if (PrefillMma.eligible(s.rt, m, q, k, v, sq)) {
+            m.launch(s, "kx_attn_prefill_mma", (sq + PrefillMma.ROWS_PER_BLOCK - 1) / PrefillMma.ROWS_PER_BLOCK, hq, b,
+                    PrefillMma.THREADS, a, KernelAbi.tensor(a, q, "attention"), KernelAbi.tensor(a, k, "attention"),
+                    KernelAbi.tensor(a, v, "attention"), KernelAbi.tensor(a, mask, "attention"),
+                    KernelAbi.tensor(a, lens, "attention"), KernelAbi.tensor(a, out, "attention"),
+                    KernelAbi.attnParams(a, at.scale(), at.causal()));
+            return "kx_attn_prefill_mma";
+        }
+        m.launch(s, "kx_attention", sq, hq, b, BLOCK, a, KernelAbi.tensor(a, q, "attention"),
+                KernelAbi.tensor(a, k, "attention"), KernelAbi.tensor(a, v, "attention"),
+                KernelAbi.tensor(a, mask, "attention"), KernelAbi.tensor(a, lens, "attention"),
+                KernelAbi.tensor(a, out, "attention"), KernelAbi.attnParams(a, at.scale(), at.causal()));
         return "kx_attention";
     }
 }

@@ -21,13 +21,21 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 final class KernelAbi {
     private KernelAbi() {}
 
-    static final int VERSION = 1;
+    static final int VERSION = 2;
+    /**
+     * SHA-256 of the {@code kx_kernel_abi.h} this class writes the layout of. A test compares it with the shipped
+     * header, so the header cannot change without this class being revisited.
+     */
+    static final String HEADER_SHA256 = "7e1a966c96cd05e4b10c614d8b3bb9447a8e31ed5af502d5364584a194300ce5";
+    /** The ABI stamp a kernel binary for this layout carries next to it ({@code KernelBinaries.abiStamp()}). */
+    static final String STAMP = "kxk-abi " + VERSION + " " + HEADER_SHA256;
     static final int MAX_DIMS = 8;
     static final long TENSOR_BYTES = 144;
 
     /** Every kernel of the image, in the order a host image lists them. */
     static final List<String> KERNELS = List.of("kx_unary", "kx_binary", "kx_softmax", "kx_norm", "kx_rope",
-            "kx_reduce", "kx_embedding", "kx_attention", "kxk_abi_version");
+            "kx_reduce", "kx_embedding", "kx_attention", "kx_attn_prefill_mma", "kx_attn_split", "kx_attn_combine", "kx_epilogue",
+            "kxk_abi_version");
 
     // kx_unary
     static final int IDENTITY = 0, RELU = 1, SILU = 2, GELU_TANH = 3, GELU_ERF = 4, EXP = 5;
@@ -137,6 +145,39 @@ final class KernelAbi {
         s.set(JAVA_FLOAT, 0, scale);
         s.set(JAVA_INT, 4, causal ? 1 : 0);
         return s;
+    }
+
+    /** {@code KxAttnSplitParams {float scale; i32 causal; i32 splits; i32 chunk}}. */
+    static MemorySegment attnSplitParams(Arena a, float scale, boolean causal, int splits, int chunk) {
+        MemorySegment s = a.allocate(16, 8);
+        s.set(JAVA_FLOAT, 0, scale);
+        s.set(JAVA_INT, 4, causal ? 1 : 0);
+        s.set(JAVA_INT, 8, splits);
+        s.set(JAVA_INT, 12, chunk);
+        return s;
+    }
+
+    /** {@code KxEpilogueParams {double beta; i32 act; i32 pad}}; {@code act} is a {@code kx_unary} op code. */
+    static MemorySegment epilogueParams(Arena a, double beta, int act) {
+        MemorySegment s = a.allocate(16, 8);
+        s.set(JAVA_DOUBLE, 0, beta);
+        s.set(JAVA_INT, 8, act);
+        return s;
+    }
+
+    /**
+     * {@code null} if {@code stamp} (the line next to a kernel binary, or {@code null} if there is none) is this
+     * layout's, else why the binary at {@code source} is stale and how to rebuild it.
+     */
+    static String stampMismatch(String stamp, String source, String rebuild) {
+        if (stamp == null) {
+            return "stale kernel binary " + source + ": it has no ABI stamp (" + source
+                    + io.kuaxin.cuda.kernels.KernelBinaries.ABI_STAMP_SUFFIX + "), so its parameter layout is unknown;"
+                    + " rebuild it: " + rebuild;
+        }
+        if (stamp.strip().equals(STAMP)) return null;
+        return "stale kernel binary " + source + ": built for '" + stamp.strip() + "', this Kuaxin writes '" + STAMP
+                + "'; rebuild it: " + rebuild;
     }
 
     /** The emulators' image: {@code "KXHOSTK1"}, NUL-terminated kernel names, an empty name. */

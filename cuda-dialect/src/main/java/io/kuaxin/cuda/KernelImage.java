@@ -17,6 +17,10 @@ import java.util.Map;
  *       {@code kuaxin.kernels.cache} ({@code KUAXIN_KERNELS_CACHE}), default {@code ~/.cache/kuaxin/kernels},
  *       file {@code <backend>/kuaxin-kernels.bin}.</li>
  * </ul>
+ * A binary carries an ABI stamp next to it ({@code nvidia.abi} in the jar, {@code kuaxin-kernels.bin.abi} in the
+ * cache): the parameter layout it was compiled for. One that differs from {@link KernelAbi#STAMP}, or is missing,
+ * makes the image absent with a "stale kernel binary" reason, so every kernel op is refused from the probe on
+ * ({@code unsupportedReason}, {@code kuaxin doctor}) instead of failing, or computing garbage, at its first launch.
  *
  * @param bytes  the image, or {@code null}
  * @param source where it came from, for reports
@@ -27,9 +31,10 @@ record KernelImage(byte[] bytes, String source, String absent) {
     static KernelImage find(String backend, boolean emulated, Map<String, String> env) {
         if (emulated) return new KernelImage(KernelAbi.hostImage(), "emulator host kernels", null);
         if (backend.equals("cuda")) {              // NVIDIA's backend (Iluvatar's CoreX has its own compiler)
+            String src = "kuaxin-cuda-kernels nvidia.fatbin (sm_80, sm_90, compute_90 PTX)";
             return KernelBinaries.nvidiaFatbin()
-                    .map(b -> new KernelImage(b, "kuaxin-cuda-kernels nvidia.fatbin (sm_80, sm_90, compute_90 PTX)",
-                            null))
+                    .map(b -> checked(b, src, KernelBinaries.nvidiaAbiStamp().orElse(null),
+                            "rebuild kuaxin-cuda-kernels with nvcc (its build writes nvidia.abi next to the fatbin)"))
                     .orElseGet(() -> new KernelImage(null, null, "no NVIDIA kernel binary: "
                             + KernelBinaries.nvidiaAbsentReason().orElse("unknown")));
         }
@@ -39,10 +44,19 @@ record KernelImage(byte[] bytes, String source, String absent) {
                     + " with the vendor SDK: kuaxin kernels build --backend " + backend + " --sdk <root>)");
         }
         try {
-            return new KernelImage(Files.readAllBytes(file), file.toString(), null);
+            Path stampFile = file.resolveSibling(file.getFileName() + KernelBinaries.ABI_STAMP_SUFFIX);
+            String stamp = Files.isRegularFile(stampFile) ? Files.readString(stampFile) : null;
+            return checked(Files.readAllBytes(file), file.toString(), stamp,
+                    "kuaxin kernels build --backend " + backend + " --sdk <root>");
         } catch (IOException e) {
             return new KernelImage(null, null, "cannot read " + file + ": " + e.getMessage());
         }
+    }
+
+    /** The image, or none with the reason if its ABI stamp is not this Kuaxin's: refused at load, not at first use. */
+    private static KernelImage checked(byte[] bytes, String source, String stamp, String rebuild) {
+        String stale = KernelAbi.stampMismatch(stamp, source, rebuild);
+        return stale == null ? new KernelImage(bytes, source, null) : new KernelImage(null, null, stale);
     }
 
     /** The cache file of {@code backend}'s kernel binary. */

@@ -42,9 +42,37 @@ class KernelImageTest {
         assertTrue(none.absent().contains("kuaxin kernels build --backend musa"), none.absent());
         Files.createDirectories(dir.resolve("musa"));
         Files.write(dir.resolve("musa/kuaxin-kernels.bin"), new byte[]{1, 2, 3});
+        Files.writeString(dir.resolve("musa/kuaxin-kernels.bin.abi"), KernelBinaries.abiStamp() + "\n");
         KernelImage some = KernelImage.find("musa", false, env);
         assertArrayEquals(new byte[]{1, 2, 3}, some.bytes());
         assertNull(some.absent());
+    }
+
+    @Test
+    void aBinaryWithAnotherOrNoAbiStampIsStaleAtLoad(@TempDir Path dir) throws Exception {
+        Map<String, String> env = Map.of("KUAXIN_KERNELS_CACHE", dir.toString());
+        Files.createDirectories(dir.resolve("hygon"));
+        Files.write(dir.resolve("hygon/kuaxin-kernels.bin"), new byte[]{1, 2, 3});
+        KernelImage unstamped = KernelImage.find("hygon", false, env);
+        assertNull(unstamped.bytes());
+        assertTrue(unstamped.absent().startsWith("stale kernel binary ") && unstamped.absent().contains("no ABI stamp")
+                && unstamped.absent().contains("kuaxin kernels build --backend hygon"), unstamped.absent());
+        Files.writeString(dir.resolve("hygon/kuaxin-kernels.bin.abi"), "kxk-abi 1 0123\n");
+        KernelImage old = KernelImage.find("hygon", false, env);
+        assertNull(old.bytes());
+        assertTrue(old.absent().contains("built for 'kxk-abi 1 0123'") && old.absent().contains(KernelAbi.STAMP),
+                old.absent());
+    }
+
+    @Test
+    void theJavaLayoutIsTheShippedHeaders() {
+        String abi = KernelBinaries.source("kx_kernel_abi.h").orElseThrow();
+        assertEquals(KernelBinaries.sha256(abi.getBytes(StandardCharsets.UTF_8)), KernelAbi.HEADER_SHA256,
+                "kx_kernel_abi.h changed: update KernelAbi's layout and HEADER_SHA256 (and KXK_ABI_VERSION if the"
+                        + " layout changed)");
+        assertEquals(KernelAbi.STAMP, KernelBinaries.abiStamp());
+        KernelBinaries.nvidiaFatbin().ifPresent(f -> assertEquals(KernelAbi.STAMP,
+                KernelBinaries.nvidiaAbiStamp().orElseThrow(), "the fatbin's nvidia.abi"));
     }
 
     @Test

@@ -435,11 +435,82 @@ public abstract class CudaBackendContract {
             Tensor a = s.copyOf(new float[]{1, -2, 3, 4}, Shape.of(2, 2));
             Tensor r = Ops.withFallback(FallbackPolicy.FAIL).matmul(a, a, Matmul.options().epilogue(Epilogue.RELU));
             assertArrayEquals(new float[]{0, 0, 15, 10}, r.toFloatArray());
-            assertTrue(r.provenance().toString().contains("kx_unary"), () -> r.provenance().toString());
+            assertTrue(r.provenance().toString().contains("kx_epilogue"), () -> r.provenance().toString());
+            // f32 inputs, bf16 output with an f32 bias: GEMM-Ex cannot write it; the epilogue kernel rounds once.
+            Tensor bias = s.copyOf(new float[]{0.5f, -100f}, Shape.of(2));
+            Tensor mixed = Ops.withFallback(FallbackPolicy.FAIL).matmul(a, a,
+                    Matmul.options().bias(bias).outDtype(DType.BF16).epilogue(Epilogue.SILU));
+            assertEquals(DType.BF16, mixed.dtype());
+            double[] want = {-5 + 0.5, -10 - 100, 15 + 0.5, 10 - 100};   // a·a = [[-5, -10], [15, 10]]
+            double[] got = mixed.toDoubleArray();
+            for (int i = 0; i < 4; i++) {
+                double x = want[i], g = x / (1 + Math.exp(-x));
+                assertEquals(g, got[i], Math.abs(g) / 128 + 1e-30, "element " + i);
+            }
+            assertTrue(mixed.provenance().toString().contains("kx_epilogue"), () -> mixed.provenance().toString());
             Tensor sm = Ops.withFallback(FallbackPolicy.FAIL).softmax(a);
             float[] p = sm.toFloatArray();
             assertEquals(1 / (1 + Math.exp(-3)), p[0], 1e-6);   // row [1, -2]
             assertEquals(1 / (1 + Math.exp(-1)), p[3], 1e-6);   // row [3, 4]
+        }
+    }
+
+    /** Decode over a long KV splits the keys over blocks and combines them; a short KV does not split. */
+    @Test
+    void decodeAttentionSplitsLongKvAndMatchesTheUnsplitKernel() {
+        try (Kuaxin kx = open(); Scope s = kx.device(backend() + ":0").scope()) {
+            int hq = 8, hkv = 2, d = 16;
+            for (int sk : new int[]{40, 1500}) {
+                float[] q = new float[hq * d], k = new float[hkv * sk * d], v = new float[hkv * sk * d];
+                java.util.Random rnd = new java.util.Random(sk);
+                for (int i = 0; i < q.length; i++) q[i] = (float) rnd.nextGaussian();
+                for (int i = 0; i < k.length; i++) {
+                    k[i] = (float) rnd.nextGaussian();
+                    v[i] = (float) rnd.nextGaussian();
+                }
+                Tensor tq = s.copyOf(q, Shape.of(1, hq, 1, d)), tk = s.copyOf(k, Shape.of(1, hkv, sk, d));
+                Tensor tv = s.copyOf(v, Shape.of(1, hkv, sk, d));
+                Tensor o = Ops.withFallback(FallbackPolicy.FAIL).attention(tq, tk, tv, io.kuaxin.Attention.causal());
+                String prov = o.provenance().toString();
+                assertEquals(sk > 1000, prov.contains("kx_attn_split"), prov);
+                float[] got = o.toFloatArray();
+                double scale = 1 / Math.sqrt(d);
+                for (int h = 0; h < hq; h++) {
+                    int kh = h / (hq / hkv);
+                    double[] sc = new double[sk];
+                    double max = Double.NEGATIVE_INFINITY, sum = 0;
+                    for (int j = 0; j < sk; j++) {
+                        double dot = 0;
+                        for (int x = 0; x < d; x++) dot += (double) q[h * d + x] * k[(kh * sk + j) * d + x];
+                        sc[j] = dot * scale;
+                        max = Math.max(max, sc[j]);
+                    }
+                    for (int j = 0; j < sk; j++) sum += sc[j] = Math.exp(sc[j] - max);
+                    for (int x = 0; x < d; x++) {
+                        double w = 0;
+                        for (int j = 0; j < sk; j++) w += sc[j] / sum * v[(kh * sk + j) * d + x];
+                        assertEquals(w, got[h * d + x], 1e-5, "head " + h + " column " + x + " sk " + sk);
+                    }
+                }
+            }
+        }
+    }
+
+    /** bf16 prefill with a head size of 64 runs on tensor cores on NVIDIA's backend, else on kx_attention. */
+    @Test
+    void prefillTakesTheTensorCoreKernelOnlyWhereItIsBuilt() {
+        try (Kuaxin kx = open(); Scope s = kx.device(backend() + ":0").scope()) {
+            int h = 2, sq = 40, d = 64;
+            float[] x = new float[h * sq * d];
+            java.util.Random rnd = new java.util.Random(3);
+            for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
+            Tensor q = s.copyOf(x, DType.BF16, Shape.of(1, h, sq, d));
+            Tensor o = Ops.withFallback(FallbackPolicy.FAIL).attention(q, q, q, io.kuaxin.Attention.causal());
+            String prov = o.provenance().toString();
+            assertEquals(backend().equals("cuda"), prov.contains("kx_attn_prefill_mma"), prov);
+            // Row 0 sees only key 0: its output is v[0] (q = k = v), rounded to bf16.
+            float[] got = o.toFloatArray(), in = q.toFloatArray();
+            for (int c = 0; c < d; c++) assertEquals(in[c], got[c], Math.abs(in[c]) / 128, "column " + c);
         }
     }
 

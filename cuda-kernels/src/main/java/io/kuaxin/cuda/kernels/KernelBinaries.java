@@ -34,6 +34,35 @@ public final class KernelBinaries {
                 .orElse("this kuaxin-cuda-kernels jar holds no nvidia.fatbin"));
     }
 
+    /** The suffix of the ABI stamp next to a kernel binary ({@code kuaxin-kernels.bin.abi}, {@code nvidia.abi}). */
+    public static final String ABI_STAMP_SUFFIX = ".abi";
+
+    /**
+     * The ABI stamp of the shipped sources: {@code "kxk-abi <KXK_ABI_VERSION> <sha256 of kx_kernel_abi.h>"}. A binary
+     * compiled from them carries this line next to it; the loader compares it with the parameter layout it writes.
+     */
+    public static String abiStamp() {
+        String h = source("kx_kernel_abi.h").orElseThrow(() -> new IllegalStateException(
+                "kuaxin-cuda-kernels ships no kx_kernel_abi.h"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("#define KXK_ABI_VERSION (\\d+)").matcher(h);
+        if (!m.find()) throw new IllegalStateException("kx_kernel_abi.h defines no KXK_ABI_VERSION");
+        return "kxk-abi " + m.group(1) + " " + sha256(h.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The ABI stamp the build wrote next to the NVIDIA fatbin, if any. */
+    public static Optional<String> nvidiaAbiStamp() {
+        return read("nvidia" + ABI_STAMP_SUFFIX).map(b -> new String(b, StandardCharsets.UTF_8).trim());
+    }
+
+    /** Lower-case hex SHA-256 of {@code bytes}. */
+    public static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
     /** One kernel source file of {@link #SOURCES}. */
     public static Optional<String> source(String name) {
         if (!SOURCES.contains(name)) return Optional.empty();
