@@ -435,7 +435,7 @@ public abstract class RuntimeContract {
         try (Kuaxin kx = open(Map.of(var, "1"))) {
             assertEquals(1, kx.devices().size(), kx.devices()::toString);
             Device d = kx.device(id(0));
-            assertEquals("1", d.info().physicalId(), d.info()::toString);
+            fx.checkPhysicalDevice(d, "1");
             assertArrayEquals(new float[] {5}, d.copyOf(new float[] {5}, Shape.of(1)).toFloatArray());
         }
         fx.showOnly("1,7");

@@ -4,6 +4,7 @@ import io.kuaxin.Device;
 import io.kuaxin.Kuaxin;
 import io.kuaxin.spi.BackendProvider;
 import io.kuaxin.spi.StreamBackend;
+import org.junit.jupiter.api.Assertions;
 
 import java.util.Map;
 import java.util.Optional;
@@ -87,6 +88,15 @@ public interface RuntimeFixture {
      * @return false if the fixture cannot (the variable is read once per process on a real runtime)
      */
     default boolean showOnly(String spec) { return false; }
+
+    /**
+     * Checks that {@code device}, ordinal 0 after {@link #showOnly} of one id, is physical device {@code physicalId}.
+     * By default its {@code DeviceInfo} must say so; a backend whose runtime reads the variable only from the process
+     * environment (which a test cannot set) checks what it can instead.
+     */
+    default void checkPhysicalDevice(Device device, String physicalId) {
+        Assertions.assertEquals(physicalId, device.info().physicalId(), device.info()::toString);
+    }
 
     /** Undoes whatever this fixture armed: faults, memory caps, delays, visible devices. */
     default void reset() {}
