@@ -11,6 +11,7 @@ import io.kuaxin.Shape;
 import io.kuaxin.Tensor;
 import io.kuaxin.UnsupportedOpException;
 import io.kuaxin.VendorException;
+import io.kuaxin.emulators.EmulatorControl;
 import io.kuaxin.op.Epilogue;
 import io.kuaxin.op.Op;
 import org.junit.jupiter.api.AfterAll;
@@ -22,7 +23,6 @@ import org.junit.jupiter.api.TestFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
@@ -40,13 +40,18 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
  * reference: batched and transposed matmul with every epilogue, attention prefill and decode with GQA, causal masks
  * and KV lengths, row ops, broadcast elementwise and strided copy. Provenance must name the library kernel (so a
  * silent fallback fails), steady-state ops must create no library handles, and an injected library fault must be
- * typed with the next op succeeding. A backend module runs it with one subclass naming its kernels; what only that
- * vendor does stays in further tests of the subclass.
+ * typed with the next op succeeding (these two need an emulator; {@code kuaxin-native} on the test class path). A
+ * backend module runs it with one subclass naming its kernels; what only that vendor does stays in further tests of
+ * the subclass.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class LibraryOpsContract {
-    /** A library call armed to fail once, and the op that reaches it. */
-    public record OpFault(String call, int code, UnaryOperator<Tensor> op) {}
+    /**
+     * A library call armed to fail once, and the op that reaches it.
+     *
+     * @param vendorMessage whether the library reports a message for this failure (then it must not be blank)
+     */
+    public record OpFault(String call, int code, boolean vendorMessage, UnaryOperator<Tensor> op) {}
 
     private Kuaxin kx;
 
@@ -68,11 +73,11 @@ public abstract class LibraryOpsContract {
     /** The kernel a strided copy reports (a substring of its provenance). */
     protected abstract String stridedCopyKernel();
 
-    /** Library handles (descriptors, executors) alive in the process, or empty if they cannot be counted. */
-    protected OptionalLong liveHandles() { return OptionalLong.empty(); }
-
-    /** Arms {@code f} to fail once; returns false if faults cannot be injected. */
-    protected boolean inject(OpFault f) { return false; }
+    /**
+     * The control API of the backend's emulator (bound to the library file the backend loads), or null on a real
+     * device: the handle-leak and library-fault tests are then skipped.
+     */
+    protected EmulatorControl emulator() { return null; }
 
     /** Library faults to inject, each with the op that reaches the failing call. */
     protected List<OpFault> opFaults() { return List.of(); }
@@ -239,37 +244,43 @@ public abstract class LibraryOpsContract {
 
     @Test
     void noLibraryHandleLeaksAndSteadyStateAddsNone() {
-        OptionalLong before = liveHandles();
-        assumeTrue(before.isPresent(), "library handles cannot be counted here");
+        EmulatorControl emu = emulator();
+        assumeTrue(emu != null, "no emulator: library handles cannot be counted");
+        long before = emu.liveHandles();
         try (Kuaxin k = open(); Scope s = k.device(backend() + ":1").scope()) {
             Tensor a = s.copyOf(HostReference.random(1, 64), Shape.of(8, 8));
             Ops.matmul(a, a).toFloatArray();
-            long warm = liveHandles().getAsLong(); // cached executors/descriptors of the first matmul
+            long warm = emu.liveHandles(); // cached executors/descriptors of the first matmul
             for (int i = 0; i < 10; i++) Ops.matmul(a, a).close();
             Ops.softmax(a).close();
             Ops.rmsNorm(a, null, 1e-6).close();
             Tensor q = s.copyOf(HostReference.random(2, 64), DType.F16, Shape.of(1, 2, 4, 8));
             Ops.attention(q, q, q, Attention.causal()).toFloatArray();
             s.device().synchronize();
-            assertEquals(warm, liveHandles().getAsLong(), "steady state adds no handles");
+            assertEquals(warm, emu.liveHandles(), "steady state adds no handles");
         }
-        assertEquals(before.getAsLong(), liveHandles().getAsLong(), "closing the runtime releases every handle");
+        assertEquals(before, emu.liveHandles(), "closing the runtime releases every handle");
     }
 
     @Test
     void aFailingLibraryCallIsTypedAndTheNextOpSucceeds() {
+        EmulatorControl emu = emulator();
         List<OpFault> faults = opFaults();
-        assumeTrue(!faults.isEmpty(), "no library faults to inject here");
+        assumeTrue(emu != null && !faults.isEmpty(), "no emulator or no library faults to inject");
         try (Scope s = device(0).scope()) {
             Tensor a = s.copyOf(HostReference.random(1, 12), Shape.of(3, 4));
             List<float[]> clean = new ArrayList<>();
             for (OpFault f : faults) clean.add(f.op().apply(a).toFloatArray());
-            for (OpFault f : faults) {
-                assumeTrue(inject(f), "library faults cannot be injected here");
-                VendorException e = assertThrows(VendorException.class, () -> f.op().apply(a).toFloatArray());
-                assertEquals(f.call(), e.call());
-                assertEquals(f.code(), e.code());
-                assertFalse(e.vendorMessage().isBlank());
+            try {
+                for (OpFault f : faults) {
+                    emu.injectFault(f.call(), 1, f.code());
+                    VendorException e = assertThrows(VendorException.class, () -> f.op().apply(a).toFloatArray());
+                    assertEquals(f.call(), e.call());
+                    assertEquals(f.code(), e.code());
+                    if (f.vendorMessage()) assertFalse(e.vendorMessage().isBlank(), f.call());
+                }
+            } finally {
+                emu.clearFaults();
             }
             for (int i = 0; i < faults.size(); i++) {
                 assertArrayEquals(clean.get(i), faults.get(i).op().apply(a).toFloatArray(), faults.get(i).call());

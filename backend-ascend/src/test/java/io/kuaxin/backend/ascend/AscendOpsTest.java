@@ -9,10 +9,10 @@ import io.kuaxin.Shape;
 import io.kuaxin.Tensor;
 import io.kuaxin.conformance.HostReference;
 import io.kuaxin.conformance.LibraryOpsContract;
+import io.kuaxin.emulators.EmulatorControl;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
-import java.util.OptionalLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,18 +40,12 @@ class AscendOpsTest extends LibraryOpsContract {
     protected String stridedCopyKernel() { return "aclnnCast"; }
 
     @Override
-    protected OptionalLong liveHandles() { return OptionalLong.of(Emulator.CONTROL.liveHandles()); }
-
-    @Override
-    protected boolean inject(OpFault f) {
-        Emulator.CONTROL.injectFault(f.call(), 1, f.code());
-        return true;
-    }
+    protected EmulatorControl emulator() { return Emulator.CONTROL; }
 
     @Override
     protected List<OpFault> opFaults() {
-        return List.of(new OpFault("aclnnSoftmaxGetWorkspaceSize", 161002, Ops::softmax),
-                new OpFault("aclnnExp", 361001, Ops::exp));
+        return List.of(new OpFault("aclnnSoftmaxGetWorkspaceSize", 161002, false, Ops::softmax),
+                new OpFault("aclnnExp", 361001, false, Ops::exp));
     }
 
     @Test

@@ -10,12 +10,12 @@ import io.kuaxin.Tensor;
 import io.kuaxin.UnsupportedOpException;
 import io.kuaxin.conformance.HostReference;
 import io.kuaxin.conformance.LibraryOpsContract;
+import io.kuaxin.emulators.EmulatorControl;
 import io.kuaxin.op.Op;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.OptionalLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -45,18 +45,12 @@ class CambriconOpsTest extends LibraryOpsContract {
     protected String stridedCopyKernel() { return "mul by 1"; }
 
     @Override
-    protected OptionalLong liveHandles() { return OptionalLong.of(Emulator.CONTROL.liveHandles()); }
-
-    @Override
-    protected boolean inject(OpFault f) {
-        Emulator.CONTROL.injectFault(f.call(), 1, f.code());
-        return true;
-    }
+    protected EmulatorControl emulator() { return Emulator.CONTROL; }
 
     @Override
     protected List<OpFault> opFaults() {
-        return List.of(new OpFault("cnnlSoftmaxForward_v2", 3, Ops::softmax),
-                new OpFault("cnnlMatMul_v2", 6, x -> Ops.matmul(x, x, Matmul.options().transposeB())));
+        return List.of(new OpFault("cnnlSoftmaxForward_v2", 3, true, Ops::softmax),
+                new OpFault("cnnlMatMul_v2", 6, true, x -> Ops.matmul(x, x, Matmul.options().transposeB())));
     }
 
     @Test
