@@ -23,6 +23,7 @@ import org.junit.jupiter.api.TestFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
@@ -41,8 +42,8 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
  * and KV lengths, row ops, broadcast elementwise and strided copy. Provenance must name the library kernel (so a
  * silent fallback fails), steady-state ops must create no library handles, and an injected library fault must be
  * typed with the next op succeeding (these two need an emulator; {@code kuaxin-native} on the test class path). A
- * backend module runs it with one subclass naming its kernels; what only that vendor does stays in further tests of
- * the subclass.
+ * backend module runs it with one subclass whose constructor names its kernels and faults; what only that vendor
+ * does stays in further tests of the subclass.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class LibraryOpsContract {
@@ -53,43 +54,49 @@ public abstract class LibraryOpsContract {
      */
     public record OpFault(String call, int code, boolean vendorMessage, UnaryOperator<Tensor> op) {}
 
+    /**
+     * The kernels provenance must name: a substring of it, except {@code matmul}, which is the whole of it.
+     *
+     * @param batchedMatmul a batched matmul
+     * @param matmul        a 2-D matmul
+     * @param prefill       attention with several query rows
+     * @param decode        attention with one query row
+     * @param stridedCopy   a strided copy
+     */
+    public record Kernels(String batchedMatmul, String matmul, String prefill, String decode, String stridedCopy) {}
+
+    private final String backend;
+    private final Supplier<Kuaxin> opener;
+    private final EmulatorControl emu;
+    private final Kernels kernels;
+    private final List<OpFault> faults;
     private Kuaxin kx;
 
-    /** Opens a runtime with only the backend under test. */
-    protected abstract Kuaxin open();
-
-    /** The backend's name, which prefixes its device ids. */
-    protected abstract String backend();
-
-    /** The kernel a batched matmul reports (a substring of its provenance). */
-    protected abstract String batchedMatmulKernel();
-
-    /** The kernel a 2-D matmul reports (its whole provenance). */
-    protected abstract String matmulKernel();
-
-    /** The kernel attention reports for prefill, or for decode (one query row). */
-    protected abstract String attentionKernel(boolean decode);
-
-    /** The kernel a strided copy reports (a substring of its provenance). */
-    protected abstract String stridedCopyKernel();
-
     /**
-     * The control API of the backend's emulator (bound to the library file the backend loads), or null on a real
-     * device: the handle-leak and library-fault tests are then skipped.
+     * @param backend the backend's name, which prefixes its device ids
+     * @param opener  opens a runtime with only the backend under test
+     * @param emu     the control API of the backend's emulator (bound to the library file the backend loads), or
+     *                null on a real device: the handle-leak and library-fault tests are then skipped
+     * @param kernels the kernels provenance must name
+     * @param faults  library faults to inject, each with the op that reaches the failing call
      */
-    protected EmulatorControl emulator() { return null; }
-
-    /** Library faults to inject, each with the op that reaches the failing call. */
-    protected List<OpFault> opFaults() { return List.of(); }
+    protected LibraryOpsContract(String backend, Supplier<Kuaxin> opener, EmulatorControl emu, Kernels kernels,
+                                 List<OpFault> faults) {
+        this.backend = backend;
+        this.opener = opener;
+        this.emu = emu;
+        this.kernels = kernels;
+        this.faults = List.copyOf(faults);
+    }
 
     /** The runtime the tests share. */
     protected final Kuaxin runtime() { return kx; }
 
     /** Device {@code ordinal} of the backend. */
-    protected final Device device(int ordinal) { return kx.device(backend() + ":" + ordinal); }
+    protected final Device device(int ordinal) { return kx.device(backend + ":" + ordinal); }
 
     @BeforeAll
-    void openRuntime() { kx = open(); }
+    void openRuntime() { kx = opener.get(); }
 
     @AfterAll
     void closeRuntime() { kx.close(); }
@@ -108,13 +115,13 @@ public abstract class LibraryOpsContract {
             Tensor y = Ops.matmul(ta, tb);
             HostReference.close(HostReference.matmul(a, b, batch, m, k, n, false, false), y.toFloatArray(),
                     HostReference.tolerance(t), "bmm " + t);
-            assertTrue(y.provenance().kernel().contains(batchedMatmulKernel()), y.provenance().kernel());
+            assertTrue(y.provenance().kernel().contains(kernels.batchedMatmul()), y.provenance().kernel());
             // 2-D with both transposes: a stored [K, M], b stored [N, K]
             Tensor a2 = s.copyOf(a, t, Shape.of(k, m * batch)), b2 = s.copyOf(b, t, Shape.of(n * batch, k));
             Tensor y2 = Ops.matmul(a2, b2, Matmul.options().transposeA().transposeB());
             HostReference.close(HostReference.matmul(a, b, 1, m * batch, k, n * batch, true, true), y2.toFloatArray(),
                     HostReference.tolerance(t), "mm^T " + t);
-            assertEquals(matmulKernel(), y2.provenance().kernel());
+            assertEquals(kernels.matmul(), y2.provenance().kernel());
         }
     }
 
@@ -178,7 +185,7 @@ public abstract class LibraryOpsContract {
                     Tensor o = Ops.attention(tq, tk, tv, Attention.defaults().withCausal(causal));
                     HostReference.close(HostReference.attention(q, k, v, b, hq, hkv, lq, lkv, d, scale, causal, null),
                             o.toFloatArray(), HostReference.tolerance(t), "attention lq=" + lq + " causal=" + causal);
-                    assertTrue(o.provenance().kernel().contains(attentionKernel(lq == 1)), o.provenance().kernel());
+                    assertTrue(o.provenance().kernel().contains(lq == 1 ? kernels.decode() : kernels.prefill()), o.provenance().kernel());
                 }
                 int[] lens = {3, 9};
                 Tensor tl = s.copyOf(lens, Shape.of(b));
@@ -238,16 +245,15 @@ public abstract class LibraryOpsContract {
             Tensor tr = Ops.copy(tx.transpose(0, 1));
             for (int r = 0; r < rows; r++) for (int j = 0; j < d; j++) want[j * rows + r] = x[r * d + j];
             HostReference.close(want, tr.toFloatArray(), 0, "strided copy");
-            assertTrue(tr.provenance().kernel().contains(stridedCopyKernel()), tr.provenance().kernel());
+            assertTrue(tr.provenance().kernel().contains(kernels.stridedCopy()), tr.provenance().kernel());
         }
     }
 
     @Test
     void noLibraryHandleLeaksAndSteadyStateAddsNone() {
-        EmulatorControl emu = emulator();
         assumeTrue(emu != null, "no emulator: library handles cannot be counted");
         long before = emu.liveHandles();
-        try (Kuaxin k = open(); Scope s = k.device(backend() + ":1").scope()) {
+        try (Kuaxin k = opener.get(); Scope s = k.device(backend + ":1").scope()) {
             Tensor a = s.copyOf(HostReference.random(1, 64), Shape.of(8, 8));
             Ops.matmul(a, a).toFloatArray();
             long warm = emu.liveHandles(); // cached executors/descriptors of the first matmul
@@ -264,8 +270,6 @@ public abstract class LibraryOpsContract {
 
     @Test
     void aFailingLibraryCallIsTypedAndTheNextOpSucceeds() {
-        EmulatorControl emu = emulator();
-        List<OpFault> faults = opFaults();
         assumeTrue(emu != null && !faults.isEmpty(), "no emulator or no library faults to inject");
         try (Scope s = device(0).scope()) {
             Tensor a = s.copyOf(HostReference.random(1, 12), Shape.of(3, 4));

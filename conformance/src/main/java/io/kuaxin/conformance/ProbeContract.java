@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,29 +22,39 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * unavailable with a reason that names what was tried, so a user can fix the installation. The library is chosen
  * with {@code -Dkuaxin.<backend>.library}, the emulator with {@code -Dkuaxin.emulate} and
  * {@code -Dkuaxin.emulator.dir}; the suite sets and restores those properties. A backend module runs it with one
- * subclass naming its files.
+ * subclass whose constructor names its files.
  */
 public abstract class ProbeContract {
-    /** A new provider that reads {@code env} as its environment. */
-    protected abstract BackendProvider provider(Map<String, String> env);
+    /**
+     * The files and names discovery reports.
+     *
+     * @param file           the vendor runtime library's file name ({@code libascendcl.so})
+     * @param homeVariable   the variable naming the vendor toolkit's root ({@code ASCEND_HOME_PATH}); the library is
+     *                       looked for under its {@code lib64}
+     * @param emulator       the emulator library
+     * @param foreign        a library that loads but lacks this backend's symbols (another vendor's emulator)
+     * @param missingSymbols symbols the backend requires that {@code foreign} lacks; the reason must name them
+     */
+    public record Library(String file, String homeVariable, Path emulator, Path foreign, List<String> missingSymbols) {}
 
-    /** The vendor runtime library's file name ({@code libascendcl.so}). */
-    protected abstract String libraryFile();
+    private final Function<Map<String, String>, BackendProvider> providers;
+    private final Library lib;
 
-    /** The variable naming the vendor toolkit's root ({@code ASCEND_HOME_PATH}); the library is under its lib64. */
-    protected abstract String homeVariable();
-
-    /** The emulator's file name ({@code libkuaxin-emu-ascend.so}). */
-    protected abstract String emulatorFile();
-
-    /** A library that loads but lacks this backend's symbols (another vendor's emulator). */
-    protected abstract Path foreignLibrary();
-
-    /** Symbols the backend requires that {@link #foreignLibrary()} lacks; the reason must name them. */
-    protected abstract List<String> missingSymbols();
+    /**
+     * @param providers a new provider reading the given environment
+     * @param library   the files and names discovery reports
+     */
+    protected ProbeContract(Function<Map<String, String>, BackendProvider> providers, Library library) {
+        this.providers = providers;
+        this.lib = library;
+    }
 
     /** Devices the emulator shows. */
     protected int emulatedDevices() { return 2; }
+
+    private BackendProvider provider(Map<String, String> env) { return providers.apply(env); }
+
+    private String emulatorFile() { return lib.emulator().getFileName().toString(); }
 
     private String name() {
         try (BackendProvider p = provider(Map.of())) {
@@ -96,25 +107,25 @@ public abstract class ProbeContract {
 
     @Test
     void aBogusExplicitLibraryIsUnavailableNamingThePathAndTheToolkitRoot() {
-        String lib = "/nonexistent/" + libraryFile();
-        Availability a = probe(props("kuaxin.emulate", null, "kuaxin." + name() + ".library", lib),
-                Map.of(homeVariable(), "/nonexistent/sdk"));
+        String path = "/nonexistent/" + lib.file();
+        Availability a = probe(props("kuaxin.emulate", null, "kuaxin." + name() + ".library", path),
+                Map.of(lib.homeVariable(), "/nonexistent/sdk"));
         assertFalse(a.available());
         assertEquals(0, a.score());
-        assertTrue(a.reason().startsWith(libraryFile()) && a.reason().contains("not found"), a.reason());
-        assertTrue(a.reason().contains("KUAXIN_" + name().toUpperCase(Locale.ROOT) + "_LIBRARY=" + lib), a.reason());
-        assertTrue(a.reason().contains(homeVariable() + "=/nonexistent/sdk"), a.reason());
-        assertTrue(a.details().stream().anyMatch(d -> d.contains("/nonexistent/sdk/lib64/" + libraryFile())),
+        assertTrue(a.reason().startsWith(lib.file()) && a.reason().contains("not found"), a.reason());
+        assertTrue(a.reason().contains("KUAXIN_" + name().toUpperCase(Locale.ROOT) + "_LIBRARY=" + path), a.reason());
+        assertTrue(a.reason().contains(lib.homeVariable() + "=/nonexistent/sdk"), a.reason());
+        assertTrue(a.details().stream().anyMatch(d -> d.contains("/nonexistent/sdk/lib64/" + lib.file())),
                 a.details().toString());
     }
 
     @Test
     void aLibraryWithoutTheSymbolsIsUnavailableNamingThem() {
         Availability a = probe(props("kuaxin.emulate", null, "kuaxin." + name() + ".library",
-                foreignLibrary().toString()), Map.of());
+                lib.foreign().toString()), Map.of());
         assertFalse(a.available());
         assertTrue(a.reason().contains("lacks required symbol"), a.reason());
-        for (String s : missingSymbols()) assertTrue(a.reason().contains(s), a.reason());
+        for (String s : lib.missingSymbols()) assertTrue(a.reason().contains(s), a.reason());
     }
 
     @Test

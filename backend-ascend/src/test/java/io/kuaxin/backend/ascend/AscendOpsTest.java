@@ -1,7 +1,6 @@
 package io.kuaxin.backend.ascend;
 
 import io.kuaxin.DType;
-import io.kuaxin.Kuaxin;
 import io.kuaxin.Matmul;
 import io.kuaxin.Ops;
 import io.kuaxin.Scope;
@@ -9,7 +8,6 @@ import io.kuaxin.Shape;
 import io.kuaxin.Tensor;
 import io.kuaxin.conformance.HostReference;
 import io.kuaxin.conformance.LibraryOpsContract;
-import io.kuaxin.emulators.EmulatorControl;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -19,33 +17,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The library-ops contract on aclnn, and what only Ascend does: f64 output and exact casts through aclnnCast. */
 class AscendOpsTest extends LibraryOpsContract {
-    @Override
-    protected Kuaxin open() { return Emulator.open(); }
-
-    @Override
-    protected String backend() { return "ascend"; }
-
-    @Override
-    protected String batchedMatmulKernel() { return "aclnnBatchMatMul"; }
-
-    @Override
-    protected String matmulKernel() { return "aclnnMatmul"; }
-
-    @Override
-    protected String attentionKernel(boolean decode) {
-        return decode ? "IncreFlashAttentionV4" : "PromptFlashAttentionV3";
-    }
-
-    @Override
-    protected String stridedCopyKernel() { return "aclnnCast"; }
-
-    @Override
-    protected EmulatorControl emulator() { return Emulator.CONTROL; }
-
-    @Override
-    protected List<OpFault> opFaults() {
-        return List.of(new OpFault("aclnnSoftmaxGetWorkspaceSize", 161002, false, Ops::softmax),
-                new OpFault("aclnnExp", 361001, false, Ops::exp));
+    AscendOpsTest() {
+        super("ascend", Emulator::open, Emulator.CONTROL,
+                new Kernels("aclnnBatchMatMul", "aclnnMatmul", "PromptFlashAttentionV3", "IncreFlashAttentionV4", "aclnnCast"),
+                List.of(new OpFault("aclnnSoftmaxGetWorkspaceSize", 161002, false, Ops::softmax),
+                        new OpFault("aclnnExp", 361001, false, Ops::exp)));
     }
 
     @Test

@@ -1,7 +1,6 @@
 package io.kuaxin.backend.cambricon;
 
 import io.kuaxin.DType;
-import io.kuaxin.Kuaxin;
 import io.kuaxin.Matmul;
 import io.kuaxin.Ops;
 import io.kuaxin.Scope;
@@ -10,7 +9,6 @@ import io.kuaxin.Tensor;
 import io.kuaxin.UnsupportedOpException;
 import io.kuaxin.conformance.HostReference;
 import io.kuaxin.conformance.LibraryOpsContract;
-import io.kuaxin.emulators.EmulatorControl;
 import io.kuaxin.op.Op;
 import org.junit.jupiter.api.Test;
 
@@ -26,31 +24,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * cnnlOpTensor, integer strided copies, and the ops CNNL lacks.
  */
 class CambriconOpsTest extends LibraryOpsContract {
-    @Override
-    protected Kuaxin open() { return Emulator.open(); }
-
-    @Override
-    protected String backend() { return "mlu"; }
-
-    @Override
-    protected String batchedMatmulKernel() { return "cnnlBatchMatMulEx"; }
-
-    @Override
-    protected String matmulKernel() { return "cnnlMatMul_v2"; }
-
-    @Override
-    protected String attentionKernel(boolean decode) { return "cnnlFlashAttentionForward"; }
-
-    @Override
-    protected String stridedCopyKernel() { return "mul by 1"; }
-
-    @Override
-    protected EmulatorControl emulator() { return Emulator.CONTROL; }
-
-    @Override
-    protected List<OpFault> opFaults() {
-        return List.of(new OpFault("cnnlSoftmaxForward_v2", 3, true, Ops::softmax),
-                new OpFault("cnnlMatMul_v2", 6, true, x -> Ops.matmul(x, x, Matmul.options().transposeB())));
+    CambriconOpsTest() {
+        super("mlu", Emulator::open, Emulator.CONTROL,
+                new Kernels("cnnlBatchMatMulEx", "cnnlMatMul_v2", "cnnlFlashAttentionForward", "cnnlFlashAttentionForward",
+                        "mul by 1"),
+                List.of(new OpFault("cnnlSoftmaxForward_v2", 3, true, Ops::softmax),
+                        new OpFault("cnnlMatMul_v2", 6, true, x -> Ops.matmul(x, x, Matmul.options().transposeB()))));
     }
 
     @Test

@@ -26,7 +26,6 @@ import io.kuaxin.cuda.DialectEnums;
 import io.kuaxin.op.Epilogue;
 import io.kuaxin.op.Op;
 import io.kuaxin.spi.Availability;
-import io.kuaxin.spi.BackendProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -166,43 +165,18 @@ public abstract class CudaBackendContract {
     class Runtime extends RuntimeContract {
         @Override
         protected RuntimeFixture fixture() {
-            return new EmulatedRuntime(emu, 4L << 30) {
-                @Override
-                public String backend() { return CudaBackendContract.this.backend(); }
-
-                @Override
-                public int devices() { return 2; }
-
-                @Override
-                public Kuaxin.Options options(Map<String, String> env) {
-                    return Kuaxin.Options.defaults().withEnv(env).withProviders(List.of(factory.get()));
-                }
-
-                @Override
-                public BackendProvider provider() { return factory.get(); }
-
-                @Override
-                public String allocationCall() { return symbol("cudaMalloc"); }
-
-                @Override
-                protected Fault allocationFault() { return new Fault(symbol("cudaMalloc"), 999, "unknown error"); }
-
-                @Override
-                protected int outOfMemoryCode() { return bound().enums().errMemoryAllocation(); }
-
+            var vendor = new EmulatedRuntime.Vendor(backend(), 2, env -> factory.get(),
+                    new RuntimeFixture.Fault(symbol("cudaMalloc"), 999, "unknown error"),
+                    bound().enums().errMemoryAllocation(), Map.of(),
+                    d -> assertTrue(d.info().properties().get("variant").startsWith(bound().id()),
+                            d.info().properties()::toString));
+            return new EmulatedRuntime(emu, 4L << 30, vendor) {
                 /** The runtime reads the variable from the process environment; the emulator names devices by id. */
                 @Override
                 public void checkPhysicalDevice(Device d, String physicalId) {
                     if (!d.info().name().startsWith(provider.dialect().vendor())) {
                         assertTrue(d.info().name().endsWith(physicalId), d.info().name());
                     }
-                }
-
-                @Override
-                public void checkDevice(Device d) {
-                    assertTrue(d.info().emulated());
-                    assertTrue(d.info().properties().get("variant").startsWith(bound().id()),
-                            d.info().properties()::toString);
                 }
             };
         }
