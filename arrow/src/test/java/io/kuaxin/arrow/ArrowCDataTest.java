@@ -7,6 +7,7 @@ import io.kuaxin.Kuaxin;
 import io.kuaxin.Shape;
 import io.kuaxin.Tensor;
 import io.kuaxin.UnsupportedOpException;
+import io.kuaxin.emulators.CPeer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.nio.file.Path;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -27,19 +29,21 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The Arrow C Data Interface against a C peer compiled with gcc: layouts, dtypes, nesting, lifetimes, bad input. */
 class ArrowCDataTest {
-    static final MethodHandle LAYOUT = CPeer.fn("peer_layout", FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
-    static final MethodHandle FORMATS = CPeer.fn("peer_formats",
+    /** The independent C implementation in src/test/c. */
+    static final CPeer PEER = CPeer.compile(Path.of("src/test/c/arrow_peer.c"));
+    static final MethodHandle LAYOUT = PEER.fn("peer_layout", FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
+    static final MethodHandle FORMATS = PEER.fn("peer_formats",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
-    static final MethodHandle GATHER = CPeer.fn("peer_gather",
+    static final MethodHandle GATHER = PEER.fn("peer_gather",
             FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, ADDRESS));
-    static final MethodHandle MOVE_CHILD = CPeer.fn("peer_move_child_then_release",
+    static final MethodHandle MOVE_CHILD = PEER.fn("peer_move_child_then_release",
             FunctionDescriptor.of(JAVA_LONG, ADDRESS));
-    static final MethodHandle RELEASE = CPeer.fn("peer_release", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
-    static final MethodHandle IS_RELEASED = CPeer.fn("peer_is_released", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
-    static final MethodHandle RELEASED = CPeer.fn("peer_arrays_released", FunctionDescriptor.of(JAVA_LONG));
-    static final MethodHandle MAKE = CPeer.fn("peer_make_f32",
+    static final MethodHandle RELEASE = PEER.fn("peer_release", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
+    static final MethodHandle IS_RELEASED = PEER.fn("peer_is_released", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
+    static final MethodHandle RELEASED = PEER.fn("peer_arrays_released", FunctionDescriptor.of(JAVA_LONG));
+    static final MethodHandle MAKE = PEER.fn("peer_make_f32",
             FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS));
-    static final MethodHandle MAKE_SCHEMA = CPeer.fn("peer_make_schema",
+    static final MethodHandle MAKE_SCHEMA = PEER.fn("peer_make_schema",
             FunctionDescriptor.ofVoid(JAVA_LONG, ADDRESS, ADDRESS));
 
     static Kuaxin kx;

@@ -7,6 +7,7 @@ import io.kuaxin.Kuaxin;
 import io.kuaxin.Shape;
 import io.kuaxin.Tensor;
 import io.kuaxin.UnsupportedOpException;
+import io.kuaxin.emulators.CPeer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.nio.file.Path;
 import java.util.Random;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -30,16 +32,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** DLPack export and import against a C peer compiled with gcc: layouts, every dtype, strides, lifetimes, errors. */
 class DLPackTest {
-    static final MethodHandle LAYOUT = CPeer.fn("peer_layout", FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
-    static final MethodHandle DESCRIBE = CPeer.fn("peer_describe", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    static final MethodHandle GATHER = CPeer.fn("peer_gather", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS));
-    static final MethodHandle DELETE = CPeer.fn("peer_delete", FunctionDescriptor.ofVoid(ADDRESS));
-    static final MethodHandle DELETED = CPeer.fn("peer_deleted", FunctionDescriptor.of(JAVA_LONG));
-    static final MethodHandle MAKE = CPeer.fn("peer_make_f32", FunctionDescriptor.of(ADDRESS, JAVA_LONG, JAVA_LONG,
+    /** The independent C implementation in src/test/c. */
+    static final CPeer PEER = CPeer.compile(Path.of("src/test/c/dlpack_peer.c"));
+    static final MethodHandle LAYOUT = PEER.fn("peer_layout", FunctionDescriptor.of(JAVA_LONG, JAVA_INT));
+    static final MethodHandle DESCRIBE = PEER.fn("peer_describe", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    static final MethodHandle GATHER = PEER.fn("peer_gather", FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS));
+    static final MethodHandle DELETE = PEER.fn("peer_delete", FunctionDescriptor.ofVoid(ADDRESS));
+    static final MethodHandle DELETED = PEER.fn("peer_deleted", FunctionDescriptor.of(JAVA_LONG));
+    static final MethodHandle MAKE = PEER.fn("peer_make_f32", FunctionDescriptor.of(ADDRESS, JAVA_LONG, JAVA_LONG,
             JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
-    static final MethodHandle SET_DTYPE = CPeer.fn("peer_set_dtype",
+    static final MethodHandle SET_DTYPE = PEER.fn("peer_set_dtype",
             FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT));
-    static final MethodHandle DROP_STRIDES = CPeer.fn("peer_drop_strides", FunctionDescriptor.ofVoid(ADDRESS));
+    static final MethodHandle DROP_STRIDES = PEER.fn("peer_drop_strides", FunctionDescriptor.ofVoid(ADDRESS));
 
     static Kuaxin kx;
     static Device cpu;

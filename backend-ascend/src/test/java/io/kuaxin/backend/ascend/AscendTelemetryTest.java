@@ -1,21 +1,15 @@
 package io.kuaxin.backend.ascend;
 
 import io.kuaxin.Kuaxin;
+import io.kuaxin.emulators.EmulatorControl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.SymbolLookup;
-import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -23,14 +17,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** DCMI power/temperature merged with AscendCL utilisation, and their absence. */
 class AscendTelemetryTest {
-    private static final Path DCMI = Emulator.DIR.resolve("libkuaxin-emu-dcmi.so");
+    /** The DCMI emulator has its own core, so its own faults. */
+    private static final EmulatorControl DCMI = new EmulatorControl(Emulator.DIR.resolve("libkuaxin-emu-dcmi.so"));
 
     @AfterEach
-    void clear() { dcmiFaults("kuaxin_emu_clear_faults", null, 0, 0); }
+    void clear() { DCMI.clearFaults(); }
 
     @Test
     void emulatedDcmiReadingsAppearWithUtilisation() {
-        try (Kuaxin kx = Kuaxin.open(Kuaxin.Options.defaults().withProviders(List.of(new AscendProvider())))) {
+        try (Kuaxin kx = Emulator.open()) {
             Map<String, String> t0 = kx.device("ascend:0").telemetry();
             assertEquals("85.3 W", t0.get("power"), t0.toString());
             assertEquals("45 C", t0.get("temperature"), t0.toString());
@@ -38,6 +33,23 @@ class AscendTelemetryTest {
             Map<String, String> t1 = kx.device("ascend:1").telemetry();
             assertEquals("86.3 W", t1.get("power"), t1.toString());
             assertEquals("46 C", t1.get("temperature"), t1.toString());
+        }
+    }
+
+    @Test
+    void aclUtilisationAppearsThroughTheDeviceAndThePublicApi() {
+        try (AscendProvider p = new AscendProvider()) {
+            assertTrue(p.probe().available());
+            try (var dev = (AscendDevice) p.open(0)) {
+                assertTrue(dev.telemetry.available());
+                var u = dev.telemetry.utilization().orElseThrow();
+                assertEquals(-1, u.aicpu());
+                assertTrue(u.memory() >= 0 && u.memory() <= 100);
+            }
+        }
+        try (Kuaxin kx = Emulator.open()) {
+            var t = kx.device("ascend:0").telemetry();
+            assertTrue(t.containsKey("utilization.memory"), t.toString());
         }
     }
 
@@ -81,29 +93,11 @@ class AscendTelemetryTest {
     void aFailingDcmiCallDropsOnlyItsReading() {
         try (AscendProvider p = new AscendProvider(); var dev = p.open(0)) {
             assertEquals("45 C", dev.telemetry().get("temperature")); // DCMI initialised and mapped
-            dcmiFaults("kuaxin_emu_inject_fault", "dcmi_get_device_power_info", 1, -8255);
+            DCMI.injectFault("dcmi_get_device_power_info", 1, -8255);
             Map<String, String> t = dev.telemetry();
             assertFalse(t.containsKey("power"), t.toString());
             assertEquals("45 C", t.get("temperature"));
             assertEquals("85.3 W", dev.telemetry().get("power")); // the fault fired once
-        }
-    }
-
-    /** Calls a kuaxin_emu_* control function of the DCMI emulator (its own core, so its own faults). */
-    private static void dcmiFaults(String fn, String target, int nth, int code) {
-        Linker l = Linker.nativeLinker();
-        SymbolLookup lib = SymbolLookup.libraryLookup(DCMI, Arena.global());
-        try (Arena a = Arena.ofConfined()) {
-            if (target == null) {
-                MethodHandle h = l.downcallHandle(lib.find(fn).orElseThrow(), FunctionDescriptor.ofVoid());
-                h.invokeExact();
-            } else {
-                MethodHandle h = l.downcallHandle(lib.find(fn).orElseThrow(),
-                        FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-                assertEquals(0, (int) h.invokeExact(a.allocateFrom(target), nth, code));
-            }
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
         }
     }
 }

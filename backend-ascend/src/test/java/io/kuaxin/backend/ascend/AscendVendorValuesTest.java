@@ -94,7 +94,7 @@ class AscendVendorValuesTest {
     @Test
     void f32MatmulChoosesCubeMathTypePerSoc() {
         setSoc("Ascend910A-kuaxin-emu");
-        try (Kuaxin kx = AscendRuntimeTest.open(); Scope s = kx.device("ascend:0").scope()) {
+        try (Kuaxin kx = Emulator.open(); Scope s = kx.device("ascend:0").scope()) {
             Tensor a = s.copyOf(new float[]{1, 2, 3, 4}, Shape.of(2, 2));
             Tensor y = Ops.matmul(a, a);
             assertArrayEquals(new float[]{7, 10, 15, 22}, y.toFloatArray());
@@ -107,7 +107,7 @@ class AscendVendorValuesTest {
             assertTrue(e.getMessage().contains("KEEP_DTYPE"), e::getMessage);
         }
         setSoc(null);
-        try (Kuaxin kx = AscendRuntimeTest.open(); Scope s = kx.device("ascend:0").scope()) {
+        try (Kuaxin kx = Emulator.open(); Scope s = kx.device("ascend:0").scope()) {
             Tensor a = s.copyOf(new float[]{1, 2, 3, 4}, Shape.of(2, 2));
             assertEquals("aclnnMatmul", Ops.matmul(a, a).provenance().kernel(), "910B keeps f32 on the cube unit");
         }

@@ -1,21 +1,15 @@
 package io.kuaxin.backend.cambricon;
 
 import io.kuaxin.Kuaxin;
+import io.kuaxin.emulators.EmulatorControl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.SymbolLookup;
-import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -23,14 +17,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** CNDev readings with the emulator, and their absence. */
 class CambriconTelemetryTest {
-    private static final Path CNDEV = Emulator.DIR.resolve("libkuaxin-emu-cndev.so");
+    /** The CNDev emulator has its own core, so its own faults. */
+    private static final EmulatorControl CNDEV = new EmulatorControl(Emulator.DIR.resolve("libkuaxin-emu-cndev.so"));
 
     @AfterEach
-    void clear() { cndevControl("kuaxin_emu_clear_faults", null, 0, 0); }
+    void clear() { CNDEV.clearFaults(); }
 
     @Test
     void emulatedCndevReadingsAppear() {
-        try (Kuaxin kx = Kuaxin.open(Kuaxin.Options.defaults().withProviders(List.of(new CambriconProvider())))) {
+        try (Kuaxin kx = Emulator.open()) {
             Map<String, String> t = kx.device("mlu:0").telemetry();
             assertEquals("75 W", t.get("power"), t.toString());
             assertEquals("150 W", t.get("power.cap"), t.toString());
@@ -78,30 +73,12 @@ class CambriconTelemetryTest {
     void aFailingCndevCallDropsOnlyItsReadings() {
         try (CambriconProvider p = new CambriconProvider(); var dev = p.open(0)) {
             assertEquals("75 W", dev.telemetry().get("power"));
-            cndevControl("kuaxin_emu_inject_fault", "cndevGetPowerInfo", 1, 10);
+            CNDEV.injectFault("cndevGetPowerInfo", 1, 10);
             Map<String, String> t = dev.telemetry();
             assertFalse(t.containsKey("power"), t.toString());
             assertFalse(t.containsKey("power.cap"), t.toString());
             assertEquals("48 C", t.get("temperature"));
             assertEquals("75 W", dev.telemetry().get("power"));
-        }
-    }
-
-    /** Calls a kuaxin_emu_* control function of the CNDev emulator (its own core, so its own faults). */
-    private static void cndevControl(String fn, String target, int nth, int code) {
-        Linker l = Linker.nativeLinker();
-        SymbolLookup lib = SymbolLookup.libraryLookup(CNDEV, Arena.global());
-        try (Arena a = Arena.ofConfined()) {
-            if (target == null) {
-                MethodHandle h = l.downcallHandle(lib.find(fn).orElseThrow(), FunctionDescriptor.ofVoid());
-                h.invokeExact();
-            } else {
-                MethodHandle h = l.downcallHandle(lib.find(fn).orElseThrow(),
-                        FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-                assertEquals(0, (int) h.invokeExact(a.allocateFrom(target), nth, code));
-            }
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
         }
     }
 }

@@ -91,7 +91,7 @@ class CambriconVendorValuesTest {
     /** With the guessed attribute numbers (0 and 1) the emulator, like a real MLU, refuses the query. */
     @Test
     void deviceSetupReadsTheClusterShapeWithThePublicAttributeNumbers() {
-        try (Kuaxin kx = CambriconRuntimeTest.open(); Scope s = kx.device("mlu:0").scope()) {
+        try (Kuaxin kx = Emulator.open(); Scope s = kx.device("mlu:0").scope()) {
             Map<String, String> p = s.device().info().properties();
             assertEquals("8", p.get("clusters"), p::toString);
             assertEquals("4", p.get("coresPerCluster"), p::toString);
@@ -130,7 +130,7 @@ class CambriconVendorValuesTest {
 
     @Test
     void castsAreRefusedUntilTheCastEnumNumbersAreKnown() {
-        try (Kuaxin kx = CambriconRuntimeTest.open(); Scope s = kx.device("mlu:0").scope()) {
+        try (Kuaxin kx = Emulator.open(); Scope s = kx.device("mlu:0").scope()) {
             String why = s.device().unsupportedReason(Op.CAST, DType.F32);
             assertTrue(why != null && why.contains("129") && why.contains("219"), why);
             Tensor x = s.copyOf(new float[]{1.5f, -2}, Shape.of(2));

@@ -4,10 +4,8 @@ import io.kuaxin.emulators.EmulatorControl;
 import io.kuaxin.emulators.HeaderValues;
 import io.kuaxin.spi.ffm.NativeLibraryLocator;
 
-import io.kuaxin.BackendStatus;
 import io.kuaxin.DType;
 import io.kuaxin.Device;
-import io.kuaxin.DeviceOutOfMemoryException;
 import io.kuaxin.Event;
 import io.kuaxin.FallbackPolicy;
 import io.kuaxin.Kuaxin;
@@ -19,6 +17,9 @@ import io.kuaxin.Stream;
 import io.kuaxin.Tensor;
 import io.kuaxin.UnsupportedOpException;
 import io.kuaxin.VendorException;
+import io.kuaxin.conformance.EmulatedRuntime;
+import io.kuaxin.conformance.RuntimeContract;
+import io.kuaxin.conformance.RuntimeFixture;
 import io.kuaxin.cuda.CudaDialectProvider;
 import io.kuaxin.cuda.Dialect;
 import io.kuaxin.cuda.DialectEnums;
@@ -27,12 +28,11 @@ import io.kuaxin.op.Op;
 import io.kuaxin.spi.Availability;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +46,8 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
  * The behaviour every CUDA-dialect backend shares, run against its emulator ({@code kuaxin.emulate=<backend>} set
  * by surefire). A backend module adds one subclass naming its provider (and, for Hygon, the variant).
  * Kept small: the five backends share the code, so these check the binding of each dialect, not the code twice.
+ * The runtime contract every backend keeps (streams, events, out-of-memory, faults, leaks, visible devices) runs
+ * in the nested {@link Runtime}, with this dialect's emulator as its fixture.
  */
 public abstract class CudaBackendContract {
     private final Supplier<CudaDialectProvider> factory;
@@ -142,109 +144,11 @@ public abstract class CudaBackendContract {
                 b.reason());
     }
 
-    @Test
-    void devicesHaveNamesAndMemory() {
-        try (Kuaxin kx = open()) {
-            List<Device> devs = kx.devices();
-            assertEquals(2, devs.size());
-            for (Device d : devs) {
-                assertTrue(d.info().emulated());
-                assertFalse(d.info().name().isBlank());
-                assertTrue(d.info().totalMemory() > 0);
-                assertTrue(d.freeMemory() > 0 && d.freeMemory() <= d.info().totalMemory());
-                assertTrue(d.info().properties().get("variant").startsWith(bound().id()), d.info().properties()::toString);
-            }
-        }
-    }
-
-    @Test
-    void visibleDevicesAreHonouredAndValidated() {
-        String var = bound().visibleDevicesVariable();
-        assertEquals(1, emu.setVisibleDevices("1"));
-        try (Kuaxin kx = open(Map.of(var, "1"))) {
-            Device d = kx.device(backend() + ":0");
-            assertEquals(1, kx.devices().size());
-            if (!d.info().name().startsWith(provider.dialect().vendor())) assertTrue(d.info().name().endsWith("1"), d.info().name());
-        }
-        emu.setVisibleDevices("1,7"); // the runtime stops at the bad id, as CUDA does
-        try (Kuaxin kx = open(Map.of(var, "1,7"))) {
-            BackendStatus st = kx.backends().stream().filter(b -> b.name().equals(backend())).findFirst().orElseThrow();
-            assertFalse(st.available());
-            assertTrue(st.reason().contains(var), st.reason());
-        }
-    }
-
     // ------------------------------------------------------------------ memory, copies, streams, events
 
     @Test
-    void copiesRoundTripInEveryDirection() {
-        float[] x = Reference.data(new Random(1), 1000, DType.F32);
+    void aBlasFaultNamesTheCallCodeAndVendorMessage() {
         try (Kuaxin kx = open(); Scope s = kx.device(backend() + ":0").scope()) {
-            Tensor a = s.copyOf(x, Shape.of(10, 100));                      // H2D
-            Tensor b = s.empty(DType.F32, Shape.of(10, 100));
-            s.device().defaultStream().copy(a, b);                          // D2D
-            assertArrayEquals(x, b.toFloatArray());                         // D2H
-            Tensor t = Ops.copy(a.transpose(0, 1));                         // strided gather (COPY)
-            float[] tt = t.toFloatArray();
-            assertEquals(x[3 * 100 + 7], tt[7 * 10 + 3]);
-            Tensor h = Ops.copy(s.copyOf(x, DType.F16, Shape.of(10, 100)).slice(1, 10, 20));
-            assertEquals(Reference.round(x[5 * 100 + 12], DType.F16), h.toFloatArray()[5 * 10 + 2]);
-            Tensor z = s.zeros(DType.F32, Shape.of(7));                     // memset
-            assertArrayEquals(new float[7], z.toFloatArray());
-            try (Arena arena = Arena.ofConfined()) {                        // D2H through pinned staging
-                MemorySegment host = arena.allocate(4000);
-                a.copyTo(host);
-                assertEquals(x[999], host.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, 999));
-            }
-        }
-    }
-
-    @Test
-    void streamsKeepOrderAndEventsTime() {
-        try (Kuaxin kx = open(); Scope s = kx.device(backend() + ":1").scope()) {
-            Device d = s.device();
-            Stream one = d.newStream(), two = d.newStream();
-            Tensor a = s.copyOf(Reference.data(new Random(2), 256 * 256, DType.F32), Shape.of(256, 256));
-            Tensor c = s.empty(DType.F32, Shape.of(256, 256));
-            Event start = one.record();
-            Tensor p = Ops.on(one).matmul(a, a);
-            one.copy(p, c);                                                  // after the matmul, same stream
-            Event end = one.record();
-            two.waitFor(end);
-            Tensor back = s.empty(DType.F32, Shape.of(256, 256));
-            two.copy(c, back);                                               // on another stream, after the event
-            two.synchronize();
-            assertTrue(end.isComplete());
-            assertTrue(end.elapsedMillis(start) >= 0);
-            assertArrayEquals(p.toFloatArray(), back.toFloatArray());
-            start.close();
-            end.close();
-            one.close();
-            two.close();
-        }
-    }
-
-    @Test
-    void outOfMemoryIsTypedAndTheDeviceStaysUsable() {
-        emu.setMemoryLimit(0, 64L << 20);
-        try (Kuaxin kx = open(); Scope s = kx.device(backend() + ":0").scope()) {
-            DeviceOutOfMemoryException e = assertThrows(DeviceOutOfMemoryException.class,
-                    () -> s.empty(DType.F32, Shape.of(32L << 20)));
-            assertTrue(e.requestedBytes() >= 128L << 20, e::getMessage);
-            assertTrue(e.freeBytes() >= 0 && e.freeBytes() <= 64L << 20, e::getMessage);
-            assertArrayEquals(new float[]{1, 2}, s.copyOf(new float[]{1, 2}, Shape.of(2)).toFloatArray());
-        }
-    }
-
-    @Test
-    void injectedFaultsNameTheCallCodeAndVendorMessage() {
-        try (Kuaxin kx = open(); Scope s = kx.device(backend() + ":0").scope()) {
-            String malloc = symbol("cudaMalloc");
-            emu.injectFault(malloc, 1, 999);
-            VendorException e = assertThrows(VendorException.class, () -> s.empty(DType.F32, Shape.of(12345)));
-            assertEquals(malloc, e.call());
-            assertEquals(999, e.code());
-            assertEquals("unknown error", e.vendorMessage());
             Tensor a = s.copyOf(new float[]{1, 2, 3, 4}, Shape.of(2, 2));
             String gemm = symbol("cublasGemmEx");
             emu.injectFault(gemm, 1, 7);                                     // 7: invalid value / not supported
@@ -256,29 +160,25 @@ public abstract class CudaBackendContract {
         }
     }
 
-    @Test
-    void nothingLeaks() {
-        try (Kuaxin kx = open()) { // warm up the emulator's own lazily created state
-            kx.devices();
-        }
-        long allocs = emu.liveAllocations(), handles = emu.liveHandles();
-        try (Kuaxin kx = open(); Scope s = kx.device(backend() + ":0").scope()) {
-            Stream st = s.device().newStream();
-            Tensor a = s.copyOf(Reference.data(new Random(3), 64, DType.F32), Shape.of(8, 8));
-            Tensor bias = s.copyOf(Reference.data(new Random(4), 8, DType.F32), Shape.of(8));
-            Tensor r = Ops.on(st).matmul(a.slice(1, 0, 4).transpose(0, 1).contiguous().transpose(0, 1), a.slice(0, 0, 4),
-                    Matmul.options().bias(bias));
-            try (Event e = st.record()) {
-                e.synchronize();
-            }
-            assertEquals(8 * 8, r.numel());
-            st.close();
-            assertTrue(emu.liveAllocations() > allocs);
-        }
-        assertEquals(allocs, emu.liveAllocations(), "device/pinned allocations after close");
-        assertEquals(handles, emu.liveHandles(), "streams/events/BLAS handles after close");
-        try (Kuaxin kx = open(); Scope s = kx.device(backend() + ":0").scope()) { // and it still works
-            assertArrayEquals(new float[]{3}, s.copyOf(new float[]{3}, Shape.of(1)).toFloatArray());
+    /** The runtime contract every backend keeps, with this dialect's emulator as the fixture. */
+    @Nested
+    class Runtime extends RuntimeContract {
+        @Override
+        protected RuntimeFixture fixture() {
+            var vendor = new EmulatedRuntime.Vendor(backend(), 2, env -> factory.get(),
+                    new RuntimeFixture.Fault(symbol("cudaMalloc"), 999, "unknown error"),
+                    bound().enums().errMemoryAllocation(), Map.of(),
+                    d -> assertTrue(d.info().properties().get("variant").startsWith(bound().id()),
+                            d.info().properties()::toString));
+            return new EmulatedRuntime(emu, 4L << 30, vendor) {
+                /** The runtime reads the variable from the process environment; the emulator names devices by id. */
+                @Override
+                public void checkPhysicalDevice(Device d, String physicalId) {
+                    if (!d.info().name().startsWith(provider.dialect().vendor())) {
+                        assertTrue(d.info().name().endsWith(physicalId), d.info().name());
+                    }
+                }
+            };
         }
     }
 
