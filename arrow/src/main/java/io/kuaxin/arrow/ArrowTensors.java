@@ -196,15 +196,9 @@ public final class ArrowTensors {
         }
     }
 
-    /**
-     * An all-ones validity bitmap for {@code count} values. Given an empty one, Arrow Java would build it with a
-     * byte-at-a-time fill (about 200 ms for the 33 MB of a 1 GiB f32 column here); a bulk fill takes a few ms.
-     */
+    /** An all-ones validity bitmap for {@code count} values: a copy-on-write mapping, not a fill (see AllValid). */
     private static ArrowBuf allValid(long count, BufferAllocator allocator) {
-        long bytes = Math.max(8, (count + 7) / 8);
-        ArrowBuf buf = allocator.buffer(bytes);
-        MemorySegment.ofAddress(buf.memoryAddress()).reinterpret(buf.capacity()).fill((byte) -1);
-        return buf;
+        return AllValid.buffer(Math.max(8, (count + 7) / 8), allocator);
     }
 
     private static Field field(String name, DType dtype, Shape shape, int dim) {
