@@ -46,6 +46,10 @@ import java.util.List;
  * {@link #toVector} holds a {@linkplain Tensor#share() shared view} until the vector (and every buffer transferred
  * from it) is closed. Arrow's allocator counts the wrapped tensor memory while the vector is open.
  *
+ * <p>Validity: Arrow Java vectors always carry a validity bitmap. The ones {@link #toVector} gives are, on Linux,
+ * private copy-on-write mappings of one shared all-ones memory file (no per-vector fill), so a {@code setNull} on one
+ * vector is seen by that vector only.
+ *
  * <p>Nulls: {@link Nulls#REJECT} (the default) refuses a vector with nulls; {@link Nulls#AS_STORED} takes the values
  * as stored and {@link #validityMask} gives the mask.
  *
