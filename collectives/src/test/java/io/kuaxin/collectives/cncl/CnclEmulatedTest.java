@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
@@ -107,58 +108,63 @@ class CnclEmulatedTest {
         assertEquals("cncl", cs.get(0).library());
         assertEquals(List.of(0, 1), List.of(cs.get(0).rank(), cs.get(1).rank()));
         // the collectives run on the Cambricon emulator's queues, with device addresses, not on host memory
-        assertEquals("cambricon", ((java.lang.foreign.MemorySegment) runtime.invokeExact()).reinterpret(64).getString(0));
+        assertEquals("cambricon", ((MemorySegment) runtime.invokeExact()).reinterpret(64).getString(0));
         try {
             both(cs, c -> {
-            Device d = c.device();
-            int r = c.rank();
-            try (Scope s = d.scope()) {
-                for (ReduceOp op : new ReduceOp[] {ReduceOp.SUM, ReduceOp.MAX, ReduceOp.MIN}) {
-                    Tensor out = s.zeros(DType.F32, Shape.of(n));
-                    c.allReduce(s.copyOf(values(r, n), Shape.of(n)), out, op, d.defaultStream());
-                    c.synchronize(d.defaultStream());
-                    float[] got = out.toFloatArray();
-                    for (int i = 0; i < n; i++) {
-                        float a = value(0, i), b = value(1, i);
-                        float want = switch (op) {
-                            case SUM -> a + b; case MAX -> Math.max(a, b); case MIN -> Math.min(a, b);
-                            case AVG -> throw new AssertionError(); };
-                        assertEquals(want, got[i], 1e-6, op + " at " + i);
+                Device d = c.device();
+                int r = c.rank();
+                try (Scope s = d.scope()) {
+                    for (ReduceOp op : new ReduceOp[] {ReduceOp.SUM, ReduceOp.MAX, ReduceOp.MIN}) {
+                        Tensor out = s.zeros(DType.F32, Shape.of(n));
+                        c.allReduce(s.copyOf(values(r, n), Shape.of(n)), out, op, d.defaultStream());
+                        c.synchronize(d.defaultStream());
+                        float[] got = out.toFloatArray();
+                        for (int i = 0; i < n; i++) {
+                            float a = value(0, i), b = value(1, i);
+                            float want = switch (op) {
+                                case SUM -> a + b; case MAX -> Math.max(a, b); case MIN -> Math.min(a, b);
+                                case AVG -> throw new AssertionError(); };
+                            assertEquals(want, got[i], 1e-6, op + " at " + i);
+                        }
                     }
+                    Tensor x = s.copyOf(values(r, n), Shape.of(n));
+                    // CNCL has no AVG and no f64 reduction: refused before anything is enqueued, the communicator
+                    // lives on
+                    assertThrows(InvalidArgumentException.class,
+                            () -> c.allReduce(x, x, ReduceOp.AVG, d.defaultStream()));
+                    Tensor f64 = s.zeros(DType.F64, Shape.of(4));
+                    assertThrows(InvalidArgumentException.class,
+                            () -> c.allReduce(f64, f64, ReduceOp.SUM, d.defaultStream()));
+                    Tensor ints = s.copyOf(new int[] {r + 1, -7 * r, 100, r}, Shape.of(4));
+                    c.allReduce(ints, ints, ReduceOp.SUM, d.defaultStream()); // in place, i32
+                    Tensor g = s.zeros(DType.F32, Shape.of(2, n));
+                    c.allGather(x, g, d.defaultStream());
+                    float[] big = new float[2 * n];
+                    for (int i = 0; i < 2 * n; i++) big[i] = value(r, i);
+                    Tensor rs = s.zeros(DType.F32, Shape.of(n));
+                    c.reduceScatter(s.copyOf(big, Shape.of(2 * n)), rs, ReduceOp.SUM, d.defaultStream());
+                    Tensor b = s.copyOf(values(r, n), DType.BF16, Shape.of(n));
+                    c.broadcast(b, 1, d.defaultStream());
+                    double[] dv = {r + 0.1, Math.PI * (r + 1), -1e300 * r};
+                    // f64 travels as CNCL's Int64: the same bytes
+                    Tensor bd = s.copyOf(MemorySegment.ofArray(dv), DType.F64, Shape.of(3));
+                    c.broadcast(bd, 0, d.defaultStream());
+                    Tensor in = s.zeros(DType.F32, Shape.of(n));
+                    c.send(x, 1 - r, d.defaultStream());
+                    c.recv(in, 1 - r, d.defaultStream());
+                    c.synchronize(d.defaultStream());
+                    assertArrayEquals(new long[] {3, -7, 200, 1}, ints.toLongArray());
+                    float[] gg = g.toFloatArray();
+                    for (int q = 0; q < 2; q++) for (int i = 0; i < n; i++) assertEquals(value(q, i), gg[q * n + i]);
+                    float[] gr = rs.toFloatArray();
+                    for (int i = 0; i < n; i++) assertEquals(value(0, r * n + i) + value(1, r * n + i), gr[i], 1e-6);
+                    float[] gb = b.toFloatArray();
+                    for (int i = 0; i < n; i++) assertEquals(DType.bf16ToFloat(DType.floatToBf16(value(1, i))), gb[i]);
+                    // rank 0's bytes, the sign of -0.0 included
+                    assertArrayEquals(new double[] {0.1, Math.PI, -0.0}, bd.toDoubleArray());
+                    assertArrayEquals(values(1 - r, n), in.toFloatArray());
+                    c.barrier();
                 }
-                Tensor x = s.copyOf(values(r, n), Shape.of(n));
-                // CNCL has no AVG and no f64 reduction: refused before anything is enqueued, the communicator lives on
-                assertThrows(InvalidArgumentException.class, () -> c.allReduce(x, x, ReduceOp.AVG, d.defaultStream()));
-                Tensor f64 = s.zeros(DType.F64, Shape.of(4));
-                assertThrows(InvalidArgumentException.class, () -> c.allReduce(f64, f64, ReduceOp.SUM, d.defaultStream()));
-                Tensor ints = s.copyOf(new int[] {r + 1, -7 * r, 100, r}, Shape.of(4));
-                c.allReduce(ints, ints, ReduceOp.SUM, d.defaultStream()); // in place, i32
-                Tensor g = s.zeros(DType.F32, Shape.of(2, n));
-                c.allGather(x, g, d.defaultStream());
-                float[] big = new float[2 * n];
-                for (int i = 0; i < 2 * n; i++) big[i] = value(r, i);
-                Tensor rs = s.zeros(DType.F32, Shape.of(n));
-                c.reduceScatter(s.copyOf(big, Shape.of(2 * n)), rs, ReduceOp.SUM, d.defaultStream());
-                Tensor b = s.copyOf(values(r, n), DType.BF16, Shape.of(n));
-                c.broadcast(b, 1, d.defaultStream());
-                double[] dv = {r + 0.1, Math.PI * (r + 1), -1e300 * r};
-                Tensor bd = s.copyOf(java.lang.foreign.MemorySegment.ofArray(dv), DType.F64, Shape.of(3)); // f64 travels as CNCL's Int64: the same bytes
-                c.broadcast(bd, 0, d.defaultStream());
-                Tensor in = s.zeros(DType.F32, Shape.of(n));
-                c.send(x, 1 - r, d.defaultStream());
-                c.recv(in, 1 - r, d.defaultStream());
-                c.synchronize(d.defaultStream());
-                assertArrayEquals(new long[] {3, -7, 200, 1}, ints.toLongArray());
-                float[] gg = g.toFloatArray();
-                for (int q = 0; q < 2; q++) for (int i = 0; i < n; i++) assertEquals(value(q, i), gg[q * n + i]);
-                float[] gr = rs.toFloatArray();
-                for (int i = 0; i < n; i++) assertEquals(value(0, r * n + i) + value(1, r * n + i), gr[i], 1e-6);
-                float[] gb = b.toFloatArray();
-                for (int i = 0; i < n; i++) assertEquals(DType.bf16ToFloat(DType.floatToBf16(value(1, i))), gb[i]);
-                assertArrayEquals(new double[] {0.1, Math.PI, -0.0}, bd.toDoubleArray()); // rank 0's bytes, sign included
-                assertArrayEquals(values(1 - r, n), in.toFloatArray());
-                c.barrier();
-            }
             });
         } finally {
             for (Communicator c : cs) c.close();
