@@ -25,7 +25,8 @@ __attribute__((visibility("default"))) int kuaxin_ccl_emu_inject(const char *fau
     return 0;
 }
 
-/* Which runtime emulator this library drives ("cuda", "hip", "musa", "supa", "ascend") or "host" if none is loaded. */
+/* Which runtime emulator this library drives ("cuda", "hip", "musa", "supa", "ascend", "cambricon"), or "host" if
+ * none is loaded. */
 __attribute__((visibility("default"))) const char *kuaxin_ccl_emu_runtime(void) { return kx_ccl_runtime(); }
 
 #endif

@@ -4,6 +4,7 @@
 #   libkuaxin-emu-mccl.so   mccl* names on the MUSA emulator's streams (Moore Threads MCCL)
 #   libkuaxin-emu-bccl.so   bccl* names on the SUPA emulator's streams (Biren BCCL)
 #   libkuaxin-emu-hccl.so   HCCL on the Ascend emulator's streams
+#   libkuaxin-emu-cncl.so   CNCL on the Cambricon emulator's queues
 # Included from native/Makefile (which sets KX_NATIVE_DIR, OUT, CC, KX_EMU_CFLAGS, ...).
 CCL_DIR := $(KX_NATIVE_DIR)/emu/collectives
 CCL_SRCS := $(CCL_DIR)/ccl_wire.c $(CCL_DIR)/ccl_comm.c $(CCL_DIR)/ccl_nccl.c
@@ -28,8 +29,16 @@ $(HCCL_EMU): $(CCL_DIR)/ccl_wire.c $(CCL_DIR)/ccl_comm.c $(CCL_DIR)/ccl_hccl.c $
 	$(CC) $(KX_EMU_CFLAGS) -fvisibility=hidden -DKX_CCL_RUNTIME='"ascend"' -I$(KX_NATIVE_DIR)/include -o $@ \
 	    $(CCL_DIR)/ccl_wire.c $(CCL_DIR)/ccl_comm.c $(CCL_DIR)/ccl_hccl.c $(KX_SO_LDFLAGS) -ldl -lm
 
+# CNCL (Cambricon) on the Cambricon emulator's queues: the same transport behind CNCL's API.
+CNCL_EMU := $(OUT)/libkuaxin-emu-cncl.so
+$(CNCL_EMU): $(CCL_DIR)/ccl_wire.c $(CCL_DIR)/ccl_comm.c $(CCL_DIR)/ccl_cncl.c $(wildcard $(CCL_DIR)/*.h) \
+             $(KX_NATIVE_DIR)/include/cambricon/cncl.h
+	@mkdir -p $(OUT)
+	$(CC) $(KX_EMU_CFLAGS) -fvisibility=hidden -DKX_CCL_RUNTIME='"cambricon"' -I$(KX_NATIVE_DIR)/include -o $@ \
+	    $(CCL_DIR)/ccl_wire.c $(CCL_DIR)/ccl_comm.c $(CCL_DIR)/ccl_cncl.c $(KX_SO_LDFLAGS) -ldl -lm
+
 .PHONY: collectives test-collectives
-collectives: $(CCL_LIBS) $(HCCL_EMU)
+collectives: $(CCL_LIBS) $(HCCL_EMU) $(CNCL_EMU)
 
 $(CCL_LIBS): $(OUT)/libkuaxin-emu-%.so: $(CCL_SRCS) $(CCL_HDRS)
 	@mkdir -p $(OUT)

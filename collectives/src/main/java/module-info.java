@@ -11,4 +11,5 @@ module io.kuaxin.collectives {
     exports io.kuaxin.collectives.mpi;
     exports io.kuaxin.collectives.nccl;
     exports io.kuaxin.collectives.hccl;
+    exports io.kuaxin.collectives.cncl;
 }

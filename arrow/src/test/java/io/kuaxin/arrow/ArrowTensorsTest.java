@@ -117,6 +117,38 @@ class ArrowTensorsTest {
         }
     }
 
+    /** Validity bitmaps are shared copy-on-write: all set, and a null written into one vector stays in that vector. */
+    @Test
+    void exportedValidityIsAllSetAndPrivateToEachVector() {
+        // 9 Mi values: a 1.1 MiB bitmap, more than the first size of the shared ones file
+        for (long n : new long[]{4, 9L << 20, 100_003}) {
+            try (Tensor x = cpu.zeros(DType.I8, Shape.of(n));
+                 FieldVector a = ArrowTensors.toVector(x, "a", arrow);
+                 FieldVector b = ArrowTensors.toVector(x, "b", arrow)) {
+                for (FieldVector v : new FieldVector[]{a, b}) {
+                    assertEquals(0, v.getNullCount());
+                    var validity = v.getValidityBuffer();
+                    assertTrue(validity.capacity() >= (n + 7) / 8);
+                    for (long i = 0; i < n / 8; i++) assertEquals(-1, validity.getByte(i), "bitmap byte " + i);
+                }
+                a.setNull(1);
+                a.setNull(Math.toIntExact(n - 1));
+                assertEquals(2, a.getNullCount());
+                assertEquals(0, b.getNullCount(), "a null written into one vector leaked into another");
+                try (FieldVector c = ArrowTensors.toVector(x, "c", arrow)) {
+                    assertEquals(0, c.getNullCount(), "a null written into one vector leaked into a later one");
+                    assertTrue(c.getValidityBuffer().memoryAddress() != a.getValidityBuffer().memoryAddress());
+                }
+            }
+        }
+        try (Tensor x = cpu.zeros(DType.F32, Shape.of(3, 5, 2));
+             FixedSizeListVector v = (FixedSizeListVector) ArrowTensors.toVector(x, "nested", arrow)) {
+            assertEquals(0, v.getNullCount());
+            assertEquals(0, ((FixedSizeListVector) v.getDataVector()).getNullCount());
+            assertEquals(0, ((FixedSizeListVector) v.getDataVector()).getDataVector().getNullCount());
+        }
+    }
+
     @Test
     void stridedViewsAreExportedDense() {
         float[] v = new float[4 * 6];

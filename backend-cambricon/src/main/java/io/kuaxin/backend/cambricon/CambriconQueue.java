@@ -53,6 +53,10 @@ final class CambriconQueue implements StreamBackend {
 
     CambriconErrors errors() { return dev.errors(); }
 
+    /** The {@code cnrtQueue_t}, for libraries that enqueue on it (CNCL). */
+    @Override
+    public long nativeHandle() { return queue.address(); }
+
     void memcpy(MemorySegment dst, MemorySegment src, long bytes, int dir) {
         dev.bind();
         errors().check(CambriconSymbols.call(dev.s.cnrtMemcpyAsync_V3, dst, src, bytes, queue, dir),

@@ -1,0 +1,147 @@
+package io.kuaxin.collectives.cncl;
+
+import io.kuaxin.CollectiveException;
+import io.kuaxin.CollectiveException.Reason;
+import io.kuaxin.DType;
+import io.kuaxin.ExternalWork;
+import io.kuaxin.collectives.ReduceOp;
+import io.kuaxin.collectives.spi.CommunicatorBackend;
+
+import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+/**
+ * One rank's {@code cnclComm_t}, enqueuing on the Cambricon backend's {@code cnrtQueue_t}. The watchdog polls
+ * {@code cnclGetCommAsyncError} and calls {@code cnclAbortComm} on an error or at the timeout, which unblocks the
+ * queue; {@link #close()} is {@code cnclFreeComm}.
+ */
+final class CnclCommunicator implements CommunicatorBackend {
+    private final CnclCollectives c;
+    private final MemorySegment comm;
+    private final Duration timeout;
+    private final AtomicBoolean released = new AtomicBoolean();
+
+    CnclCommunicator(CnclCollectives c, MemorySegment comm, Duration timeout) {
+        this.c = c;
+        this.comm = comm;
+        this.timeout = timeout;
+    }
+
+    @Override public String library() { return "cncl"; }
+
+    /** CNCL reduces with Sum, Prod, Max, Min (no AVG), over its float and integer types (no 64-bit float) (V). */
+    @Override
+    public boolean supportsReduction(DType dtype, ReduceOp op) {
+        return op != ReduceOp.AVG && dtype != DType.BOOL && dtype != DType.F64;
+    }
+
+    private static int op(ReduceOp op) {
+        return switch (op) {
+            case SUM -> CnclCollectives.OP_SUM;
+            case MAX -> CnclCollectives.OP_MAX;
+            case MIN -> CnclCollectives.OP_MIN;
+            case AVG -> throw new IllegalArgumentException("CNCL has no AVG");
+        };
+    }
+
+    private static MemorySegment at(long a) { return MemorySegment.ofAddress(a); }
+
+    private interface Call { int run() throws Throwable; }
+
+    private void call(String name, Call body) {
+        int rc;
+        try {
+            rc = body.run();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(name + ": " + t, t);
+        }
+        c.check(rc, name, comm);
+    }
+
+    @Override
+    public void allReduce(ExternalWork.Target t, long send, long recv, long count, DType dt, ReduceOp o) {
+        call("cnclAllReduce", () -> (int) c.allReduce.invokeExact(at(send), at(recv), count, CnclCollectives.dtype(dt),
+                op(o), comm, at(t.nativeStream())));
+    }
+
+    @Override
+    public void allGather(ExternalWork.Target t, long send, long recv, long count, DType dt) {
+        call("cnclAllGather", () -> (int) c.allGather.invokeExact(at(send), at(recv), count, CnclCollectives.dtype(dt),
+                comm, at(t.nativeStream())));
+    }
+
+    @Override
+    public void reduceScatter(ExternalWork.Target t, long send, long recv, long count, DType dt, ReduceOp o) {
+        call("cnclReduceScatter", () -> (int) c.reduceScatter.invokeExact(at(send), at(recv), count,
+                CnclCollectives.dtype(dt), op(o), comm, at(t.nativeStream())));
+    }
+
+    /** {@code cnclBroadcast(send, recv, …)}: in place when the front door passes one tensor as both. */
+    @Override
+    public void broadcast(ExternalWork.Target t, long send, long recv, long count, DType dt, int root) {
+        call("cnclBroadcast", () -> (int) c.broadcast.invokeExact(at(send), at(recv), count, CnclCollectives.dtype(dt),
+                root, comm, at(t.nativeStream())));
+    }
+
+    @Override
+    public void send(ExternalWork.Target t, long buffer, long count, DType dt, int peer) {
+        call("cnclSend", () -> (int) c.send.invokeExact(at(buffer), count, CnclCollectives.dtype(dt), peer, comm,
+                at(t.nativeStream())));
+    }
+
+    @Override
+    public void recv(ExternalWork.Target t, long buffer, long count, DType dt, int peer) {
+        call("cnclRecv", () -> (int) c.recv.invokeExact(at(buffer), count, CnclCollectives.dtype(dt), peer, comm,
+                at(t.nativeStream())));
+    }
+
+    @Override
+    public void await(BooleanSupplier done, String what) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            // completion first, then the error: a collective that fails and completes between the two reads would
+            // otherwise look successful
+            boolean finished = done.getAsBoolean();
+            int async;
+            try {
+                async = (int) c.asyncError.invokeExact(comm);
+            } catch (Throwable t) {
+                throw new IllegalStateException("cnclGetCommAsyncError: " + t, t);
+            }
+            if (async != CnclCollectives.RET_SUCCESS && async != CnclCollectives.ASYNC_IN_PROGRESS) {
+                CollectiveException e = c.error(async, "cnclGetCommAsyncError", comm);
+                abort();
+                throw e;
+            }
+            if (finished) return;
+            if (System.nanoTime() - deadline > 0) {
+                abort();
+                throw new CollectiveException(Reason.TIMEOUT, "cncl", what, 0, "not complete within " + timeout
+                        + "; a peer is stuck, dead or issued other collectives. The communicator was aborted");
+            }
+            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
+        }
+    }
+
+    @Override
+    public void abort() {
+        if (released.compareAndSet(false, true)) {
+            try {
+                int ignored = (int) c.abortComm.invokeExact(comm);
+            } catch (Throwable t) {
+                throw new IllegalStateException("cnclAbortComm: " + t, t);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (released.compareAndSet(false, true)) call("cnclFreeComm", () -> (int) c.freeComm.invokeExact(comm));
+    }
+}
