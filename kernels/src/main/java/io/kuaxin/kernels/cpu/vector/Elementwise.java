@@ -124,22 +124,29 @@ final class Elementwise {
 
     /**
      * 0.5·x·(1 + erf(x/√2)), erf by Numerical Recipes' erfc fit (fractional error < 1.2e-7) as the scalar path, with
-     * {@link #expInline}'s polynomial written out in the loop: as separate calls C2 did not inline them here and
-     * boxed every vector.
+     * {@link VectorMath#expInline}'s polynomial written out in the loop: as separate calls C2 did not inline them here
+     * and boxed every vector.
+     * <p>The negative tail 0.5·x·erfc(|x|/√2) is small, so its relative precision rests on the exponent −z²: z and
+     * z² are carried as two floats (an FMA gives each product's rounding error) and the range reduction subtracts
+     * n·ln2 from the high part first, where it cancels exactly. That keeps x in [−10, −2] on the vector path (in a
+     * MiniLM forward most 16-lane vectors hold such a lane); only lanes below −10, whose results approach fp32's
+     * normal range, take the scalar path.
      */
     private static void unaryGeluErf(MemorySegment x, long xOff, MemorySegment out, long outOff, int n) {
         long xo = xOff * 4, oo = outOff * 4;
         int i = 0;
         for (; i + L <= n; i += L) {
             FloatVector v = ld(x, xo + 4L * i);
-            if (v.lt(-2f).anyTrue()) {
-                // the tail 0.5·x·erfc(|x|/√2): in fp32, z² loses ~z²·2^-23 relative, so these lanes take the
-                // scalar path (argument and exponent in double)
+            if (v.lt(-10f).anyTrue()) {
                 for (int j = i; j < i + L; j++) out.setAtIndex(F32, outOff + j, Activation.GELU_ERF.apply(x.getAtIndex(F32, xOff + j)));
                 continue;
             }
-            FloatVector z = v.mul(0.70710678f).abs();
-            FloatVector t = FloatVector.broadcast(S, 1f).div(z.fma(0.5f, 1f));
+            FloatVector ax = v.abs();
+            FloatVector zh = ax.mul(RSQRT2_HI);                                      // z = |x|/√2 = zh + zl
+            FloatVector zl = ax.fma(FloatVector.broadcast(S, RSQRT2_HI), zh.neg()).add(ax.mul(RSQRT2_LO));
+            FloatVector sh = zh.mul(zh);                                             // z² = sh + sl
+            FloatVector sl = zh.fma(zh, sh.neg()).add(zh.mul(zl).mul(2f));
+            FloatVector t = FloatVector.broadcast(S, 1f).div(zh.fma(0.5f, 1f));
             FloatVector p = t.fma(0.17087277f, -0.82215223f);
             p = p.fma(t, FloatVector.broadcast(S, 1.48851587f));
             p = p.fma(t, FloatVector.broadcast(S, -1.13520398f));
@@ -149,13 +156,15 @@ final class Elementwise {
             p = p.fma(t, FloatVector.broadcast(S, 0.37409196f));
             p = p.fma(t, FloatVector.broadcast(S, 1.00002368f));
             p = p.fma(t, FloatVector.broadcast(S, -1.26551223f));
-            // exp(p - z²), as expInline: exponent <= 0 here, so only the lower clamp matters
-            FloatVector e = p.sub(z.mul(z));
-            VectorMask<Float> under = e.lt(-87.3f);
-            FloatVector ec = e.max(-87.3f);
-            FloatVector k = ec.fma(1.44269504f, 12582912f);
+            // exp(p − z²): below −87 only for large positive x, where erfc is 0 at fp32 precision (1 + erf = 2)
+            FloatVector e = p.sub(sh);
+            VectorMask<Float> under = e.lt(-87f);
+            FloatVector shc = sh.min(86f);
+            FloatVector k = p.sub(shc).fma(1.44269504f, 12582912f);                 // 1.5·2²³ + n
             FloatVector nn = k.sub(12582912f);
-            FloatVector r = nn.fma(FloatVector.broadcast(S, -0.693359375f), ec).sub(nn.mul(-2.12194440e-4f));
+            // r = (−sh − n·ln2_hi) + p − sl − n·ln2_lo; n·ln2_hi is exact and cancels against sh exactly
+            FloatVector r = nn.fma(FloatVector.broadcast(S, -0.693359375f), shc.neg()).add(p)
+                    .sub(sl.blend(0f, under)).sub(nn.mul(-2.12194440e-4f));
             FloatVector q = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
             q = q.fma(r, FloatVector.broadcast(S, 8.3334519073e-3f));
             q = q.fma(r, FloatVector.broadcast(S, 4.1665795894e-2f));
@@ -171,6 +180,10 @@ final class Elementwise {
         }
         for (; i < n; i++) out.setAtIndex(F32, outOff + i, Activation.GELU_ERF.apply(x.getAtIndex(F32, xOff + i)));
     }
+
+    /** 1/√2 as a sum of two floats: {@code RSQRT2_HI} rounded, {@code RSQRT2_LO} the rest. */
+    private static final float RSQRT2_HI = 0.70710677f;
+    private static final float RSQRT2_LO = (float) (0.7071067811865476 - 0.70710677f);
 
     private static void unaryRelu(MemorySegment x, long xOff, MemorySegment out, long outOff, int n) {
         long xo = xOff * 4, oo = outOff * 4;
