@@ -10,8 +10,8 @@ import static io.kuaxin.kernels.cpu.vector.VectorMath.S;
 /**
  * Vector API kernels. Loaded reflectively by {@code CpuKernels.instance()}; the constructor throws (and the scalar
  * kernels are used) when the preferred vector is narrower than 256 bits. One file per concept, each a set of static
- * kernels this class delegates to: {@link GemmTiles}, {@link Elementwise}, {@link Int8Gemv}, {@link AttentionRows},
- * {@link NormSoftmaxRows}; {@link VectorMath} holds what they share.
+ * kernels this class delegates to: {@code GemmTiles}, {@code Elementwise}, {@code Int8Gemv}, {@code AttentionRows},
+ * {@code NormSoftmaxRows}; {@code VectorMath} holds what they share.
  */
 public final class VectorCpuKernels implements CpuKernels {
     public VectorCpuKernels() {
