@@ -13,7 +13,7 @@ KINDS = [
     ("gemm: tile", r"gemmTile|CpuGemm|MatmulKernel|OpenBlas"),
     ("layer norm / rms norm", r"RowKernels\.norm|FastF32\.norm|Rows\.norm|normRow|layerNorm|rmsNorm"),
     ("elementwise (add, mul, div)", r"ElementwiseKernels|FastF32\.binary|binary"),
-    ("copy (merge heads, uploads)", r"copyStrided|copyDense|CpuKernels\.copy|MemorySegment.*copy|ScopedMemoryAccess\.copy"),
+    ("copy (merge heads, uploads)", r"copyStrided|copyDense|CpuOpTable\.copy|MemorySegment.*copy|ScopedMemoryAccess\.copy"),
     ("reduce / embedding / pooling", r"ReduceKernels"),
     ("stream hand-off / pool wait", r"CpuStream\.work|CpuThreads|LockSupport|onSpinWait|Unsafe\.park"),
     ("front door / dispatch", r"io\.kuaxin\.(OpContext|FrontDoor|Stream|Tensor|Device|InFlight|CachingAllocator|Scope)"),

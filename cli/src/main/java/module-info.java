@@ -12,7 +12,6 @@ module io.kuaxin.cli {
     requires java.management;
     requires java.desktop;
     requires org.jfree.jfreechart;
-    requires jdk.incubator.vector;
 
     opens io.kuaxin.cli to info.picocli;
 }

@@ -5,7 +5,7 @@ import io.kuaxin.kernels.cpu.CpuAttention;
 import io.kuaxin.kernels.cpu.CpuGemm;
 import io.kuaxin.kernels.cpu.CpuKernels;
 import io.kuaxin.kernels.cpu.CpuThreads;
-import io.kuaxin.kernels.cpu.DType;
+import io.kuaxin.DType;
 import io.kuaxin.kernels.cpu.StridedTensor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -3,7 +3,7 @@ package io.kuaxin.benchmarks;
 import io.kuaxin.kernels.cpu.Activation;
 import io.kuaxin.kernels.cpu.CpuGemm;
 import io.kuaxin.kernels.cpu.CpuKernels;
-import io.kuaxin.kernels.cpu.DType;
+import io.kuaxin.DType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;

@@ -6,7 +6,8 @@ import io.kuaxin.kernels.cpu.CpuGemm;
 import io.kuaxin.kernels.cpu.CpuKernels;
 import io.kuaxin.kernels.cpu.CpuThreads;
 import io.kuaxin.kernels.cpu.FmaPeak;
-import io.kuaxin.kernels.cpu.DType;
+import io.kuaxin.kernels.cpu.PackedB;
+import io.kuaxin.DType;
 import io.kuaxin.kernels.cpu.StridedTensor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -23,10 +24,15 @@ import org.bytedeco.openblas.global.openblas;
  * Ratios on a noisy host: the contenders run in alternating short slices inside one JVM (after a long warm-up),
  * each slice preceded by a peak probe on the same thread count, so every ratio compares neighbours in time.
  * Slices whose probe reads below {@code gate} of the nominal peak are dropped (the host took a core).
- * Usage: {@code Interleaved gemm|attn threads rounds [size...]}. JMH remains the benchmark of record.
+ * Usage: {@code Interleaved gemm|attn|minilm threads rounds [size...]}; {@code minilm} takes M values (tokens ×
+ * batch) and runs MiniLM's four projection shapes (K×N = 384×1152, 384×384, 384×1536, 1536×384) with B packed once,
+ * as the forward does. {@code -Dgate=0.85} is the fraction of the nominal peak a slice's probe must reach ({@code 0}
+ * keeps every slice, for a host shared with other work). JMH remains the benchmark of record.
  * For 2 threads, run with {@code OPENBLAS_THREAD_TIMEOUT=4} so OpenBLAS's idle threads stop spinning quickly.
  */
 public final class Interleaved {
+    private static final double GATE = Double.parseDouble(System.getProperty("gate", "0.85"));
+
     public static void main(String[] args) {
         String what = args[0];
         int threads = Integer.parseInt(args[1]), rounds = Integer.parseInt(args[2]);
@@ -52,6 +58,25 @@ public final class Interleaved {
             ops.put("kuaxin_bf16", () -> CpuGemm.gemm(false, false, n, n, n, 1f, ab, DType.BF16, 0, n, bb, DType.BF16, 0, n, 0f, c, 0, n, null, 0, Activation.NONE));
             ops.put("openblas_f32", () -> openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, n, n, n, 1f, pa, n, pb, n, 0f, pc, n));
             for (String k : ops.keySet()) flops.put(k, 2.0 * n * n * n);
+        } else if (what.equals("minilm")) {
+            int m = n;
+            for (int[] kn : new int[][] {{384, 1152}, {384, 384}, {384, 1536}, {1536, 384}}) {
+                int k = kn[0], nn = kn[1];
+                MemorySegment a = BenchSupport.randomF32(arena, (long) m * k, 1), b = BenchSupport.randomF32(arena, (long) k * nn, 2);
+                MemorySegment bias = BenchSupport.randomF32(arena, nn, 3);
+                MemorySegment c = arena.allocate((long) m * nn * 4, 64);
+                PackedB packed = PackedB.pack(false, k, nn, b, DType.F32, 0, nn);
+                FloatPointer pa = new FloatPointer((long) m * k), pb = new FloatPointer((long) k * nn), pc = new FloatPointer((long) m * nn);
+                for (long i = 0; i < (long) m * k; i++) pa.put(i, a.getAtIndex(ValueLayout.JAVA_FLOAT, i));
+                for (long i = 0; i < (long) k * nn; i++) pb.put(i, b.getAtIndex(ValueLayout.JAVA_FLOAT, i));
+                String tag = k + "x" + nn;
+                ops.put("kuaxin_" + tag, () -> CpuGemm.gemmPacked(1, false, m, nn, k, 1f, a, DType.F32, 0, k, 0, packed,
+                        0f, c, 0, nn, 0, bias, 0, Activation.NONE));
+                ops.put("openblas_" + tag, () -> openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans,
+                        openblas.CblasNoTrans, m, nn, k, 1f, pa, k, pb, nn, 0f, pc, nn));
+                flops.put("kuaxin_" + tag, 2.0 * m * nn * k);
+                flops.put("openblas_" + tag, 2.0 * m * nn * k);
+            }
         } else {
             int h = 8, d = 64;
             StridedTensor q = StridedTensor.dense(BenchSupport.randomF32(arena, (long) h * n * d, 1), DType.F32, 1, h, n, d);
@@ -78,12 +103,12 @@ public final class Interleaved {
             Map<String, Double> slice = new LinkedHashMap<>();
             for (var e : ops.entrySet()) if (!e.getKey().equals("probe")) slice.put(e.getKey(), gflops(e.getValue(), flops.get(e.getKey())));
             double probeAfter = gflops(ops.get("probe"), flops.get("probe"));
-            if (Math.min(probeBefore, probeAfter) < 0.85 * peak) continue; // a core was taken during this slice
+            if (Math.min(probeBefore, probeAfter) < GATE * peak) continue; // a core was taken during this slice
             kept++;
             gf.get("probe").add(Math.min(probeBefore, probeAfter));
             slice.forEach((k, x) -> gf.get(k).add(x));
         }
-        System.out.printf("%s n=%d threads=%d: %d of %d slices kept (probe ≥ %.0f GFLOP/s)%n", what, n, threads, kept, rounds, 0.85 * peak);
+        System.out.printf("%s n=%d threads=%d: %d of %d slices kept (probe ≥ %.0f GFLOP/s)%n", what, n, threads, kept, rounds, GATE * peak);
         double base = -1;
         for (var e : gf.entrySet()) {
             if (e.getValue().isEmpty()) continue;

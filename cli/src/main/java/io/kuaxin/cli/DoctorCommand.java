@@ -2,6 +2,8 @@ package io.kuaxin.cli;
 
 import io.kuaxin.BackendStatus;
 import io.kuaxin.Kuaxin;
+import io.kuaxin.kernels.cpu.CpuKernels;
+import io.kuaxin.kernels.cpu.FmaPeak;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -26,7 +28,7 @@ final class DoctorCommand implements Callable<Integer> {
 
     @Option(names = "--gemm-check", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Run fp32 matmuls of a few sizes on cpu to show whether Kuaxin's GEMM or OpenBLAS runs each "
-                    + "(kuaxin.cpu.gemm=auto with OpenBLAS present; about a second). Default: on.")
+                    + "(kuaxin.cpu.gemm=auto with OpenBLAS present), and measure one thread's FMA peak; about a second. Default: on.")
     boolean gemmCheck;
 
     @Override
@@ -39,7 +41,7 @@ final class DoctorCommand implements Callable<Integer> {
         jvm.put("home", System.getProperty("java.home"));
         jvm.put("flags", ManagementFactory.getRuntimeMXBean().getInputArguments());
         jvm.put("processors", Runtime.getRuntime().availableProcessors());
-        jvm.put("vectorApi", vectorApi());
+        jvm.put("vectorApi", CpuKernels.vectorApi());
         jvm.put("nativeAccess", Main.class.getModule().isNativeAccessEnabled() ? "enabled" : "not enabled");
         report.put("jvm", jvm);
         Map<String, Object> settings = new LinkedHashMap<>();
@@ -62,7 +64,10 @@ final class DoctorCommand implements Callable<Integer> {
             }
             report.put("backends", backends);
             report.put("defaultDevice", DevicesCommand.describeBest(kx));
-            if (gemmCheck) report.put("cpuGemm", GemmCheck.run(kx));
+            if (gemmCheck) {
+                report.put("cpuGemm", GemmCheck.run(kx));
+                report.put("cpuFmaPeak", fmaPeak());
+            }
         }
         if (json) {
             Json.print(out, report);
@@ -90,6 +95,10 @@ final class DoctorCommand implements Callable<Integer> {
         });
         out.println();
         out.println("Default device: " + report.get("defaultDevice"));
+        if (report.get("cpuFmaPeak") != null) {
+            out.println();
+            out.println("fp32 FMA peak on cpu, 1 thread (FmaPeak, the probe the benchmarks gate on): " + report.get("cpuFmaPeak"));
+        }
         if (report.get("cpuGemm") instanceof Map<?, ?> gemm && !gemm.isEmpty()) {
             out.println();
             out.println("fp32 GEMM on cpu (which library runs each size; measured now, " + GemmCheck.CALLS + " calls each):");
@@ -99,15 +108,12 @@ final class DoctorCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The preferred vector width, read reflectively so a JVM without the incubator module still runs doctor. */
-    private static String vectorApi() {
+    /** One thread's measured FMA ceiling, or why it cannot be measured (the probe needs the Vector API). */
+    private static String fmaPeak() {
         try {
-            Class<?> fv = Class.forName("jdk.incubator.vector.FloatVector");
-            Object species = fv.getField("SPECIES_PREFERRED").get(null);
-            int bits = (int) Class.forName("jdk.incubator.vector.VectorSpecies").getMethod("vectorBitSize").invoke(species);
-            return bits + "-bit (" + (bits / 32) + " floats per vector)";
-        } catch (ReflectiveOperationException | LinkageError e) {
-            return "unavailable (add --add-modules=jdk.incubator.vector): " + e.getClass().getSimpleName();
+            return String.format(java.util.Locale.ROOT, "%.0f GFLOP/s", FmaPeak.measure(1, 200));
+        } catch (LinkageError e) {
+            return "unavailable (" + CpuKernels.vectorApi() + ")";
         }
     }
 }

@@ -37,9 +37,9 @@ final class CpuDevice implements DeviceBackend {
 
     CpuDevice(int ordinal) {
         this.info = new DeviceInfo("cpu", ordinal, Integer.toString(ordinal), "host",
-                System.getProperty("os.arch") + " (" + CpuConfig.threads() + " threads, " + CpuKernels.implementationName()
+                System.getProperty("os.arch") + " (" + CpuConfig.threads() + " threads, " + CpuOpTable.implementationName()
                         + ")", cap, EnumSet.allOf(DType.class), true, false,
-                Map.of("threads", Integer.toString(CpuConfig.threads()), "kernels", CpuKernels.implementationName()));
+                Map.of("threads", Integer.toString(CpuConfig.threads()), "kernels", CpuOpTable.implementationName()));
         this.defaultStream = new CpuStream("default");
     }
 
@@ -105,7 +105,7 @@ final class CpuDevice implements DeviceBackend {
 
     @Override
     public String unsupportedReason(Op op, List<DType> inputDtypes) {
-        return CpuKernels.unsupportedReason(op, inputDtypes);
+        return CpuOpTable.unsupportedReason(op, inputDtypes);
     }
 
     /** The fp32 GEMM mode, whether OpenBLAS loaded, and the verdict for every size {@code auto} has tried. */

@@ -36,7 +36,7 @@ public final class CpuProvider implements BackendProvider {
         }
         List<String> details = new ArrayList<>(List.of("threads: " + CpuConfig.threads() + " (kuaxin.cpu.threads)",
                 "memory cap: " + CpuConfig.memoryCap() + " bytes (kuaxin.cpu.memory)",
-                "kernels: " + CpuKernels.implementationName()));
+                "kernels: " + CpuOpTable.implementationName()));
         GemmSelector.instance().describe().forEach((k, v) -> details.add(k + ": " + v));
         return Availability.available(Availability.SCORE_CPU, 1, "host memory and " + CpuConfig.threads()
                 + " kernel thread(s)", details);

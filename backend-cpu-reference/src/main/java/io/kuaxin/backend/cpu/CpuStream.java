@@ -111,8 +111,8 @@ final class CpuStream implements StreamBackend {
 
     @Override
     public String execute(KernelCall call) {
-        CpuKernels.Kernel k = CpuKernels.select(call);
-        submitOrRun(CpuKernels.work(call), () -> k.run(call));
+        CpuOpTable.Kernel k = CpuOpTable.select(call);
+        submitOrRun(CpuOpTable.work(call), () -> k.run(call));
         return k.name();
     }
 

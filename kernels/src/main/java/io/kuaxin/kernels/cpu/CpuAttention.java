@@ -1,5 +1,7 @@
 package io.kuaxin.kernels.cpu;
 
+import io.kuaxin.DType;
+
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,5 +1,7 @@
 package io.kuaxin.kernels.cpu;
 
+import io.kuaxin.DType;
+
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
@@ -31,6 +33,7 @@ public final class CpuGemm {
      * M keeps 64-row blocks, which leave more blocks for the threads (128 × 384 × 1536 lost 5–10% with 128+ rows).
      */
     static final int MC_LARGE = 256, NC_LARGE = 2048, LARGE_M = 1024;
+    private static final java.util.concurrent.atomic.AtomicLong CALLS = new java.util.concurrent.atomic.AtomicLong();
 
     private CpuGemm() {}
 
@@ -169,6 +172,7 @@ public final class CpuGemm {
         boolean epilogue;
         float[] packedB;
         PackedB prepacked; // B packed before the call, or null
+        long id;           // unique per run: names the A blocks packed for it (Workspace.packACall)
         int mr, mc, nc, mBlocks, nBlocks, bPanels, kPad;
         // batch-parallel mode
         MemorySegment batchA, batchB;
@@ -203,6 +207,7 @@ public final class CpuGemm {
 
         void run(MemorySegment a, long aOff, MemorySegment b, long bOff, long cOff, boolean samePackedB, Workspace ws, int depth) {
             this.a = a; this.aOff = aOff; this.b = b; this.bOff = bOff; this.cOff = cOff;
+            id = CALLS.getAndIncrement();
             long flops = 2L * m * n * k;
             if (k == 0) {
                 CpuThreads.run(m, (long) m * n, this::scaleRowOnly);
@@ -240,11 +245,16 @@ public final class CpuGemm {
             int mPanels = ceilDiv(mc, mr);
             // whole K only while the packed A block (mc·K floats) stays within 384 KB of L2: not for tall blocks
             int kcMax = k <= KC_WHOLE && (long) this.mc * k <= 64L * KC_WHOLE ? k : KC;
+            float[] before = ws.packA;
             ws.packA = Workspace.grow(ws.packA, mPanels * mr * Math.min(kcMax, k));
             float[] pa = ws.packA, pb = packedB, tile = ws.tile;
+            // Consecutive items of a call share row blocks (item = rowBlock·nBlocks + columnBlock): when one slice
+            // covers K, the A block this thread packed for the previous item is still in pa and still current.
+            boolean reuse = kcMax >= k && pa == before && ws.packACall == id && ws.packARow == i0;
+            ws.packACall = -1;
             for (int p0 = 0; p0 < k; p0 += kcMax) {
                 int kc = Math.min(kcMax, k - p0);
-                packA(ws, pa, i0, mc, p0, kc);
+                if (!reuse) packA(ws, pa, i0, mc, p0, kc);
                 float bt = p0 == 0 ? beta : 1f;
                 for (int jr = 0; jr < ncb; jr += NR) {
                     int j = j0 + jr;
@@ -262,6 +272,10 @@ public final class CpuGemm {
                         }
                     }
                 }
+            }
+            if (kcMax >= k) {
+                ws.packACall = id;
+                ws.packARow = i0;
             }
             if (epilogue) {
                 for (int r = 0; r < mc; r++) kern.epilogue(c, cOff + (i0 + r) * ldc + j0, ncb, bias, biasOff + j0, act);

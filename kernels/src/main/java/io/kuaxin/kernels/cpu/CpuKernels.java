@@ -21,6 +21,12 @@ public interface CpuKernels {
     /** The implementation chosen at start-up (system property {@code kuaxin.cpu.scalar=true} forces scalar). */
     static CpuKernels instance() { return CpuKernelsSelector.INSTANCE; }
 
+    /**
+     * The Vector API's preferred width as {@code kuaxin doctor} prints it, e.g. {@code 512-bit (16 floats per vector)},
+     * or why it is unavailable. Read reflectively, so callers need not read {@code jdk.incubator.vector}.
+     */
+    static String vectorApi() { return CpuKernelsSelector.vectorApi(); }
+
     /** Short name for logs and benchmark output. */
     String name();
 

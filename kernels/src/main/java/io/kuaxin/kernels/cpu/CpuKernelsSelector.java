@@ -46,4 +46,17 @@ final class CpuKernelsSelector {
         Class<?> c = Class.forName(VECTOR_CLASS);
         return (CpuKernels) c.getConstructor().newInstance();
     }
+
+    /** The preferred vector width, read reflectively so a JVM without the incubator module can still ask. */
+    static String vectorApi() {
+        try {
+            if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) throw new ClassNotFoundException("jdk.incubator.vector");
+            Class<?> fv = Class.forName("jdk.incubator.vector.FloatVector");
+            Object species = fv.getField("SPECIES_PREFERRED").get(null);
+            int bits = (int) Class.forName("jdk.incubator.vector.VectorSpecies").getMethod("vectorBitSize").invoke(species);
+            return bits + "-bit (" + (bits / 32) + " floats per vector)";
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return "unavailable (add --add-modules=jdk.incubator.vector): " + e.getClass().getSimpleName();
+        }
+    }
 }

@@ -1,5 +1,7 @@
 package io.kuaxin.kernels.cpu;
 
+import io.kuaxin.DType;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -21,6 +23,7 @@ final class Elements {
             case BF16 -> bf16(seg.getAtIndex(I16, i));
             case I8 -> seg.get(ValueLayout.JAVA_BYTE, i);
             case I32 -> seg.getAtIndex(I32, i);
+            default -> throw new IllegalArgumentException("the CPU kernels do not read " + t);
         };
     }
 

@@ -1,5 +1,7 @@
 package io.kuaxin.kernels.cpu;
 
+import io.kuaxin.DType;
+
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 

@@ -12,6 +12,9 @@ final class Workspace {
     // GEMM
     final float[][] packB = {new float[0], new float[0]}; // per nesting depth; owned by the calling thread, read by helpers
     float[] packA = new float[0];      // per item, on the thread running it
+    /** What {@link #packA} holds: rows from {@code packARow} of GEMM call {@code packACall} (all of K), or nothing. */
+    long packACall = -1;
+    int packARow = -1;
     float[] rowTmp = new float[0];
     final float[] tile = new float[CpuKernels.MAX_GEMM_ROWS * CpuKernels.NR];
     final CpuGemm.Call[] gemmCalls = new CpuGemm.Call[2]; // reusable per nesting depth

@@ -1,5 +1,7 @@
 package io.kuaxin.kernels.cpu;
 
+import io.kuaxin.DType;
+
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package io.kuaxin.kernels.cpu;
 
+import io.kuaxin.DType;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -152,6 +154,31 @@ class CpuGemmTest {
                 float got = c2.getF32(at);
                 assertEquals(c1.getF32(at), got, 0.0, "batch " + bi + " C[" + i + "][" + j + "] vs per-call packing");
                 assertEquals(want, got, 1e-5 * Math.sqrt(k) * (1 + Math.abs(want)), "batch " + bi + " C[" + i + "][" + j + "] vs fp64");
+            }
+        }
+    }
+
+    /**
+     * A packed A block is reused across the column blocks of one call only: a second call on the same segment with
+     * new contents (and a shape of several column blocks, K in one slice) must see the new A.
+     */
+    @Test
+    void packedABlocksAreNotReusedAcrossCalls() {
+        int m = 16, k = 384, n = 384;
+        Random rnd = new Random(7);
+        Ref.Buf a = new Ref.Buf(DType.F32, m * k, rnd, false), b = new Ref.Buf(DType.F32, k * n, rnd, false);
+        Ref.Buf c = new Ref.Buf(DType.F32, m * n, rnd, false);
+        PackedB packed = PackedB.pack(false, k, n, b.seg, DType.F32, 0, n);
+        for (int round = 0; round < 2; round++) {
+            if (round == 1) for (int i = 0; i < m * k; i++) a.set(i, rnd.nextFloat() * 2 - 1);
+            CpuGemm.gemmPacked(1, false, m, n, k, 1f, a.seg, DType.F32, 0, k, 0, packed, 0f, c.seg, 0, n, 0, null, 0,
+                    Activation.NONE);
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    double want = 0;
+                    for (int p = 0; p < k; p++) want += a.val[i * k + p] * b.val[p * n + j];
+                    assertEquals(want, c.getF32((long) i * n + j), 1e-5 * k, "round " + round + " C[" + i + "][" + j + "]");
+                }
             }
         }
     }

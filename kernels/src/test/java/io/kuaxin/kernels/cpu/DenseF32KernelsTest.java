@@ -64,6 +64,26 @@ class DenseF32KernelsTest {
         }
     }
 
+    /**
+     * gelu_erf where it is small: every float in [−12, −2] step 2^−10 (the vector path and, below −10, the scalar
+     * one), relative to the fp64 oracle, which carries x² in two parts; 2e-6 is the fit's 1.2e-7 plus fp32 rounding.
+     */
+    @org.junit.jupiter.api.Test
+    void geluErfNegativeTailKeepsRelativePrecision() {
+        int n = 10 * 1024 + 1;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment x = arena.allocate(4L * (n + OFF)), o = arena.allocate(4L * (n + OFF));
+            for (int i = 0; i < n; i++) x.setAtIndex(F, OFF + i, -12f + i / 1024f);
+            for (CpuKernels k : Ref.kernels()) {
+                k.unary(CpuKernels.Unary.GELU_ERF, x, OFF, o, OFF, n);
+                for (int i = 0; i < n; i++) {
+                    double v = get(x, i), want = io.kuaxin.kernels.cpu.ops.Activations.geluErf(v);
+                    assertEquals(want, get(o, i), 2e-6 * Math.abs(want), k.name() + " gelu_erf x=" + v);
+                }
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0} n={2}")
     @MethodSource("sizes")
     void unary(String name, CpuKernels k, int n) {

@@ -24,7 +24,7 @@ public final class AttentionKernel {
         boolean direct = out.dtype() == DType.F32;
         MemorySegment mo = Access.segment(out);
         MemorySegment acc = direct ? mo : MemorySegment.ofArray(new float[Math.multiplyExact(b * hq * lq, d)]);
-        StridedTensor o = StridedTensor.dense(acc, io.kuaxin.kernels.cpu.DType.F32, b, hq, lq, d);
+        StridedTensor o = StridedTensor.dense(acc, DType.F32, b, hq, lq, d);
         StridedTensor m = mask == null ? null : strided(mask);
         int[] lens = null;
         if (kvLens != null) {
@@ -58,13 +58,12 @@ public final class AttentionKernel {
                 Access.load(Access.segment(t), DType.F64, rows[r], s[3], v.length, v);
                 for (int j = 0; j < v.length; j++) dense[r * v.length + j] = (float) v[j];
             }
-            return StridedTensor.dense(MemorySegment.ofArray(dense), io.kuaxin.kernels.cpu.DType.F32,
+            return StridedTensor.dense(MemorySegment.ofArray(dense), DType.F32,
                     (int) sh[0], (int) sh[1], (int) sh[2], (int) sh[3]);
         }
-        io.kuaxin.kernels.cpu.DType kt = switch (t.dtype()) {
-            case F16 -> io.kuaxin.kernels.cpu.DType.F16;
-            case BF16 -> io.kuaxin.kernels.cpu.DType.BF16;
-            default -> io.kuaxin.kernels.cpu.DType.F32;
+        DType kt = switch (t.dtype()) {
+            case F16, BF16 -> t.dtype();
+            default -> DType.F32;
         };
         MemorySegment seg = Access.segment(t);
         if (seg == MemorySegment.NULL) seg = MemorySegment.ofArray(new float[1]); // empty view: never read

@@ -125,7 +125,7 @@ public final class MatmulKernel {
             biasSeg = MemorySegment.ofArray(bv);
         }
         Activation act = Activation.valueOf(at.epilogue().name());
-        io.kuaxin.kernels.cpu.DType kt = kernelType(t);
+        DType kt = kernelType(t);
         if (packedB != null && packedB.k() == k && packedB.n() == n) {
             boolean fold = batches > 1 && foldable(a, b, at, m, aBatch, bBatch);
             for (int p = 0; p < (fold ? 1 : batches); p++) {
@@ -155,7 +155,7 @@ public final class MatmulKernel {
         }
     }
 
-    private static void gemm(Sgemm sgemm, Mat A, Mat B, io.kuaxin.kernels.cpu.DType kt, int m, int n, int k,
+    private static void gemm(Sgemm sgemm, Mat A, Mat B, DType kt, int m, int n, int k,
                              float alpha, float beta, MemorySegment acc, long cOff, int ldc, MemorySegment bias,
                              Activation act) {
         if (sgemm == null) {
@@ -183,11 +183,11 @@ public final class MatmulKernel {
         return ld <= Integer.MAX_VALUE;
     }
 
-    private static io.kuaxin.kernels.cpu.DType kernelType(DType t) {
+    private static DType kernelType(DType t) {
         return switch (t) {
-            case F16 -> io.kuaxin.kernels.cpu.DType.F16;
-            case BF16 -> io.kuaxin.kernels.cpu.DType.BF16;
-            default -> io.kuaxin.kernels.cpu.DType.F32;
+            case F16 -> DType.F16;
+            case BF16 -> DType.BF16;
+            default -> DType.F32;
         };
     }
 

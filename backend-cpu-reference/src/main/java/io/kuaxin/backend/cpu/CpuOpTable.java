@@ -21,9 +21,12 @@ import io.kuaxin.spi.TensorRef;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 
-/** Maps ops to CPU kernels and declares which ops and dtypes run here. */
-final class CpuKernels {
-    private CpuKernels() {}
+/**
+ * The CPU backend's op table: maps each op call to a kernel and declares which ops and dtypes run here. The
+ * arithmetic inside those kernels is {@link io.kuaxin.kernels.cpu.CpuKernels}.
+ */
+final class CpuOpTable {
+    private CpuOpTable() {}
 
     /** A kernel chosen on the caller's thread and run on the stream's worker. */
     interface Kernel {
@@ -53,8 +56,8 @@ final class CpuKernels {
         Op op = call.op();
         return switch (op) {
             case COPY -> call.input(0).isContiguous()
-                    ? new Named("cpu.copy.dense", CpuKernels::copyDense)
-                    : new Named("cpu.copy.strided", CpuKernels::copyStrided);
+                    ? new Named("cpu.copy.dense", CpuOpTable::copyDense)
+                    : new Named("cpu.copy.strided", CpuOpTable::copyStrided);
             case MATMUL -> matmul(call);
             case ATTENTION -> new Named("cpu.flash-attention", c -> {
                 AttentionAttrs at = (AttentionAttrs) c.attributes();

@@ -1,0 +1,151 @@
+package io.kuaxin.kernels.cpu.vector;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+
+import static io.kuaxin.kernels.cpu.CpuKernels.MR;
+import static io.kuaxin.kernels.cpu.CpuKernels.NR;
+import static io.kuaxin.kernels.cpu.vector.VectorMath.*;
+
+/**
+ * Row kernels of attention on the Vector API: the softmax steps over a score row (max, exp-sum, scale), dot and
+ * axpy, and the decode-time rows ({@code dotRows}, {@code axpyRows}) that stream K or V past a query held in
+ * registers. exp is written out inline in {@code expSum}: C2 does not inline an already-compiled large helper.
+ */
+final class AttentionRows {
+
+    private AttentionRows() {}
+
+    static float max(float[] x, int off, int n) {
+        FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int i = 0;
+        for (; i + L <= n; i += L) m = m.max(FloatVector.fromArray(S, x, off + i));
+        float r = m.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) r = Math.max(r, x[off + i]);
+        return r;
+    }
+
+    static float expSum(float[] x, int off, int n, float max) {
+        FloatVector sum = FloatVector.zero(S);
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, off + i).sub(max);
+            // exp, inline (see expInline for the method)
+            VectorMask<Float> under = v.lt(-87.3f);
+            FloatVector xc = v.max(-87.3f).min(88.3f);
+            FloatVector t = xc.fma(1.44269504f, 12582912f);
+            FloatVector nn = t.sub(12582912f);
+            FloatVector r = nn.fma(FloatVector.broadcast(S, -0.693359375f), xc).sub(nn.mul(-2.12194440e-4f));
+            FloatVector p = r.fma(1.9875691500e-4f, 1.3981999507e-3f);
+            p = p.fma(r, FloatVector.broadcast(S, 8.3334519073e-3f));
+            p = p.fma(r, FloatVector.broadcast(S, 4.1665795894e-2f));
+            p = p.fma(r, FloatVector.broadcast(S, 1.6666665459e-1f));
+            p = p.fma(r, FloatVector.broadcast(S, 5.0000001201e-1f));
+            p = p.mul(r.mul(r)).add(r).add(1f);
+            FloatVector e = p.mul(t.reinterpretAsInts().sub(0x4B400000 - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                    .blend(0f, under);
+            e.intoArray(x, off + i);
+            sum = sum.add(e);
+        }
+        float s = sum.reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            float e = (float) Math.exp(x[off + i] - max);
+            x[off + i] = e;
+            s += e;
+        }
+        return s;
+    }
+
+    static void scaleAdd(float[] x, int off, int n, float scale, float[] add, int addOff) {
+        int i = 0;
+        if (add == null) {
+            for (; i + L <= n; i += L) FloatVector.fromArray(S, x, off + i).mul(scale).intoArray(x, off + i);
+            for (; i < n; i++) x[off + i] *= scale;
+        } else {
+            for (; i + L <= n; i += L) {
+                FloatVector.fromArray(S, x, off + i).fma(FloatVector.broadcast(S, scale), FloatVector.fromArray(S, add, addOff + i))
+                        .intoArray(x, off + i);
+            }
+            for (; i < n; i++) x[off + i] = x[off + i] * scale + add[addOff + i];
+        }
+    }
+
+    static void scale(float[] x, int off, int n, float f) {
+        int i = 0;
+        for (; i + L <= n; i += L) FloatVector.fromArray(S, x, off + i).mul(f).intoArray(x, off + i);
+        for (; i < n; i++) x[off + i] *= f;
+    }
+
+    static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        FloatVector s0 = FloatVector.zero(S), s1 = s0;
+        int i = 0;
+        for (; i + 2 * L <= n; i += 2 * L) {
+            s0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), s0);
+            s1 = FloatVector.fromArray(S, a, aOff + i + L).fma(FloatVector.fromArray(S, b, bOff + i + L), s1);
+        }
+        for (; i + L <= n; i += L) s0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), s0);
+        float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) s = Math.fma(a[aOff + i], b[bOff + i], s);
+        return s;
+    }
+
+    static void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
+        FloatVector av = FloatVector.broadcast(S, alpha);
+        int i = 0;
+        for (; i + L <= n; i += L) {
+            av.fma(FloatVector.fromArray(S, x, xOff + i), FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        for (; i < n; i++) y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
+    }
+
+    static void dotRows(float[] q, int qOff, MemorySegment k, long kOff, long kStride, int rows, int d, float[] s, int sOff) {
+        for (int j = 0; j < rows; j++) {
+            long row = (kOff + j * kStride) * 4;
+            FloatVector s0 = FloatVector.zero(S), s1 = s0;
+            int p = 0;
+            for (; p + 2 * L <= d; p += 2 * L) { // two chains: the FMA latency, not the loads, bounds one chain
+                s0 = FloatVector.fromArray(S, q, qOff + p).fma(FloatVector.fromMemorySegment(S, k, row + 4L * p, NATIVE), s0);
+                s1 = FloatVector.fromArray(S, q, qOff + p + L).fma(FloatVector.fromMemorySegment(S, k, row + 4L * (p + L), NATIVE), s1);
+            }
+            for (; p + L <= d; p += L) s0 = FloatVector.fromArray(S, q, qOff + p).fma(FloatVector.fromMemorySegment(S, k, row + 4L * p, NATIVE), s0);
+            float acc = s0.add(s1).reduceLanes(VectorOperators.ADD);
+            for (; p < d; p++) acc = Math.fma(q[qOff + p], k.get(F32, row + 4L * p), acc);
+            s[sOff + j] = acc;
+        }
+    }
+
+    static void axpyRows(float[] w, int wOff, MemorySegment v, long vOff, long vStride, int rows, int d, float[] o, int oOff) {
+        int p = 0;
+        // Up to 4 output vectors stay in registers while all rows stream past.
+        for (; p + 4 * L <= d; p += 4 * L) {
+            FloatVector o0 = FloatVector.fromArray(S, o, oOff + p), o1 = FloatVector.fromArray(S, o, oOff + p + L);
+            FloatVector o2 = FloatVector.fromArray(S, o, oOff + p + 2 * L), o3 = FloatVector.fromArray(S, o, oOff + p + 3 * L);
+            for (int j = 0; j < rows; j++) {
+                long row = (vOff + j * vStride + p) * 4;
+                FloatVector wj = FloatVector.broadcast(S, w[wOff + j]);
+                o0 = wj.fma(FloatVector.fromMemorySegment(S, v, row, NATIVE), o0);
+                o1 = wj.fma(FloatVector.fromMemorySegment(S, v, row + 4L * L, NATIVE), o1);
+                o2 = wj.fma(FloatVector.fromMemorySegment(S, v, row + 8L * L, NATIVE), o2);
+                o3 = wj.fma(FloatVector.fromMemorySegment(S, v, row + 12L * L, NATIVE), o3);
+            }
+            o0.intoArray(o, oOff + p);
+            o1.intoArray(o, oOff + p + L);
+            o2.intoArray(o, oOff + p + 2 * L);
+            o3.intoArray(o, oOff + p + 3 * L);
+        }
+        for (; p + L <= d; p += L) {
+            FloatVector o0 = FloatVector.fromArray(S, o, oOff + p);
+            for (int j = 0; j < rows; j++) {
+                o0 = FloatVector.broadcast(S, w[wOff + j]).fma(FloatVector.fromMemorySegment(S, v, (vOff + j * vStride + p) * 4, NATIVE), o0);
+            }
+            o0.intoArray(o, oOff + p);
+        }
+        for (; p < d; p++) {
+            float acc = o[oOff + p];
+            for (int j = 0; j < rows; j++) acc = Math.fma(w[wOff + j], v.getAtIndex(F32, vOff + j * vStride + p), acc);
+            o[oOff + p] = acc;
+        }
+    }
+}

@@ -1,0 +1,236 @@
+package io.kuaxin.kernels.cpu.vector;
+
+import io.kuaxin.kernels.cpu.CpuKernels;
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.FloatVector;
+
+import static io.kuaxin.kernels.cpu.CpuKernels.MR;
+import static io.kuaxin.kernels.cpu.CpuKernels.NR;
+import static io.kuaxin.kernels.cpu.vector.VectorMath.*;
+
+/**
+ * GEMM register tiles on the Vector API: the R×32 tile that {@code CpuGemm} drives over packed panels (R = 8 rows on
+ * 512-bit vectors, else 4) and the 4×32 row-major tile attention uses for Q·Kᵀ and P·V.
+ * <p>Register budget: the 4-row tiles keep 12 vectors live (8 accumulators + 2 B rows + 1 broadcast). On 512-bit
+ * vectors (32 registers) the GEMM tile has 8 rows instead: 16 accumulators + 2 + 1 = 19 live, which C2 keeps in
+ * registers on JDK 25 (measured alone on Zen 5: 201 vs 181 GFLOP/s for 4 rows; {@code TileShapes}); with 16
+ * registers (AVX2) that would spill, so 256-bit vectors keep 4 rows.
+ */
+final class GemmTiles {
+    /** The 32-wide tile is covered in passes of two vectors per row: 1 pass at 512 bits, 2 at 256. */
+    static final int PASSES = NR / (2 * L);
+    /** GEMM tile rows: 8 when one 512-bit pass covers the 32 columns (enough registers), else {@link CpuKernels#MR}. */
+    static final int ROWS = PASSES == 1 && L == 16 ? 8 : MR;
+
+    private GemmTiles() {}
+
+    static void gemmTile(int kc, float[] a, int aOff, float[] b, int bOff, float alpha, float beta,
+                         MemorySegment c, long cOff, long ldc) {
+        if (ROWS == 8) {
+            gemmTile8(kc, a, aOff, b, bOff, alpha, beta, c, cOff, ldc);
+            return;
+        }
+        for (int pass = 0; pass < PASSES; pass++) {
+            int col = pass * 2 * L;
+            FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
+            FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+            for (int p = 0, ai = aOff, bi = bOff + col; p < kc; p++, ai += MR, bi += NR) {
+                FloatVector b0 = FloatVector.fromArray(S, b, bi);
+                FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+                FloatVector x = FloatVector.broadcast(S, a[ai]);
+                c00 = x.fma(b0, c00);
+                c01 = x.fma(b1, c01);
+                x = FloatVector.broadcast(S, a[ai + 1]);
+                c10 = x.fma(b0, c10);
+                c11 = x.fma(b1, c11);
+                x = FloatVector.broadcast(S, a[ai + 2]);
+                c20 = x.fma(b0, c20);
+                c21 = x.fma(b1, c21);
+                x = FloatVector.broadcast(S, a[ai + 3]);
+                c30 = x.fma(b0, c30);
+                c31 = x.fma(b1, c31);
+            }
+            // Stores written out, not through a helper: a helper that C2 declines to inline (this method is near
+            // its inlining budget) receives its vector argument boxed, i.e. allocates per tile.
+            long o0 = (cOff + col) * 4, ld = ldc * 4, o1 = o0 + ld, o2 = o1 + ld, o3 = o2 + ld, v1 = (long) L * 4;
+            if (beta == 0f) {
+                c00.mul(alpha).intoMemorySegment(c, o0, NATIVE);
+                c01.mul(alpha).intoMemorySegment(c, o0 + v1, NATIVE);
+                c10.mul(alpha).intoMemorySegment(c, o1, NATIVE);
+                c11.mul(alpha).intoMemorySegment(c, o1 + v1, NATIVE);
+                c20.mul(alpha).intoMemorySegment(c, o2, NATIVE);
+                c21.mul(alpha).intoMemorySegment(c, o2 + v1, NATIVE);
+                c30.mul(alpha).intoMemorySegment(c, o3, NATIVE);
+                c31.mul(alpha).intoMemorySegment(c, o3 + v1, NATIVE);
+            } else {
+                c00.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o0, NATIVE).mul(beta)).intoMemorySegment(c, o0, NATIVE);
+                c01.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o0 + v1, NATIVE).mul(beta)).intoMemorySegment(c, o0 + v1, NATIVE);
+                c10.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o1, NATIVE).mul(beta)).intoMemorySegment(c, o1, NATIVE);
+                c11.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o1 + v1, NATIVE).mul(beta)).intoMemorySegment(c, o1 + v1, NATIVE);
+                c20.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o2, NATIVE).mul(beta)).intoMemorySegment(c, o2, NATIVE);
+                c21.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o2 + v1, NATIVE).mul(beta)).intoMemorySegment(c, o2 + v1, NATIVE);
+                c30.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o3, NATIVE).mul(beta)).intoMemorySegment(c, o3, NATIVE);
+                c31.mul(alpha).add(FloatVector.fromMemorySegment(S, c, o3 + v1, NATIVE).mul(beta)).intoMemorySegment(c, o3 + v1, NATIVE);
+            }
+        }
+    }
+
+    static void gemmTileToArray(int kc, float[] a, int aOff, float[] b, int bOff, float[] out) {
+        if (ROWS == 8) {
+            gemmTile8ToArray(kc, a, aOff, b, bOff, out);
+            return;
+        }
+        for (int pass = 0; pass < PASSES; pass++) {
+            int col = pass * 2 * L;
+            FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00;
+            FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+            for (int p = 0, ai = aOff, bi = bOff + col; p < kc; p++, ai += MR, bi += NR) {
+                FloatVector b0 = FloatVector.fromArray(S, b, bi);
+                FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+                FloatVector x = FloatVector.broadcast(S, a[ai]);
+                c00 = x.fma(b0, c00);
+                c01 = x.fma(b1, c01);
+                x = FloatVector.broadcast(S, a[ai + 1]);
+                c10 = x.fma(b0, c10);
+                c11 = x.fma(b1, c11);
+                x = FloatVector.broadcast(S, a[ai + 2]);
+                c20 = x.fma(b0, c20);
+                c21 = x.fma(b1, c21);
+                x = FloatVector.broadcast(S, a[ai + 3]);
+                c30 = x.fma(b0, c30);
+                c31 = x.fma(b1, c31);
+            }
+            c00.intoArray(out, col);
+            c01.intoArray(out, col + L);
+            c10.intoArray(out, NR + col);
+            c11.intoArray(out, NR + col + L);
+            c20.intoArray(out, 2 * NR + col);
+            c21.intoArray(out, 2 * NR + col + L);
+            c30.intoArray(out, 3 * NR + col);
+            c31.intoArray(out, 3 * NR + col + L);
+        }
+    }
+
+    /** Per-thread landing area of the 8×32 tile's sums (row-major, 8·NR floats). */
+    private static final ThreadLocal<float[]> TILE8 = ThreadLocal.withInitial(() -> new float[8 * NR]);
+
+    /**
+     * The 8×32 GEMM tile (512-bit vectors only): sums land in a per-thread array, then a small loop applies alpha
+     * and beta to C. Kept as two small methods on purpose: one method holding the 16 accumulators and all 16
+     * stores was too large for C1 ("out of virtual registers") and, when C2 was late, ran interpreted (≈ 80× slower).
+     */
+    private static void gemmTile8(int kc, float[] a, int aOff, float[] b, int bOff, float alpha, float beta,
+                                  MemorySegment c, long cOff, long ldc) {
+        float[] t = TILE8.get();
+        gemmTile8ToArray(kc, a, aOff, b, bOff, t);
+        long ld = ldc * 4, v1 = (long) L * 4;
+        for (int r = 0; r < 8; r++) {
+            long o = (cOff + r * ldc) * 4;
+            FloatVector s0 = FloatVector.fromArray(S, t, r * NR).mul(alpha);
+            FloatVector s1 = FloatVector.fromArray(S, t, r * NR + L).mul(alpha);
+            if (beta != 0f) {
+                s0 = FloatVector.fromMemorySegment(S, c, o, NATIVE).mul(beta).add(s0);
+                s1 = FloatVector.fromMemorySegment(S, c, o + v1, NATIVE).mul(beta).add(s1);
+            }
+            s0.intoMemorySegment(c, o, NATIVE);
+            s1.intoMemorySegment(c, o + v1, NATIVE);
+        }
+    }
+
+    /** The 8×32 tile's raw sums into {@code out[0..8·NR)}, row-major. */
+    private static void gemmTile8ToArray(int kc, float[] a, int aOff, float[] b, int bOff, float[] out) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00;
+        FloatVector c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+        for (int p = 0, ai = aOff, bi = bOff; p < kc; p++, ai += 8, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, a[ai + 6]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, a[ai + 7]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+        }
+        c00.intoArray(out, 0);
+        c01.intoArray(out, L);
+        c10.intoArray(out, NR);
+        c11.intoArray(out, NR + L);
+        c20.intoArray(out, 2 * NR);
+        c21.intoArray(out, 2 * NR + L);
+        c30.intoArray(out, 3 * NR);
+        c31.intoArray(out, 3 * NR + L);
+        c40.intoArray(out, 4 * NR);
+        c41.intoArray(out, 4 * NR + L);
+        c50.intoArray(out, 5 * NR);
+        c51.intoArray(out, 5 * NR + L);
+        c60.intoArray(out, 6 * NR);
+        c61.intoArray(out, 6 * NR + L);
+        c70.intoArray(out, 7 * NR);
+        c71.intoArray(out, 7 * NR + L);
+    }
+
+    static void tileRowMajor(int kc, float[] a, int aOff, int lda, float[] b, int bOff,
+                             float[] out, int outOff, int ldo, boolean accumulate) {
+        int a1 = aOff + lda, a2 = a1 + lda, a3 = a2 + lda;
+        for (int pass = 0; pass < PASSES; pass++) {
+            int col = pass * 2 * L;
+            int o0 = outOff + col, o1 = o0 + ldo, o2 = o1 + ldo, o3 = o2 + ldo;
+            FloatVector c00, c01, c10, c11, c20, c21, c30, c31;
+            if (accumulate) {
+                c00 = FloatVector.fromArray(S, out, o0);
+                c01 = FloatVector.fromArray(S, out, o0 + L);
+                c10 = FloatVector.fromArray(S, out, o1);
+                c11 = FloatVector.fromArray(S, out, o1 + L);
+                c20 = FloatVector.fromArray(S, out, o2);
+                c21 = FloatVector.fromArray(S, out, o2 + L);
+                c30 = FloatVector.fromArray(S, out, o3);
+                c31 = FloatVector.fromArray(S, out, o3 + L);
+            } else {
+                c00 = FloatVector.zero(S);
+                c01 = c00; c10 = c00; c11 = c00; c20 = c00; c21 = c00; c30 = c00; c31 = c00;
+            }
+            for (int p = 0, bi = bOff + col; p < kc; p++, bi += NR) {
+                FloatVector b0 = FloatVector.fromArray(S, b, bi);
+                FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+                FloatVector x = FloatVector.broadcast(S, a[aOff + p]);
+                c00 = x.fma(b0, c00);
+                c01 = x.fma(b1, c01);
+                x = FloatVector.broadcast(S, a[a1 + p]);
+                c10 = x.fma(b0, c10);
+                c11 = x.fma(b1, c11);
+                x = FloatVector.broadcast(S, a[a2 + p]);
+                c20 = x.fma(b0, c20);
+                c21 = x.fma(b1, c21);
+                x = FloatVector.broadcast(S, a[a3 + p]);
+                c30 = x.fma(b0, c30);
+                c31 = x.fma(b1, c31);
+            }
+            c00.intoArray(out, o0);
+            c01.intoArray(out, o0 + L);
+            c10.intoArray(out, o1);
+            c11.intoArray(out, o1 + L);
+            c20.intoArray(out, o2);
+            c21.intoArray(out, o2 + L);
+            c30.intoArray(out, o3);
+            c31.intoArray(out, o3 + L);
+        }
+    }
+}
