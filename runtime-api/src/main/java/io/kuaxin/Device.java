@@ -134,12 +134,20 @@ public final class Device {
      * Whether ops of kind {@code op} with these input dtypes run on this device (and are not sent to a fallback).
      */
     public boolean supportsOp(Op op, DType... inputDtypes) {
-        return spi.unsupportedReason(op, List.of(inputDtypes)) == null;
+        return unsupportedReason(op, io.kuaxin.op.OpAttributes.NONE, inputDtypes) == null;
     }
 
-    /** Why {@code op} does not run here, or {@code null} if it does. */
+    /**
+     * Whether ops of kind {@code op} with these attributes (e.g. a matmul's epilogue or output dtype) and input
+     * dtypes run on this device: exactly what the front door decides before running one.
+     */
+    public boolean supportsOp(Op op, io.kuaxin.op.OpAttributes attributes, DType... inputDtypes) {
+        return unsupportedReason(op, attributes, inputDtypes) == null;
+    }
+
+    /** Why {@code op} in its plain form (no attributes beyond the defaults) does not run here, or {@code null}. */
     public String unsupportedReason(Op op, DType... inputDtypes) {
-        return spi.unsupportedReason(op, List.of(inputDtypes));
+        return unsupportedReason(op, io.kuaxin.op.OpAttributes.NONE, inputDtypes);
     }
 
     /**

@@ -52,10 +52,10 @@ class ConformanceSelfTest {
         @Override public StreamBackend createStream() { return d.createStream(); }
         @Override public void synchronize() { d.synchronize(); }
         @Override public void close() { d.close(); }
-        @Override public String unsupportedReason(Op op, List<DType> dtypes) {
+        @Override public String unsupportedReason(Op op, io.kuaxin.op.OpAttributes attrs, List<DType> dtypes) {
             if (op == Op.ATTENTION) return "no attention kernel on this test backend";
             if (op == Op.MATMUL && dtypes.getFirst() == DType.F16) return "no f16 gemm on this test backend";
-            return d.unsupportedReason(op, dtypes);
+            return d.unsupportedReason(op, attrs, dtypes);
         }
     }
 
