@@ -1,5 +1,8 @@
 package io.kuaxin;
 
+import io.kuaxin.internal.memory.CachingAllocator;
+import io.kuaxin.internal.memory.HostPool;
+import io.kuaxin.internal.memory.Storage;
 import io.kuaxin.op.Op;
 import io.kuaxin.spi.DeviceBackend;
 

@@ -1,5 +1,6 @@
 package io.kuaxin;
 
+import io.kuaxin.internal.memory.Storage;
 import io.kuaxin.op.AttentionAttrs;
 import io.kuaxin.op.AxisAttrs;
 import io.kuaxin.op.CastAttrs;

@@ -1,5 +1,6 @@
 package io.kuaxin;
 
+import io.kuaxin.internal.memory.Storage;
 import io.kuaxin.spi.TensorRef;
 
 import java.lang.foreign.Arena;
@@ -325,13 +326,8 @@ public final class Tensor implements AutoCloseable {
     }
 
     private void awaitWrites() {
-        Stream w = storage.lastWriter;
-        if (w == null) return;
-        try {
-            w.synchronize();
-        } catch (ClosedResourceException closed) {
-            // a stream waits for its work before it closes
-        }
+        Storage.Writer w = storage.lastWriter;
+        if (w != null) w.awaitWork(); // a closed stream waited for its work before it closed
     }
 
     // ---------------------------------------------------------------- host access

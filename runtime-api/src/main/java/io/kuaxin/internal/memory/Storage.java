@@ -1,4 +1,7 @@
-package io.kuaxin;
+package io.kuaxin.internal.memory;
+
+import io.kuaxin.spi.EventBackend;
+import io.kuaxin.spi.PackedWeight;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -6,22 +9,42 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A block of device memory shared by a tensor and its views, reference-counted: each open tensor holds one
  * reference and each stream holds one per in-flight use. The last release returns the block to the caching
  * allocator, so memory is never reused while work that touches it may still run. A foreign block (wrapped by
- * {@link Device#wrap}) is not the allocator's: its last release runs the owner's release action instead.
+ * {@code Device.wrap}) is not the allocator's: its last release runs the owner's release action instead.
+ *
+ * <p>Internal: the public {@code Tensor} holds one; nothing outside the runtime sees it.
  */
-final class Storage implements InFlight.Resource {
-    final CachingAllocator allocator;
-    final long address;
-    final long bytes;      // what was asked for
-    final long blockSize;  // size class actually reserved (0 for empty tensors)
+public final class Storage implements Releasable {
+    /**
+     * The queue of the stream that last enqueued a write to a storage: readers on other streams of the same device
+     * wait for it.
+     */
+    public interface Writer {
+        /** Identifies the device: only streams of one device order their work through events. */
+        Object device();
+
+        /** An event after the work enqueued so far, or {@code null} once the stream closed (it waited first). */
+        EventBackend eventAfterWork();
+
+        /** Blocks until the work enqueued so far completed (nothing to do once closed). */
+        void awaitWork();
+    }
+
+    private final CachingAllocator allocator;
+    /** Start of the block. */
+    public final long address;
+    /** Bytes asked for. */
+    public final long bytes;
+    /** Size class actually reserved (0 for empty tensors); streams hold only storages with a block. */
+    public final long blockSize;
     private final AtomicInteger refs = new AtomicInteger(1);
-    /** The stream that last enqueued a write; readers on other streams wait for it. Null once synchronised. */
-    volatile Stream lastWriter;
+    /** The stream that last enqueued a write; readers on other streams wait for it. */
+    public volatile Writer lastWriter;
     /** For foreign memory: what the last release runs, once; null for the allocator's blocks. */
     private final Runnable foreignRelease;
-    /** Set by {@code Ops.prepack}: the memory is a weight that must not be written any more. */
-    volatile boolean readOnly;
+    /** Set by {@code prepack}: the memory is a weight that must not be written any more. */
+    public volatile boolean readOnly;
     /** The backend's packed form of the weight stored here, or null; closed before the memory is freed. */
-    volatile io.kuaxin.spi.PackedWeight packed;
+    public volatile PackedWeight packed;
 
     Storage(CachingAllocator allocator, long address, long bytes, long blockSize) {
         this.allocator = allocator;
@@ -32,7 +55,7 @@ final class Storage implements InFlight.Resource {
     }
 
     /** Foreign memory: never the allocator's; {@code release} runs once, at the last release. */
-    Storage(long address, long bytes, Runnable release) {
+    public Storage(long address, long bytes, Runnable release) {
         this.allocator = null;
         this.address = address;
         this.bytes = bytes;
@@ -40,7 +63,7 @@ final class Storage implements InFlight.Resource {
         this.foreignRelease = release;
     }
 
-    void retain() {
+    public void retain() {
         int r;
         do {
             r = refs.get();
@@ -52,7 +75,7 @@ final class Storage implements InFlight.Resource {
     public void release() {
         int r = refs.decrementAndGet();
         if (r == 0) {
-            io.kuaxin.spi.PackedWeight p = packed;
+            PackedWeight p = packed;
             packed = null;
             if (p != null) p.close(); // before the address can be handed out again
             if (foreignRelease == null) {
