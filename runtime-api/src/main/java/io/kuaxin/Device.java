@@ -1,5 +1,6 @@
 package io.kuaxin;
 
+import io.kuaxin.internal.dispatch.Placement;
 import io.kuaxin.internal.memory.CachingAllocator;
 import io.kuaxin.internal.memory.HostPool;
 import io.kuaxin.internal.memory.Storage;
@@ -24,6 +25,8 @@ public final class Device {
     final CachingAllocator allocator;
     final HostPool hostPool;
     private final Stream defaultStream;
+    /** This device as placement sees it. */
+    final Placement.Candidate<Device> candidate;
     private final List<Stream> streams = new ArrayList<>();
     private volatile boolean closed;
 
@@ -34,6 +37,7 @@ public final class Device {
         this.allocator = new CachingAllocator(info.id(), spi);
         this.hostPool = new HostPool(spi);
         this.defaultStream = new Stream(this, spi.defaultStream(), true);
+        this.candidate = new Placement.Candidate<>(this, info.id(), spi);
     }
 
     /** The last provenance per op kind: kernels name themselves with constants, so it is usually reused. */

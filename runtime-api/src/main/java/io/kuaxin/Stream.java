@@ -28,7 +28,7 @@ public final class Stream implements AutoCloseable {
 
     Stream(Device device, StreamBackend spi, boolean isDefault) {
         this.device = device;
-        this.queue = new WorkQueue(device, device.id(), spi, device::checkOpen);
+        this.queue = new WorkQueue(device, device.id(), spi, device::checkOpen, this::copyBack);
         this.isDefault = isDefault;
     }
 
@@ -265,6 +265,20 @@ public final class Stream implements AutoCloseable {
     }
 
     void checkOpen() { queue.checkOpen(); }
+
+    /** Brings {@code s}'s contents here if a fallback run left them on another device; for direct memory access. */
+    void bringHome(Storage s) { queue.bringHomeNow(s); }
+
+    /** The queue's copy back: from the fallback device, through host staging, enqueued on this stream. */
+    private void copyBack(Storage.Mirror from, Storage into) {
+        Tensor remote = ((OpRunner.Remote) from).tensor();
+        Tensor here = Tensor.over(device, into, remote.dtype(), remote.shape());
+        try {
+            copy(remote, here);
+        } finally {
+            here.closeQuietly();
+        }
+    }
 
     boolean isDefault() { return isDefault; }
 

@@ -29,6 +29,12 @@ public final class Storage implements Releasable {
         void awaitWork();
     }
 
+    /**
+     * The contents of a storage while they live on another device: an op that ran on the fallback device left its
+     * output there. Releasing it drops that copy.
+     */
+    public interface Mirror extends Releasable {}
+
     private final CachingAllocator allocator;
     /** Start of the block. */
     public final long address;
@@ -45,6 +51,8 @@ public final class Storage implements Releasable {
     public volatile boolean readOnly;
     /** The backend's packed form of the weight stored here, or null; closed before the memory is freed. */
     public volatile PackedWeight packed;
+    /** Where the contents are while not here yet; null when they are here. Guarded by this. */
+    private volatile Mirror mirror;
 
     Storage(CachingAllocator allocator, long address, long bytes, long blockSize) {
         this.allocator = allocator;
@@ -71,10 +79,45 @@ public final class Storage implements Releasable {
         } while (!refs.compareAndSet(r, r + 1));
     }
 
+    /**
+     * Leaves this storage's contents on another device until work here first needs them; for a new storage that
+     * nothing has written or read yet. The storage owns {@code m} from now on.
+     */
+    public synchronized void mirror(Mirror m) { this.mirror = m; }
+
+    /** The mirror, or null when the contents are here; read it under this storage's lock to keep it. */
+    public Mirror mirror() { return mirror; }
+
+    /**
+     * Brings the contents here if they are elsewhere: runs {@code copyBack} once (the first caller wins; others
+     * wait for it), then drops the mirror. On failure the mirror stays.
+     */
+    public void bringHome(java.util.function.Consumer<Mirror> copyBack) {
+        if (mirror == null) return;
+        synchronized (this) {
+            Mirror m = mirror;
+            if (m == null) return;
+            mirror = null; // first: the copy's own enqueue must not come here again
+            try {
+                copyBack.accept(m);
+            } catch (RuntimeException e) {
+                mirror = m;
+                throw e;
+            }
+            m.release();
+        }
+    }
+
     @Override
     public void release() {
         int r = refs.decrementAndGet();
         if (r == 0) {
+            Mirror m;
+            synchronized (this) {
+                m = mirror;
+                mirror = null;
+            }
+            if (m != null) m.release(); // never needed here
             PackedWeight p = packed;
             packed = null;
             if (p != null) p.close(); // before the address can be handed out again

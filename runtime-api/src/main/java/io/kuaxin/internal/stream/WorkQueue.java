@@ -25,10 +25,17 @@ public final class WorkQueue implements Storage.Writer {
         T enqueue(StreamBackend stream);
     }
 
+    /** Enqueues, on the queue that needs them, the copy of contents that live elsewhere into their storage. */
+    @FunctionalInterface
+    public interface CopyBack {
+        void copy(Storage.Mirror from, Storage into);
+    }
+
     private final Object device;
     private final String deviceId;
     private final StreamBackend spi;
     private final Runnable checkDeviceOpen;
+    private final CopyBack copyBack;
     private final InFlight inFlight;
     private boolean closed;
 
@@ -37,17 +44,20 @@ public final class WorkQueue implements Storage.Writer {
      * @param deviceId        for messages
      * @param spi             the backend stream; this queue closes it
      * @param checkDeviceOpen throws {@link ClosedResourceException} once the device closed
+     * @param copyBack        brings a storage's contents here from its {@link Storage.Mirror}
      */
-    public WorkQueue(Object device, String deviceId, StreamBackend spi, Runnable checkDeviceOpen) {
+    public WorkQueue(Object device, String deviceId, StreamBackend spi, Runnable checkDeviceOpen, CopyBack copyBack) {
         this.device = device;
         this.deviceId = deviceId;
         this.spi = spi;
         this.checkDeviceOpen = checkDeviceOpen;
+        this.copyBack = copyBack;
         this.inFlight = new InFlight(spi);
     }
 
     /**
-     * Enqueues {@code work} after the writers of {@code reads} and {@code writes} on other streams of this device,
+     * Enqueues {@code work} after the contents of {@code reads} and {@code writes} are here (copied back on this
+     * queue from where a run of fallback ops left them) and after their writers on other streams of this device,
      * keeps all of them and {@code extra} alive until the work completes, and becomes the last writer of
      * {@code writes}.
      *
@@ -60,6 +70,8 @@ public final class WorkQueue implements Storage.Writer {
         T result;
         try {
             checkOpen();
+            for (Storage s : reads) bringHome(s);
+            for (Storage s : writes) bringHome(s); // a write may cover only part of it
             for (Storage s : reads) awaitWriter(s);
             for (Storage s : writes) awaitWriter(s);
             result = work.enqueue(spi);
@@ -75,6 +87,16 @@ public final class WorkQueue implements Storage.Writer {
         }
         inFlight.opEnqueued();
         return result;
+    }
+
+    /** Enqueues the copy of {@code s}'s contents to here if they are elsewhere; for direct access to its memory. */
+    public synchronized void bringHomeNow(Storage s) {
+        checkOpen();
+        bringHome(s);
+    }
+
+    private void bringHome(Storage s) {
+        if (s.mirror() != null) s.bringHome(m -> copyBack.copy(m, s));
     }
 
     /** An event after all work enqueued so far; the caller closes it. */
