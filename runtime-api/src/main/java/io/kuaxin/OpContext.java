@@ -102,7 +102,7 @@ public final class OpContext {
             throw new InvalidArgumentException("prepack: weight " + weight + " must be F32, F16 or BF16");
         }
         Storage st = weight.storage;
-        weight.device().defaultStream().bringHome(st); // outside the storage's lock: queue, then storage
+        weight.device().defaultStream().bringHome(st); // before the wait below, so the weight's data is here
         synchronized (st) {
             if (st.readOnly) return weight;
             st.readOnly = true;            // first, so no write can be enqueued while it is packed

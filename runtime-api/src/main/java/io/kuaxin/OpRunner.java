@@ -125,10 +125,9 @@ final class OpRunner {
 
     /** {@code t} on {@code exec}: a view of what a fallback op left there, else a copy owned by nobody. */
     private static Tensor onDevice(Tensor t, Device exec) {
-        Storage st = t.storage;
-        synchronized (st) { // the mirror stays while the view takes its reference
-            if (st.mirror() instanceof Remote r && r.tensor().device() == exec) return t.viewOver(r.tensor());
-        }
+        Tensor there = t.storage.withMirror(m -> // the mirror stays while the view takes its reference
+                m instanceof Remote r && r.tensor().device() == exec ? t.viewOver(r.tensor()) : null);
+        if (there != null) return there;
         Tensor c = t.to(exec);
         Scope o = c.owner();
         if (o != null) o.detach(c);

@@ -3,7 +3,6 @@ package io.kuaxin.backend.cpu;
 import io.kuaxin.BackendUnavailableException;
 import io.kuaxin.DType;
 import io.kuaxin.Device;
-import io.kuaxin.DeviceInfo;
 import io.kuaxin.FallbackPolicy;
 import io.kuaxin.InvalidArgumentException;
 import io.kuaxin.Kuaxin;
@@ -23,7 +22,6 @@ import io.kuaxin.spi.KernelCall;
 import io.kuaxin.spi.StreamBackend;
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Map;
@@ -62,31 +60,19 @@ class FallbackPlacementTest {
     }
 
     /** cpu:0 memory and kernels, but refusing exp, silu and softmax; its streams count their copies. */
-    static final class Refusing implements DeviceBackend {
-        final CpuDevice d;
+    static final class Refusing extends ForwardingCpuDevice {
         final Counting defaultStream;
         volatile Counting lastCreated;
         Refusing(CpuDevice d) {
-            this.d = d;
+            super("refusing", d);
             this.defaultStream = new Counting(d.defaultStream());
         }
-        @Override public DeviceInfo info() {
-            DeviceInfo i = d.info();
-            return new DeviceInfo("refusing", i.ordinal(), i.physicalId(), i.vendor(), i.name(), i.totalMemory(),
-                    i.dtypes(), i.hostAccessible(), i.emulated(), i.properties());
-        }
-        @Override public long freeMemory() { return d.freeMemory(); }
-        @Override public long allocate(long bytes) { return d.allocate(bytes); }
-        @Override public void free(long address) { d.free(address); }
-        @Override public MemorySegment allocateHost(long bytes, Arena arena) { return d.allocateHost(bytes, arena); }
         @Override public StreamBackend defaultStream() { return defaultStream; }
         @Override public StreamBackend createStream() { return lastCreated = new Counting(d.createStream()); }
-        @Override public void synchronize() { d.synchronize(); }
-        @Override public void close() { d.close(); }
         @Override public String unsupportedReason(Op op, OpAttributes attrs, List<DType> dtypes) {
             return switch (op) {
                 case EXP, SILU, SOFTMAX -> "refused by this test backend";
-                default -> d.unsupportedReason(op, attrs, dtypes);
+                default -> super.unsupportedReason(op, attrs, dtypes);
             };
         }
     }

@@ -2,7 +2,6 @@ package io.kuaxin.backend.cpu;
 
 import io.kuaxin.DType;
 import io.kuaxin.Device;
-import io.kuaxin.DeviceInfo;
 import io.kuaxin.FallbackPolicy;
 import io.kuaxin.Kuaxin;
 import io.kuaxin.Matmul;
@@ -18,11 +17,8 @@ import io.kuaxin.op.OpAttributes;
 import io.kuaxin.spi.Availability;
 import io.kuaxin.spi.BackendProvider;
 import io.kuaxin.spi.DeviceBackend;
-import io.kuaxin.spi.StreamBackend;
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Map;
 
@@ -38,23 +34,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SupportsOpTest {
     /** cpu:0 that runs a plain matmul but refuses one with a fused epilogue (as some vendor libraries do). */
-    record NoEpilogue(CpuDevice d) implements DeviceBackend {
-        @Override public DeviceInfo info() {
-            DeviceInfo i = d.info();
-            return new DeviceInfo("noepilogue", i.ordinal(), i.physicalId(), i.vendor(), i.name(), i.totalMemory(),
-                    i.dtypes(), i.hostAccessible(), i.emulated(), i.properties());
-        }
-        @Override public long freeMemory() { return d.freeMemory(); }
-        @Override public long allocate(long bytes) { return d.allocate(bytes); }
-        @Override public void free(long address) { d.free(address); }
-        @Override public MemorySegment allocateHost(long bytes, Arena arena) { return d.allocateHost(bytes, arena); }
-        @Override public StreamBackend defaultStream() { return d.defaultStream(); }
-        @Override public StreamBackend createStream() { return d.createStream(); }
-        @Override public void synchronize() { d.synchronize(); }
-        @Override public void close() { d.close(); }
+    static final class NoEpilogue extends ForwardingCpuDevice {
+        NoEpilogue(CpuDevice d) { super("noepilogue", d); }
+
         @Override public String unsupportedReason(Op op, OpAttributes attrs, List<DType> dtypes) {
             if (attrs instanceof MatmulAttrs m && m.epilogue() != Epilogue.NONE) return "no fused epilogue here";
-            return d.unsupportedReason(op, attrs, dtypes);
+            return super.unsupportedReason(op, attrs, dtypes);
         }
     }
 

@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  * backend runs it ({@link DeviceBackend#unsupportedReason}), else, when the {@link FallbackPolicy} allows, on the
  * runtime's fallback device. Consecutive ops that all fall back form one run on the fallback device: an output
  * left there is not copied back until something needs it on its own device (see
- * {@link io.kuaxin.internal.memory.Storage#mirror}), so a run pays one transfer in and one out.
+ * {@link io.kuaxin.internal.memory.Storage.Mirror}), so a run pays one transfer in and one out.
  *
  * <p>Thread-safe and stateless apart from the set of warnings already logged.
  */

@@ -51,8 +51,10 @@ public final class Storage implements Releasable {
     public volatile boolean readOnly;
     /** The backend's packed form of the weight stored here, or null; closed before the memory is freed. */
     public volatile PackedWeight packed;
-    /** Where the contents are while not here yet; null when they are here. Guarded by this. */
+    /** Where the contents are while not here yet; null when they are here. Guarded by mirrorLock. */
     private volatile Mirror mirror;
+    /** Its own lock, not this storage's: prepack holds the storage's lock while it waits for streams. */
+    private final Object mirrorLock = new Object();
 
     Storage(CachingAllocator allocator, long address, long bytes, long blockSize) {
         this.allocator = allocator;
@@ -83,10 +85,21 @@ public final class Storage implements Releasable {
      * Leaves this storage's contents on another device until work here first needs them; for a new storage that
      * nothing has written or read yet. The storage owns {@code m} from now on.
      */
-    public synchronized void mirror(Mirror m) { this.mirror = m; }
+    public void mirror(Mirror m) {
+        synchronized (mirrorLock) {
+            this.mirror = m;
+        }
+    }
 
-    /** The mirror, or null when the contents are here; read it under this storage's lock to keep it. */
-    public Mirror mirror() { return mirror; }
+    /** Whether the contents are elsewhere (a hint: {@link #bringHome} decides under the lock). */
+    public boolean hasMirror() { return mirror != null; }
+
+    /** {@code f} applied to the mirror (null when the contents are here), which stays while {@code f} runs. */
+    public <T> T withMirror(java.util.function.Function<Mirror, T> f) {
+        synchronized (mirrorLock) {
+            return f.apply(mirror);
+        }
+    }
 
     /**
      * Brings the contents here if they are elsewhere: runs {@code copyBack} once (the first caller wins; others
@@ -94,7 +107,7 @@ public final class Storage implements Releasable {
      */
     public void bringHome(java.util.function.Consumer<Mirror> copyBack) {
         if (mirror == null) return;
-        synchronized (this) {
+        synchronized (mirrorLock) {
             Mirror m = mirror;
             if (m == null) return;
             mirror = null; // first: the copy's own enqueue must not come here again
@@ -113,7 +126,7 @@ public final class Storage implements Releasable {
         int r = refs.decrementAndGet();
         if (r == 0) {
             Mirror m;
-            synchronized (this) {
+            synchronized (mirrorLock) {
                 m = mirror;
                 mirror = null;
             }

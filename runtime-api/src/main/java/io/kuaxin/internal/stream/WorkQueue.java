@@ -96,7 +96,7 @@ public final class WorkQueue implements Storage.Writer {
     }
 
     private void bringHome(Storage s) {
-        if (s.mirror() != null) s.bringHome(m -> copyBack.copy(m, s));
+        if (s.hasMirror()) s.bringHome(m -> copyBack.copy(m, s));
     }
 
     /** An event after all work enqueued so far; the caller closes it. */
