@@ -7,6 +7,7 @@ import io.kuaxin.spi.EventBackend;
 import io.kuaxin.spi.StreamBackend;
 
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The hazard rules of one stream, in one place: {@link #enqueue} is the only way work reaches the backend stream,
@@ -47,12 +48,12 @@ public final class WorkQueue implements Storage.Writer {
      * @param copyBack        brings a storage's contents here from its {@link Storage.Mirror}
      */
     public WorkQueue(Object device, String deviceId, StreamBackend spi, Runnable checkDeviceOpen, CopyBack copyBack) {
+        this.inFlight = new InFlight(Objects.requireNonNull(spi, "spi"));
+        this.spi = spi;
         this.device = device;
         this.deviceId = deviceId;
-        this.spi = spi;
-        this.checkDeviceOpen = checkDeviceOpen;
-        this.copyBack = copyBack;
-        this.inFlight = new InFlight(spi);
+        this.checkDeviceOpen = Objects.requireNonNull(checkDeviceOpen, "checkDeviceOpen");
+        this.copyBack = Objects.requireNonNull(copyBack, "copyBack");
     }
 
     /**
