@@ -1,5 +1,9 @@
 package io.kuaxin;
 
+import io.kuaxin.internal.dispatch.Placement;
+import io.kuaxin.internal.memory.CachingAllocator;
+import io.kuaxin.internal.memory.HostPool;
+import io.kuaxin.internal.memory.Storage;
 import io.kuaxin.op.Op;
 import io.kuaxin.spi.DeviceBackend;
 
@@ -21,6 +25,8 @@ public final class Device {
     final CachingAllocator allocator;
     final HostPool hostPool;
     private final Stream defaultStream;
+    /** This device as placement sees it. */
+    final Placement.Candidate<Device> candidate;
     private final List<Stream> streams = new ArrayList<>();
     private volatile boolean closed;
 
@@ -31,6 +37,7 @@ public final class Device {
         this.allocator = new CachingAllocator(info.id(), spi);
         this.hostPool = new HostPool(spi);
         this.defaultStream = new Stream(this, spi.defaultStream(), true);
+        this.candidate = new Placement.Candidate<>(this, info.id(), spi);
     }
 
     /** The last provenance per op kind: kernels name themselves with constants, so it is usually reused. */
@@ -134,12 +141,20 @@ public final class Device {
      * Whether ops of kind {@code op} with these input dtypes run on this device (and are not sent to a fallback).
      */
     public boolean supportsOp(Op op, DType... inputDtypes) {
-        return spi.unsupportedReason(op, List.of(inputDtypes)) == null;
+        return unsupportedReason(op, io.kuaxin.op.OpAttributes.NONE, inputDtypes) == null;
     }
 
-    /** Why {@code op} does not run here, or {@code null} if it does. */
+    /**
+     * Whether ops of kind {@code op} with these attributes (e.g. a matmul's epilogue or output dtype) and input
+     * dtypes run on this device: exactly what the front door decides before running one.
+     */
+    public boolean supportsOp(Op op, io.kuaxin.op.OpAttributes attributes, DType... inputDtypes) {
+        return unsupportedReason(op, attributes, inputDtypes) == null;
+    }
+
+    /** Why {@code op} in its plain form (no attributes beyond the defaults) does not run here, or {@code null}. */
     public String unsupportedReason(Op op, DType... inputDtypes) {
-        return spi.unsupportedReason(op, List.of(inputDtypes));
+        return unsupportedReason(op, io.kuaxin.op.OpAttributes.NONE, inputDtypes);
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.kuaxin;
 
+import io.kuaxin.internal.memory.HostPool;
+
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -11,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * that copy completes, so closing early is safe. Read the data only after the copy's stream or event completed.
  * Thread-safe; closing twice throws {@link ClosedResourceException}.
  */
-public final class HostBuffer implements AutoCloseable, InFlight.Resource {
+public final class HostBuffer implements AutoCloseable {
     private final Device device;
     private final HostPool.Lease lease;
     private final AtomicInteger refs = new AtomicInteger(1);
@@ -43,8 +45,8 @@ public final class HostBuffer implements AutoCloseable, InFlight.Resource {
         refs.incrementAndGet();
     }
 
-    @Override
-    public void release() {
+    /** Drops one use; the last returns the memory to the pool. */
+    void release() {
         if (refs.decrementAndGet() == 0) lease.release();
     }
 

@@ -45,22 +45,40 @@ public final class Kuaxin implements AutoCloseable {
      * @param env            environment variables to read (visible devices, {@value #DEVICES_VARIABLE})
      * @param providers      backends to use, or {@code null} to discover them with {@link ServiceLoader}
      * @param fallbackPolicy what ops do when their device cannot run them (default {@link FallbackPolicy#FAIL})
+     * @param fallbackDevice the device spec ops fall back to under {@link FallbackPolicy#WARN} and
+     *                       {@link FallbackPolicy#ALLOW}, e.g. {@code cpu} (the default) or {@code cuda:1,cpu}
      */
-    public record Options(Map<String, String> env, List<BackendProvider> providers, FallbackPolicy fallbackPolicy) {
+    public record Options(Map<String, String> env, List<BackendProvider> providers, FallbackPolicy fallbackPolicy,
+                          String fallbackDevice) {
+        /** The default fallback device: the CPU backend's first device. */
+        public static final String CPU_FALLBACK = "cpu:0";
+
         public Options {
             env = Map.copyOf(env);
             providers = providers == null ? null : List.copyOf(providers);
+            if (fallbackDevice == null) fallbackDevice = CPU_FALLBACK;
+            DeviceSpec.parse(fallbackDevice); // a malformed spec fails here, not at the first fallback
+        }
+
+        /** With the default fallback device {@value #CPU_FALLBACK}. */
+        public Options(Map<String, String> env, List<BackendProvider> providers, FallbackPolicy fallbackPolicy) {
+            this(env, providers, fallbackPolicy, CPU_FALLBACK);
         }
 
         public static Options defaults() {
-            return new Options(System.getenv(), null, FallbackPolicy.FAIL);
+            return new Options(System.getenv(), null, FallbackPolicy.FAIL, CPU_FALLBACK);
         }
 
-        public Options withEnv(Map<String, String> e) { return new Options(e, providers, fallbackPolicy); }
+        public Options withEnv(Map<String, String> e) { return new Options(e, providers, fallbackPolicy, fallbackDevice); }
 
-        public Options withProviders(List<BackendProvider> p) { return new Options(env, p, fallbackPolicy); }
+        public Options withProviders(List<BackendProvider> p) {
+            return new Options(env, p, fallbackPolicy, fallbackDevice);
+        }
 
-        public Options withFallbackPolicy(FallbackPolicy f) { return new Options(env, providers, f); }
+        public Options withFallbackPolicy(FallbackPolicy f) { return new Options(env, providers, f, fallbackDevice); }
+
+        /** With ops falling back to the device {@code spec} names (see {@link DeviceSpec}). */
+        public Options withFallbackDevice(String spec) { return new Options(env, providers, fallbackPolicy, spec); }
     }
 
     private record Backend(BackendProvider provider, BackendStatus status, Device[] devices) {}
@@ -215,14 +233,21 @@ public final class Kuaxin implements AutoCloseable {
                 + " or pass --device to choose";
     }
 
-    /** The device ops fall back to under {@link FallbackPolicy#WARN}/{@link FallbackPolicy#ALLOW}: {@code cpu:0}. */
+    /**
+     * The device ops fall back to under {@link FallbackPolicy#WARN}/{@link FallbackPolicy#ALLOW}:
+     * {@link Options#fallbackDevice()}, {@code cpu:0} unless configured.
+     *
+     * @throws BackendUnavailableException if that device cannot be opened here
+     */
     public Device fallbackDevice() {
-        Backend b = backends.get("cpu");
-        if (b == null || !b.status().available() || b.devices().length == 0) {
-            throw new BackendUnavailableException("cpu", "no CPU backend to fall back to; add "
-                    + "io.kuaxin:kuaxin-backend-cpu-reference to the class path");
+        String spec = options.fallbackDevice();
+        try {
+            return device(spec);
+        } catch (BackendUnavailableException | InvalidArgumentException e) {
+            throw new BackendUnavailableException(DeviceSpec.parse(spec).choices().getFirst().backend(),
+                    "no fallback device " + spec + " (" + e.getMessage() + "); add io.kuaxin:kuaxin-backend-cpu-reference"
+                    + " to the class path or choose another with Kuaxin.Options.withFallbackDevice");
         }
-        return open(b, 0);
     }
 
     /** The runtime-wide fallback policy, used by ops whose context names none. */

@@ -1,6 +1,8 @@
 package io.kuaxin;
 
-import io.kuaxin.spi.EventBackend;
+import io.kuaxin.internal.memory.HostPool;
+import io.kuaxin.internal.memory.Storage;
+import io.kuaxin.internal.stream.WorkQueue;
 import io.kuaxin.spi.KernelCall;
 import io.kuaxin.spi.StreamBackend;
 
@@ -20,15 +22,13 @@ import java.util.List;
  */
 public final class Stream implements AutoCloseable {
     private final Device device;
-    final StreamBackend spi;
-    private final InFlight inFlight;
+    /** Every hazard step (await writers, hold, last writer) goes through its one {@code enqueue}. */
+    private final WorkQueue queue;
     private final boolean isDefault;
-    private boolean closed;
 
     Stream(Device device, StreamBackend spi, boolean isDefault) {
         this.device = device;
-        this.spi = spi;
-        this.inFlight = new InFlight(spi);
+        this.queue = new WorkQueue(device, device.id(), spi, device::checkOpen, this::copyBack);
         this.isDefault = isDefault;
     }
 
@@ -59,16 +59,10 @@ public final class Stream implements AutoCloseable {
         long bytes = src.byteSize();
         if (bytes == 0) return;
         if (src.device() == device) {
-            synchronized (this) {
-                checkOpen();
-                awaitWriter(src.storage);
-                awaitWriter(dst.storage);
-                spi.copyDeviceToDevice(src.address(), dst.address(), bytes);
-                hold(src.storage);
-                hold(dst.storage);
-                dst.storage.lastWriter = this;
-                inFlight.opEnqueued();
-            }
+            queue.enqueue(List.of(src.storage), List.of(dst.storage), null, s -> {
+                s.copyDeviceToDevice(src.address(), dst.address(), bytes);
+                return null;
+            });
             return;
         }
         // Different device: stage through host. The source side completes before we return.
@@ -106,20 +100,10 @@ public final class Stream implements AutoCloseable {
 
     /** Enqueues staging -> dst and hands the staging buffer to the in-flight set (released on failure too). */
     void upload(HostPool.Lease staging, Tensor dst) {
-        synchronized (this) {
-            try {
-                checkOpen();
-                awaitWriter(dst.storage);
-                spi.copyHostToDevice(staging.segment, dst.address(), staging.segment.byteSize());
-            } catch (RuntimeException e) {
-                staging.release();
-                throw e;
-            }
-            inFlight.hold(staging);
-            hold(dst.storage);
-            dst.storage.lastWriter = this;
-            inFlight.opEnqueued();
-        }
+        queue.enqueue(List.of(), List.of(dst.storage), staging, s -> {
+            s.copyHostToDevice(staging.segment, dst.address(), staging.segment.byteSize());
+            return null;
+        });
     }
 
     /**
@@ -139,11 +123,12 @@ public final class Stream implements AutoCloseable {
         if (dst.byteSize() == 0) return;
         HostPool.Lease staging = device.hostPool.take(dst.byteSize()); // written by the device's copy engine
         try {
-            synchronized (this) {
-                checkOpen();
-                awaitWriter(src.storage);
-                spi.copyDeviceToHost(src.address(), staging.segment, dst.byteSize());
-                syncLocked();
+            synchronized (queue) { // enqueue and wait as one step
+                queue.enqueue(List.of(src.storage), List.of(), null, s -> {
+                    s.copyDeviceToHost(src.address(), staging.segment, dst.byteSize());
+                    return null;
+                });
+                queue.synchronize();
             }
             dst.copyFrom(staging.segment);
         } finally {
@@ -168,20 +153,12 @@ public final class Stream implements AutoCloseable {
                     + dst.device().id() + " must belong to this stream's device " + device.id());
         }
         if (src.byteSize() == 0) return;
-        synchronized (this) {
-            checkOpen();
-            dst.retain();
-            try {
-                awaitWriter(src.storage);
-                spi.copyDeviceToHost(src.address(), dst.segment(), src.byteSize());
-            } catch (RuntimeException e) {
-                dst.release();
-                throw e;
-            }
-            inFlight.hold(dst);
-            hold(src.storage);
-            inFlight.opEnqueued();
-        }
+        queue.checkOpen();
+        dst.retain();
+        queue.enqueue(List.of(src.storage), List.of(), dst::release, s -> {
+            s.copyDeviceToHost(src.address(), dst.segment(), src.byteSize());
+            return null;
+        });
     }
 
     /**
@@ -201,29 +178,17 @@ public final class Stream implements AutoCloseable {
                     + src.device().id() + " must belong to this stream's device " + device.id());
         }
         if (dst.byteSize() == 0) return;
-        synchronized (this) {
-            checkOpen();
-            src.retain();
-            try {
-                awaitWriter(dst.storage);
-                spi.copyHostToDevice(src.segment(), dst.address(), dst.byteSize());
-            } catch (RuntimeException e) {
-                src.release();
-                throw e;
-            }
-            inFlight.hold(src);
-            hold(dst.storage);
-            dst.storage.lastWriter = this;
-            inFlight.opEnqueued();
-        }
+        queue.checkOpen();
+        src.retain();
+        queue.enqueue(List.of(), List.of(dst.storage), src::release, s -> {
+            s.copyHostToDevice(src.segment(), dst.address(), dst.byteSize());
+            return null;
+        });
     }
 
     /** Records an event after all work enqueued so far; the caller closes it. */
     public Event record() {
-        synchronized (this) {
-            checkOpen();
-            return new Event(device, spi.recordEvent());
-        }
+        return new Event(device, queue.record());
     }
 
     /**
@@ -237,27 +202,11 @@ public final class Stream implements AutoCloseable {
             throw new InvalidArgumentException("event is on " + event.device().id() + ", stream on " + device.id()
                     + "; to order work across devices, synchronize the event on the host");
         }
-        synchronized (this) {
-            checkOpen();
-            spi.waitEvent(event.spi);
-        }
+        queue.waitEvent(event.spi);
     }
 
     /** Blocks until all work enqueued on this stream has completed, then releases what it held. */
-    public void synchronize() {
-        synchronized (this) {
-            checkOpen();
-            syncLocked();
-        }
-    }
-
-    private void syncLocked() {
-        try {
-            spi.synchronize();
-        } finally {
-            inFlight.releaseAll();
-        }
-    }
+    public void synchronize() { queue.synchronize(); }
 
     /**
      * Enqueues a validated kernel call. Front doors only.
@@ -265,19 +214,13 @@ public final class Stream implements AutoCloseable {
      * @return the kernel name for provenance
      */
     String launch(KernelCall call, List<Tensor> reads, List<Tensor> writes) {
-        synchronized (this) {
-            checkOpen();
-            for (Tensor t : reads) awaitWriter(t.storage);
-            for (Tensor t : writes) awaitWriter(t.storage);
-            String kernel = spi.execute(call);
-            for (Tensor t : reads) hold(t.storage);
-            for (Tensor t : writes) {
-                hold(t.storage);
-                t.storage.lastWriter = this;
-            }
-            inFlight.opEnqueued();
-            return kernel;
-        }
+        return queue.enqueue(storages(reads), storages(writes), null, s -> s.execute(call));
+    }
+
+    private static List<Storage> storages(List<Tensor> ts) {
+        Storage[] s = new Storage[ts.size()]; // a loop, not a stream: this runs for every op
+        for (int i = 0; i < s.length; i++) s[i] = ts.get(i).storage;
+        return java.util.Arrays.asList(s);
     }
 
     /**
@@ -292,10 +235,7 @@ public final class Stream implements AutoCloseable {
     public void enqueueExternal(List<Tensor> reads, List<Tensor> writes, ExternalWork work) {
         for (Tensor t : reads) checkTensor(t);
         for (Tensor t : writes) checkTensor(t);
-        synchronized (this) {
-            checkOpen();
-            for (Tensor t : reads) awaitWriter(t.storage);
-            for (Tensor t : writes) awaitWriter(t.storage);
+        queue.enqueue(storages(reads), storages(writes), null, spi -> {
             work.enqueue(new ExternalWork.Target() {
                 @Override public long nativeStream() { return spi.nativeHandle(); }
                 @Override public long address(Tensor t) {
@@ -306,13 +246,8 @@ public final class Stream implements AutoCloseable {
                 }
                 @Override public void enqueueHost(Runnable action) { spi.enqueueHost(action); }
             });
-            for (Tensor t : reads) hold(t.storage);
-            for (Tensor t : writes) {
-                hold(t.storage);
-                t.storage.lastWriter = this;
-            }
-            inFlight.opEnqueued();
-        }
+            return null;
+        });
     }
 
     private void checkTensor(Tensor t) {
@@ -323,43 +258,26 @@ public final class Stream implements AutoCloseable {
     }
 
     void fill(Tensor dst, byte value) {
-        synchronized (this) {
-            checkOpen();
-            awaitWriter(dst.storage);
-            spi.fill(dst.address(), dst.byteSize(), value);
-            hold(dst.storage);
-            dst.storage.lastWriter = this;
-            inFlight.opEnqueued();
-        }
+        queue.enqueue(List.of(), List.of(dst.storage), null, s -> {
+            s.fill(dst.address(), dst.byteSize(), value);
+            return null;
+        });
     }
 
-    private void hold(Storage s) {
-        if (s.blockSize == 0) return;
-        s.retain();
-        inFlight.hold(s);
-    }
+    void checkOpen() { queue.checkOpen(); }
 
-    /** If another stream of this device last wrote {@code s}, make this stream wait for it. */
-    private void awaitWriter(Storage s) {
-        Stream w = s.lastWriter;
-        if (w == null || w == this || w.device != device) return;
-        EventBackend e;
-        synchronized (w) {
-            if (w.closed) return; // closing waited for its work
-            e = w.spi.recordEvent();
-        }
+    /** Brings {@code s}'s contents here if a fallback run left them on another device; for direct memory access. */
+    void bringHome(Storage s) { queue.bringHomeNow(s); }
+
+    /** The queue's copy back: from the fallback device, through host staging, enqueued on this stream. */
+    private void copyBack(Storage.Mirror from, Storage into) {
+        Tensor remote = ((OpRunner.Remote) from).tensor();
+        Tensor here = Tensor.over(device, into, remote.dtype(), remote.shape());
         try {
-            spi.waitEvent(e);
-        } catch (RuntimeException x) {
-            e.close(); // a failed wait must not leak the event it was given
-            throw x;
+            copy(remote, here);
+        } finally {
+            here.closeQuietly();
         }
-        inFlight.hold(e::close);
-    }
-
-    void checkOpen() {
-        if (closed) throw new ClosedResourceException("stream on " + device.id() + " is closed");
-        device.checkOpen();
     }
 
     boolean isDefault() { return isDefault; }
@@ -382,13 +300,5 @@ public final class Stream implements AutoCloseable {
         }
     }
 
-    synchronized void closeInternal() {
-        if (closed) throw new ClosedResourceException("stream on " + device.id() + " was already closed");
-        try {
-            syncLocked();
-        } finally {
-            closed = true;
-            spi.close();
-        }
-    }
+    void closeInternal() { queue.close(); }
 }

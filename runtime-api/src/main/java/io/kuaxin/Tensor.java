@@ -1,5 +1,6 @@
 package io.kuaxin;
 
+import io.kuaxin.internal.memory.Storage;
 import io.kuaxin.spi.TensorRef;
 
 import java.lang.foreign.Arena;
@@ -262,6 +263,18 @@ public final class Tensor implements AutoCloseable {
         return Ops.copy(this);
     }
 
+    /** A tensor over {@code storage} from its start, contiguous; the caller closes it. */
+    static Tensor over(Device device, Storage storage, DType dtype, Shape shape) {
+        storage.retain();
+        return new Tensor(device, storage, dtype, shape, shape.contiguousStrides(), 0, null, null);
+    }
+
+    /** This view's dtype, shape, strides and offset over {@code base}'s memory (laid out as this one's). */
+    Tensor viewOver(Tensor base) {
+        base.storage.retain();
+        return new Tensor(base.device, base.storage, dtype, shape, strides.clone(), offset, null, base.provenance);
+    }
+
     private Tensor view(Shape s, long[] st, long off) {
         storage.retain();
         return new Tensor(device, storage, dtype, s, st, off, owner, provenance);
@@ -325,13 +338,9 @@ public final class Tensor implements AutoCloseable {
     }
 
     private void awaitWrites() {
-        Stream w = storage.lastWriter;
-        if (w == null) return;
-        try {
-            w.synchronize();
-        } catch (ClosedResourceException closed) {
-            // a stream waits for its work before it closes
-        }
+        device.defaultStream().bringHome(storage);
+        Storage.Writer w = storage.lastWriter;
+        if (w != null) w.awaitWork(); // a closed stream waited for its work before it closed
     }
 
     // ---------------------------------------------------------------- host access

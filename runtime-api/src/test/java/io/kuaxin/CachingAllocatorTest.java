@@ -1,5 +1,7 @@
 package io.kuaxin;
 
+import io.kuaxin.internal.memory.CachingAllocator;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -111,7 +111,9 @@ class FakeBackend implements BackendProvider {
         public StreamBackend createStream() { return new Stream(); }
 
         @Override
-        public String unsupportedReason(Op op, List<DType> dtypes) { return "fake backend runs no ops"; }
+        public String unsupportedReason(Op op, io.kuaxin.op.OpAttributes attrs, List<DType> dtypes) {
+            return "fake backend runs no ops";
+        }
 
         @Override
         public void synchronize() {}

@@ -190,11 +190,6 @@ final class CudaDevice implements DeviceBackend {
     }
 
     @Override
-    public String unsupportedReason(Op op, List<DType> inputDtypes) {
-        return unsupportedReason(op, null, inputDtypes);
-    }
-
-    @Override
     public String unsupportedReason(Op op, OpAttributes attributes, List<DType> inputDtypes) {
         String p = kernelProblem;
         if (p != null && DeviceKernels.handles(op)) return op.label() + ": " + p;

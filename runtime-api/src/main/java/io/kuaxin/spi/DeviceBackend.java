@@ -3,6 +3,7 @@ package io.kuaxin.spi;
 import io.kuaxin.DType;
 import io.kuaxin.DeviceInfo;
 import io.kuaxin.op.Op;
+import io.kuaxin.op.OpAttributes;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -48,23 +49,18 @@ public interface DeviceBackend extends AutoCloseable {
     StreamBackend createStream();
 
     /**
-     * Whether {@link StreamBackend#execute} can run {@code op} for these input dtypes.
+     * Whether {@link StreamBackend#execute} can run {@code op} with these attributes (a matmul's epilogue or output
+     * dtype can decide whether a vendor library runs it) and input dtypes. The front door asks this before every op
+     * and {@link io.kuaxin.Device#supportsOp} answers through it, so it must agree exactly with
+     * {@link StreamBackend#execute}.
      *
+     * @param attributes  the op's attribute record, e.g. {@link io.kuaxin.op.MatmulAttrs}, or
+     *                    {@link OpAttributes#NONE} when only the dtypes are known (answer for the op's plain form:
+     *                    a matmul without alpha, c, bias or epilogue, into the input dtype)
+     * @param inputDtypes in the op's input order, optional inputs included
      * @return {@code null} if supported, else the reason it is not
      */
-    String unsupportedReason(Op op, List<DType> inputDtypes);
-
-    /**
-     * As {@link #unsupportedReason(Op, List)}, knowing the op's attributes too (a matmul's epilogue or output dtype
-     * can decide whether a vendor library runs it). The front door asks this one before every op, so it must agree
-     * exactly with {@link StreamBackend#execute}. By default the attributes do not matter.
-     *
-     * @param attributes the op's attribute record, e.g. {@link io.kuaxin.op.MatmulAttrs}
-     * @return {@code null} if supported, else the reason it is not
-     */
-    default String unsupportedReason(Op op, io.kuaxin.op.OpAttributes attributes, List<DType> inputDtypes) {
-        return unsupportedReason(op, inputDtypes);
-    }
+    String unsupportedReason(Op op, OpAttributes attributes, List<DType> inputDtypes);
 
     /**
      * Packs a weight that will be the right-hand operand ({@code b}) of many matmuls into this backend's preferred

@@ -171,7 +171,7 @@ final class AscendDevice implements DeviceBackend {
     public StreamBackend createStream() { return new AscendStream(this); }
 
     @Override
-    public String unsupportedReason(Op op, List<DType> inputDtypes) {
+    public String unsupportedReason(Op op, io.kuaxin.op.OpAttributes attributes, List<DType> inputDtypes) {
         return AscendOps.unsupportedReason(op, inputDtypes);
     }
 

@@ -132,11 +132,6 @@ final class CambriconDevice implements DeviceBackend {
     public StreamBackend createStream() { return new CambriconQueue(this); }
 
     @Override
-    public String unsupportedReason(Op op, List<DType> inputDtypes) {
-        return CambriconOps.unsupportedReason(op, inputDtypes);
-    }
-
-    @Override
     public String unsupportedReason(Op op, io.kuaxin.op.OpAttributes attributes, List<DType> inputDtypes) {
         return CambriconOps.unsupportedReason(op, attributes, inputDtypes);
     }

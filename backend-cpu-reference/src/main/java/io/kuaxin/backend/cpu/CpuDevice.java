@@ -104,7 +104,7 @@ final class CpuDevice implements DeviceBackend {
     public StreamBackend createStream() { return new CpuStream("stream"); }
 
     @Override
-    public String unsupportedReason(Op op, List<DType> inputDtypes) {
+    public String unsupportedReason(Op op, io.kuaxin.op.OpAttributes attributes, List<DType> inputDtypes) {
         return CpuOpTable.unsupportedReason(op, inputDtypes);
     }
 

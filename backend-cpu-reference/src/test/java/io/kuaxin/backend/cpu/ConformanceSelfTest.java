@@ -1,7 +1,6 @@
 package io.kuaxin.backend.cpu;
 
 import io.kuaxin.DType;
-import io.kuaxin.DeviceInfo;
 import io.kuaxin.Kuaxin;
 import io.kuaxin.conformance.BackendTestConfig;
 import io.kuaxin.conformance.Case;
@@ -14,11 +13,8 @@ import io.kuaxin.op.Op;
 import io.kuaxin.spi.Availability;
 import io.kuaxin.spi.BackendProvider;
 import io.kuaxin.spi.DeviceBackend;
-import io.kuaxin.spi.StreamBackend;
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.Map;
 
@@ -38,24 +34,13 @@ class ConformanceSelfTest {
         @Override public DeviceBackend open(int ordinal) { return new Partial(new CpuDevice(ordinal)); }
     }
 
-    record Partial(CpuDevice d) implements DeviceBackend {
-        @Override public DeviceInfo info() {
-            DeviceInfo i = d.info();
-            return new DeviceInfo("partial", i.ordinal(), i.physicalId(), i.vendor(), i.name(), i.totalMemory(), i.dtypes(),
-                    i.hostAccessible(), i.emulated(), i.properties());
-        }
-        @Override public long freeMemory() { return d.freeMemory(); }
-        @Override public long allocate(long bytes) { return d.allocate(bytes); }
-        @Override public void free(long address) { d.free(address); }
-        @Override public MemorySegment allocateHost(long bytes, Arena arena) { return d.allocateHost(bytes, arena); }
-        @Override public StreamBackend defaultStream() { return d.defaultStream(); }
-        @Override public StreamBackend createStream() { return d.createStream(); }
-        @Override public void synchronize() { d.synchronize(); }
-        @Override public void close() { d.close(); }
-        @Override public String unsupportedReason(Op op, List<DType> dtypes) {
+    static final class Partial extends ForwardingCpuDevice {
+        Partial(CpuDevice d) { super("partial", d); }
+
+        @Override public String unsupportedReason(Op op, io.kuaxin.op.OpAttributes attrs, List<DType> dtypes) {
             if (op == Op.ATTENTION) return "no attention kernel on this test backend";
             if (op == Op.MATMUL && dtypes.getFirst() == DType.F16) return "no f16 gemm on this test backend";
-            return d.unsupportedReason(op, dtypes);
+            return super.unsupportedReason(op, attrs, dtypes);
         }
     }
 

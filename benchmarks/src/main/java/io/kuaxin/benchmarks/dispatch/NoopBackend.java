@@ -83,7 +83,9 @@ public final class NoopBackend implements BackendProvider {
         public StreamBackend createStream() { return new Stream(); }
 
         @Override
-        public String unsupportedReason(Op op, List<DType> inputDtypes) { return null; }
+        public String unsupportedReason(Op op, io.kuaxin.op.OpAttributes attributes, List<DType> inputDtypes) {
+            return null;
+        }
 
         @Override
         public void synchronize() {}

@@ -1,5 +1,6 @@
-package io.kuaxin;
+package io.kuaxin.internal.memory;
 
+import io.kuaxin.ClosedResourceException;
 import io.kuaxin.spi.DeviceBackend;
 
 import java.lang.foreign.Arena;
@@ -19,7 +20,7 @@ import java.util.Set;
  *
  * <p>Thread-safe.
  */
-final class HostPool {
+public final class HostPool {
     /** Cached bytes above which returned buffers are freed instead of kept. */
     static final long MAX_CACHED = 256L << 20;
 
@@ -31,12 +32,12 @@ final class HostPool {
     private long cached;
     private boolean closed;
 
-    HostPool(DeviceBackend device) {
+    public HostPool(DeviceBackend device) {
         this.device = device;
     }
 
     /** A staging buffer of exactly {@code bytes} bytes, returned to the pool by {@link Lease#release()}. */
-    Lease take(long bytes) {
+    public Lease take(long bytes) {
         long size = CachingAllocator.sizeClass(bytes);
         synchronized (this) {
             if (closed) throw new ClosedResourceException("device is closed");
@@ -73,7 +74,7 @@ final class HostPool {
     }
 
     /** Frees cached buffers. */
-    void emptyCache() {
+    public void emptyCache() {
         java.util.List<Block> drop = new java.util.ArrayList<>();
         synchronized (this) {
             free.values().forEach(drop::addAll);
@@ -85,7 +86,7 @@ final class HostPool {
     }
 
     /** Frees every buffer, cached or still held (the device's streams have completed by now). */
-    void close() {
+    public void close() {
         java.util.List<Block> drop;
         synchronized (this) {
             closed = true;
@@ -98,9 +99,10 @@ final class HostPool {
     }
 
     /** A staging buffer in use; released when the copy using it completes. */
-    final class Lease implements InFlight.Resource {
+    public final class Lease implements Releasable {
         private final Block block;
-        final MemorySegment segment;
+        /** The buffer, exactly the bytes asked for. */
+        public final MemorySegment segment;
 
         private Lease(Block block, long bytes) {
             this.block = block;

@@ -1,5 +1,6 @@
-package io.kuaxin;
+package io.kuaxin.internal.stream;
 
+import io.kuaxin.internal.memory.Releasable;
 import io.kuaxin.spi.EventBackend;
 import io.kuaxin.spi.StreamBackend;
 
@@ -12,28 +13,23 @@ import java.util.List;
  * Uses are batched behind one event per {@value #BATCH} ops so the common path costs a list append; finished
  * batches are released when the next batch is sealed or the stream synchronises.
  *
- * <p>Not thread-safe: owned by one {@link Stream}, which serialises.
+ * <p>Not thread-safe: owned by one {@link WorkQueue}, which serialises.
  */
 final class InFlight {
-    /** Something released when the work that used it completes. */
-    interface Resource {
-        void release();
-    }
-
     static final int BATCH = 32;
 
-    private record Batch(EventBackend event, List<Resource> resources) {}
+    private record Batch(EventBackend event, List<Releasable> resources) {}
 
     private final StreamBackend stream;
     private final ArrayDeque<Batch> sealed = new ArrayDeque<>();
-    private List<Resource> open = new ArrayList<>();
+    private List<Releasable> open = new ArrayList<>();
     private int opsInOpen;
 
     InFlight(StreamBackend stream) {
         this.stream = stream;
     }
 
-    void hold(Resource r) { open.add(r); }
+    void hold(Releasable r) { open.add(r); }
 
     /** Marks the end of one op's enqueue; seals a batch every {@value #BATCH} ops. */
     void opEnqueued() {
@@ -54,7 +50,7 @@ final class InFlight {
         while (!sealed.isEmpty() && sealed.peek().event().isComplete()) {
             Batch b = sealed.poll();
             first = release(b.event()::close, first);
-            for (Resource r : b.resources()) first = release(r, first);
+            for (Releasable r : b.resources()) first = release(r, first);
         }
         if (first != null) throw first;
     }
@@ -67,17 +63,17 @@ final class InFlight {
         RuntimeException first = null;
         for (Batch b : sealed) {
             first = release(b.event()::close, first);
-            for (Resource r : b.resources()) first = release(r, first);
+            for (Releasable r : b.resources()) first = release(r, first);
         }
         sealed.clear();
-        List<Resource> o = open;
+        List<Releasable> o = open;
         open = new ArrayList<>();
         opsInOpen = 0;
-        for (Resource r : o) first = release(r, first);
+        for (Releasable r : o) first = release(r, first);
         if (first != null) throw first;
     }
 
-    private static RuntimeException release(Resource r, RuntimeException first) {
+    private static RuntimeException release(Releasable r, RuntimeException first) {
         try {
             r.release();
         } catch (RuntimeException e) {

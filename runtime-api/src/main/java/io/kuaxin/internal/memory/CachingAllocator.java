@@ -1,5 +1,8 @@
-package io.kuaxin;
+package io.kuaxin.internal.memory;
 
+import io.kuaxin.ClosedResourceException;
+import io.kuaxin.DeviceOutOfMemoryException;
+import io.kuaxin.MemoryStats;
 import io.kuaxin.spi.DeviceBackend;
 
 import java.util.ArrayDeque;
@@ -13,7 +16,7 @@ import java.util.Map;
  *
  * <p>Thread-safe: one lock per device; the device call runs under it so stats stay exact.
  */
-final class CachingAllocator {
+public final class CachingAllocator {
     static final long SMALL_LIMIT = 1L << 20;
     static final long SMALL_ROUND = 512;
     static final long LARGE_ROUND = 2L << 20;
@@ -24,18 +27,18 @@ final class CachingAllocator {
     private long allocated, cached, peak, liveBlocks, deviceAllocations, cacheHits;
     private boolean closed;
 
-    CachingAllocator(String deviceId, DeviceBackend device) {
+    public CachingAllocator(String deviceId, DeviceBackend device) {
         this.deviceId = deviceId;
         this.device = device;
     }
 
-    static long sizeClass(long bytes) {
+    public static long sizeClass(long bytes) {
         long round = bytes <= SMALL_LIMIT ? SMALL_ROUND : LARGE_ROUND;
         return Math.ceilDiv(bytes, round) * round;
     }
 
     /** Returns a storage of at least {@code bytes} with one reference held by the caller. */
-    Storage allocate(long bytes) {
+    public Storage allocate(long bytes) {
         if (bytes == 0) return new Storage(this, 0, 0, 0);
         long size = sizeClass(bytes);
         synchronized (this) {
@@ -84,7 +87,7 @@ final class CachingAllocator {
         cached += s.blockSize;
     }
 
-    synchronized void emptyCache() { emptyCacheLocked(); }
+    public synchronized void emptyCache() { emptyCacheLocked(); }
 
     private void emptyCacheLocked() {
         for (ArrayDeque<Long> list : free.values()) {
@@ -94,14 +97,14 @@ final class CachingAllocator {
         cached = 0;
     }
 
-    synchronized void resetPeak() { peak = allocated; }
+    public synchronized void resetPeak() { peak = allocated; }
 
-    synchronized MemoryStats stats() {
+    public synchronized MemoryStats stats() {
         return new MemoryStats(allocated, allocated + cached, peak, cached, liveBlocks, deviceAllocations, cacheHits);
     }
 
     /** Frees the cache; blocks still live are freed when their last reference goes. Returns live bytes. */
-    synchronized long close() {
+    public synchronized long close() {
         emptyCacheLocked();
         closed = true;
         return allocated;
