@@ -1,8 +1,8 @@
 package io.kuaxin.backend.ascend;
 
-import io.kuaxin.spi.ffm.NativeLibraryLocator;
 import io.kuaxin.spi.ffm.NativeLibraryLocator.Request;
 import io.kuaxin.spi.ffm.NativeLibraryLocator.Result;
+import io.kuaxin.spi.ffm.NativeLibraryLocator;
 import io.kuaxin.spi.ffm.SymbolBinder;
 
 import java.lang.foreign.Arena;
@@ -64,7 +64,7 @@ final class AscendDcmi {
 
     /** Where DCMI lives for this environment, if anywhere. */
     static Optional<Path> locate(Map<String, String> env) {
-        Result r = NativeLibraryLocator.locate(new Request(AscendLibraries.BACKEND, "dcmi", List.of("libdcmi.so"),
+        Result r = NativeLibraryLocator.locate(new Request(AscendProvider.BACKEND, "dcmi", List.of("libdcmi.so"),
                 List.of(), DEFAULT_ROOTS, "dcmi"), env);
         return r.path();
     }

@@ -1,6 +1,7 @@
 package io.kuaxin.backend.ascend;
 
 import io.kuaxin.spi.EventBackend;
+import io.kuaxin.spi.ffm.Native;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

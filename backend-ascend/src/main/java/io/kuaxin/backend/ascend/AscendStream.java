@@ -3,6 +3,8 @@ package io.kuaxin.backend.ascend;
 import io.kuaxin.spi.EventBackend;
 import io.kuaxin.spi.KernelCall;
 import io.kuaxin.spi.StreamBackend;
+import io.kuaxin.spi.ffm.Native;
+import io.kuaxin.spi.ffm.StreamScratch;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -38,7 +40,7 @@ final class AscendStream implements StreamBackend {
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
-        this.scratch = new StreamScratch(this);
+        this.scratch = new StreamScratch(dev, this);
         this.executors = new ExecutorCache(this);
     }
 

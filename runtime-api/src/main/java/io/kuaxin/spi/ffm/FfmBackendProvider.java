@@ -128,6 +128,9 @@ public abstract class FfmBackendProvider<S> implements BackendProvider {
         }
     }
 
-    /** The symbols bound by the last probe that got that far, or {@code null}. */
-    protected final synchronized S symbols() { return symbols; }
+    /**
+     * The symbols bound by the last probe that got that far, or {@code null}. A backend may override it only to
+     * widen access for its own package's tests.
+     */
+    protected synchronized S symbols() { return symbols; }
 }
