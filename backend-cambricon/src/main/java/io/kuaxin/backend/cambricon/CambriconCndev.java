@@ -67,8 +67,8 @@ final class CambriconCndev {
 
     /** Where CNDev lives for this environment, if anywhere. */
     static Optional<Path> locate(Map<String, String> env) {
-        return NativeLibraryLocator.locate(new Request(CambriconLibraries.BACKEND, "cndev", List.of("libcndev.so"),
-                CambriconLibraries.ROOT_VARS, CambriconLibraries.DEFAULT_ROOTS, "cndev"), env).path();
+        return NativeLibraryLocator.locate(new Request(CambriconProvider.BACKEND, "cndev", List.of("libcndev.so"),
+                CambriconProvider.SDK.rootVars(), CambriconProvider.SDK.defaultRoots(), "cndev"), env).path();
     }
 
     /** CNDev from {@code library}, or {@link #NONE}-like when it is absent, not loadable or lacks the calls. */

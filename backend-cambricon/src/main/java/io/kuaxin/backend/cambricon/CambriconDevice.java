@@ -5,6 +5,8 @@ import io.kuaxin.DeviceInfo;
 import io.kuaxin.op.Op;
 import io.kuaxin.spi.DeviceBackend;
 import io.kuaxin.spi.StreamBackend;
+import io.kuaxin.spi.ffm.DeviceConstants;
+import io.kuaxin.spi.ffm.Native;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -17,7 +19,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * One Cambricon MLU ({@code mlu:N}). Owns its default queue and constant pool. Memory from {@code cnrtMalloc},
+ * One Cambricon MLU ({@code mlu:N}). Owns its default stream and constant pool. Memory from {@code cnrtMalloc},
  * pinned host memory from {@code cnrtHostMalloc}. Thread-safe: each entry point makes the device current on the
  * calling thread first ({@code cnrtSetDevice}, once per thread).
  */
@@ -31,7 +33,7 @@ final class CambriconDevice implements DeviceBackend {
     final int ordinal;
     private final DeviceInfo info;
     final DeviceConstants constants;
-    private final CambriconQueue defaultQueue;
+    private final CambriconStream defaultStream;
     private final CambriconCndev cndev;
     private volatile boolean closed;
 
@@ -55,12 +57,16 @@ final class CambriconDevice implements DeviceBackend {
             cores = v.get(JAVA_INT, 0);
         }
         long[] mem = memInfo();
-        this.info = new DeviceInfo(CambriconLibraries.BACKEND, ordinal, physicalId, "Cambricon",
+        this.info = new DeviceInfo(CambriconProvider.BACKEND, ordinal, physicalId, "Cambricon",
                 name.isEmpty() ? "MLU" : name, mem[1], EnumSet.allOf(DType.class), false, s.emulated,
                 Map.of("library", String.valueOf(s.cnrtLibrary), "clusters", Integer.toString(clusters),
                         "coresPerCluster", Integer.toString(cores)));
-        this.constants = new DeviceConstants(this);
-        this.defaultQueue = new CambriconQueue(this);
+        this.constants = new DeviceConstants(this, (dst, host, bytes) -> {
+            bind();
+            errors().check(CambriconSymbols.call(s.cnrtMemcpy, Native.ptr(dst), host, bytes,
+                    CambriconStream.HOST_TO_DEV), "cnrtMemcpy");
+        });
+        this.defaultStream = new CambriconStream(this);
     }
 
     void bind() { s.bind(ordinal); }
@@ -126,10 +132,10 @@ final class CambriconDevice implements DeviceBackend {
     }
 
     @Override
-    public StreamBackend defaultStream() { return defaultQueue; }
+    public StreamBackend defaultStream() { return defaultStream; }
 
     @Override
-    public StreamBackend createStream() { return new CambriconQueue(this); }
+    public StreamBackend createStream() { return new CambriconStream(this); }
 
     @Override
     public String unsupportedReason(Op op, List<DType> inputDtypes) {
@@ -155,7 +161,7 @@ final class CambriconDevice implements DeviceBackend {
     public void close() {
         if (closed) return;
         closed = true;
-        defaultQueue.close();
+        defaultStream.close();
         constants.close();
     }
 }

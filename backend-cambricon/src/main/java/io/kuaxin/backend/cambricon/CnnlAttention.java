@@ -4,6 +4,8 @@ import io.kuaxin.DType;
 import io.kuaxin.op.AttentionAttrs;
 import io.kuaxin.spi.KernelCall;
 import io.kuaxin.spi.TensorRef;
+import io.kuaxin.spi.ffm.Native;
+import io.kuaxin.spi.ffm.StreamScratch;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -25,7 +27,7 @@ final class CnnlAttention {
 
     static final int MASK_NONE = 0, MASK_CAUSAL = 1, ACTIVATION_HIGH_PRECISION = 1;
 
-    static String execute(CambriconQueue q, KernelCall c) {
+    static String execute(CambriconStream q, KernelCall c) {
         AttentionAttrs at = (AttentionAttrs) c.attributes();
         TensorRef qr = c.input(0), k = c.input(1), v = c.input(2), out = c.output(0);
         if (out.numel() == 0) return "none (empty)";
@@ -56,7 +58,7 @@ final class CnnlAttention {
                 s.errors.checkCnnl(CambriconSymbols.call(s.cnnlGetFlashAttentionForwardWorkspaceSize, q.cnnl, fa, qd, kd,
                         vd, wsSize), "cnnlGetFlashAttentionForwardWorkspaceSize");
                 long wsn = wsSize.get(JAVA_LONG, 0);
-                MemorySegment ws = Native.ptr(q.scratch.get(QueueScratch.WORKSPACE, wsn));
+                MemorySegment ws = Native.ptr(q.scratch.get(StreamScratch.WORKSPACE, wsn));
                 MemorySegment n0 = MemorySegment.NULL;
                 s.errors.checkCnnl(CambriconSymbols.call(s.cnnlFlashAttentionForward, q.cnnl, fa, qd,
                         Native.ptr(qb.address()), kd, Native.ptr(kb.address()), vd, Native.ptr(vb.address()), cuD,
@@ -74,7 +76,7 @@ final class CnnlAttention {
                 new long[] {rows, t.shape()[1], t.shape()[3]}, new long[] {st[2], st[1], st[3]});
     }
 
-    private static long[] kvLengths(CambriconQueue q, TensorRef lens, long lkv) {
+    private static long[] kvLengths(CambriconStream q, TensorRef lens, long lkv) {
         int b = (int) lens.numel();
         long[] r = new long[b];
         try (Arena arena = Arena.ofShared()) {

@@ -3,6 +3,8 @@ package io.kuaxin.backend.cambricon;
 import io.kuaxin.spi.EventBackend;
 import io.kuaxin.spi.KernelCall;
 import io.kuaxin.spi.StreamBackend;
+import io.kuaxin.spi.ffm.Native;
+import io.kuaxin.spi.ffm.StreamScratch;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -10,23 +12,23 @@ import java.lang.foreign.MemorySegment;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 
 /**
- * A {@code cnrtQueue_t} with its own CNNL handle ({@code cnnlSetQueue}), scratch memory and matmul plan cache, all
+ * The SPI's stream over a {@code cnrtQueue_t} (CNRT's word for a stream), with its own CNNL handle ({@code cnnlSetQueue}), scratch memory and matmul plan cache, all
  * released at {@link #close()}. Copies use {@code cnrtMemcpyAsync_V3(dst, src, bytes, queue, dir)} — the queue
  * comes before the direction, and CNRT's direction enum is not CUDA's (H2D 0, D2D 1, D2H 2).
  *
  * <p>Thread-safety: one caller at a time, as the SPI promises.
  */
-final class CambriconQueue implements StreamBackend {
+final class CambriconStream implements StreamBackend {
     static final int HOST_TO_DEV = 0, DEV_TO_DEV = 1, DEV_TO_HOST = 2;
 
     final CambriconDevice dev;
     final MemorySegment queue;
     final MemorySegment cnnl;
-    final QueueScratch scratch;
+    final StreamScratch scratch;
     final MatmulPlans plans;
     private boolean closed;
 
-    CambriconQueue(CambriconDevice dev) {
+    CambriconStream(CambriconDevice dev) {
         this.dev = dev;
         dev.bind();
         CambriconSymbols s = dev.s;
@@ -47,7 +49,7 @@ final class CambriconQueue implements StreamBackend {
                 dev.errors().checkCnnl(st, "cnnlSetQueue");
             }
         }
-        this.scratch = new QueueScratch(this);
+        this.scratch = new StreamScratch(dev, this);
         this.plans = new MatmulPlans(this);
     }
 
@@ -90,13 +92,13 @@ final class CambriconQueue implements StreamBackend {
     @Override
     public EventBackend recordEvent() {
         dev.bind();
-        return new CambriconNotifier(this);
+        return new CambriconEvent(this);
     }
 
     @Override
     public void waitEvent(EventBackend event) {
         dev.bind();
-        errors().check(CambriconSymbols.call(dev.s.cnrtQueueWaitNotifier, ((CambriconNotifier) event).handle, queue, 0),
+        errors().check(CambriconSymbols.call(dev.s.cnrtQueueWaitNotifier, ((CambriconEvent) event).handle, queue, 0),
                 "cnrtQueueWaitNotifier");
     }
 

@@ -13,7 +13,7 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
  * A CNRT notifier (CNRT's event) placed on a queue when created. Timing uses {@code cnrtNotifierElapsedTime}
  * (milliseconds), not the legacy {@code cnrtNotifierDuration} (microseconds). Owns its handle; thread-safe.
  */
-final class CambriconNotifier implements EventBackend {
+final class CambriconEvent implements EventBackend {
     /**
      * "Still pending": {@code cnrtErrorBusy} 632014 in CNRT 6.0's documentation and InfiniCore,
      * {@code cnrtErrorNotReady} 1 in newer torch_mlu; DIOPI accepts both, and so does Kuaxin (V: public cnrt.h, 6.14).
@@ -23,7 +23,7 @@ final class CambriconNotifier implements EventBackend {
     final MemorySegment handle;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    CambriconNotifier(CambriconQueue q) {
+    CambriconEvent(CambriconStream q) {
         this.dev = q.dev;
         CambriconSymbols s = dev.s;
         try (Arena a = Arena.ofConfined()) {
@@ -60,7 +60,7 @@ final class CambriconNotifier implements EventBackend {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment ms = a.allocate(JAVA_FLOAT);
             dev.errors().check(CambriconSymbols.call(dev.s.cnrtNotifierElapsedTime,
-                    ((CambriconNotifier) start).handle, handle, ms), "cnrtNotifierElapsedTime");
+                    ((CambriconEvent) start).handle, handle, ms), "cnrtNotifierElapsedTime");
             return ms.get(JAVA_FLOAT, 0);
         }
     }
