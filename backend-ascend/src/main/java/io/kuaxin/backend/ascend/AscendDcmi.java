@@ -4,6 +4,7 @@ import io.kuaxin.spi.ffm.NativeLibraryLocator.Request;
 import io.kuaxin.spi.ffm.NativeLibraryLocator.Result;
 import io.kuaxin.spi.ffm.NativeLibraryLocator;
 import io.kuaxin.spi.ffm.SymbolBinder;
+import io.kuaxin.spi.ffm.VendorLibraries;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -78,7 +79,7 @@ final class AscendDcmi {
     private static AscendDcmi load(Path path) {
         SymbolLookup lookup;
         try {
-            lookup = SymbolLookup.libraryLookup(path, Arena.global());
+            lookup = VendorLibraries.load(path);
         } catch (RuntimeException | LinkageError e) {
             return new AscendDcmi(path, "cannot load " + path + ": " + e.getMessage(), null, null, null, null, null,
                     null);

@@ -3,6 +3,7 @@ package io.kuaxin.backend.cambricon;
 import io.kuaxin.spi.ffm.NativeLibraryLocator;
 import io.kuaxin.spi.ffm.NativeLibraryLocator.Request;
 import io.kuaxin.spi.ffm.SymbolBinder;
+import io.kuaxin.spi.ffm.VendorLibraries;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -80,7 +81,7 @@ final class CambriconCndev {
     private static CambriconCndev load(Path path) {
         SymbolLookup lookup;
         try {
-            lookup = SymbolLookup.libraryLookup(path, Arena.global());
+            lookup = VendorLibraries.load(path);
         } catch (RuntimeException | LinkageError e) {
             return new CambriconCndev(path, "cannot load " + path + ": " + e.getMessage(), null, null, null, null,
                     null);

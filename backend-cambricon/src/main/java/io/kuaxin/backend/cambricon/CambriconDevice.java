@@ -46,15 +46,17 @@ final class CambriconDevice implements DeviceBackend {
         int clusters, cores;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment prop = a.allocate(PROPERTIES_BYTES, 16); // zeroed by the arena
-            s.errors.check(CambriconSymbols.call(s.cnrtGetDeviceProperties, prop, ordinal), "cnrtGetDeviceProperties");
+            s.errors.check((int) s.cnrtGetDeviceProperties.invokeExact(prop, ordinal), "cnrtGetDeviceProperties");
             name = prop.getString(0); // name[] at offset 0 (README: only that field is relied on)
             MemorySegment v = a.allocate(JAVA_INT);
-            s.errors.check(CambriconSymbols.call(s.cnrtDeviceGetAttribute, v, CNRT_ATTR_CLUSTER_COUNT, ordinal),
+            s.errors.check((int) s.cnrtDeviceGetAttribute.invokeExact(v, CNRT_ATTR_CLUSTER_COUNT, ordinal),
                     "cnrtDeviceGetAttribute");
             clusters = v.get(JAVA_INT, 0);
-            s.errors.check(CambriconSymbols.call(s.cnrtDeviceGetAttribute, v, CNRT_ATTR_MCORE_PER_CLUSTER, ordinal),
+            s.errors.check((int) s.cnrtDeviceGetAttribute.invokeExact(v, CNRT_ATTR_MCORE_PER_CLUSTER, ordinal),
                     "cnrtDeviceGetAttribute");
             cores = v.get(JAVA_INT, 0);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
         }
         long[] mem = memInfo();
         this.info = new DeviceInfo(CambriconProvider.BACKEND, ordinal, physicalId, "Cambricon",
@@ -63,8 +65,13 @@ final class CambriconDevice implements DeviceBackend {
                         "coresPerCluster", Integer.toString(cores)));
         this.constants = new DeviceConstants(this, (dst, host, bytes) -> {
             bind();
-            errors().check(CambriconSymbols.call(s.cnrtMemcpy, Native.ptr(dst), host, bytes,
-                    CambriconStream.HOST_TO_DEV), "cnrtMemcpy");
+            int rc;
+            try {
+                rc = (int) s.cnrtMemcpy.invokeExact(Native.ptr(dst), host, bytes, CambriconStream.HOST_TO_DEV);
+            } catch (Throwable t) {
+                throw Native.rethrow(t);
+            }
+            errors().check(rc, "cnrtMemcpy");
         });
         this.defaultStream = new CambriconStream(this);
     }
@@ -81,8 +88,10 @@ final class CambriconDevice implements DeviceBackend {
         bind();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment free = a.allocate(JAVA_LONG), total = a.allocate(JAVA_LONG);
-            errors().check(CambriconSymbols.call(s.cnrtMemGetInfo, free, total), "cnrtMemGetInfo");
+            errors().check((int) s.cnrtMemGetInfo.invokeExact(free, total), "cnrtMemGetInfo");
             return new long[] {free.get(JAVA_LONG, 0), total.get(JAVA_LONG, 0)};
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
         }
     }
 
@@ -100,16 +109,24 @@ final class CambriconDevice implements DeviceBackend {
         bind();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment p = a.allocate(ADDRESS);
-            errors().checkAlloc(CambriconSymbols.call(s.cnrtMalloc, p, bytes), "cnrtMalloc", info.id(), bytes,
+            errors().checkAlloc((int) s.cnrtMalloc.invokeExact(p, bytes), "cnrtMalloc", info.id(), bytes,
                     this::freeMemory);
             return p.get(ADDRESS, 0).address();
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
         }
     }
 
     @Override
     public void free(long address) {
         bind();
-        errors().check(CambriconSymbols.call(s.cnrtFree, Native.ptr(address)), "cnrtFree");
+        int rc;
+        try {
+            rc = (int) s.cnrtFree.invokeExact(Native.ptr(address));
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+        errors().check(rc, "cnrtFree");
     }
 
     /** Pinned host memory (cnrtHostMalloc), freed by cnrtFreeHost when {@code arena} closes. */
@@ -118,16 +135,14 @@ final class CambriconDevice implements DeviceBackend {
         bind();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment p = a.allocate(ADDRESS);
-            errors().checkAlloc(CambriconSymbols.call(s.cnrtHostMalloc, p, bytes), "cnrtHostMalloc",
+            errors().checkAlloc((int) s.cnrtHostMalloc.invokeExact(p, bytes), "cnrtHostMalloc",
                     "host (pinned, for " + info.id() + ")", bytes, () -> -1);
             long address = p.get(ADDRESS, 0).address();
-            return MemorySegment.ofAddress(address).reinterpret(bytes, arena, seg -> {
-                try {
-                    CambriconSymbols.call(s.cnrtFreeHost, Native.ptr(address));
-                } catch (RuntimeException ignored) {
-                    // runs from Arena.close(): nothing to report to
-                }
+            return Native.hostBlock(address, bytes, arena, h -> {
+                int ignored = (int) s.cnrtFreeHost.invokeExact(Native.ptr(h));
             });
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
         }
     }
 
@@ -150,7 +165,13 @@ final class CambriconDevice implements DeviceBackend {
     @Override
     public void synchronize() {
         bind();
-        errors().check(CambriconSymbols.call(s.cnrtSyncDevice), "cnrtSyncDevice");
+        int rc;
+        try {
+            rc = (int) s.cnrtSyncDevice.invokeExact();
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+        errors().check(rc, "cnrtSyncDevice");
     }
 
     /** CNDev readings (power, temperature, utilisation, memory); empty without {@code libcndev.so}. */

@@ -1,6 +1,7 @@
 package io.kuaxin.backend.cambricon;
 
 import io.kuaxin.spi.EventBackend;
+import io.kuaxin.spi.ffm.Native;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -28,13 +29,19 @@ final class CambriconEvent implements EventBackend {
         CambriconSymbols s = dev.s;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment p = a.allocate(ADDRESS);
-            s.errors.check(CambriconSymbols.call(s.cnrtNotifierCreate, p), "cnrtNotifierCreate");
+            s.errors.check((int) s.cnrtNotifierCreate.invokeExact(p), "cnrtNotifierCreate");
             this.handle = p.get(ADDRESS, 0);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
         }
-        int rc = CambriconSymbols.call(s.cnrtPlaceNotifier, handle, q.queue);
-        if (rc != 0) {
-            CambriconSymbols.call(s.cnrtNotifierDestroy, handle);
-            s.errors.check(rc, "cnrtPlaceNotifier");
+        try {
+            int rc = (int) s.cnrtPlaceNotifier.invokeExact(handle, q.queue);
+            if (rc != 0) {
+                int ignored = (int) s.cnrtNotifierDestroy.invokeExact(handle);
+                s.errors.check(rc, "cnrtPlaceNotifier");
+            }
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
         }
     }
 
@@ -42,7 +49,12 @@ final class CambriconEvent implements EventBackend {
     @Override
     public boolean isComplete() {
         dev.bind();
-        int rc = CambriconSymbols.call(dev.s.cnrtQueryNotifier, handle);
+        int rc;
+        try {
+            rc = (int) dev.s.cnrtQueryNotifier.invokeExact(handle);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
         if (rc == CNRT_ERROR_BUSY || rc == CNRT_ERROR_NOT_READY) return false;
         dev.errors().check(rc, "cnrtQueryNotifier");
         return true;
@@ -51,7 +63,11 @@ final class CambriconEvent implements EventBackend {
     @Override
     public void synchronize() {
         dev.bind();
-        dev.errors().check(CambriconSymbols.call(dev.s.cnrtWaitNotifier, handle), "cnrtWaitNotifier");
+        try {
+            dev.errors().check((int) dev.s.cnrtWaitNotifier.invokeExact(handle), "cnrtWaitNotifier");
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
     }
 
     @Override
@@ -59,9 +75,11 @@ final class CambriconEvent implements EventBackend {
         dev.bind();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment ms = a.allocate(JAVA_FLOAT);
-            dev.errors().check(CambriconSymbols.call(dev.s.cnrtNotifierElapsedTime,
-                    ((CambriconEvent) start).handle, handle, ms), "cnrtNotifierElapsedTime");
+            dev.errors().check((int) dev.s.cnrtNotifierElapsedTime.invokeExact(((CambriconEvent) start).handle,
+                    handle, ms), "cnrtNotifierElapsedTime");
             return ms.get(JAVA_FLOAT, 0);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
         }
     }
 
@@ -69,6 +87,10 @@ final class CambriconEvent implements EventBackend {
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
         dev.bind();
-        dev.errors().check(CambriconSymbols.call(dev.s.cnrtNotifierDestroy, handle), "cnrtNotifierDestroy");
+        try {
+            dev.errors().check((int) dev.s.cnrtNotifierDestroy.invokeExact(handle), "cnrtNotifierDestroy");
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
     }
 }

@@ -34,20 +34,22 @@ final class CambriconStream implements StreamBackend {
         CambriconSymbols s = dev.s;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment p = a.allocate(ADDRESS);
-            dev.errors().check(CambriconSymbols.call(s.cnrtQueueCreate, p), "cnrtQueueCreate");
+            dev.errors().check((int) s.cnrtQueueCreate.invokeExact(p), "cnrtQueueCreate");
             this.queue = p.get(ADDRESS, 0);
-            int st = CambriconSymbols.call(s.cnnlCreate, p);
+            int st = (int) s.cnnlCreate.invokeExact(p);
             if (st != 0) {
-                CambriconSymbols.call(s.cnrtQueueDestroy, queue);
+                int ignored = (int) s.cnrtQueueDestroy.invokeExact(queue);
                 dev.errors().checkCnnl(st, "cnnlCreate");
             }
             this.cnnl = p.get(ADDRESS, 0);
-            st = CambriconSymbols.call(s.cnnlSetQueue, cnnl, queue);
+            st = (int) s.cnnlSetQueue.invokeExact(cnnl, queue);
             if (st != 0) { // nothing owns the handle and the queue yet: release both before reporting
-                CambriconSymbols.call(s.cnnlDestroy, cnnl);
-                CambriconSymbols.call(s.cnrtQueueDestroy, queue);
+                int ignored = (int) s.cnnlDestroy.invokeExact(cnnl);
+                ignored = (int) s.cnrtQueueDestroy.invokeExact(queue);
                 dev.errors().checkCnnl(st, "cnnlSetQueue");
             }
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
         }
         this.scratch = new StreamScratch(dev, this);
         this.plans = new MatmulPlans(this);
@@ -57,8 +59,12 @@ final class CambriconStream implements StreamBackend {
 
     void memcpy(MemorySegment dst, MemorySegment src, long bytes, int dir) {
         dev.bind();
-        errors().check(CambriconSymbols.call(dev.s.cnrtMemcpyAsync_V3, dst, src, bytes, queue, dir),
-                "cnrtMemcpyAsync_V3");
+        try {
+            errors().check((int) dev.s.cnrtMemcpyAsync_V3.invokeExact(dst, src, bytes, queue, dir),
+                    "cnrtMemcpyAsync_V3");
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
     }
 
     @Override
@@ -79,8 +85,12 @@ final class CambriconStream implements StreamBackend {
     @Override
     public void fill(long dst, long bytes, byte value) {
         dev.bind();
-        errors().check(CambriconSymbols.call(dev.s.cnrtMemsetAsync, Native.ptr(dst), (int) value, bytes, queue),
-                "cnrtMemsetAsync");
+        try {
+            errors().check((int) dev.s.cnrtMemsetAsync.invokeExact(Native.ptr(dst), (int) value, bytes, queue),
+                    "cnrtMemsetAsync");
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
     }
 
     @Override
@@ -98,14 +108,22 @@ final class CambriconStream implements StreamBackend {
     @Override
     public void waitEvent(EventBackend event) {
         dev.bind();
-        errors().check(CambriconSymbols.call(dev.s.cnrtQueueWaitNotifier, ((CambriconEvent) event).handle, queue, 0),
-                "cnrtQueueWaitNotifier");
+        try {
+            errors().check((int) dev.s.cnrtQueueWaitNotifier.invokeExact(((CambriconEvent) event).handle, queue, 0),
+                    "cnrtQueueWaitNotifier");
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
     }
 
     @Override
     public void synchronize() {
         dev.bind();
-        errors().check(CambriconSymbols.call(dev.s.cnrtQueueSync, queue), "cnrtQueueSync");
+        try {
+            errors().check((int) dev.s.cnrtQueueSync.invokeExact(queue), "cnrtQueueSync");
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
     }
 
     /** Waits, releases plans, scratch and the CNNL handle, destroys the queue. Idempotent. */
@@ -121,8 +139,13 @@ final class CambriconStream implements StreamBackend {
         }
         plans.close();
         scratch.close();
-        CambriconSymbols.call(dev.s.cnnlDestroy, cnnl);
-        int rc = CambriconSymbols.call(dev.s.cnrtQueueDestroy, queue);
+        int rc;
+        try {
+            int ignored = (int) dev.s.cnnlDestroy.invokeExact(cnnl);
+            rc = (int) dev.s.cnrtQueueDestroy.invokeExact(queue);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
         if (rc != 0 && failure == null) {
             try {
                 errors().check(rc, "cnrtQueueDestroy");

@@ -153,23 +153,17 @@ final class CambriconSymbols {
 
     private static FunctionDescriptor fd(MemoryLayout... args) { return FunctionDescriptor.of(JAVA_INT, args); }
 
-    /**
-     * Calls a status-returning function. Arguments are boxed ({@code invokeWithArguments}): a few hundred
-     * nanoseconds per call, small against a CNNL launch.
-     */
-    static int call(MethodHandle h, Object... args) {
-        try {
-            return (int) h.invokeWithArguments(args);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
-    }
-
     /** Makes {@code device} current on the calling thread if it is not already (cnrtSetDevice). */
     void bind(int device) {
         int[] c = current.get();
         if (c[0] == device) return;
-        errors.check(call(cnrtSetDevice, device), "cnrtSetDevice");
+        int rc;
+        try {
+            rc = (int) cnrtSetDevice.invokeExact(device);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+        errors.check(rc, "cnrtSetDevice");
         c[0] = device;
     }
 

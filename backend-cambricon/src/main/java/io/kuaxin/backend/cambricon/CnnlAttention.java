@@ -48,23 +48,25 @@ final class CnnlAttention {
                     continue;
                 }
                 TensorRef qb = packed(qr, z, lq), kb = packed(k, z, n), vb = packed(v, z, n), ob = packed(out, z, lq);
-                s.errors.checkCnnl(CambriconSymbols.call(s.cnnlSetFlashAttentionDescriptor, fa,
+                s.errors.checkCnnl((int) s.cnnlSetFlashAttentionDescriptor.invokeExact(fa,
                         CnnlElementwise.CNNL_DTYPE_FLOAT, ACTIVATION_HIGH_PRECISION, at.causal() ? MASK_CAUSAL : MASK_NONE,
                         true, false, false, (int) lq, (int) n, 0f, at.scale()), "cnnlSetFlashAttentionDescriptor");
                 MemorySegment qd = d.tensor(qb), kd = d.tensor(kb), vd = d.tensor(vb), od = d.tensor(ob);
                 long cuQ = q.dev.constants.of(DType.I32, 0, lq), cuK = q.dev.constants.of(DType.I32, 0, n);
                 MemorySegment cuD = d.tensor(DType.I32, new long[] {2}, new long[] {1});
                 MemorySegment wsSize = d.longs(0);
-                s.errors.checkCnnl(CambriconSymbols.call(s.cnnlGetFlashAttentionForwardWorkspaceSize, q.cnnl, fa, qd, kd,
+                s.errors.checkCnnl((int) s.cnnlGetFlashAttentionForwardWorkspaceSize.invokeExact(q.cnnl, fa, qd, kd,
                         vd, wsSize), "cnnlGetFlashAttentionForwardWorkspaceSize");
                 long wsn = wsSize.get(JAVA_LONG, 0);
                 MemorySegment ws = Native.ptr(q.scratch.get(StreamScratch.WORKSPACE, wsn));
                 MemorySegment n0 = MemorySegment.NULL;
-                s.errors.checkCnnl(CambriconSymbols.call(s.cnnlFlashAttentionForward, q.cnnl, fa, qd,
+                s.errors.checkCnnl((int) s.cnnlFlashAttentionForward.invokeExact(q.cnnl, fa, qd,
                         Native.ptr(qb.address()), kd, Native.ptr(kb.address()), vd, Native.ptr(vb.address()), cuD,
                         Native.ptr(cuQ), cuD, Native.ptr(cuK), n0, ws, wsn, n0, n0, n0, n0, od,
                         Native.ptr(ob.address())), "cnnlFlashAttentionForward");
             }
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
         }
         return "cnnlFlashAttentionForward(" + (at.causal() ? "causal" : "none") + ", per batch)";
     }

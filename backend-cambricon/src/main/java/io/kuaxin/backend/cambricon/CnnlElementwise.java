@@ -48,17 +48,19 @@ final class CnnlElementwise {
         try (CnnlDescs d = new CnnlDescs(s)) {
             MemorySegment desc = d.create(s.cnnlCreateOpTensorDescriptor, s.cnnlDestroyOpTensorDescriptor,
                     "cnnlCreateOpTensorDescriptor");
-            s.errors.checkCnnl(CambriconSymbols.call(s.cnnlSetOpTensorDescriptor, desc, op, CNNL_DTYPE_FLOAT,
+            s.errors.checkCnnl((int) s.cnnlSetOpTensorDescriptor.invokeExact(desc, op, CNNL_DTYPE_FLOAT,
                     NOT_PROPAGATE_NAN), "cnnlSetOpTensorDescriptor");
             MemorySegment ad = d.tensor(a), bd = d.tensor(b), cd = d.tensor(out);
             MemorySegment wsSize = d.longs(0);
-            s.errors.checkCnnl(CambriconSymbols.call(s.cnnlGetOpTensorWorkspaceSize, q.cnnl, ad, bd, cd, wsSize),
+            s.errors.checkCnnl((int) s.cnnlGetOpTensorWorkspaceSize.invokeExact(q.cnnl, ad, bd, cd, wsSize),
                     "cnnlGetOpTensorWorkspaceSize");
             long n = wsSize.get(java.lang.foreign.ValueLayout.JAVA_LONG, 0);
             long ws = q.scratch.get(StreamScratch.WORKSPACE, n);
-            s.errors.checkCnnl(CambriconSymbols.call(s.cnnlOpTensor, q.cnnl, desc, d.floats(alpha1), ad,
+            s.errors.checkCnnl((int) s.cnnlOpTensor.invokeExact(q.cnnl, desc, d.floats(alpha1), ad,
                     Native.ptr(a.address()), d.floats(alpha2), bd, Native.ptr(b.address()), Native.ptr(ws), n,
                     d.floats(0f), cd, Native.ptr(out.address())), "cnnlOpTensor");
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
         }
         return "cnnlOpTensor(" + (op == OP_ADD ? "add" : op == OP_MUL ? "mul" : "sub") + ")";
     }
@@ -68,11 +70,13 @@ final class CnnlElementwise {
         try (CnnlDescs d = new CnnlDescs(s)) {
             MemorySegment desc = d.create(s.cnnlCreateActivationDescriptor, s.cnnlDestroyActivationDescriptor,
                     "cnnlCreateActivationDescriptor");
-            s.errors.checkCnnl(CambriconSymbols.call(s.cnnlSetActivationDescriptor_v2, desc, mode, HIGH_PRECISION,
+            s.errors.checkCnnl((int) s.cnnlSetActivationDescriptor_v2.invokeExact(desc, mode, HIGH_PRECISION,
                     NOT_PROPAGATE_NAN, 0f), "cnnlSetActivationDescriptor_v2");
-            s.errors.checkCnnl(CambriconSymbols.call(s.cnnlActivationForward, q.cnnl, desc, MemorySegment.NULL,
+            s.errors.checkCnnl((int) s.cnnlActivationForward.invokeExact(q.cnnl, desc, MemorySegment.NULL,
                     d.tensor(x), Native.ptr(x.address()), MemorySegment.NULL, d.tensor(out),
                     Native.ptr(out.address())), "cnnlActivationForward");
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
         }
         return "cnnlActivationForward(" + switch (mode) {
             case ACT_RELU -> "relu";
@@ -125,8 +129,10 @@ final class CnnlElementwise {
     private static void castDirect(CambriconStream q, TensorRef x, TensorRef out, int type) {
         CambriconSymbols s = q.dev.s;
         try (CnnlDescs d = new CnnlDescs(s)) {
-            s.errors.checkCnnl(CambriconSymbols.call(s.cnnlCastDataType, q.cnnl, d.tensor(x), Native.ptr(x.address()),
+            s.errors.checkCnnl((int) s.cnnlCastDataType.invokeExact(q.cnnl, d.tensor(x), Native.ptr(x.address()),
                     type, d.tensor(out), Native.ptr(out.address())), "cnnlCastDataType");
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
         }
     }
 

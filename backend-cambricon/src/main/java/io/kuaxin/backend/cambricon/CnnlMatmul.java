@@ -122,16 +122,18 @@ final class CnnlMatmul {
             MemorySegment alpha = d.floats(at.alpha()), betaV = d.floats(beta);
             int st;
             if (batched) {
-                st = CambriconSymbols.call(s.cnnlBatchMatMulEx, q.cnnl, p.matmul(), p.algo(), alpha, p.a(),
+                st = (int) s.cnnlBatchMatMulEx.invokeExact(q.cnnl, p.matmul(), p.algo(), alpha, p.a(),
                         Native.ptr(a.address()), p.b(), Native.ptr(b.address()), betaV, p.d(),
                         Native.ptr(out.address()), Native.ptr(ws), p.workspaceSize());
             } else {
-                st = CambriconSymbols.call(s.cnnlMatMul_v2, q.cnnl, p.matmul(), p.algo(), alpha, p.a(),
+                st = (int) s.cnnlMatMul_v2.invokeExact(q.cnnl, p.matmul(), p.algo(), alpha, p.a(),
                         Native.ptr(a.address()), p.b(), Native.ptr(b.address()), betaV, p.c(),
                         Native.ptr(useBeta ? cIn.address() : out.address()), Native.ptr(ws), p.workspaceSize(), p.d(),
                         Native.ptr(out.address()));
             }
             s.errors.checkCnnl(st, batched ? "cnnlBatchMatMulEx" : "cnnlMatMul_v2");
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
         }
     }
 
@@ -155,14 +157,14 @@ final class CnnlMatmul {
             results.set(ADDRESS, 0, result);
             MemorySegment ws = d.arena.allocate(JAVA_LONG);
             if (batched) {
-                s.errors.checkCnnl(CambriconSymbols.call(s.cnnlGetBatchMatMulExAlgoHeuristic, q.cnnl, mm, ad, bd, od,
+                s.errors.checkCnnl((int) s.cnnlGetBatchMatMulExAlgoHeuristic.invokeExact(q.cnnl, mm, ad, bd, od,
                         MemorySegment.NULL, 1, results, count), "cnnlGetBatchMatMulExAlgoHeuristic");
-                s.errors.checkCnnl(CambriconSymbols.call(s.cnnlGetBatchMatMulExHeuristicResult, result, algo, ws),
+                s.errors.checkCnnl((int) s.cnnlGetBatchMatMulExHeuristicResult.invokeExact(result, algo, ws),
                         "cnnlGetBatchMatMulExHeuristicResult");
             } else {
-                s.errors.checkCnnl(CambriconSymbols.call(s.cnnlGetMatMulAlgoHeuristic, q.cnnl, mm, ad, bd, cd, od,
+                s.errors.checkCnnl((int) s.cnnlGetMatMulAlgoHeuristic.invokeExact(q.cnnl, mm, ad, bd, cd, od,
                         MemorySegment.NULL, 1, results, count), "cnnlGetMatMulAlgoHeuristic");
-                s.errors.checkCnnl(CambriconSymbols.call(s.cnnlGetMatMulHeuristicResult, result, algo, ws),
+                s.errors.checkCnnl((int) s.cnnlGetMatMulHeuristicResult.invokeExact(result, algo, ws),
                         "cnnlGetMatMulHeuristicResult");
             }
             if (count.get(JAVA_INT, 0) < 1) {
@@ -170,17 +172,22 @@ final class CnnlMatmul {
                         "the heuristic returned no algorithm for " + layout(a) + " x " + layout(b));
             }
             return new MatmulPlans.Plan(d, mm, algo, ad, bd, cd, od, ws.get(JAVA_LONG, 0));
-        } catch (RuntimeException e) {
+        } catch (Throwable t) {
             d.close();
-            throw e;
+            throw Native.rethrow(t);
         }
     }
 
     private static void setAttr(CnnlDescs d, MemorySegment mm, int attr, int value) {
         MemorySegment v = d.arena.allocate(JAVA_INT);
         v.set(JAVA_INT, 0, value);
-        d.s().errors.checkCnnl(CambriconSymbols.call(d.s().cnnlSetMatMulDescAttr, mm, attr, v, 4L),
-                "cnnlSetMatMulDescAttr");
+        int st;
+        try {
+            st = (int) d.s().cnnlSetMatMulDescAttr.invokeExact(mm, attr, v, 4L);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
+        }
+        d.s().errors.checkCnnl(st, "cnnlSetMatMulDescAttr");
     }
 
     private static String layout(TensorRef t) {

@@ -43,10 +43,12 @@ final class CnnlNorms {
                 TensorRef x3 = CnnlMatmul.dense(x.address(), x.dtype(), shape);
                 TensorRef y3 = CnnlMatmul.dense(out.address(), out.dtype(), shape);
                 try (CnnlDescs d = new CnnlDescs(s)) {
-                    s.errors.checkCnnl(CambriconSymbols.call(s.cnnlSoftmaxForward_v2, q.cnnl, SOFTMAX_ACCURATE,
+                    s.errors.checkCnnl((int) s.cnnlSoftmaxForward_v2.invokeExact(q.cnnl, SOFTMAX_ACCURATE,
                             MODE_MEDIUM_DIMENSION, HIGH_PRECISION, MemorySegment.NULL, d.tensor(x3),
                             Native.ptr(x3.address()), MemorySegment.NULL, d.tensor(y3), Native.ptr(y3.address())),
                             "cnnlSoftmaxForward_v2");
+                } catch (Throwable t) {
+                    throw Native.rethrow(t);
                 }
                 return "cnnlSoftmaxForward_v2";
             }
@@ -65,8 +67,8 @@ final class CnnlNorms {
                 try (CnnlDescs d = new CnnlDescs(s)) {
                     MemorySegment xd = d.tensor(x), wbd = wb == null ? MemorySegment.NULL : d.tensor(wb);
                     MemorySegment wsSize = d.longs(0);
-                    s.errors.checkCnnl(CambriconSymbols.call(rms ? s.cnnlGetRmsNormOpWorkspaceSize
-                            : s.cnnlGetLayerNormOpWorkspaceSize, q.cnnl, axis, xd, wsSize), rms
+                    s.errors.checkCnnl((int) (rms ? s.cnnlGetRmsNormOpWorkspaceSize
+                            : s.cnnlGetLayerNormOpWorkspaceSize).invokeExact(q.cnnl, axis, xd, wsSize), rms
                             ? "cnnlGetRmsNormOpWorkspaceSize" : "cnnlGetLayerNormOpWorkspaceSize");
                     long n = wsSize.get(JAVA_LONG, 0);
                     MemorySegment ws = Native.ptr(q.scratch.get(StreamScratch.WORKSPACE, n));
@@ -74,11 +76,13 @@ final class CnnlNorms {
                     MemorySegment b = be == null ? MemorySegment.NULL : Native.ptr(be.address());
                     MemorySegment n0 = MemorySegment.NULL;
                     int st = rms
-                            ? CambriconSymbols.call(s.cnnlRmsNormForward, q.cnnl, axis, xd, Native.ptr(x.address()),
+                            ? (int) s.cnnlRmsNormForward.invokeExact(q.cnnl, axis, xd, Native.ptr(x.address()),
                             wbd, w, b, (float) at.eps(), ws, n, d.tensor(out), Native.ptr(out.address()), n0, n0)
-                            : CambriconSymbols.call(s.cnnlLayerNormForward, q.cnnl, xd, Native.ptr(x.address()), axis,
+                            : (int) s.cnnlLayerNormForward.invokeExact(q.cnnl, xd, Native.ptr(x.address()), axis,
                             wbd, w, b, (float) at.eps(), ws, n, d.tensor(out), Native.ptr(out.address()), n0, n0, n0);
                     s.errors.checkCnnl(st, rms ? "cnnlRmsNormForward" : "cnnlLayerNormForward");
+                } catch (Throwable t) {
+                    throw Native.rethrow(t);
                 }
                 return rms ? "cnnlRmsNormForward" : "cnnlLayerNormForward";
             }

@@ -91,7 +91,7 @@ class CambriconVendorValuesTest {
 
     /** With the guessed attribute numbers (0 and 1) the emulator, like a real MLU, refuses the query. */
     @Test
-    void deviceSetupReadsTheClusterShapeWithThePublicAttributeNumbers() {
+    void deviceSetupReadsTheClusterShapeWithThePublicAttributeNumbers() throws Throwable {
         try (Kuaxin kx = CambriconRuntimeTest.open(); Scope s = kx.device("mlu:0").scope()) {
             Map<String, String> p = s.device().info().properties();
             assertEquals("8", p.get("clusters"), p::toString);
@@ -101,7 +101,7 @@ class CambriconVendorValuesTest {
             assertTrue(p.probe().available());
             try (var dev = (CambriconDevice) p.open(0); Arena a = Arena.ofConfined()) {
                 var v = a.allocate(JAVA_INT);
-                int rc = CambriconSymbols.call(dev.s.cnrtDeviceGetAttribute, v, 0, 0);
+                int rc = (int) dev.s.cnrtDeviceGetAttribute.invokeExact(v, 0, 0);
                 assertEquals(632009, rc, "cnrtErrorNoAttribute for attribute 0");
             }
         }
