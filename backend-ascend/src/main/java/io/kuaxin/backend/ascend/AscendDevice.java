@@ -132,12 +132,7 @@ final class AscendDevice implements DeviceBackend {
     @Override
     public void free(long address) {
         bind();
-        int rc;
-        try {
-            rc = (int) s.aclrtFree.invokeExact(Native.ptr(address));
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        int rc = Native.status(() -> (int) s.aclrtFree.invokeExact(Native.ptr(address)));
         errors().check(rc, "aclrtFree");
     }
 
@@ -163,13 +158,8 @@ final class AscendDevice implements DeviceBackend {
     /** A synchronous host-to-device copy ({@code aclrtMemcpy}), for the constant pool. */
     private void upload(long dst, MemorySegment host, long bytes) {
         bind();
-        int rc;
-        try {
-            rc = (int) s.aclrtMemcpy.invokeExact(Native.ptr(dst), bytes, host, bytes,
-                    AscendStream.ACL_MEMCPY_HOST_TO_DEVICE);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        int rc = Native.status(() -> (int) s.aclrtMemcpy.invokeExact(Native.ptr(dst), bytes, host, bytes,
+                AscendStream.ACL_MEMCPY_HOST_TO_DEVICE));
         errors().check(rc, "aclrtMemcpy");
     }
 
@@ -187,12 +177,7 @@ final class AscendDevice implements DeviceBackend {
     @Override
     public void synchronize() {
         bind();
-        int rc;
-        try {
-            rc = (int) s.aclrtSynchronizeDevice.invokeExact();
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        int rc = Native.status(() -> (int) s.aclrtSynchronizeDevice.invokeExact());
         errors().check(rc, "aclrtSynchronizeDevice");
     }
 

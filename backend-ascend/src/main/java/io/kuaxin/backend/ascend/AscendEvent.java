@@ -60,12 +60,7 @@ final class AscendEvent implements EventBackend {
     @Override
     public void synchronize() {
         dev.bind();
-        int rc;
-        try {
-            rc = (int) dev.s.aclrtSynchronizeEvent.invokeExact(handle);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        int rc = Native.status(() -> (int) dev.s.aclrtSynchronizeEvent.invokeExact(handle));
         dev.errors().check(rc, "aclrtSynchronizeEvent");
     }
 
@@ -89,12 +84,7 @@ final class AscendEvent implements EventBackend {
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
         dev.bind();
-        int rc;
-        try {
-            rc = (int) dev.s.aclrtDestroyEvent.invokeExact(handle);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        int rc = Native.status(() -> (int) dev.s.aclrtDestroyEvent.invokeExact(handle));
         dev.errors().check(rc, "aclrtDestroyEvent");
     }
 }

@@ -65,12 +65,8 @@ final class CambriconDevice implements DeviceBackend {
                         "coresPerCluster", Integer.toString(cores)));
         this.constants = new DeviceConstants(this, (dst, host, bytes) -> {
             bind();
-            int rc;
-            try {
-                rc = (int) s.cnrtMemcpy.invokeExact(Native.ptr(dst), host, bytes, CambriconStream.HOST_TO_DEV);
-            } catch (Throwable t) {
-                throw Native.rethrow(t);
-            }
+            int rc = Native.status(() -> (int) s.cnrtMemcpy.invokeExact(Native.ptr(dst), host, bytes,
+                    CambriconStream.HOST_TO_DEV));
             errors().check(rc, "cnrtMemcpy");
         });
         this.defaultStream = new CambriconStream(this);
@@ -120,12 +116,7 @@ final class CambriconDevice implements DeviceBackend {
     @Override
     public void free(long address) {
         bind();
-        int rc;
-        try {
-            rc = (int) s.cnrtFree.invokeExact(Native.ptr(address));
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        int rc = Native.status(() -> (int) s.cnrtFree.invokeExact(Native.ptr(address)));
         errors().check(rc, "cnrtFree");
     }
 
@@ -165,12 +156,7 @@ final class CambriconDevice implements DeviceBackend {
     @Override
     public void synchronize() {
         bind();
-        int rc;
-        try {
-            rc = (int) s.cnrtSyncDevice.invokeExact();
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        int rc = Native.status(() -> (int) s.cnrtSyncDevice.invokeExact());
         errors().check(rc, "cnrtSyncDevice");
     }
 

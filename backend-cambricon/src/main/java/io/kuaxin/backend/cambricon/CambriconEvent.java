@@ -49,12 +49,7 @@ final class CambriconEvent implements EventBackend {
     @Override
     public boolean isComplete() {
         dev.bind();
-        int rc;
-        try {
-            rc = (int) dev.s.cnrtQueryNotifier.invokeExact(handle);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        int rc = Native.status(() -> (int) dev.s.cnrtQueryNotifier.invokeExact(handle));
         if (rc == CNRT_ERROR_BUSY || rc == CNRT_ERROR_NOT_READY) return false;
         dev.errors().check(rc, "cnrtQueryNotifier");
         return true;
@@ -63,11 +58,7 @@ final class CambriconEvent implements EventBackend {
     @Override
     public void synchronize() {
         dev.bind();
-        try {
-            dev.errors().check((int) dev.s.cnrtWaitNotifier.invokeExact(handle), "cnrtWaitNotifier");
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        dev.errors().check(Native.status(() -> (int) dev.s.cnrtWaitNotifier.invokeExact(handle)), "cnrtWaitNotifier");
     }
 
     @Override
@@ -87,10 +78,7 @@ final class CambriconEvent implements EventBackend {
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
         dev.bind();
-        try {
-            dev.errors().check((int) dev.s.cnrtNotifierDestroy.invokeExact(handle), "cnrtNotifierDestroy");
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        dev.errors().check(Native.status(() -> (int) dev.s.cnrtNotifierDestroy.invokeExact(handle)),
+                "cnrtNotifierDestroy");
     }
 }

@@ -12,7 +12,8 @@ import java.lang.foreign.MemorySegment;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 
 /**
- * The SPI's stream over a {@code cnrtQueue_t} (CNRT's word for a stream), with its own CNNL handle ({@code cnnlSetQueue}), scratch memory and matmul plan cache, all
+ * The SPI's stream over a {@code cnrtQueue_t} (CNRT's word for a stream), with its own CNNL handle
+ * ({@code cnnlSetQueue}), scratch memory and matmul plan cache, all
  * released at {@link #close()}. Copies use {@code cnrtMemcpyAsync_V3(dst, src, bytes, queue, dir)} — the queue
  * comes before the direction, and CNRT's direction enum is not CUDA's (H2D 0, D2D 1, D2H 2).
  *
@@ -119,11 +120,7 @@ final class CambriconStream implements StreamBackend {
     @Override
     public void synchronize() {
         dev.bind();
-        try {
-            errors().check((int) dev.s.cnrtQueueSync.invokeExact(queue), "cnrtQueueSync");
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        errors().check(Native.status(() -> (int) dev.s.cnrtQueueSync.invokeExact(queue)), "cnrtQueueSync");
     }
 
     /** Waits, releases plans, scratch and the CNNL handle, destroys the queue. Idempotent. */

@@ -157,12 +157,7 @@ final class CambriconSymbols {
     void bind(int device) {
         int[] c = current.get();
         if (c[0] == device) return;
-        int rc;
-        try {
-            rc = (int) cnrtSetDevice.invokeExact(device);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        int rc = Native.status(() -> (int) cnrtSetDevice.invokeExact(device));
         errors.check(rc, "cnrtSetDevice");
         c[0] = device;
     }

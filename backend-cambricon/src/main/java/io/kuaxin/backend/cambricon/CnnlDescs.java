@@ -51,13 +51,8 @@ final class CnnlDescs implements AutoCloseable {
                 "cnnlCreateTensorDescriptor");
         // a rank-0 tensor is described as [1]
         long[] sh = shape.length == 0 ? new long[] {1} : shape, st = shape.length == 0 ? new long[] {1} : strides;
-        int rc;
-        try {
-            rc = (int) s.cnnlSetTensorDescriptorEx_v2.invokeExact(d, CNNL_LAYOUT_ARRAY, cnnlDataType(dtype),
-                    sh.length, longs(sh), longs(st));
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        int rc = Native.status(() -> (int) s.cnnlSetTensorDescriptorEx_v2.invokeExact(d, CNNL_LAYOUT_ARRAY,
+                cnnlDataType(dtype), sh.length, longs(sh), longs(st)));
         s.errors.checkCnnl(rc, "cnnlSetTensorDescriptorEx_v2");
         return d;
     }
@@ -65,12 +60,7 @@ final class CnnlDescs implements AutoCloseable {
     /** Creates a descriptor with {@code create(&d)}, destroyed at close with {@code destroy(d)}. */
     MemorySegment create(java.lang.invoke.MethodHandle create, java.lang.invoke.MethodHandle destroy, String call) {
         MemorySegment p = arena.allocate(ADDRESS);
-        int rc;
-        try {
-            rc = (int) create.invokeExact(p);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        int rc = Native.status(() -> (int) create.invokeExact(p));
         s.errors.checkCnnl(rc, call);
         MemorySegment d = p.get(ADDRESS, 0);
         owned.add(new Owned(d, destroy));

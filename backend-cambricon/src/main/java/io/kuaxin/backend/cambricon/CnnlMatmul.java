@@ -181,12 +181,7 @@ final class CnnlMatmul {
     private static void setAttr(CnnlDescs d, MemorySegment mm, int attr, int value) {
         MemorySegment v = d.arena.allocate(JAVA_INT);
         v.set(JAVA_INT, 0, value);
-        int st;
-        try {
-            st = (int) d.s().cnnlSetMatMulDescAttr.invokeExact(mm, attr, v, 4L);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        int st = Native.status(() -> (int) d.s().cnnlSetMatMulDescAttr.invokeExact(mm, attr, v, 4L));
         d.s().errors.checkCnnl(st, "cnnlSetMatMulDescAttr");
     }
 

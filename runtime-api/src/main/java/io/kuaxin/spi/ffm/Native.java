@@ -7,19 +7,15 @@ import java.lang.foreign.MemorySegment;
  * The small FFM helpers every FFM backend needs, and the one downcall style they share: a downcall is an
  * {@code invokeExact} on a handle bound by {@link SymbolBinder}, with the exact static types of its
  * {@code FunctionDescriptor} (a cast on the result, {@code long} for {@code size_t}, {@code MemorySegment} for
- * pointers), and the {@code Throwable} that {@code invokeExact} declares is turned unchecked by {@link #rethrow}:
+ * pointers), and the {@code Throwable} that {@code invokeExact} declares is turned unchecked by {@link #rethrow}.
+ * A method whose only native work is one status call writes it with {@link #status}:
  * <pre>{@code
- * int rc;
- * try {
- *     rc = (int) s.vendorMalloc.invokeExact(p, bytes);
- * } catch (Throwable t) {
- *     throw Native.rethrow(t);
- * }
- * errors.check(rc, "vendorMalloc");
+ * errors.check(Native.status(() -> (int) s.vendorStreamSync.invokeExact(handle)), "vendorStreamSync");
  * }</pre>
- * {@code invokeExact} is what lets the JIT inline the downcall; a boxed {@code invokeWithArguments} allocates on
- * every call. A backend may wrap a handle in a typed method (as {@code CudaSymbols} does) — the method body is
- * still this one call.
+ * a block of several calls puts them in one {@code try} ending in
+ * {@code catch (Throwable t) { throw Native.rethrow(t); }}. {@code invokeExact} is what lets the JIT inline the
+ * downcall; a boxed {@code invokeWithArguments} allocates and converts its arguments on every call. A backend may wrap a handle in a typed method (as {@code CudaSymbols} does
+ * where a dialect reorders arguments) — the method body is still this one call.
  *
  * <p>Stateless and thread-safe.
  */
@@ -43,6 +39,22 @@ public final class Native {
         if (t instanceof RuntimeException r) return r;
         if (t instanceof Error e) throw e;
         return new IllegalStateException(t);
+    }
+
+    /** One downcall returning a C {@code int} status, as a lambda around {@code (int) handle.invokeExact(...)}. */
+    @FunctionalInterface
+    public interface StatusCall {
+        /** Makes the call; throws what {@code invokeExact} throws. */
+        int call() throws Throwable;
+    }
+
+    /** Makes {@code call} and returns its status; what it throws comes out through {@link #rethrow}. */
+    public static int status(StatusCall call) {
+        try {
+            return call.call();
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 
     /** Frees one native block; used where the vendor's status cannot be reported (an arena's cleanup). */

@@ -8,6 +8,7 @@ import java.lang.foreign.Linker;
 import java.lang.invoke.MethodHandle;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,6 +50,19 @@ class SymbolBinderTest {
         assertTrue(b.optional("kuaxinNoSuchSymbol", STRLEN).isEmpty());
         assertTrue(b.optional("strlen", STRLEN).isPresent());
         assertDoesNotThrow(b::requireAll);
+    }
+
+    @Test
+    void statusMakesOneExactCallAndLetsUncheckedFailuresThrough() {
+        SymbolBinder b = new SymbolBinder(Linker.nativeLinker().defaultLookup(), "libc");
+        MethodHandle abs = b.bind("abs", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        assertEquals(7, Native.status(() -> (int) abs.invokeExact(-7)));
+        // a call that does not match the descriptor exactly fails loudly instead of converting its arguments
+        assertThrows(java.lang.invoke.WrongMethodTypeException.class,
+                () -> Native.status(() -> (int) abs.invokeExact(-7L)));
+        IllegalStateException wrapped = assertThrows(IllegalStateException.class,
+                () -> Native.status(() -> { throw new java.io.IOException("checked"); }));
+        assertEquals("checked", wrapped.getCause().getMessage());
     }
 
     @Test
