@@ -142,7 +142,7 @@ final class AclArgs implements AutoCloseable {
     MemorySegment doubleCell() { return arena.allocate(JAVA_DOUBLE); }
 
     private VendorException failed(String call) {
-        return new VendorException(AscendProvider.BACKEND, call, -1, s.recentErrorMessage());
+        return new VendorException(AscendSymbols.BACKEND, call, -1, s.recentErrorMessage());
     }
 
     /** Destroys every object, newest first; never throws. */

@@ -65,7 +65,7 @@ final class AscendDcmi {
 
     /** Where DCMI lives for this environment, if anywhere. */
     static Optional<Path> locate(Map<String, String> env) {
-        Result r = NativeLibraryLocator.locate(new Request(AscendProvider.BACKEND, "dcmi", List.of("libdcmi.so"),
+        Result r = NativeLibraryLocator.locate(new Request(AscendSymbols.BACKEND, "dcmi", List.of("libdcmi.so"),
                 List.of(), DEFAULT_ROOTS, "dcmi"), env);
         return r.path();
     }

@@ -64,7 +64,7 @@ final class AscendDevice implements DeviceBackend {
                 throw Native.rethrow(t);
             }
             long[] mem = memInfo();
-            this.info = new DeviceInfo(AscendProvider.BACKEND, ordinal, physicalId, "Huawei",
+            this.info = new DeviceInfo(AscendSymbols.BACKEND, ordinal, physicalId, "Huawei",
                     soc.isEmpty() ? "Ascend NPU" : soc, mem[1], EnumSet.allOf(DType.class), false, s.emulated,
                     Map.of("soc", soc, "library", String.valueOf(s.runtimeLibrary),
                             "mallocPolicy", "ACL_MEM_MALLOC_HUGE_FIRST", "cubeMathType",

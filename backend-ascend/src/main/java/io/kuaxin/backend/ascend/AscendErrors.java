@@ -32,7 +32,7 @@ final class AscendErrors {
     private final VendorErrors acl;
 
     AscendErrors(AscendSymbols s) {
-        this.acl = new VendorErrors(AscendProvider.BACKEND, AscendErrors::isOutOfMemory, rc -> s.recentErrorMessage());
+        this.acl = new VendorErrors(AscendSymbols.BACKEND, AscendErrors::isOutOfMemory, rc -> s.recentErrorMessage());
     }
 
     static boolean isOutOfMemory(int rc) {

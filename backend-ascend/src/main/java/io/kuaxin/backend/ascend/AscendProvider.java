@@ -25,12 +25,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * {@link #close()}) and counts devices; it never throws.
  */
 public final class AscendProvider extends FfmBackendProvider<AscendSymbols> {
-    static final String BACKEND = "ascend";
-    /** SDK roots, in the order CANN's set_env.sh and other projects (ggml-cann, InfiniCore) use them. */
-    static final VendorLibraries.Sdk SDK = new VendorLibraries.Sdk(BACKEND, "ascend",
-            List.of("ASCEND_HOME_PATH", "ASCEND_TOOLKIT_HOME", "ASCEND_HOME"),
-            List.of("/usr/local/Ascend/ascend-toolkit/latest"), "install CANN and source set_env.sh");
-    static final String RUNTIME = "runtime", NNOPBASE = "nnopbase", OPAPI = "opapi";
 
     private AscendDcmi dcmi = AscendDcmi.NONE;
     private boolean holdsInit;
@@ -41,7 +35,7 @@ public final class AscendProvider extends FfmBackendProvider<AscendSymbols> {
     public AscendProvider(Map<String, String> env) { super(env); }
 
     @Override
-    public String name() { return BACKEND; }
+    public String name() { return AscendSymbols.BACKEND; }
 
     @Override
     public List<String> aliases() { return List.of("npu"); }
@@ -57,8 +51,8 @@ public final class AscendProvider extends FfmBackendProvider<AscendSymbols> {
 
     @Override
     protected VendorLibraries locate() {
-        return VendorLibraries.locate(SDK, env, new Library(RUNTIME, "libascendcl.so"),
-                new Library(NNOPBASE, "libnnopbase.so"), new Library(OPAPI, "libopapi.so"));
+        return VendorLibraries.locate(AscendSymbols.SDK, env, new Library(AscendSymbols.RUNTIME, "libascendcl.so"),
+                new Library(AscendSymbols.NNOPBASE, "libnnopbase.so"), new Library(AscendSymbols.OPAPI, "libopapi.so"));
     }
 
     @Override

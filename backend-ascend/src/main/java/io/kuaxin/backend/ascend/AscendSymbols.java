@@ -28,11 +28,18 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * symbol fails construction with {@link SymbolBinder.MissingSymbolsException} naming all of them, so the backend is
  * unavailable at probe time rather than failing on first use. Signatures follow {@code native/include/ascend/*.h}.
  *
- * <p>Loaded once per process and library set ({@link #load}, {@link VendorLibraries#lookup}): vendor runtimes are not safe to unload while threads
- * they created are alive, so the libraries stay mapped for the life of the process, as with
- * {@link System#loadLibrary}. Thread-safe: the handles are immutable.
+ * <p>Loaded once per process and library set ({@link #load}, {@link VendorLibraries#lookup}): vendor runtimes are
+ * not safe to unload while threads they created are alive, so the libraries stay mapped for the life of the
+ * process, as with {@link System#loadLibrary}. {@link #SDK} and the role names say where the libraries are. Thread-safe: the handles are immutable.
  */
 final class AscendSymbols {
+    static final String BACKEND = "ascend";
+    /** Where CANN lives: SDK roots, in the order CANN's set_env.sh and other projects (ggml-cann, InfiniCore) use them. */
+    static final VendorLibraries.Sdk SDK = new VendorLibraries.Sdk(BACKEND, "ascend",
+            List.of("ASCEND_HOME_PATH", "ASCEND_TOOLKIT_HOME", "ASCEND_HOME"),
+            List.of("/usr/local/Ascend/ascend-toolkit/latest"), "install CANN and source set_env.sh");
+    static final String RUNTIME = "runtime", NNOPBASE = "nnopbase", OPAPI = "opapi";
+
     private static final Map<Map<String, Path>, AscendSymbols> LOADED = new ConcurrentHashMap<>();
 
     final Path runtimeLibrary;
@@ -80,12 +87,12 @@ final class AscendSymbols {
     }
 
     private AscendSymbols(VendorLibraries libs) {
-        this.runtimeLibrary = libs.path(AscendProvider.RUNTIME);
+        this.runtimeLibrary = libs.path(RUNTIME);
         this.emulated = libs.emulated();
-        Path nnopbase = libs.path(AscendProvider.NNOPBASE), opapi = libs.path(AscendProvider.OPAPI);
-        SymbolLookup rtLookup = libs.lookup(AscendProvider.RUNTIME); // see the class comment: never unloaded
-        SymbolLookup nnLookup = libs.lookup(AscendProvider.NNOPBASE);
-        SymbolLookup opLookup = libs.lookup(AscendProvider.OPAPI);
+        Path nnopbase = libs.path(NNOPBASE), opapi = libs.path(OPAPI);
+        SymbolLookup rtLookup = libs.lookup(RUNTIME); // see the class comment: never unloaded
+        SymbolLookup nnLookup = libs.lookup(NNOPBASE);
+        SymbolLookup opLookup = libs.lookup(OPAPI);
         SymbolBinder rt = new SymbolBinder(rtLookup, runtimeLibrary.toString());
         SymbolBinder nn = new SymbolBinder(nnLookup, nnopbase.toString());
         SymbolBinder op = new SymbolBinder(opLookup, opapi.toString());

@@ -68,8 +68,8 @@ final class CambriconCndev {
 
     /** Where CNDev lives for this environment, if anywhere. */
     static Optional<Path> locate(Map<String, String> env) {
-        return NativeLibraryLocator.locate(new Request(CambriconProvider.BACKEND, "cndev", List.of("libcndev.so"),
-                CambriconProvider.SDK.rootVars(), CambriconProvider.SDK.defaultRoots(), "cndev"), env).path();
+        return NativeLibraryLocator.locate(new Request(CambriconSymbols.BACKEND, "cndev", List.of("libcndev.so"),
+                CambriconSymbols.SDK.rootVars(), CambriconSymbols.SDK.defaultRoots(), "cndev"), env).path();
     }
 
     /** CNDev from {@code library}, or {@link #NONE}-like when it is absent, not loadable or lacks the calls. */

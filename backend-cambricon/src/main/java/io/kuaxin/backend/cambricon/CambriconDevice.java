@@ -59,7 +59,7 @@ final class CambriconDevice implements DeviceBackend {
             throw Native.rethrow(t);
         }
         long[] mem = memInfo();
-        this.info = new DeviceInfo(CambriconProvider.BACKEND, ordinal, physicalId, "Cambricon",
+        this.info = new DeviceInfo(CambriconSymbols.BACKEND, ordinal, physicalId, "Cambricon",
                 name.isEmpty() ? "MLU" : name, mem[1], EnumSet.allOf(DType.class), false, s.emulated,
                 Map.of("library", String.valueOf(s.cnrtLibrary), "clusters", Integer.toString(clusters),
                         "coresPerCluster", Integer.toString(cores)));

@@ -18,8 +18,8 @@ final class CambriconErrors {
     private final VendorErrors cnrt, cnnl;
 
     CambriconErrors(CambriconSymbols s) {
-        this.cnrt = new VendorErrors(CambriconProvider.BACKEND, rc -> rc == CNRT_ERROR_NO_MEM, s::cnrtMessage);
-        this.cnnl = new VendorErrors(CambriconProvider.BACKEND, st -> st == CNNL_STATUS_ALLOC_FAILED, s::cnnlMessage);
+        this.cnrt = new VendorErrors(CambriconSymbols.BACKEND, rc -> rc == CNRT_ERROR_NO_MEM, s::cnrtMessage);
+        this.cnnl = new VendorErrors(CambriconSymbols.BACKEND, st -> st == CNNL_STATUS_ALLOC_FAILED, s::cnnlMessage);
     }
 
     /** A CNRT status. @throws VendorException or DeviceOutOfMemoryException unless {@code rc} is cnrtSuccess */

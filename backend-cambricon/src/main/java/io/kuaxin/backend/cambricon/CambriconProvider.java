@@ -24,10 +24,6 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * ({@code cnrtGetDeviceCount(unsigned*)}); it never throws.
  */
 public final class CambriconProvider extends FfmBackendProvider<CambriconSymbols> {
-    static final String BACKEND = "mlu";
-    static final VendorLibraries.Sdk SDK = new VendorLibraries.Sdk(BACKEND, "cambricon", List.of("NEUWARE_HOME"),
-            List.of("/usr/local/neuware"), "install Neuware (CNToolkit + CNNL)");
-    static final String CNRT = "cnrt", CNNL = "cnnl";
     static final int NO_DEVICE = 100004; // cnrtErrorNoDevice (V: public cnrt.h)
 
     private CambriconCndev cndev = CambriconCndev.NONE;
@@ -38,7 +34,7 @@ public final class CambriconProvider extends FfmBackendProvider<CambriconSymbols
     public CambriconProvider(Map<String, String> env) { super(env); }
 
     @Override
-    public String name() { return BACKEND; }
+    public String name() { return CambriconSymbols.BACKEND; }
 
     @Override
     public List<String> aliases() { return List.of("cambricon"); }
@@ -54,7 +50,8 @@ public final class CambriconProvider extends FfmBackendProvider<CambriconSymbols
 
     @Override
     protected VendorLibraries locate() {
-        return VendorLibraries.locate(SDK, env, new Library(CNRT, "libcnrt.so"), new Library(CNNL, "libcnnl.so"));
+        return VendorLibraries.locate(CambriconSymbols.SDK, env, new Library(CambriconSymbols.CNRT, "libcnrt.so"),
+                new Library(CambriconSymbols.CNNL, "libcnnl.so"));
     }
 
     @Override

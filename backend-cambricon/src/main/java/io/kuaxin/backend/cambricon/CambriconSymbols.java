@@ -28,6 +28,12 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * (vendor runtimes are not unloaded while their threads live). Thread-safe.
  */
 final class CambriconSymbols {
+    static final String BACKEND = "mlu";
+    /** Where Neuware lives, and the roles of its two libraries. */
+    static final VendorLibraries.Sdk SDK = new VendorLibraries.Sdk(BACKEND, "cambricon", List.of("NEUWARE_HOME"),
+            List.of("/usr/local/neuware"), "install Neuware (CNToolkit + CNNL)");
+    static final String CNRT = "cnrt", CNNL = "cnnl";
+
     private static final Map<Map<String, Path>, CambriconSymbols> LOADED = new ConcurrentHashMap<>();
     private static final MemoryLayout A = ADDRESS, I = JAVA_INT, L = JAVA_LONG, F = JAVA_FLOAT, B = JAVA_BOOLEAN;
 
@@ -67,11 +73,11 @@ final class CambriconSymbols {
     }
 
     private CambriconSymbols(VendorLibraries libs) {
-        this.cnrtLibrary = libs.path(CambriconProvider.CNRT);
+        this.cnrtLibrary = libs.path(CNRT);
         this.emulated = libs.emulated();
-        Path cnnlLibrary = libs.path(CambriconProvider.CNNL);
-        SymbolLookup rtL = libs.lookup(CambriconProvider.CNRT); // never unloaded, see the class comment
-        SymbolLookup nnL = libs.lookup(CambriconProvider.CNNL);
+        Path cnnlLibrary = libs.path(CNNL);
+        SymbolLookup rtL = libs.lookup(CNRT); // never unloaded, see the class comment
+        SymbolLookup nnL = libs.lookup(CNNL);
         SymbolBinder rt = new SymbolBinder(rtL, cnrtLibrary.toString());
         SymbolBinder nn = new SymbolBinder(nnL, cnnlLibrary.toString());
 

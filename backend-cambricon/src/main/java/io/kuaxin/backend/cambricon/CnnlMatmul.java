@@ -168,7 +168,7 @@ final class CnnlMatmul {
                         "cnnlGetMatMulHeuristicResult");
             }
             if (count.get(JAVA_INT, 0) < 1) {
-                throw new io.kuaxin.VendorException(CambriconProvider.BACKEND, "cnnlGetMatMulAlgoHeuristic", 0,
+                throw new io.kuaxin.VendorException(CambriconSymbols.BACKEND, "cnnlGetMatMulAlgoHeuristic", 0,
                         "the heuristic returned no algorithm for " + layout(a) + " x " + layout(b));
             }
             return new MatmulPlans.Plan(d, mm, algo, ad, bd, cd, od, ws.get(JAVA_LONG, 0));
