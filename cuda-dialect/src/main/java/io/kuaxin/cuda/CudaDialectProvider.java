@@ -7,8 +7,8 @@ import io.kuaxin.spi.BackendProvider;
 import io.kuaxin.spi.DeviceBackend;
 import io.kuaxin.spi.ffm.NativeLibraryLocator;
 import io.kuaxin.spi.ffm.SymbolBinder;
+import io.kuaxin.spi.ffm.VendorLibraries;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.SymbolLookup;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The shared provider of every CUDA-dialect backend, parameterised by its {@link Dialect}.
@@ -35,8 +34,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Lifecycle and threading as {@link BackendProvider} says: probe once, then open devices.
  */
 public abstract class CudaDialectProvider implements BackendProvider {
-    private static final Map<Path, SymbolLookup> LOADED = new ConcurrentHashMap<>();
-
     private final Dialect dialect;
     private volatile CudaRuntime runtime;
 
@@ -193,7 +190,7 @@ public abstract class CudaDialectProvider implements BackendProvider {
     }
 
     private static SymbolLookup load(Path p) {
-        return LOADED.computeIfAbsent(p, x -> SymbolLookup.libraryLookup(x, Arena.global()));
+        return VendorLibraries.load(p);
     }
 
     /**

@@ -3,11 +3,13 @@ package io.kuaxin.cuda;
 import io.kuaxin.DeviceOutOfMemoryException;
 import io.kuaxin.KuaxinException;
 import io.kuaxin.VendorException;
+import io.kuaxin.spi.ffm.VendorErrors;
 
 import java.lang.foreign.MemorySegment;
 
 /**
- * The one place where a dialect's status codes become Kuaxin exceptions.
+ * The one place where a dialect's status codes become Kuaxin exceptions, one kit {@link VendorErrors} for the
+ * runtime's codes and one for the BLAS's.
  *
  * <ul>
  *   <li>runtime "memory allocation" ({@code cudaErrorMemoryAllocation}, {@code hipErrorOutOfMemory}, ...) and the
@@ -26,11 +28,14 @@ final class CudaErrors {
     private final String backend;
     private final CudaSymbols sym;
     private final DialectEnums enums;
+    private final VendorErrors runtime, blas;
 
     CudaErrors(String backend, CudaSymbols sym) {
         this.backend = backend;
         this.sym = sym;
         this.enums = sym.variant.enums();
+        this.runtime = new VendorErrors(backend, rc -> rc == enums.errMemoryAllocation(), this::runtimeMessage);
+        this.blas = new VendorErrors(backend, st -> st == enums.blasAllocFailed(), this::blasMessage);
     }
 
     /** The runtime's message for {@code code}. */
@@ -64,10 +69,7 @@ final class CudaErrors {
     /** The exception for a failed runtime call that asked for {@code requested} bytes (0 if not an allocation). */
     KuaxinException runtimeFailure(int rc, String cudaName, CudaDevice device, long requested) {
         sym.getLastError(); // clear the sticky last error; the status we got is the one we report
-        String call = sym.name(cudaName);
-        String msg = runtimeMessage(rc);
-        if (rc == enums.errMemoryAllocation()) return oom(device, requested, call + ": " + msg + " (code " + rc + ")");
-        return new VendorException(backend, call, rc, msg);
+        return runtime.error(rc, sym.name(cudaName), deviceId(device), requested, () -> freeBytes(device));
     }
 
     /**
@@ -78,10 +80,7 @@ final class CudaErrors {
      */
     void checkBlas(int st, String cudaName, CudaDevice device) {
         if (st == 0) return;
-        String call = displayName(sym.name(cudaName), cudaName);
-        String msg = blasMessage(st);
-        if (st == enums.blasAllocFailed()) throw oom(device, 0, call + ": " + msg + " (status " + st + ")");
-        throw new VendorException(backend, call, st, msg);
+        throw blas.error(st, displayName(sym.name(cudaName), cudaName), deviceId(device), 0, () -> freeBytes(device));
     }
 
     /** A C++-mangled symbol is reported with its readable name first, e.g. {@code mublasGemmEx [_Z12mublas...]}. */
@@ -91,9 +90,7 @@ final class CudaErrors {
         return plain + " [" + symbol + "]";
     }
 
-    private DeviceOutOfMemoryException oom(CudaDevice device, long requested, String detail) {
-        long free = device == null ? -1 : device.freeMemoryQuietly();
-        return new DeviceOutOfMemoryException(device == null ? backend : device.info().id(), requested, free, 0,
-                detail);
-    }
+    private String deviceId(CudaDevice device) { return device == null ? backend : device.info().id(); }
+
+    private static long freeBytes(CudaDevice device) { return device == null ? -1 : device.freeMemoryQuietly(); }
 }

@@ -3,6 +3,7 @@ package io.kuaxin.cuda;
 import io.kuaxin.spi.EventBackend;
 import io.kuaxin.spi.KernelCall;
 import io.kuaxin.spi.StreamBackend;
+import io.kuaxin.spi.ffm.StreamScratch;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -34,7 +35,7 @@ final class CudaStream implements StreamBackend {
     /** The BLAS handle's math mode as last set; meaningful only where the dialect has the exact mode. */
     private int mathMode;
     /** Device scratch for multi-step ops (an f32 GEMM result before its epilogue); grown, freed at close. */
-    private long scratch, scratchBytes;
+    private final StreamScratch scratch;
 
     /**
      * Creates the stream and its BLAS handle on {@code device}.
@@ -79,6 +80,7 @@ final class CudaStream implements StreamBackend {
         this.blas = rawBlas.reinterpret(arena, null);
         this.scalars = arena.allocate(32, 16);
         this.mathMode = sym.hasSetMathMode() ? rt.enums.mathModeExact() : 0;
+        this.scratch = new StreamScratch(device, this, 1, 1L << 20);
     }
 
     /**
@@ -197,26 +199,15 @@ final class CudaStream implements StreamBackend {
 
     /**
      * At least {@code bytes} of device scratch, valid for work queued on this stream until the next call. Growing
-     * frees the old buffer ({@code cudaFree} waits for the device, so queued work that reads it has finished).
+     * synchronises the stream before freeing the old buffer, so queued work that reads it has finished.
      */
-    long scratch(long bytes) {
-        if (bytes <= scratchBytes) return scratch;
-        if (scratch != 0) {
-            device.free(scratch);
-            scratch = 0;
-            scratchBytes = 0;
-        }
-        long n = Math.max(bytes, 1L << 20);
-        scratch = device.allocate(n);
-        scratchBytes = n;
-        return scratch;
-    }
+    long scratch(long bytes) { return scratch.get(0, bytes); }
 
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
         rt.use(device.ordinal);
         arena.close();
-        if (scratch != 0) device.free(scratch);
+        scratch.close();
     }
 }

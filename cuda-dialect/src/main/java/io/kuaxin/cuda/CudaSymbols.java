@@ -1,5 +1,6 @@
 package io.kuaxin.cuda;
 
+import io.kuaxin.spi.ffm.Native;
 import io.kuaxin.spi.ffm.SymbolBinder;
 
 import java.lang.foreign.FunctionDescriptor;
@@ -154,49 +155,43 @@ final class CudaSymbols {
 
     boolean hasBlasStatusString() { return blasStatusString.isPresent(); }
 
-    private static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException r) return r;
-        if (t instanceof Error e) throw e;
-        return new IllegalStateException(t);
-    }
-
     // ------------------------------------------------------------------ runtime
 
     MemorySegment getErrorString(int code) {
-        try { return (MemorySegment) getErrorString.invokeExact(code); } catch (Throwable t) { throw rethrow(t); }
+        try { return (MemorySegment) getErrorString.invokeExact(code); } catch (Throwable t) { throw Native.rethrow(t); }
     }
 
     int getLastError() {
-        try { return (int) getLastError.invokeExact(); } catch (Throwable t) { throw rethrow(t); }
+        try { return (int) getLastError.invokeExact(); } catch (Throwable t) { throw Native.rethrow(t); }
     }
 
     int getDeviceCount(MemorySegment count) {
-        try { return (int) getDeviceCount.invokeExact(count); } catch (Throwable t) { throw rethrow(t); }
+        try { return (int) getDeviceCount.invokeExact(count); } catch (Throwable t) { throw Native.rethrow(t); }
     }
 
     int setDevice(int device) {
-        try { return (int) setDevice.invokeExact(device); } catch (Throwable t) { throw rethrow(t); }
+        try { return (int) setDevice.invokeExact(device); } catch (Throwable t) { throw Native.rethrow(t); }
     }
 
     int deviceSynchronize() {
-        try { return (int) deviceSynchronize.invokeExact(); } catch (Throwable t) { throw rethrow(t); }
+        try { return (int) deviceSynchronize.invokeExact(); } catch (Throwable t) { throw Native.rethrow(t); }
     }
 
     int memGetInfo(MemorySegment free, MemorySegment total) {
-        try { return (int) memGetInfo.invokeExact(free, total); } catch (Throwable t) { throw rethrow(t); }
+        try { return (int) memGetInfo.invokeExact(free, total); } catch (Throwable t) { throw Native.rethrow(t); }
     }
 
     int deviceGetAttribute(MemorySegment value, int attr, int device) {
         try { return (int) deviceGetAttribute.orElseThrow().invokeExact(value, attr, device); }
-        catch (Throwable t) { throw rethrow(t); }
+        catch (Throwable t) { throw Native.rethrow(t); }
     }
 
     int malloc(MemorySegment ptr, long bytes) {
-        try { return (int) malloc.invokeExact(ptr, bytes); } catch (Throwable t) { throw rethrow(t); }
+        try { return (int) malloc.invokeExact(ptr, bytes); } catch (Throwable t) { throw Native.rethrow(t); }
     }
 
     int free(MemorySegment ptr) {
-        try { return (int) free.invokeExact(ptr); } catch (Throwable t) { throw rethrow(t); }
+        try { return (int) free.invokeExact(ptr); } catch (Throwable t) { throw Native.rethrow(t); }
     }
 
     /** Pinned host memory, through the dialect's argument adapter (HIP's flags argument is 0, the default). */
@@ -205,11 +200,11 @@ final class CudaSymbols {
             return variant.hostAlloc() == Dialect.HostAlloc.PTR_SIZE_FLAGS
                     ? (int) mallocHost.invokeExact(ptr, bytes, 0)
                     : (int) mallocHost.invokeExact(ptr, bytes);
-        } catch (Throwable t) { throw rethrow(t); }
+        } catch (Throwable t) { throw Native.rethrow(t); }
     }
 
     int freeHost(MemorySegment ptr) {
-        try { return (int) freeHost.invokeExact(ptr); } catch (Throwable t) { throw rethrow(t); }
+        try { return (int) freeHost.invokeExact(ptr); } catch (Throwable t) { throw Native.rethrow(t); }
     }
 
     /** Async copy, through the dialect's argument-order adapter. */
@@ -218,87 +213,87 @@ final class CudaSymbols {
             return variant.copyOrder() == Dialect.CopyOrder.STREAM_THEN_KIND
                     ? (int) memcpyAsync.invokeExact(dst, src, bytes, stream, kind)
                     : (int) memcpyAsync.invokeExact(dst, src, bytes, kind, stream);
-        } catch (Throwable t) { throw rethrow(t); }
+        } catch (Throwable t) { throw Native.rethrow(t); }
     }
 
     int memsetAsync(MemorySegment dst, int value, long bytes, MemorySegment stream) {
-        try { return (int) memsetAsync.invokeExact(dst, value, bytes, stream); } catch (Throwable t) { throw rethrow(t); }
+        try { return (int) memsetAsync.invokeExact(dst, value, bytes, stream); } catch (Throwable t) { throw Native.rethrow(t); }
     }
 
     int streamCreateWithFlags(MemorySegment stream, int flags) {
-        try { return (int) streamCreateWithFlags.invokeExact(stream, flags); } catch (Throwable t) { throw rethrow(t); }
+        try { return (int) streamCreateWithFlags.invokeExact(stream, flags); } catch (Throwable t) { throw Native.rethrow(t); }
     }
 
     int streamDestroy(MemorySegment stream) {
-        try { return (int) streamDestroy.invokeExact(stream); } catch (Throwable t) { throw rethrow(t); }
+        try { return (int) streamDestroy.invokeExact(stream); } catch (Throwable t) { throw Native.rethrow(t); }
     }
 
     int streamSynchronize(MemorySegment stream) {
-        try { return (int) streamSynchronize.invokeExact(stream); } catch (Throwable t) { throw rethrow(t); }
+        try { return (int) streamSynchronize.invokeExact(stream); } catch (Throwable t) { throw Native.rethrow(t); }
     }
 
     int streamWaitEvent(MemorySegment stream, MemorySegment event, int flags) {
-        try { return (int) streamWaitEvent.invokeExact(stream, event, flags); } catch (Throwable t) { throw rethrow(t); }
+        try { return (int) streamWaitEvent.invokeExact(stream, event, flags); } catch (Throwable t) { throw Native.rethrow(t); }
     }
 
     int eventCreateWithFlags(MemorySegment event, int flags) {
-        try { return (int) eventCreateWithFlags.invokeExact(event, flags); } catch (Throwable t) { throw rethrow(t); }
+        try { return (int) eventCreateWithFlags.invokeExact(event, flags); } catch (Throwable t) { throw Native.rethrow(t); }
     }
 
     int eventRecord(MemorySegment event, MemorySegment stream) {
-        try { return (int) eventRecord.invokeExact(event, stream); } catch (Throwable t) { throw rethrow(t); }
+        try { return (int) eventRecord.invokeExact(event, stream); } catch (Throwable t) { throw Native.rethrow(t); }
     }
 
     int eventQuery(MemorySegment event) {
-        try { return (int) eventQuery.invokeExact(event); } catch (Throwable t) { throw rethrow(t); }
+        try { return (int) eventQuery.invokeExact(event); } catch (Throwable t) { throw Native.rethrow(t); }
     }
 
     int eventSynchronize(MemorySegment event) {
-        try { return (int) eventSynchronize.invokeExact(event); } catch (Throwable t) { throw rethrow(t); }
+        try { return (int) eventSynchronize.invokeExact(event); } catch (Throwable t) { throw Native.rethrow(t); }
     }
 
     int eventElapsedTime(MemorySegment ms, MemorySegment start, MemorySegment end) {
-        try { return (int) eventElapsedTime.invokeExact(ms, start, end); } catch (Throwable t) { throw rethrow(t); }
+        try { return (int) eventElapsedTime.invokeExact(ms, start, end); } catch (Throwable t) { throw Native.rethrow(t); }
     }
 
     int eventDestroy(MemorySegment event) {
-        try { return (int) eventDestroy.invokeExact(event); } catch (Throwable t) { throw rethrow(t); }
+        try { return (int) eventDestroy.invokeExact(event); } catch (Throwable t) { throw Native.rethrow(t); }
     }
 
     // ------------------------------------------------------------------ driver (device names)
 
     int driverInit() {
         try { return driverInit.isPresent() ? (int) driverInit.get().invokeExact(0) : 0; }
-        catch (Throwable t) { throw rethrow(t); }
+        catch (Throwable t) { throw Native.rethrow(t); }
     }
 
     int driverDeviceGet(MemorySegment device, int ordinal) {
         try { return (int) driverDeviceGet.orElseThrow().invokeExact(device, ordinal); }
-        catch (Throwable t) { throw rethrow(t); }
+        catch (Throwable t) { throw Native.rethrow(t); }
     }
 
     int driverDeviceGetName(MemorySegment name, int len, int device) {
         try { return (int) driverDeviceGetName.orElseThrow().invokeExact(name, len, device); }
-        catch (Throwable t) { throw rethrow(t); }
+        catch (Throwable t) { throw Native.rethrow(t); }
     }
 
     // ------------------------------------------------------------------ BLAS
 
     MemorySegment blasStatusString(int status) {
         try { return (MemorySegment) blasStatusString.orElseThrow().invokeExact(status); }
-        catch (Throwable t) { throw rethrow(t); }
+        catch (Throwable t) { throw Native.rethrow(t); }
     }
 
     int blasCreate(MemorySegment handle) {
-        try { return (int) blasCreate.invokeExact(handle); } catch (Throwable t) { throw rethrow(t); }
+        try { return (int) blasCreate.invokeExact(handle); } catch (Throwable t) { throw Native.rethrow(t); }
     }
 
     int blasDestroy(MemorySegment handle) {
-        try { return (int) blasDestroy.invokeExact(handle); } catch (Throwable t) { throw rethrow(t); }
+        try { return (int) blasDestroy.invokeExact(handle); } catch (Throwable t) { throw Native.rethrow(t); }
     }
 
     int blasSetStream(MemorySegment handle, MemorySegment stream) {
-        try { return (int) blasSetStream.invokeExact(handle, stream); } catch (Throwable t) { throw rethrow(t); }
+        try { return (int) blasSetStream.invokeExact(handle, stream); } catch (Throwable t) { throw Native.rethrow(t); }
     }
 
     /** Whether {@link #blasSetMathMode} is bound. */
@@ -306,7 +301,7 @@ final class CudaSymbols {
 
     int blasSetMathMode(MemorySegment handle, int mode) {
         try { return (int) blasSetMathMode.orElseThrow().invokeExact(handle, mode); }
-        catch (Throwable t) { throw rethrow(t); }
+        catch (Throwable t) { throw Native.rethrow(t); }
     }
 
     int gemmEx(MemorySegment h, int opA, int opB, int m, int n, int k, MemorySegment alpha,
@@ -315,7 +310,7 @@ final class CudaSymbols {
         try {
             return (int) gemmEx.invokeExact(h, opA, opB, m, n, k, alpha, a, aType, lda, b, bType, ldb, beta, c,
                     cType, ldc, compute, algo);
-        } catch (Throwable t) { throw rethrow(t); }
+        } catch (Throwable t) { throw Native.rethrow(t); }
     }
 
     int gemmStridedBatchedEx(MemorySegment h, int opA, int opB, int m, int n, int k, MemorySegment alpha,
@@ -325,6 +320,6 @@ final class CudaSymbols {
         try {
             return (int) gemmStridedBatchedEx.invokeExact(h, opA, opB, m, n, k, alpha, a, aType, lda, strideA, b,
                     bType, ldb, strideB, beta, c, cType, ldc, strideC, batch, compute, algo);
-        } catch (Throwable t) { throw rethrow(t); }
+        } catch (Throwable t) { throw Native.rethrow(t); }
     }
 }

@@ -1,6 +1,7 @@
 package io.kuaxin.cuda;
 
 import io.kuaxin.VendorException;
+import io.kuaxin.spi.ffm.Native;
 import io.kuaxin.spi.ffm.SymbolBinder;
 
 import java.lang.foreign.FunctionDescriptor;
@@ -91,28 +92,22 @@ final class ModuleSymbols {
         return new VendorException(backend, name(cudaName), rc, n == null ? "" : n);
     }
 
-    private static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException r) return r;
-        if (t instanceof Error e) throw e;
-        return new IllegalStateException(t);
-    }
-
     int loadData(MemorySegment module, MemorySegment image) {
-        try { return (int) loadData.invokeExact(module, image); } catch (Throwable t) { throw rethrow(t); }
+        try { return (int) loadData.invokeExact(module, image); } catch (Throwable t) { throw Native.rethrow(t); }
     }
 
     int getFunction(MemorySegment function, MemorySegment module, MemorySegment name) {
-        try { return (int) getFunction.invokeExact(function, module, name); } catch (Throwable t) { throw rethrow(t); }
+        try { return (int) getFunction.invokeExact(function, module, name); } catch (Throwable t) { throw Native.rethrow(t); }
     }
 
     int unload(MemorySegment module) {
-        try { return (int) unload.invokeExact(module); } catch (Throwable t) { throw rethrow(t); }
+        try { return (int) unload.invokeExact(module); } catch (Throwable t) { throw Native.rethrow(t); }
     }
 
     int launch(MemorySegment f, int gx, int gy, int gz, int bx, int by, int bz, int shared, MemorySegment stream,
                MemorySegment params) {
         try {
             return (int) launch.invokeExact(f, gx, gy, gz, bx, by, bz, shared, stream, params, MemorySegment.NULL);
-        } catch (Throwable t) { throw rethrow(t); }
+        } catch (Throwable t) { throw Native.rethrow(t); }
     }
 }

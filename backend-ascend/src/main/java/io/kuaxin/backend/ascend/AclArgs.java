@@ -3,6 +3,7 @@ package io.kuaxin.backend.ascend;
 import io.kuaxin.DType;
 import io.kuaxin.VendorException;
 import io.kuaxin.spi.TensorRef;
+import io.kuaxin.spi.ffm.Native;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -141,7 +142,7 @@ final class AclArgs implements AutoCloseable {
     MemorySegment doubleCell() { return arena.allocate(JAVA_DOUBLE); }
 
     private VendorException failed(String call) {
-        return new VendorException(AscendLibraries.BACKEND, call, -1, s.recentErrorMessage());
+        return new VendorException(AscendSymbols.BACKEND, call, -1, s.recentErrorMessage());
     }
 
     /** Destroys every object, newest first; never throws. */

@@ -1,5 +1,7 @@
 package io.kuaxin.backend.ascend;
 
+import io.kuaxin.spi.ffm.Native;
+
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -33,12 +35,7 @@ final class AclContext {
      */
     synchronized void acquire() {
         if (refs == 0) {
-            int rc;
-            try {
-                rc = (int) s.aclInit.invokeExact(MemorySegment.NULL);
-            } catch (Throwable t) {
-                throw Native.rethrow(t);
-            }
+            int rc = Native.status(() -> (int) s.aclInit.invokeExact(MemorySegment.NULL));
             if (rc == AscendErrors.ACL_ERROR_REPEAT_INITIALIZE) {
                 owner = false; // initialised by other code in this process: leave finalisation to it
             } else {
@@ -72,12 +69,7 @@ final class AclContext {
         int[] b = bound.get();
         int g = generation;
         if (b[0] == device && b[1] == g) return;
-        int rc;
-        try {
-            rc = (int) s.aclrtSetDevice.invokeExact(device);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        int rc = Native.status(() -> (int) s.aclrtSetDevice.invokeExact(device));
         errors.check(rc, "aclrtSetDevice");
         b[0] = device;
         b[1] = g;

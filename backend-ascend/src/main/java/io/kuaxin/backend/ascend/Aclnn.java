@@ -1,5 +1,8 @@
 package io.kuaxin.backend.ascend;
 
+import io.kuaxin.spi.ffm.Native;
+import io.kuaxin.spi.ffm.StreamScratch;
+
 import java.lang.foreign.MemorySegment;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;

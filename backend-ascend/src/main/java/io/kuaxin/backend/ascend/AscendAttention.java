@@ -3,6 +3,7 @@ package io.kuaxin.backend.ascend;
 import io.kuaxin.op.AttentionAttrs;
 import io.kuaxin.spi.KernelCall;
 import io.kuaxin.spi.TensorRef;
+import io.kuaxin.spi.ffm.DeviceConstants;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -53,8 +54,8 @@ final class AscendAttention {
             return "aclnnIncreFlashAttentionV4";
         }
         long sparse = at.causal() ? 3 : 0;
-        long side = DeviceConstants.CAUSAL_MASK_SIDE;
-        long mask = at.causal() ? st.dev.constants.compressedCausalMask() : 0;
+        long side = CAUSAL_MASK_SIDE;
+        long mask = at.causal() ? compressedCausalMask(st.dev.constants) : 0;
         Aclnn.run(st, "aclnnPromptFlashAttentionV3", (a, ws, ex) -> {
             MemorySegment n = MemorySegment.NULL;
             MemorySegment seqKv = lens == null ? n : a.intArray(lens);
@@ -65,6 +66,21 @@ final class AscendAttention {
                     a.tensor(out), ws, ex);
         });
         return "aclnnPromptFlashAttentionV3(sparseMode " + sparse + ")";
+    }
+
+    /** Side of the compressed causal mask sparse modes 2-4 of aclnnPromptFlashAttentionV3 take. */
+    static final int CAUSAL_MASK_SIDE = 2048;
+
+    /**
+     * The compressed causal mask: {@code bool [2048, 2048]}, 1 (masked) strictly above the diagonal, which
+     * {@code aclnnPromptFlashAttentionV3} requires for sparseMode 2, 3 and 4 whatever the sequence lengths (V:
+     * ops-transformer aclnnPromptFlashAttentionV3.md; torch_npu builds it as {@code triu(ones(2048, 2048), 1)}).
+     */
+    static long compressedCausalMask(DeviceConstants constants) {
+        long n = CAUSAL_MASK_SIDE;
+        return constants.get("causal-mask-" + CAUSAL_MASK_SIDE, n * n, host -> {
+            for (long i = 0; i < n; i++) host.asSlice(i * n + i + 1, n - i - 1).fill((byte) 1);
+        });
     }
 
     /** Reads the i32 [B] lengths after the work that produced them, clamped to [0, lkv]. */

@@ -1,9 +1,10 @@
 package io.kuaxin.backend.ascend;
 
-import io.kuaxin.spi.ffm.NativeLibraryLocator;
 import io.kuaxin.spi.ffm.NativeLibraryLocator.Request;
 import io.kuaxin.spi.ffm.NativeLibraryLocator.Result;
+import io.kuaxin.spi.ffm.NativeLibraryLocator;
 import io.kuaxin.spi.ffm.SymbolBinder;
+import io.kuaxin.spi.ffm.VendorLibraries;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -64,7 +65,7 @@ final class AscendDcmi {
 
     /** Where DCMI lives for this environment, if anywhere. */
     static Optional<Path> locate(Map<String, String> env) {
-        Result r = NativeLibraryLocator.locate(new Request(AscendLibraries.BACKEND, "dcmi", List.of("libdcmi.so"),
+        Result r = NativeLibraryLocator.locate(new Request(AscendSymbols.BACKEND, "dcmi", List.of("libdcmi.so"),
                 List.of(), DEFAULT_ROOTS, "dcmi"), env);
         return r.path();
     }
@@ -78,7 +79,7 @@ final class AscendDcmi {
     private static AscendDcmi load(Path path) {
         SymbolLookup lookup;
         try {
-            lookup = SymbolLookup.libraryLookup(path, Arena.global());
+            lookup = VendorLibraries.load(path);
         } catch (RuntimeException | LinkageError e) {
             return new AscendDcmi(path, "cannot load " + path + ": " + e.getMessage(), null, null, null, null, null,
                     null);

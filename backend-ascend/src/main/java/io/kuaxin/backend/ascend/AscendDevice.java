@@ -5,6 +5,8 @@ import io.kuaxin.DeviceInfo;
 import io.kuaxin.op.Op;
 import io.kuaxin.spi.DeviceBackend;
 import io.kuaxin.spi.StreamBackend;
+import io.kuaxin.spi.ffm.DeviceConstants;
+import io.kuaxin.spi.ffm.Native;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -62,13 +64,13 @@ final class AscendDevice implements DeviceBackend {
                 throw Native.rethrow(t);
             }
             long[] mem = memInfo();
-            this.info = new DeviceInfo(AscendLibraries.BACKEND, ordinal, physicalId, "Huawei",
+            this.info = new DeviceInfo(AscendSymbols.BACKEND, ordinal, physicalId, "Huawei",
                     soc.isEmpty() ? "Ascend NPU" : soc, mem[1], EnumSet.allOf(DType.class), false, s.emulated,
                     Map.of("soc", soc, "library", String.valueOf(s.runtimeLibrary),
                             "mallocPolicy", "ACL_MEM_MALLOC_HUGE_FIRST", "cubeMathType",
                             Integer.toString(AscendMatmul.cubeMathType(soc))));
             this.soc = soc;
-            this.constants = new DeviceConstants(this);
+            this.constants = new DeviceConstants(this, this::upload);
             this.telemetry = new AscendTelemetry(this);
             this.defaultStream = new AscendStream(this);
         } catch (RuntimeException e) {
@@ -130,12 +132,7 @@ final class AscendDevice implements DeviceBackend {
     @Override
     public void free(long address) {
         bind();
-        int rc;
-        try {
-            rc = (int) s.aclrtFree.invokeExact(Native.ptr(address));
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        int rc = Native.status(() -> (int) s.aclrtFree.invokeExact(Native.ptr(address)));
         errors().check(rc, "aclrtFree");
     }
 
@@ -148,7 +145,9 @@ final class AscendDevice implements DeviceBackend {
             int rc = (int) s.aclrtMallocHost.invokeExact(p, bytes);
             errors().checkAlloc(rc, "aclrtMallocHost", "host (pinned, for " + info.id() + ")", bytes, () -> -1);
             long address = p.get(ADDRESS, 0).address();
-            return MemorySegment.ofAddress(address).reinterpret(bytes, arena, seg -> freeHost(address));
+            return Native.hostBlock(address, bytes, arena, h -> {
+                int ignored = (int) s.aclrtFreeHost.invokeExact(Native.ptr(h));
+            });
         } catch (RuntimeException e) {
             throw e;
         } catch (Throwable t) {
@@ -156,12 +155,12 @@ final class AscendDevice implements DeviceBackend {
         }
     }
 
-    private void freeHost(long address) {
-        try {
-            int ignored = (int) s.aclrtFreeHost.invokeExact(Native.ptr(address));
-        } catch (Throwable ignored) {
-            // runs from Arena.close(): nothing to report to
-        }
+    /** A synchronous host-to-device copy ({@code aclrtMemcpy}), for the constant pool. */
+    private void upload(long dst, MemorySegment host, long bytes) {
+        bind();
+        int rc = Native.status(() -> (int) s.aclrtMemcpy.invokeExact(Native.ptr(dst), bytes, host, bytes,
+                AscendStream.ACL_MEMCPY_HOST_TO_DEVICE));
+        errors().check(rc, "aclrtMemcpy");
     }
 
     @Override
@@ -178,12 +177,7 @@ final class AscendDevice implements DeviceBackend {
     @Override
     public void synchronize() {
         bind();
-        int rc;
-        try {
-            rc = (int) s.aclrtSynchronizeDevice.invokeExact();
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        int rc = Native.status(() -> (int) s.aclrtSynchronizeDevice.invokeExact());
         errors().check(rc, "aclrtSynchronizeDevice");
     }
 

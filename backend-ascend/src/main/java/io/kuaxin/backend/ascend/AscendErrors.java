@@ -2,13 +2,14 @@ package io.kuaxin.backend.ascend;
 
 import io.kuaxin.DeviceOutOfMemoryException;
 import io.kuaxin.VendorException;
+import io.kuaxin.spi.ffm.VendorErrors;
 
 import java.util.function.LongSupplier;
 
 /**
- * The one place where AscendCL and aclnn status codes become Kuaxin exceptions. Codes follow
- * {@code native/include/ascend/acl_base.h} and {@code acl_meta.h}; the vendor text comes from
- * {@code aclGetRecentErrMsg}, read on the failing thread right after the call.
+ * The one place where AscendCL and aclnn status codes become Kuaxin exceptions, through the kit's
+ * {@link VendorErrors}. Codes follow {@code native/include/ascend/acl_base.h} and {@code acl_meta.h}; the vendor
+ * text comes from {@code aclGetRecentErrMsg}, read on the failing thread right after the call.
  *
  * <ul>
  *   <li>{@code ACL_ERROR_BAD_ALLOC} (200000) and {@code ACL_ERROR_RT_MEMORY_ALLOCATION} (207001) become
@@ -28,9 +29,11 @@ final class AscendErrors {
     static final int ACLNN_ERR_PARAM_INVALID = 161002;
     static final int ACLNN_ERR_RUNTIME_ERROR = 361001;
 
-    private final AscendSymbols s;
+    private final VendorErrors acl;
 
-    AscendErrors(AscendSymbols s) { this.s = s; }
+    AscendErrors(AscendSymbols s) {
+        this.acl = new VendorErrors(AscendSymbols.BACKEND, AscendErrors::isOutOfMemory, rc -> s.recentErrorMessage());
+    }
 
     static boolean isOutOfMemory(int rc) {
         return rc == ACL_ERROR_BAD_ALLOC || rc == ACL_ERROR_RT_MEMORY_ALLOCATION;
@@ -42,31 +45,16 @@ final class AscendErrors {
      * @throws DeviceOutOfMemoryException for a memory code (sizes unknown here)
      * @throws VendorException            for any other code
      */
-    void check(int rc, String call) {
-        if (rc != ACL_SUCCESS) throw error(rc, call);
-    }
+    void check(int rc, String call) { acl.check(rc, call); }
 
     /**
      * As {@link #check} for an allocation of {@code bytes} on {@code device}, so an out-of-memory error carries the
      * request and what the device reports free.
      */
     void checkAlloc(int rc, String call, String device, long bytes, LongSupplier free) {
-        if (rc == ACL_SUCCESS) return;
-        String msg = s.recentErrorMessage();
-        if (isOutOfMemory(rc)) {
-            throw new DeviceOutOfMemoryException(device, bytes, free.getAsLong(), 0, call + " returned " + rc
-                    + (msg.isEmpty() ? "" : ": " + msg));
-        }
-        throw new VendorException(AscendLibraries.BACKEND, call, rc, msg);
+        acl.checkAlloc(rc, call, device, bytes, free);
     }
 
     /** The exception for a failed call, without throwing it. */
-    RuntimeException error(int rc, String call) {
-        String msg = s.recentErrorMessage();
-        if (isOutOfMemory(rc)) {
-            return new DeviceOutOfMemoryException(AscendLibraries.BACKEND, -1, -1, 0, call + " returned " + rc
-                    + (msg.isEmpty() ? "" : ": " + msg));
-        }
-        return new VendorException(AscendLibraries.BACKEND, call, rc, msg);
-    }
+    RuntimeException error(int rc, String call) { return acl.error(rc, call); }
 }

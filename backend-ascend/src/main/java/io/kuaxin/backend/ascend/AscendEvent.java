@@ -1,6 +1,7 @@
 package io.kuaxin.backend.ascend;
 
 import io.kuaxin.spi.EventBackend;
+import io.kuaxin.spi.ffm.Native;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -59,12 +60,7 @@ final class AscendEvent implements EventBackend {
     @Override
     public void synchronize() {
         dev.bind();
-        int rc;
-        try {
-            rc = (int) dev.s.aclrtSynchronizeEvent.invokeExact(handle);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        int rc = Native.status(() -> (int) dev.s.aclrtSynchronizeEvent.invokeExact(handle));
         dev.errors().check(rc, "aclrtSynchronizeEvent");
     }
 
@@ -88,12 +84,7 @@ final class AscendEvent implements EventBackend {
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
         dev.bind();
-        int rc;
-        try {
-            rc = (int) dev.s.aclrtDestroyEvent.invokeExact(handle);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        int rc = Native.status(() -> (int) dev.s.aclrtDestroyEvent.invokeExact(handle));
         dev.errors().check(rc, "aclrtDestroyEvent");
     }
 }

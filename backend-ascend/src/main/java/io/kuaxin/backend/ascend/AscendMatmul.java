@@ -5,6 +5,7 @@ import io.kuaxin.op.Epilogue;
 import io.kuaxin.op.MatmulAttrs;
 import io.kuaxin.spi.KernelCall;
 import io.kuaxin.spi.TensorRef;
+import io.kuaxin.spi.ffm.StreamScratch;
 
 import java.util.Arrays;
 

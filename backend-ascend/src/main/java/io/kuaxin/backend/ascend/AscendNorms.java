@@ -5,6 +5,7 @@ import io.kuaxin.op.AxisAttrs;
 import io.kuaxin.op.NormAttrs;
 import io.kuaxin.spi.KernelCall;
 import io.kuaxin.spi.TensorRef;
+import io.kuaxin.spi.ffm.StreamScratch;
 
 import java.lang.foreign.MemorySegment;
 

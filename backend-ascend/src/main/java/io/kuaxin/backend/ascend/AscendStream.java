@@ -3,6 +3,8 @@ package io.kuaxin.backend.ascend;
 import io.kuaxin.spi.EventBackend;
 import io.kuaxin.spi.KernelCall;
 import io.kuaxin.spi.StreamBackend;
+import io.kuaxin.spi.ffm.Native;
+import io.kuaxin.spi.ffm.StreamScratch;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -38,7 +40,7 @@ final class AscendStream implements StreamBackend {
         } catch (Throwable t) {
             throw Native.rethrow(t);
         }
-        this.scratch = new StreamScratch(this);
+        this.scratch = new StreamScratch(dev, this);
         this.executors = new ExecutorCache(this);
     }
 
@@ -50,12 +52,7 @@ final class AscendStream implements StreamBackend {
 
     private void memcpy(MemorySegment dst, long destMax, MemorySegment src, long count, int kind) {
         dev.bind();
-        int rc;
-        try {
-            rc = (int) dev.s.aclrtMemcpyAsync.invokeExact(dst, destMax, src, count, kind, handle);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        int rc = Native.status(() -> (int) dev.s.aclrtMemcpyAsync.invokeExact(dst, destMax, src, count, kind, handle));
         errors().check(rc, "aclrtMemcpyAsync");
     }
 
@@ -79,12 +76,8 @@ final class AscendStream implements StreamBackend {
     @Override
     public void fill(long dst, long bytes, byte value) {
         dev.bind();
-        int rc;
-        try {
-            rc = (int) dev.s.aclrtMemsetAsync.invokeExact(Native.ptr(dst), bytes, (int) value, bytes, handle);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        int rc = Native.status(() -> (int) dev.s.aclrtMemsetAsync.invokeExact(Native.ptr(dst), bytes, (int) value,
+                bytes, handle));
         errors().check(rc, "aclrtMemsetAsync");
     }
 
@@ -103,24 +96,15 @@ final class AscendStream implements StreamBackend {
     @Override
     public void waitEvent(EventBackend event) {
         dev.bind();
-        int rc;
-        try {
-            rc = (int) dev.s.aclrtStreamWaitEvent.invokeExact(handle, ((AscendEvent) event).handle);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        int rc = Native.status(() -> (int) dev.s.aclrtStreamWaitEvent.invokeExact(handle,
+                ((AscendEvent) event).handle));
         errors().check(rc, "aclrtStreamWaitEvent");
     }
 
     @Override
     public void synchronize() {
         dev.bind();
-        int rc;
-        try {
-            rc = (int) dev.s.aclrtSynchronizeStream.invokeExact(handle);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        int rc = Native.status(() -> (int) dev.s.aclrtSynchronizeStream.invokeExact(handle));
         errors().check(rc, "aclrtSynchronizeStream");
     }
 

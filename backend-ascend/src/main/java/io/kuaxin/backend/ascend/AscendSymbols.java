@@ -1,8 +1,9 @@
 package io.kuaxin.backend.ascend;
 
+import io.kuaxin.spi.ffm.Native;
 import io.kuaxin.spi.ffm.SymbolBinder;
+import io.kuaxin.spi.ffm.VendorLibraries;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
@@ -27,12 +28,19 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * symbol fails construction with {@link SymbolBinder.MissingSymbolsException} naming all of them, so the backend is
  * unavailable at probe time rather than failing on first use. Signatures follow {@code native/include/ascend/*.h}.
  *
- * <p>Loaded once per process and library set ({@link #load}): vendor runtimes are not safe to unload while threads
- * they created are alive, so the libraries stay mapped for the life of the process, as with
- * {@link System#loadLibrary}. Thread-safe: the handles are immutable.
+ * <p>Loaded once per process and library set ({@link #load}, {@link VendorLibraries#lookup}): vendor runtimes are
+ * not safe to unload while threads they created are alive, so the libraries stay mapped for the life of the
+ * process, as with {@link System#loadLibrary}. {@link #SDK} and the role names say where the libraries are. Thread-safe: the handles are immutable.
  */
 final class AscendSymbols {
-    private static final Map<String, AscendSymbols> LOADED = new ConcurrentHashMap<>();
+    static final String BACKEND = "ascend";
+    /** Where CANN lives: SDK roots, in the order CANN's set_env.sh and other projects (ggml-cann, InfiniCore) use them. */
+    static final VendorLibraries.Sdk SDK = new VendorLibraries.Sdk(BACKEND, "ascend",
+            List.of("ASCEND_HOME_PATH", "ASCEND_TOOLKIT_HOME", "ASCEND_HOME"),
+            List.of("/usr/local/Ascend/ascend-toolkit/latest"), "install CANN and source set_env.sh");
+    static final String RUNTIME = "runtime", NNOPBASE = "nnopbase", OPAPI = "opapi";
+
+    private static final Map<Map<String, Path>, AscendSymbols> LOADED = new ConcurrentHashMap<>();
 
     final Path runtimeLibrary;
     final boolean emulated;
@@ -69,8 +77,8 @@ final class AscendSymbols {
      * @throws SymbolBinder.MissingSymbolsException if a required symbol is missing
      * @throws IllegalArgumentException             if a file is not a loadable library
      */
-    static AscendSymbols load(AscendLibraries libs) {
-        String key = libs.runtime() + "|" + libs.nnopbase() + "|" + libs.opapi();
+    static AscendSymbols load(VendorLibraries libs) {
+        Map<String, Path> key = libs.paths();
         AscendSymbols s = LOADED.get(key);
         if (s != null) return s;
         synchronized (LOADED) {
@@ -78,18 +86,16 @@ final class AscendSymbols {
         }
     }
 
-    private AscendSymbols(AscendLibraries libs) {
-        this.runtimeLibrary = libs.runtime();
+    private AscendSymbols(VendorLibraries libs) {
+        this.runtimeLibrary = libs.path(RUNTIME);
         this.emulated = libs.emulated();
-        Arena lib = Arena.global(); // see the class comment: never unloaded
-        SymbolLookup rtLookup = SymbolLookup.libraryLookup(libs.runtime(), lib);
-        SymbolLookup nnLookup = libs.nnopbase().equals(libs.runtime()) ? rtLookup
-                : SymbolLookup.libraryLookup(libs.nnopbase(), lib);
-        SymbolLookup opLookup = libs.opapi().equals(libs.runtime()) ? rtLookup
-                : SymbolLookup.libraryLookup(libs.opapi(), lib);
-        SymbolBinder rt = new SymbolBinder(rtLookup, libs.runtime().toString());
-        SymbolBinder nn = new SymbolBinder(nnLookup, libs.nnopbase().toString());
-        SymbolBinder op = new SymbolBinder(opLookup, libs.opapi().toString());
+        Path nnopbase = libs.path(NNOPBASE), opapi = libs.path(OPAPI);
+        SymbolLookup rtLookup = libs.lookup(RUNTIME); // see the class comment: never unloaded
+        SymbolLookup nnLookup = libs.lookup(NNOPBASE);
+        SymbolLookup opLookup = libs.lookup(OPAPI);
+        SymbolBinder rt = new SymbolBinder(rtLookup, runtimeLibrary.toString());
+        SymbolBinder nn = new SymbolBinder(nnLookup, nnopbase.toString());
+        SymbolBinder op = new SymbolBinder(opLookup, opapi.toString());
 
         aclGetRecentErrMsg = rt.bind("aclGetRecentErrMsg", FunctionDescriptor.of(ADDRESS));
         aclInit = rt.bind("aclInit", fd(ADDRESS));
@@ -159,8 +165,8 @@ final class AscendSymbols {
         missing.addAll(nn.missing());
         missing.addAll(op.missing());
         if (!missing.isEmpty()) {
-            throw new SymbolBinder.MissingSymbolsException(libs.runtime().equals(libs.opapi())
-                    ? libs.runtime().toString() : "the CANN libraries", missing);
+            throw new SymbolBinder.MissingSymbolsException(runtimeLibrary.equals(opapi)
+                    ? runtimeLibrary.toString() : "the CANN libraries", missing);
         }
     }
 

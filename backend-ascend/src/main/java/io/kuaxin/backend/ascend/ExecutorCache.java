@@ -1,5 +1,7 @@
 package io.kuaxin.backend.ascend;
 
+import io.kuaxin.spi.ffm.Native;
+
 import java.lang.foreign.MemorySegment;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -3,6 +3,7 @@ package io.kuaxin.backend.cambricon;
 import io.kuaxin.spi.ffm.NativeLibraryLocator;
 import io.kuaxin.spi.ffm.NativeLibraryLocator.Request;
 import io.kuaxin.spi.ffm.SymbolBinder;
+import io.kuaxin.spi.ffm.VendorLibraries;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -67,8 +68,8 @@ final class CambriconCndev {
 
     /** Where CNDev lives for this environment, if anywhere. */
     static Optional<Path> locate(Map<String, String> env) {
-        return NativeLibraryLocator.locate(new Request(CambriconLibraries.BACKEND, "cndev", List.of("libcndev.so"),
-                CambriconLibraries.ROOT_VARS, CambriconLibraries.DEFAULT_ROOTS, "cndev"), env).path();
+        return NativeLibraryLocator.locate(new Request(CambriconSymbols.BACKEND, "cndev", List.of("libcndev.so"),
+                CambriconSymbols.SDK.rootVars(), CambriconSymbols.SDK.defaultRoots(), "cndev"), env).path();
     }
 
     /** CNDev from {@code library}, or {@link #NONE}-like when it is absent, not loadable or lacks the calls. */
@@ -80,7 +81,7 @@ final class CambriconCndev {
     private static CambriconCndev load(Path path) {
         SymbolLookup lookup;
         try {
-            lookup = SymbolLookup.libraryLookup(path, Arena.global());
+            lookup = VendorLibraries.load(path);
         } catch (RuntimeException | LinkageError e) {
             return new CambriconCndev(path, "cannot load " + path + ": " + e.getMessage(), null, null, null, null,
                     null);

@@ -5,6 +5,8 @@ import io.kuaxin.DeviceInfo;
 import io.kuaxin.op.Op;
 import io.kuaxin.spi.DeviceBackend;
 import io.kuaxin.spi.StreamBackend;
+import io.kuaxin.spi.ffm.DeviceConstants;
+import io.kuaxin.spi.ffm.Native;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -17,7 +19,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * One Cambricon MLU ({@code mlu:N}). Owns its default queue and constant pool. Memory from {@code cnrtMalloc},
+ * One Cambricon MLU ({@code mlu:N}). Owns its default stream and constant pool. Memory from {@code cnrtMalloc},
  * pinned host memory from {@code cnrtHostMalloc}. Thread-safe: each entry point makes the device current on the
  * calling thread first ({@code cnrtSetDevice}, once per thread).
  */
@@ -31,7 +33,7 @@ final class CambriconDevice implements DeviceBackend {
     final int ordinal;
     private final DeviceInfo info;
     final DeviceConstants constants;
-    private final CambriconQueue defaultQueue;
+    private final CambriconStream defaultStream;
     private final CambriconCndev cndev;
     private volatile boolean closed;
 
@@ -44,23 +46,30 @@ final class CambriconDevice implements DeviceBackend {
         int clusters, cores;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment prop = a.allocate(PROPERTIES_BYTES, 16); // zeroed by the arena
-            s.errors.check(CambriconSymbols.call(s.cnrtGetDeviceProperties, prop, ordinal), "cnrtGetDeviceProperties");
+            s.errors.check((int) s.cnrtGetDeviceProperties.invokeExact(prop, ordinal), "cnrtGetDeviceProperties");
             name = prop.getString(0); // name[] at offset 0 (README: only that field is relied on)
             MemorySegment v = a.allocate(JAVA_INT);
-            s.errors.check(CambriconSymbols.call(s.cnrtDeviceGetAttribute, v, CNRT_ATTR_CLUSTER_COUNT, ordinal),
+            s.errors.check((int) s.cnrtDeviceGetAttribute.invokeExact(v, CNRT_ATTR_CLUSTER_COUNT, ordinal),
                     "cnrtDeviceGetAttribute");
             clusters = v.get(JAVA_INT, 0);
-            s.errors.check(CambriconSymbols.call(s.cnrtDeviceGetAttribute, v, CNRT_ATTR_MCORE_PER_CLUSTER, ordinal),
+            s.errors.check((int) s.cnrtDeviceGetAttribute.invokeExact(v, CNRT_ATTR_MCORE_PER_CLUSTER, ordinal),
                     "cnrtDeviceGetAttribute");
             cores = v.get(JAVA_INT, 0);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
         }
         long[] mem = memInfo();
-        this.info = new DeviceInfo(CambriconLibraries.BACKEND, ordinal, physicalId, "Cambricon",
+        this.info = new DeviceInfo(CambriconSymbols.BACKEND, ordinal, physicalId, "Cambricon",
                 name.isEmpty() ? "MLU" : name, mem[1], EnumSet.allOf(DType.class), false, s.emulated,
                 Map.of("library", String.valueOf(s.cnrtLibrary), "clusters", Integer.toString(clusters),
                         "coresPerCluster", Integer.toString(cores)));
-        this.constants = new DeviceConstants(this);
-        this.defaultQueue = new CambriconQueue(this);
+        this.constants = new DeviceConstants(this, (dst, host, bytes) -> {
+            bind();
+            int rc = Native.status(() -> (int) s.cnrtMemcpy.invokeExact(Native.ptr(dst), host, bytes,
+                    CambriconStream.HOST_TO_DEV));
+            errors().check(rc, "cnrtMemcpy");
+        });
+        this.defaultStream = new CambriconStream(this);
     }
 
     void bind() { s.bind(ordinal); }
@@ -75,8 +84,10 @@ final class CambriconDevice implements DeviceBackend {
         bind();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment free = a.allocate(JAVA_LONG), total = a.allocate(JAVA_LONG);
-            errors().check(CambriconSymbols.call(s.cnrtMemGetInfo, free, total), "cnrtMemGetInfo");
+            errors().check((int) s.cnrtMemGetInfo.invokeExact(free, total), "cnrtMemGetInfo");
             return new long[] {free.get(JAVA_LONG, 0), total.get(JAVA_LONG, 0)};
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
         }
     }
 
@@ -94,16 +105,19 @@ final class CambriconDevice implements DeviceBackend {
         bind();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment p = a.allocate(ADDRESS);
-            errors().checkAlloc(CambriconSymbols.call(s.cnrtMalloc, p, bytes), "cnrtMalloc", info.id(), bytes,
+            errors().checkAlloc((int) s.cnrtMalloc.invokeExact(p, bytes), "cnrtMalloc", info.id(), bytes,
                     this::freeMemory);
             return p.get(ADDRESS, 0).address();
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
         }
     }
 
     @Override
     public void free(long address) {
         bind();
-        errors().check(CambriconSymbols.call(s.cnrtFree, Native.ptr(address)), "cnrtFree");
+        int rc = Native.status(() -> (int) s.cnrtFree.invokeExact(Native.ptr(address)));
+        errors().check(rc, "cnrtFree");
     }
 
     /** Pinned host memory (cnrtHostMalloc), freed by cnrtFreeHost when {@code arena} closes. */
@@ -112,24 +126,22 @@ final class CambriconDevice implements DeviceBackend {
         bind();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment p = a.allocate(ADDRESS);
-            errors().checkAlloc(CambriconSymbols.call(s.cnrtHostMalloc, p, bytes), "cnrtHostMalloc",
+            errors().checkAlloc((int) s.cnrtHostMalloc.invokeExact(p, bytes), "cnrtHostMalloc",
                     "host (pinned, for " + info.id() + ")", bytes, () -> -1);
             long address = p.get(ADDRESS, 0).address();
-            return MemorySegment.ofAddress(address).reinterpret(bytes, arena, seg -> {
-                try {
-                    CambriconSymbols.call(s.cnrtFreeHost, Native.ptr(address));
-                } catch (RuntimeException ignored) {
-                    // runs from Arena.close(): nothing to report to
-                }
+            return Native.hostBlock(address, bytes, arena, h -> {
+                int ignored = (int) s.cnrtFreeHost.invokeExact(Native.ptr(h));
             });
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
         }
     }
 
     @Override
-    public StreamBackend defaultStream() { return defaultQueue; }
+    public StreamBackend defaultStream() { return defaultStream; }
 
     @Override
-    public StreamBackend createStream() { return new CambriconQueue(this); }
+    public StreamBackend createStream() { return new CambriconStream(this); }
 
     @Override
     public String unsupportedReason(Op op, io.kuaxin.op.OpAttributes attributes, List<DType> inputDtypes) {
@@ -139,7 +151,8 @@ final class CambriconDevice implements DeviceBackend {
     @Override
     public void synchronize() {
         bind();
-        errors().check(CambriconSymbols.call(s.cnrtSyncDevice), "cnrtSyncDevice");
+        int rc = Native.status(() -> (int) s.cnrtSyncDevice.invokeExact());
+        errors().check(rc, "cnrtSyncDevice");
     }
 
     /** CNDev readings (power, temperature, utilisation, memory); empty without {@code libcndev.so}. */
@@ -150,7 +163,7 @@ final class CambriconDevice implements DeviceBackend {
     public void close() {
         if (closed) return;
         closed = true;
-        defaultQueue.close();
+        defaultStream.close();
         constants.close();
     }
 }

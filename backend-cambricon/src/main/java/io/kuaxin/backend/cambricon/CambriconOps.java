@@ -87,7 +87,7 @@ final class CambriconOps {
         return null;
     }
 
-    static String execute(CambriconQueue q, KernelCall call) {
+    static String execute(CambriconStream q, KernelCall call) {
         return switch (call.op()) {
             case MATMUL -> CnnlMatmul.execute(q, call);
             case ATTENTION -> CnnlAttention.execute(q, call);

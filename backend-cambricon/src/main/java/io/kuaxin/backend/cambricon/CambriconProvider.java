@@ -1,14 +1,13 @@
 package io.kuaxin.backend.cambricon;
 
-import io.kuaxin.VisibleDevices;
-import io.kuaxin.spi.Availability;
-import io.kuaxin.spi.BackendProvider;
 import io.kuaxin.spi.DeviceBackend;
-import io.kuaxin.spi.ffm.SymbolBinder;
+import io.kuaxin.spi.ffm.FfmBackendProvider;
+import io.kuaxin.spi.ffm.Native;
+import io.kuaxin.spi.ffm.VendorLibraries;
+import io.kuaxin.spi.ffm.VendorLibraries.Library;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -16,26 +15,26 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * The Cambricon MLU backend over CNRT ({@code libcnrt.so}) and CNNL ({@code libcnnl.so}), or their Kuaxin emulator
- * when {@code KUAXIN_EMULATE} / {@code -Dkuaxin.emulate} names {@code mlu}. Libraries are looked for under
- * {@code NEUWARE_HOME}, {@code /usr/local/neuware} ({@code lib64}, {@code lib}), {@code LD_LIBRARY_PATH}, or at
+ * when {@code KUAXIN_EMULATE} / {@code -Dkuaxin.emulate} names {@code mlu} (then both resolve to
+ * {@code libkuaxin-emu-cambricon.so}). Libraries are looked for under {@code NEUWARE_HOME},
+ * {@code /usr/local/neuware} ({@code lib64}, {@code lib}), {@code LD_LIBRARY_PATH}, or at
  * {@code KUAXIN_MLU_LIBRARY}. CNRT 5+ has no init call (the context is implicit).
  *
- * <p>{@link #probe()} loads and binds every symbol and counts devices ({@code cnrtGetDeviceCount(unsigned*)}); it
- * never throws.
+ * <p>{@link #probe()} (the kit's template) loads and binds every symbol and counts devices
+ * ({@code cnrtGetDeviceCount(unsigned*)}); it never throws.
  */
-public final class CambriconProvider implements BackendProvider {
-    private final Map<String, String> env;
-    private CambriconSymbols symbols;
-    private CambriconCndev cndev = CambriconCndev.NONE;
+public final class CambriconProvider extends FfmBackendProvider<CambriconSymbols> {
     static final int NO_DEVICE = 100004; // cnrtErrorNoDevice (V: public cnrt.h)
+
+    private CambriconCndev cndev = CambriconCndev.NONE;
 
     public CambriconProvider() { this(System.getenv()); }
 
     /** With an explicit environment, for tests and tools. */
-    public CambriconProvider(Map<String, String> env) { this.env = Map.copyOf(env); }
+    public CambriconProvider(Map<String, String> env) { super(env); }
 
     @Override
-    public String name() { return "mlu"; }
+    public String name() { return CambriconSymbols.BACKEND; }
 
     @Override
     public List<String> aliases() { return List.of("cambricon"); }
@@ -47,70 +46,41 @@ public final class CambriconProvider implements BackendProvider {
     public String visibleDevicesVariable() { return "MLU_VISIBLE_DEVICES"; }
 
     @Override
-    public synchronized Availability probe() {
-        CambriconLibraries libs = CambriconLibraries.locate(env);
-        List<String> details = new ArrayList<>();
-        if (!libs.found()) {
-            details.addAll(libs.searched());
-            return Availability.unavailable(libs.notFoundReason(env), details);
-        }
-        details.add("cnrt: " + libs.cnrt());
-        details.add("cnnl: " + libs.cnnl());
-        CambriconSymbols s;
-        try {
-            s = CambriconSymbols.load(libs);
-        } catch (SymbolBinder.MissingSymbolsException e) {
-            return Availability.unavailable(e.getMessage(), details);
-        } catch (RuntimeException | LinkageError e) {
-            return Availability.unavailable("cannot load " + libs.cnrt() + ": " + e.getMessage(), details);
-        }
+    protected String runtimeName() { return "CNRT"; }
+
+    @Override
+    protected VendorLibraries locate() {
+        return VendorLibraries.locate(CambriconSymbols.SDK, env, new Library(CambriconSymbols.CNRT, "libcnrt.so"),
+                new Library(CambriconSymbols.CNNL, "libcnnl.so"));
+    }
+
+    @Override
+    protected CambriconSymbols bind(VendorLibraries libs) { return CambriconSymbols.load(libs); }
+
+    @Override
+    protected synchronized void describe(CambriconSymbols s, VendorLibraries libs, List<String> details) {
         cndev = CambriconCndev.open(CambriconCndev.locate(env));
         details.add("symbols: all bound; telemetry: CNDev " + (cndev.library == null ? "libcndev.so not found"
                 : cndev.state.equals("available") ? cndev.library.toString() : cndev.state));
-        try {
-            symbols = s;
-            int count;
-            try (Arena a = Arena.ofConfined()) {
-                MemorySegment n = a.allocate(JAVA_INT);
-                int rc = CambriconSymbols.call(s.cnrtGetDeviceCount, n); // unsigned int*
-                if (rc == NO_DEVICE) return Availability.unavailable("CNRT reports no devices ("
-                        + s.cnrtMessage(rc) + ")", details);
-                s.errors.check(rc, "cnrtGetDeviceCount");
-                count = n.get(JAVA_INT, 0);
-            }
-            if (count <= 0) {
-                return Availability.unavailable("CNRT reports no devices"
-                        + (env.get(visibleDevicesVariable()) != null ? " (" + visibleDevicesVariable() + "="
-                        + env.get(visibleDevicesVariable()) + ")" : ""), details);
-            }
-            return Availability.available(libs.emulated() ? Availability.SCORE_EMULATOR
-                            : Availability.SCORE_ACCELERATOR, count,
-                    count + " device(s) via " + (libs.emulated() ? "the Kuaxin emulator " : "") + libs.cnrt(),
-                    details);
-        } catch (Throwable e) {
-            return Availability.unavailable("CNRT failed during probe: " + e.getMessage(), details);
+    }
+
+    @Override
+    protected int countDevices(CambriconSymbols s) throws Throwable {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment n = a.allocate(JAVA_INT);
+            int rc = (int) s.cnrtGetDeviceCount.invokeExact(n); // unsigned int*
+            if (rc == NO_DEVICE) throw new Unavailable("CNRT reports no devices (" + s.cnrtMessage(rc) + ")");
+            s.errors.check(rc, "cnrtGetDeviceCount");
+            return n.get(JAVA_INT, 0);
         }
     }
 
     @Override
-    public synchronized DeviceBackend open(int ordinal) {
-        if (symbols == null) {
-            Availability a = probe();
-            if (!a.available()) throw new io.kuaxin.BackendUnavailableException(name(), a.reason());
-        }
-        return new CambriconDevice(symbols, ordinal, physicalId(ordinal), cndev);
+    protected synchronized DeviceBackend open(CambriconSymbols s, int ordinal, String physicalId) {
+        return new CambriconDevice(s, ordinal, physicalId, cndev);
     }
-
-    private String physicalId(int ordinal) {
-        try {
-            VisibleDevices v = VisibleDevices.parse(visibleDevicesVariable(), env.get(visibleDevicesVariable()));
-            return v.isSet() ? v.physicalId(ordinal) : Integer.toString(ordinal);
-        } catch (RuntimeException e) {
-            return Integer.toString(ordinal);
-        }
-    }
-
 
     /** The loaded symbols (after a successful probe), for tests in this package. */
-    CambriconSymbols symbols() { return symbols; }
+    @Override
+    protected CambriconSymbols symbols() { return super.symbols(); }
 }

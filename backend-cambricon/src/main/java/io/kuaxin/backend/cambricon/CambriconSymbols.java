@@ -1,8 +1,9 @@
 package io.kuaxin.backend.cambricon;
 
+import io.kuaxin.spi.ffm.Native;
 import io.kuaxin.spi.ffm.SymbolBinder;
+import io.kuaxin.spi.ffm.VendorLibraries;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
@@ -27,7 +28,13 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * (vendor runtimes are not unloaded while their threads live). Thread-safe.
  */
 final class CambriconSymbols {
-    private static final Map<String, CambriconSymbols> LOADED = new ConcurrentHashMap<>();
+    static final String BACKEND = "mlu";
+    /** Where Neuware lives, and the roles of its two libraries. */
+    static final VendorLibraries.Sdk SDK = new VendorLibraries.Sdk(BACKEND, "cambricon", List.of("NEUWARE_HOME"),
+            List.of("/usr/local/neuware"), "install Neuware (CNToolkit + CNNL)");
+    static final String CNRT = "cnrt", CNNL = "cnnl";
+
+    private static final Map<Map<String, Path>, CambriconSymbols> LOADED = new ConcurrentHashMap<>();
     private static final MemoryLayout A = ADDRESS, I = JAVA_INT, L = JAVA_LONG, F = JAVA_FLOAT, B = JAVA_BOOLEAN;
 
     final Path cnrtLibrary;
@@ -56,8 +63,8 @@ final class CambriconSymbols {
             cnnlGetOpTensorWorkspaceSize, cnnlOpTensor, cnnlCreateActivationDescriptor,
             cnnlDestroyActivationDescriptor, cnnlSetActivationDescriptor_v2, cnnlActivationForward;
 
-    static CambriconSymbols load(CambriconLibraries libs) {
-        String key = libs.cnrt() + "|" + libs.cnnl();
+    static CambriconSymbols load(VendorLibraries libs) {
+        Map<String, Path> key = libs.paths();
         CambriconSymbols s = LOADED.get(key);
         if (s != null) return s;
         synchronized (LOADED) {
@@ -65,14 +72,14 @@ final class CambriconSymbols {
         }
     }
 
-    private CambriconSymbols(CambriconLibraries libs) {
-        this.cnrtLibrary = libs.cnrt();
+    private CambriconSymbols(VendorLibraries libs) {
+        this.cnrtLibrary = libs.path(CNRT);
         this.emulated = libs.emulated();
-        Arena lib = Arena.global(); // never unloaded, see the class comment
-        SymbolLookup rtL = SymbolLookup.libraryLookup(libs.cnrt(), lib);
-        SymbolLookup nnL = libs.cnnl().equals(libs.cnrt()) ? rtL : SymbolLookup.libraryLookup(libs.cnnl(), lib);
-        SymbolBinder rt = new SymbolBinder(rtL, libs.cnrt().toString());
-        SymbolBinder nn = new SymbolBinder(nnL, libs.cnnl().toString());
+        Path cnnlLibrary = libs.path(CNNL);
+        SymbolLookup rtL = libs.lookup(CNRT); // never unloaded, see the class comment
+        SymbolLookup nnL = libs.lookup(CNNL);
+        SymbolBinder rt = new SymbolBinder(rtL, cnrtLibrary.toString());
+        SymbolBinder nn = new SymbolBinder(nnL, cnnlLibrary.toString());
 
         cnrtGetErrorStr = rt.bind("cnrtGetErrorStr", FunctionDescriptor.of(A, I));
         cnrtGetDeviceCount = rt.bind("cnrtGetDeviceCount", fd(A));
@@ -145,30 +152,19 @@ final class CambriconSymbols {
         List<String> missing = new ArrayList<>(rt.missing());
         missing.addAll(nn.missing());
         if (!missing.isEmpty()) {
-            throw new SymbolBinder.MissingSymbolsException(libs.cnrt().equals(libs.cnnl()) ? libs.cnrt().toString()
+            throw new SymbolBinder.MissingSymbolsException(cnrtLibrary.equals(cnnlLibrary) ? cnrtLibrary.toString()
                     : "the Neuware libraries", missing);
         }
     }
 
     private static FunctionDescriptor fd(MemoryLayout... args) { return FunctionDescriptor.of(JAVA_INT, args); }
 
-    /**
-     * Calls a status-returning function. Arguments are boxed ({@code invokeWithArguments}): a few hundred
-     * nanoseconds per call, small against a CNNL launch.
-     */
-    static int call(MethodHandle h, Object... args) {
-        try {
-            return (int) h.invokeWithArguments(args);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
-    }
-
     /** Makes {@code device} current on the calling thread if it is not already (cnrtSetDevice). */
     void bind(int device) {
         int[] c = current.get();
         if (c[0] == device) return;
-        errors.check(call(cnrtSetDevice, device), "cnrtSetDevice");
+        int rc = Native.status(() -> (int) cnrtSetDevice.invokeExact(device));
+        errors.check(rc, "cnrtSetDevice");
         c[0] = device;
     }
 

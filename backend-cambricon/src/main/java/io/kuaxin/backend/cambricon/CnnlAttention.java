@@ -4,6 +4,8 @@ import io.kuaxin.DType;
 import io.kuaxin.op.AttentionAttrs;
 import io.kuaxin.spi.KernelCall;
 import io.kuaxin.spi.TensorRef;
+import io.kuaxin.spi.ffm.Native;
+import io.kuaxin.spi.ffm.StreamScratch;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -25,7 +27,7 @@ final class CnnlAttention {
 
     static final int MASK_NONE = 0, MASK_CAUSAL = 1, ACTIVATION_HIGH_PRECISION = 1;
 
-    static String execute(CambriconQueue q, KernelCall c) {
+    static String execute(CambriconStream q, KernelCall c) {
         AttentionAttrs at = (AttentionAttrs) c.attributes();
         TensorRef qr = c.input(0), k = c.input(1), v = c.input(2), out = c.output(0);
         if (out.numel() == 0) return "none (empty)";
@@ -46,23 +48,25 @@ final class CnnlAttention {
                     continue;
                 }
                 TensorRef qb = packed(qr, z, lq), kb = packed(k, z, n), vb = packed(v, z, n), ob = packed(out, z, lq);
-                s.errors.checkCnnl(CambriconSymbols.call(s.cnnlSetFlashAttentionDescriptor, fa,
+                s.errors.checkCnnl((int) s.cnnlSetFlashAttentionDescriptor.invokeExact(fa,
                         CnnlElementwise.CNNL_DTYPE_FLOAT, ACTIVATION_HIGH_PRECISION, at.causal() ? MASK_CAUSAL : MASK_NONE,
                         true, false, false, (int) lq, (int) n, 0f, at.scale()), "cnnlSetFlashAttentionDescriptor");
                 MemorySegment qd = d.tensor(qb), kd = d.tensor(kb), vd = d.tensor(vb), od = d.tensor(ob);
                 long cuQ = q.dev.constants.of(DType.I32, 0, lq), cuK = q.dev.constants.of(DType.I32, 0, n);
                 MemorySegment cuD = d.tensor(DType.I32, new long[] {2}, new long[] {1});
                 MemorySegment wsSize = d.longs(0);
-                s.errors.checkCnnl(CambriconSymbols.call(s.cnnlGetFlashAttentionForwardWorkspaceSize, q.cnnl, fa, qd, kd,
+                s.errors.checkCnnl((int) s.cnnlGetFlashAttentionForwardWorkspaceSize.invokeExact(q.cnnl, fa, qd, kd,
                         vd, wsSize), "cnnlGetFlashAttentionForwardWorkspaceSize");
                 long wsn = wsSize.get(JAVA_LONG, 0);
-                MemorySegment ws = Native.ptr(q.scratch.get(QueueScratch.WORKSPACE, wsn));
+                MemorySegment ws = Native.ptr(q.scratch.get(StreamScratch.WORKSPACE, wsn));
                 MemorySegment n0 = MemorySegment.NULL;
-                s.errors.checkCnnl(CambriconSymbols.call(s.cnnlFlashAttentionForward, q.cnnl, fa, qd,
+                s.errors.checkCnnl((int) s.cnnlFlashAttentionForward.invokeExact(q.cnnl, fa, qd,
                         Native.ptr(qb.address()), kd, Native.ptr(kb.address()), vd, Native.ptr(vb.address()), cuD,
                         Native.ptr(cuQ), cuD, Native.ptr(cuK), n0, ws, wsn, n0, n0, n0, n0, od,
                         Native.ptr(ob.address())), "cnnlFlashAttentionForward");
             }
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
         }
         return "cnnlFlashAttentionForward(" + (at.causal() ? "causal" : "none") + ", per batch)";
     }
@@ -74,7 +78,7 @@ final class CnnlAttention {
                 new long[] {rows, t.shape()[1], t.shape()[3]}, new long[] {st[2], st[1], st[3]});
     }
 
-    private static long[] kvLengths(CambriconQueue q, TensorRef lens, long lkv) {
+    private static long[] kvLengths(CambriconStream q, TensorRef lens, long lkv) {
         int b = (int) lens.numel();
         long[] r = new long[b];
         try (Arena arena = Arena.ofShared()) {

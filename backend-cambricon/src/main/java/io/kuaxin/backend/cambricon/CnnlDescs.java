@@ -2,6 +2,7 @@ package io.kuaxin.backend.cambricon;
 
 import io.kuaxin.DType;
 import io.kuaxin.spi.TensorRef;
+import io.kuaxin.spi.ffm.Native;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -50,15 +51,17 @@ final class CnnlDescs implements AutoCloseable {
                 "cnnlCreateTensorDescriptor");
         // a rank-0 tensor is described as [1]
         long[] sh = shape.length == 0 ? new long[] {1} : shape, st = shape.length == 0 ? new long[] {1} : strides;
-        s.errors.checkCnnl(CambriconSymbols.call(s.cnnlSetTensorDescriptorEx_v2, d, CNNL_LAYOUT_ARRAY,
-                cnnlDataType(dtype), sh.length, longs(sh), longs(st)), "cnnlSetTensorDescriptorEx_v2");
+        int rc = Native.status(() -> (int) s.cnnlSetTensorDescriptorEx_v2.invokeExact(d, CNNL_LAYOUT_ARRAY,
+                cnnlDataType(dtype), sh.length, longs(sh), longs(st)));
+        s.errors.checkCnnl(rc, "cnnlSetTensorDescriptorEx_v2");
         return d;
     }
 
     /** Creates a descriptor with {@code create(&d)}, destroyed at close with {@code destroy(d)}. */
     MemorySegment create(java.lang.invoke.MethodHandle create, java.lang.invoke.MethodHandle destroy, String call) {
         MemorySegment p = arena.allocate(ADDRESS);
-        s.errors.checkCnnl(CambriconSymbols.call(create, p), call);
+        int rc = Native.status(() -> (int) create.invokeExact(p));
+        s.errors.checkCnnl(rc, call);
         MemorySegment d = p.get(ADDRESS, 0);
         owned.add(new Owned(d, destroy));
         return d;
@@ -80,9 +83,11 @@ final class CnnlDescs implements AutoCloseable {
     public void close() {
         for (int i = owned.size() - 1; i >= 0; i--) {
             try {
-                CambriconSymbols.call(owned.get(i).destroy(), owned.get(i).handle());
+                int ignored = (int) owned.get(i).destroy().invokeExact(owned.get(i).handle());
             } catch (RuntimeException ignored) {
                 // would only leak a host-side descriptor
+            } catch (Throwable t) {
+                throw Native.rethrow(t);
             }
         }
         owned.clear();

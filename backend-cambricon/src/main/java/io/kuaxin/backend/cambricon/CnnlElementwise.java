@@ -6,6 +6,8 @@ import io.kuaxin.op.CastAttrs;
 import io.kuaxin.spi.KernelCall;
 import io.kuaxin.spi.StridedCopy;
 import io.kuaxin.spi.TensorRef;
+import io.kuaxin.spi.ffm.Native;
+import io.kuaxin.spi.ffm.StreamScratch;
 
 import java.lang.foreign.MemorySegment;
 import java.util.List;
@@ -23,7 +25,7 @@ final class CnnlElementwise {
     static final int ACT_RELU = 1, ACT_TANH = 3, ACT_GELU = 8, ACT_SILU = 13;
     static final int CNNL_DTYPE_FLOAT = 2, HIGH_PRECISION = 1, NOT_PROPAGATE_NAN = 0;
 
-    static String execute(CambriconQueue q, KernelCall c) {
+    static String execute(CambriconStream q, KernelCall c) {
         TensorRef out = c.output(0);
         if (out.numel() == 0) return "none (empty)";
         return switch (c.op()) {
@@ -40,37 +42,41 @@ final class CnnlElementwise {
     }
 
     /** {@code out = op(alpha1·a, alpha2·b)}; shapes broadcast to {@code out}. */
-    static String opTensor(CambriconQueue q, int op, TensorRef a, float alpha1, TensorRef b, float alpha2,
+    static String opTensor(CambriconStream q, int op, TensorRef a, float alpha1, TensorRef b, float alpha2,
                            TensorRef out) {
         CambriconSymbols s = q.dev.s;
         try (CnnlDescs d = new CnnlDescs(s)) {
             MemorySegment desc = d.create(s.cnnlCreateOpTensorDescriptor, s.cnnlDestroyOpTensorDescriptor,
                     "cnnlCreateOpTensorDescriptor");
-            s.errors.checkCnnl(CambriconSymbols.call(s.cnnlSetOpTensorDescriptor, desc, op, CNNL_DTYPE_FLOAT,
+            s.errors.checkCnnl((int) s.cnnlSetOpTensorDescriptor.invokeExact(desc, op, CNNL_DTYPE_FLOAT,
                     NOT_PROPAGATE_NAN), "cnnlSetOpTensorDescriptor");
             MemorySegment ad = d.tensor(a), bd = d.tensor(b), cd = d.tensor(out);
             MemorySegment wsSize = d.longs(0);
-            s.errors.checkCnnl(CambriconSymbols.call(s.cnnlGetOpTensorWorkspaceSize, q.cnnl, ad, bd, cd, wsSize),
+            s.errors.checkCnnl((int) s.cnnlGetOpTensorWorkspaceSize.invokeExact(q.cnnl, ad, bd, cd, wsSize),
                     "cnnlGetOpTensorWorkspaceSize");
             long n = wsSize.get(java.lang.foreign.ValueLayout.JAVA_LONG, 0);
-            long ws = q.scratch.get(QueueScratch.WORKSPACE, n);
-            s.errors.checkCnnl(CambriconSymbols.call(s.cnnlOpTensor, q.cnnl, desc, d.floats(alpha1), ad,
+            long ws = q.scratch.get(StreamScratch.WORKSPACE, n);
+            s.errors.checkCnnl((int) s.cnnlOpTensor.invokeExact(q.cnnl, desc, d.floats(alpha1), ad,
                     Native.ptr(a.address()), d.floats(alpha2), bd, Native.ptr(b.address()), Native.ptr(ws), n,
                     d.floats(0f), cd, Native.ptr(out.address())), "cnnlOpTensor");
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
         }
         return "cnnlOpTensor(" + (op == OP_ADD ? "add" : op == OP_MUL ? "mul" : "sub") + ")";
     }
 
-    static String activation(CambriconQueue q, int mode, TensorRef x, TensorRef out) {
+    static String activation(CambriconStream q, int mode, TensorRef x, TensorRef out) {
         CambriconSymbols s = q.dev.s;
         try (CnnlDescs d = new CnnlDescs(s)) {
             MemorySegment desc = d.create(s.cnnlCreateActivationDescriptor, s.cnnlDestroyActivationDescriptor,
                     "cnnlCreateActivationDescriptor");
-            s.errors.checkCnnl(CambriconSymbols.call(s.cnnlSetActivationDescriptor_v2, desc, mode, HIGH_PRECISION,
+            s.errors.checkCnnl((int) s.cnnlSetActivationDescriptor_v2.invokeExact(desc, mode, HIGH_PRECISION,
                     NOT_PROPAGATE_NAN, 0f), "cnnlSetActivationDescriptor_v2");
-            s.errors.checkCnnl(CambriconSymbols.call(s.cnnlActivationForward, q.cnnl, desc, MemorySegment.NULL,
+            s.errors.checkCnnl((int) s.cnnlActivationForward.invokeExact(q.cnnl, desc, MemorySegment.NULL,
                     d.tensor(x), Native.ptr(x.address()), MemorySegment.NULL, d.tensor(out),
                     Native.ptr(out.address())), "cnnlActivationForward");
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
         }
         return "cnnlActivationForward(" + switch (mode) {
             case ACT_RELU -> "relu";
@@ -103,7 +109,7 @@ final class CnnlElementwise {
         };
     }
 
-    static String cast(CambriconQueue q, TensorRef x, TensorRef out, DType to) {
+    static String cast(CambriconStream q, TensorRef x, TensorRef out, DType to) {
         if (x.dtype() == to) return copy(q, x, out);
         if (!CambriconOps.CASTABLE.contains(to)) {
             throw new UnsupportedOpException("cast", List.of(x.dtype()), "mlu:" + q.dev.ordinal,
@@ -114,21 +120,23 @@ final class CnnlElementwise {
             return "cnnlCastDataType";
         }
         long[] shape = x.shape();
-        TensorRef mid = CnnlMatmul.dense(q.scratch.get(QueueScratch.TEMP1, x.numel() * 4), DType.F32, shape);
+        TensorRef mid = CnnlMatmul.dense(q.scratch.get(StreamScratch.TEMP1, x.numel() * 4), DType.F32, shape);
         castDirect(q, x, mid, castType(x.dtype(), DType.F32));
         castDirect(q, mid, out, castType(DType.F32, to));
         return "cnnlCastDataType(via f32)";
     }
 
-    private static void castDirect(CambriconQueue q, TensorRef x, TensorRef out, int type) {
+    private static void castDirect(CambriconStream q, TensorRef x, TensorRef out, int type) {
         CambriconSymbols s = q.dev.s;
         try (CnnlDescs d = new CnnlDescs(s)) {
-            s.errors.checkCnnl(CambriconSymbols.call(s.cnnlCastDataType, q.cnnl, d.tensor(x), Native.ptr(x.address()),
+            s.errors.checkCnnl((int) s.cnnlCastDataType.invokeExact(q.cnnl, d.tensor(x), Native.ptr(x.address()),
                     type, d.tensor(out), Native.ptr(out.address())), "cnnlCastDataType");
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
         }
     }
 
-    static String copy(CambriconQueue q, TensorRef x, TensorRef out) {
+    static String copy(CambriconStream q, TensorRef x, TensorRef out) {
         int es = x.dtype().byteSize();
         if (x.isContiguous()) {
             q.copyDeviceToDevice(x.address(), out.address(), x.numel() * es);

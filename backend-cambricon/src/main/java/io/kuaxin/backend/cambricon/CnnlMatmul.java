@@ -6,6 +6,8 @@ import io.kuaxin.op.Epilogue;
 import io.kuaxin.op.MatmulAttrs;
 import io.kuaxin.spi.KernelCall;
 import io.kuaxin.spi.TensorRef;
+import io.kuaxin.spi.ffm.Native;
+import io.kuaxin.spi.ffm.StreamScratch;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
@@ -41,7 +43,7 @@ final class CnnlMatmul {
         return steps && at.outDtype() != DType.F32;
     }
 
-    static String execute(CambriconQueue q, KernelCall c) {
+    static String execute(CambriconStream q, KernelCall c) {
         MatmulAttrs at = (MatmulAttrs) c.attributes();
         TensorRef a = c.input(0), b = c.input(1), out = c.output(0);
         String dev = "mlu:" + q.dev.ordinal;
@@ -57,7 +59,7 @@ final class CnnlMatmul {
         if (viaF32) {
             throw new UnsupportedOpException("matmul", dtypes, dev, CambriconOps.CAST_VALUES_UNKNOWN);
         }
-        TensorRef r = viaF32 ? dense(q.scratch.get(QueueScratch.TEMP0, out.numel() * 4), DType.F32, out.shape()) : out;
+        TensorRef r = viaF32 ? dense(q.scratch.get(StreamScratch.TEMP0, out.numel() * 4), DType.F32, out.shape()) : out;
         StringBuilder k = new StringBuilder();
         if (out.rank() == 2) {
             product(q, a, b, cIn, r, at, false, at.beta());
@@ -90,9 +92,9 @@ final class CnnlMatmul {
      * {@code x = 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))} in place on an f32 dense {@code x}, from cnnlOpTensor
      * and the TANH activation (CNNL's GELU activation is the erf form).
      */
-    private static String geluTanh(CambriconQueue q, TensorRef x) {
+    private static String geluTanh(CambriconStream q, TensorRef x) {
         float k = (float) Math.sqrt(2 / Math.PI);
-        TensorRef t = dense(q.scratch.get(QueueScratch.TEMP1, x.numel() * 4), DType.F32, x.shape());
+        TensorRef t = dense(q.scratch.get(StreamScratch.TEMP1, x.numel() * 4), DType.F32, x.shape());
         TensorRef one = new TensorRef(q.dev.constants.of(DType.F32, 1.0), DType.F32, new long[] {1}, new long[] {1});
         CnnlElementwise.opTensor(q, CnnlElementwise.OP_MUL, x, 1f, x, 1f, t);                // x²
         CnnlElementwise.opTensor(q, CnnlElementwise.OP_MUL, t, 1f, x, 1f, t);                // x³
@@ -104,7 +106,7 @@ final class CnnlMatmul {
     }
 
     /** One matmul call through the queue's plan cache; {@code cIn} null means beta unused. */
-    private static void product(CambriconQueue q, TensorRef a, TensorRef b, TensorRef cIn, TensorRef out,
+    private static void product(CambriconStream q, TensorRef a, TensorRef b, TensorRef cIn, TensorRef out,
                                 MatmulAttrs at, boolean batched, float beta) {
         CambriconSymbols s = q.dev.s;
         boolean useBeta = cIn != null;
@@ -115,25 +117,27 @@ final class CnnlMatmul {
             p = plan(q, a, b, cIn, out, at.transA(), at.transB(), batched);
             q.plans.put(key, p);
         }
-        long ws = q.scratch.get(QueueScratch.WORKSPACE, p.workspaceSize());
+        long ws = q.scratch.get(StreamScratch.WORKSPACE, p.workspaceSize());
         try (CnnlDescs d = new CnnlDescs(s)) {
             MemorySegment alpha = d.floats(at.alpha()), betaV = d.floats(beta);
             int st;
             if (batched) {
-                st = CambriconSymbols.call(s.cnnlBatchMatMulEx, q.cnnl, p.matmul(), p.algo(), alpha, p.a(),
+                st = (int) s.cnnlBatchMatMulEx.invokeExact(q.cnnl, p.matmul(), p.algo(), alpha, p.a(),
                         Native.ptr(a.address()), p.b(), Native.ptr(b.address()), betaV, p.d(),
                         Native.ptr(out.address()), Native.ptr(ws), p.workspaceSize());
             } else {
-                st = CambriconSymbols.call(s.cnnlMatMul_v2, q.cnnl, p.matmul(), p.algo(), alpha, p.a(),
+                st = (int) s.cnnlMatMul_v2.invokeExact(q.cnnl, p.matmul(), p.algo(), alpha, p.a(),
                         Native.ptr(a.address()), p.b(), Native.ptr(b.address()), betaV, p.c(),
                         Native.ptr(useBeta ? cIn.address() : out.address()), Native.ptr(ws), p.workspaceSize(), p.d(),
                         Native.ptr(out.address()));
             }
             s.errors.checkCnnl(st, batched ? "cnnlBatchMatMulEx" : "cnnlMatMul_v2");
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
         }
     }
 
-    private static MatmulPlans.Plan plan(CambriconQueue q, TensorRef a, TensorRef b, TensorRef cIn, TensorRef out,
+    private static MatmulPlans.Plan plan(CambriconStream q, TensorRef a, TensorRef b, TensorRef cIn, TensorRef out,
                                          boolean ta, boolean tb, boolean batched) {
         CambriconSymbols s = q.dev.s;
         CnnlDescs d = new CnnlDescs(s);
@@ -153,32 +157,32 @@ final class CnnlMatmul {
             results.set(ADDRESS, 0, result);
             MemorySegment ws = d.arena.allocate(JAVA_LONG);
             if (batched) {
-                s.errors.checkCnnl(CambriconSymbols.call(s.cnnlGetBatchMatMulExAlgoHeuristic, q.cnnl, mm, ad, bd, od,
+                s.errors.checkCnnl((int) s.cnnlGetBatchMatMulExAlgoHeuristic.invokeExact(q.cnnl, mm, ad, bd, od,
                         MemorySegment.NULL, 1, results, count), "cnnlGetBatchMatMulExAlgoHeuristic");
-                s.errors.checkCnnl(CambriconSymbols.call(s.cnnlGetBatchMatMulExHeuristicResult, result, algo, ws),
+                s.errors.checkCnnl((int) s.cnnlGetBatchMatMulExHeuristicResult.invokeExact(result, algo, ws),
                         "cnnlGetBatchMatMulExHeuristicResult");
             } else {
-                s.errors.checkCnnl(CambriconSymbols.call(s.cnnlGetMatMulAlgoHeuristic, q.cnnl, mm, ad, bd, cd, od,
+                s.errors.checkCnnl((int) s.cnnlGetMatMulAlgoHeuristic.invokeExact(q.cnnl, mm, ad, bd, cd, od,
                         MemorySegment.NULL, 1, results, count), "cnnlGetMatMulAlgoHeuristic");
-                s.errors.checkCnnl(CambriconSymbols.call(s.cnnlGetMatMulHeuristicResult, result, algo, ws),
+                s.errors.checkCnnl((int) s.cnnlGetMatMulHeuristicResult.invokeExact(result, algo, ws),
                         "cnnlGetMatMulHeuristicResult");
             }
             if (count.get(JAVA_INT, 0) < 1) {
-                throw new io.kuaxin.VendorException(CambriconLibraries.BACKEND, "cnnlGetMatMulAlgoHeuristic", 0,
+                throw new io.kuaxin.VendorException(CambriconSymbols.BACKEND, "cnnlGetMatMulAlgoHeuristic", 0,
                         "the heuristic returned no algorithm for " + layout(a) + " x " + layout(b));
             }
             return new MatmulPlans.Plan(d, mm, algo, ad, bd, cd, od, ws.get(JAVA_LONG, 0));
-        } catch (RuntimeException e) {
+        } catch (Throwable t) {
             d.close();
-            throw e;
+            throw Native.rethrow(t);
         }
     }
 
     private static void setAttr(CnnlDescs d, MemorySegment mm, int attr, int value) {
         MemorySegment v = d.arena.allocate(JAVA_INT);
         v.set(JAVA_INT, 0, value);
-        d.s().errors.checkCnnl(CambriconSymbols.call(d.s().cnnlSetMatMulDescAttr, mm, attr, v, 4L),
-                "cnnlSetMatMulDescAttr");
+        int st = Native.status(() -> (int) d.s().cnnlSetMatMulDescAttr.invokeExact(mm, attr, v, 4L));
+        d.s().errors.checkCnnl(st, "cnnlSetMatMulDescAttr");
     }
 
     private static String layout(TensorRef t) {

@@ -4,6 +4,8 @@ import io.kuaxin.op.AxisAttrs;
 import io.kuaxin.op.NormAttrs;
 import io.kuaxin.spi.KernelCall;
 import io.kuaxin.spi.TensorRef;
+import io.kuaxin.spi.ffm.Native;
+import io.kuaxin.spi.ffm.StreamScratch;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
@@ -21,7 +23,7 @@ final class CnnlNorms {
 
     static final int SOFTMAX_ACCURATE = 1, MODE_MEDIUM_DIMENSION = 1, HIGH_PRECISION = 1;
 
-    static String execute(CambriconQueue q, KernelCall c) {
+    static String execute(CambriconStream q, KernelCall c) {
         TensorRef x = c.input(0), out = c.output(0);
         if (out.numel() == 0) return "none (empty)";
         CambriconSymbols s = q.dev.s;
@@ -29,7 +31,7 @@ final class CnnlNorms {
             case SOFTMAX -> {
                 int axis = ((AxisAttrs) c.attributes()).axis();
                 if (!x.isContiguous()) {
-                    TensorRef dense = CnnlMatmul.dense(q.scratch.get(QueueScratch.TEMP0,
+                    TensorRef dense = CnnlMatmul.dense(q.scratch.get(StreamScratch.TEMP0,
                             x.numel() * x.dtype().byteSize()), x.dtype(), x.shape());
                     CnnlElementwise.copy(q, x, dense);
                     x = dense;
@@ -41,10 +43,12 @@ final class CnnlNorms {
                 TensorRef x3 = CnnlMatmul.dense(x.address(), x.dtype(), shape);
                 TensorRef y3 = CnnlMatmul.dense(out.address(), out.dtype(), shape);
                 try (CnnlDescs d = new CnnlDescs(s)) {
-                    s.errors.checkCnnl(CambriconSymbols.call(s.cnnlSoftmaxForward_v2, q.cnnl, SOFTMAX_ACCURATE,
+                    s.errors.checkCnnl((int) s.cnnlSoftmaxForward_v2.invokeExact(q.cnnl, SOFTMAX_ACCURATE,
                             MODE_MEDIUM_DIMENSION, HIGH_PRECISION, MemorySegment.NULL, d.tensor(x3),
                             Native.ptr(x3.address()), MemorySegment.NULL, d.tensor(y3), Native.ptr(y3.address())),
                             "cnnlSoftmaxForward_v2");
+                } catch (Throwable t) {
+                    throw Native.rethrow(t);
                 }
                 return "cnnlSoftmaxForward_v2";
             }
@@ -56,27 +60,29 @@ final class CnnlNorms {
                 TensorRef be = at.hasBeta() ? c.input(at.betaIndex()) : null;
                 if (g != null && be != null && !Arrays.equals(g.strides(), be.strides())) {
                     // one descriptor describes both: give them one (dense) layout
-                    g = denseCopy(q, g, QueueScratch.TEMP0);
-                    be = denseCopy(q, be, QueueScratch.TEMP1);
+                    g = denseCopy(q, g, StreamScratch.TEMP0);
+                    be = denseCopy(q, be, StreamScratch.TEMP1);
                 }
                 TensorRef wb = g != null ? g : be;
                 try (CnnlDescs d = new CnnlDescs(s)) {
                     MemorySegment xd = d.tensor(x), wbd = wb == null ? MemorySegment.NULL : d.tensor(wb);
                     MemorySegment wsSize = d.longs(0);
-                    s.errors.checkCnnl(CambriconSymbols.call(rms ? s.cnnlGetRmsNormOpWorkspaceSize
-                            : s.cnnlGetLayerNormOpWorkspaceSize, q.cnnl, axis, xd, wsSize), rms
+                    s.errors.checkCnnl((int) (rms ? s.cnnlGetRmsNormOpWorkspaceSize
+                            : s.cnnlGetLayerNormOpWorkspaceSize).invokeExact(q.cnnl, axis, xd, wsSize), rms
                             ? "cnnlGetRmsNormOpWorkspaceSize" : "cnnlGetLayerNormOpWorkspaceSize");
                     long n = wsSize.get(JAVA_LONG, 0);
-                    MemorySegment ws = Native.ptr(q.scratch.get(QueueScratch.WORKSPACE, n));
+                    MemorySegment ws = Native.ptr(q.scratch.get(StreamScratch.WORKSPACE, n));
                     MemorySegment w = g == null ? MemorySegment.NULL : Native.ptr(g.address());
                     MemorySegment b = be == null ? MemorySegment.NULL : Native.ptr(be.address());
                     MemorySegment n0 = MemorySegment.NULL;
                     int st = rms
-                            ? CambriconSymbols.call(s.cnnlRmsNormForward, q.cnnl, axis, xd, Native.ptr(x.address()),
+                            ? (int) s.cnnlRmsNormForward.invokeExact(q.cnnl, axis, xd, Native.ptr(x.address()),
                             wbd, w, b, (float) at.eps(), ws, n, d.tensor(out), Native.ptr(out.address()), n0, n0)
-                            : CambriconSymbols.call(s.cnnlLayerNormForward, q.cnnl, xd, Native.ptr(x.address()), axis,
+                            : (int) s.cnnlLayerNormForward.invokeExact(q.cnnl, xd, Native.ptr(x.address()), axis,
                             wbd, w, b, (float) at.eps(), ws, n, d.tensor(out), Native.ptr(out.address()), n0, n0, n0);
                     s.errors.checkCnnl(st, rms ? "cnnlRmsNormForward" : "cnnlLayerNormForward");
+                } catch (Throwable t) {
+                    throw Native.rethrow(t);
                 }
                 return rms ? "cnnlRmsNormForward" : "cnnlLayerNormForward";
             }
@@ -84,7 +90,7 @@ final class CnnlNorms {
         }
     }
 
-    private static TensorRef denseCopy(CambriconQueue q, TensorRef t, int slot) {
+    private static TensorRef denseCopy(CambriconStream q, TensorRef t, int slot) {
         TensorRef d = CnnlMatmul.dense(q.scratch.get(slot, t.numel() * t.dtype().byteSize()), t.dtype(), t.shape());
         CnnlElementwise.copy(q, t, d);
         return d;

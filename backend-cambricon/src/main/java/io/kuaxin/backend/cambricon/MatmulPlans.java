@@ -17,7 +17,7 @@ final class MatmulPlans implements AutoCloseable {
     record Plan(CnnlDescs descs, MemorySegment matmul, MemorySegment algo, MemorySegment a, MemorySegment b,
                 MemorySegment c, MemorySegment d, long workspaceSize) {}
 
-    private final CambriconQueue queue;
+    private final CambriconStream queue;
     private final LinkedHashMap<String, Plan> plans = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, MatmulPlans.Plan> eldest) {
@@ -28,7 +28,7 @@ final class MatmulPlans implements AutoCloseable {
         }
     };
 
-    MatmulPlans(CambriconQueue queue) { this.queue = queue; }
+    MatmulPlans(CambriconStream queue) { this.queue = queue; }
 
     Plan get(String key) { return plans.get(key); }
 

@@ -11,8 +11,6 @@ import io.kuaxin.Tensor;
 import io.kuaxin.UnsupportedOpException;
 import io.kuaxin.emulators.HeaderValues;
 import io.kuaxin.op.Op;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -22,6 +20,9 @@ import java.lang.invoke.MethodHandle;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,7 +40,7 @@ class CambriconVendorValuesTest {
     @AfterEach
     void clear() {
         Emulator.CONTROL.clearFaults();
-        setPendingCode(CambriconNotifier.CNRT_ERROR_BUSY);
+        setPendingCode(CambriconEvent.CNRT_ERROR_BUSY);
     }
 
     /** Every Java constant that is a CNRT/CNNL enum number, with the enumerator it stands for. */
@@ -48,13 +49,13 @@ class CambriconVendorValuesTest {
         Map<String, Integer> java = new LinkedHashMap<>();
         java.put("cnrtAttrClusterCount", CambriconDevice.CNRT_ATTR_CLUSTER_COUNT);
         java.put("cnrtAttrMcorePerCluster", CambriconDevice.CNRT_ATTR_MCORE_PER_CLUSTER);
-        java.put("cnrtErrorNotReady", CambriconNotifier.CNRT_ERROR_NOT_READY);
-        java.put("cnrtErrorBusy", CambriconNotifier.CNRT_ERROR_BUSY);
+        java.put("cnrtErrorNotReady", CambriconEvent.CNRT_ERROR_NOT_READY);
+        java.put("cnrtErrorBusy", CambriconEvent.CNRT_ERROR_BUSY);
         java.put("cnrtErrorNoDevice", CambriconProvider.NO_DEVICE);
         java.put("cnrtErrorNoMem", CambriconErrors.CNRT_ERROR_NO_MEM);
-        java.put("cnrtMemcpyHostToDev", CambriconQueue.HOST_TO_DEV);
-        java.put("cnrtMemcpyDevToDev", CambriconQueue.DEV_TO_DEV);
-        java.put("cnrtMemcpyDevToHost", CambriconQueue.DEV_TO_HOST);
+        java.put("cnrtMemcpyHostToDev", CambriconStream.HOST_TO_DEV);
+        java.put("cnrtMemcpyDevToDev", CambriconStream.DEV_TO_DEV);
+        java.put("cnrtMemcpyDevToHost", CambriconStream.DEV_TO_HOST);
         java.put("CNNL_STATUS_ALLOC_FAILED", CambriconErrors.CNNL_STATUS_ALLOC_FAILED);
         java.put("CNNL_LAYOUT_ARRAY", CnnlDescs.CNNL_LAYOUT_ARRAY);
         java.put("CNNL_DTYPE_HALF", CnnlDescs.cnnlDataType(DType.F16));
@@ -90,7 +91,7 @@ class CambriconVendorValuesTest {
 
     /** With the guessed attribute numbers (0 and 1) the emulator, like a real MLU, refuses the query. */
     @Test
-    void deviceSetupReadsTheClusterShapeWithThePublicAttributeNumbers() {
+    void deviceSetupReadsTheClusterShapeWithThePublicAttributeNumbers() throws Throwable {
         try (Kuaxin kx = Emulator.open(); Scope s = kx.device("mlu:0").scope()) {
             Map<String, String> p = s.device().info().properties();
             assertEquals("8", p.get("clusters"), p::toString);
@@ -100,7 +101,7 @@ class CambriconVendorValuesTest {
             assertTrue(p.probe().available());
             try (var dev = (CambriconDevice) p.open(0); Arena a = Arena.ofConfined()) {
                 var v = a.allocate(JAVA_INT);
-                int rc = CambriconSymbols.call(dev.s.cnrtDeviceGetAttribute, v, 0, 0);
+                int rc = (int) dev.s.cnrtDeviceGetAttribute.invokeExact(v, 0, 0);
                 assertEquals(632009, rc, "cnrtErrorNoAttribute for attribute 0");
             }
         }
@@ -109,7 +110,7 @@ class CambriconVendorValuesTest {
     /** cnrtQueryNotifier says "pending" as cnrtErrorBusy (CNRT 6.0) or cnrtErrorNotReady (newer): both are "not yet". */
     @Test
     void aPendingNotifierIsNotCompleteUnderEitherCode() {
-        for (int code : new int[]{CambriconNotifier.CNRT_ERROR_BUSY, CambriconNotifier.CNRT_ERROR_NOT_READY}) {
+        for (int code : new int[]{CambriconEvent.CNRT_ERROR_BUSY, CambriconEvent.CNRT_ERROR_NOT_READY}) {
             assertEquals(0, setPendingCode(code));
             try (CambriconProvider p = new CambriconProvider()) {
                 assertTrue(p.probe().available());

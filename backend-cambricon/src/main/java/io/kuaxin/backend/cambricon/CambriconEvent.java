@@ -1,6 +1,7 @@
 package io.kuaxin.backend.cambricon;
 
 import io.kuaxin.spi.EventBackend;
+import io.kuaxin.spi.ffm.Native;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -13,7 +14,7 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
  * A CNRT notifier (CNRT's event) placed on a queue when created. Timing uses {@code cnrtNotifierElapsedTime}
  * (milliseconds), not the legacy {@code cnrtNotifierDuration} (microseconds). Owns its handle; thread-safe.
  */
-final class CambriconNotifier implements EventBackend {
+final class CambriconEvent implements EventBackend {
     /**
      * "Still pending": {@code cnrtErrorBusy} 632014 in CNRT 6.0's documentation and InfiniCore,
      * {@code cnrtErrorNotReady} 1 in newer torch_mlu; DIOPI accepts both, and so does Kuaxin (V: public cnrt.h, 6.14).
@@ -23,18 +24,24 @@ final class CambriconNotifier implements EventBackend {
     final MemorySegment handle;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    CambriconNotifier(CambriconQueue q) {
+    CambriconEvent(CambriconStream q) {
         this.dev = q.dev;
         CambriconSymbols s = dev.s;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment p = a.allocate(ADDRESS);
-            s.errors.check(CambriconSymbols.call(s.cnrtNotifierCreate, p), "cnrtNotifierCreate");
+            s.errors.check((int) s.cnrtNotifierCreate.invokeExact(p), "cnrtNotifierCreate");
             this.handle = p.get(ADDRESS, 0);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
         }
-        int rc = CambriconSymbols.call(s.cnrtPlaceNotifier, handle, q.queue);
-        if (rc != 0) {
-            CambriconSymbols.call(s.cnrtNotifierDestroy, handle);
-            s.errors.check(rc, "cnrtPlaceNotifier");
+        try {
+            int rc = (int) s.cnrtPlaceNotifier.invokeExact(handle, q.queue);
+            if (rc != 0) {
+                int ignored = (int) s.cnrtNotifierDestroy.invokeExact(handle);
+                s.errors.check(rc, "cnrtPlaceNotifier");
+            }
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
         }
     }
 
@@ -42,7 +49,7 @@ final class CambriconNotifier implements EventBackend {
     @Override
     public boolean isComplete() {
         dev.bind();
-        int rc = CambriconSymbols.call(dev.s.cnrtQueryNotifier, handle);
+        int rc = Native.status(() -> (int) dev.s.cnrtQueryNotifier.invokeExact(handle));
         if (rc == CNRT_ERROR_BUSY || rc == CNRT_ERROR_NOT_READY) return false;
         dev.errors().check(rc, "cnrtQueryNotifier");
         return true;
@@ -51,7 +58,7 @@ final class CambriconNotifier implements EventBackend {
     @Override
     public void synchronize() {
         dev.bind();
-        dev.errors().check(CambriconSymbols.call(dev.s.cnrtWaitNotifier, handle), "cnrtWaitNotifier");
+        dev.errors().check(Native.status(() -> (int) dev.s.cnrtWaitNotifier.invokeExact(handle)), "cnrtWaitNotifier");
     }
 
     @Override
@@ -59,9 +66,11 @@ final class CambriconNotifier implements EventBackend {
         dev.bind();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment ms = a.allocate(JAVA_FLOAT);
-            dev.errors().check(CambriconSymbols.call(dev.s.cnrtNotifierElapsedTime,
-                    ((CambriconNotifier) start).handle, handle, ms), "cnrtNotifierElapsedTime");
+            dev.errors().check((int) dev.s.cnrtNotifierElapsedTime.invokeExact(((CambriconEvent) start).handle,
+                    handle, ms), "cnrtNotifierElapsedTime");
             return ms.get(JAVA_FLOAT, 0);
+        } catch (Throwable t) {
+            throw Native.rethrow(t);
         }
     }
 
@@ -69,6 +78,7 @@ final class CambriconNotifier implements EventBackend {
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
         dev.bind();
-        dev.errors().check(CambriconSymbols.call(dev.s.cnrtNotifierDestroy, handle), "cnrtNotifierDestroy");
+        dev.errors().check(Native.status(() -> (int) dev.s.cnrtNotifierDestroy.invokeExact(handle)),
+                "cnrtNotifierDestroy");
     }
 }
