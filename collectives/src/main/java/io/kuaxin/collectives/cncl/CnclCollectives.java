@@ -8,6 +8,7 @@ import io.kuaxin.Device;
 import io.kuaxin.InvalidArgumentException;
 import io.kuaxin.collectives.Communicator;
 import io.kuaxin.collectives.Rendezvous;
+import io.kuaxin.collectives.spi.ErrorText;
 import io.kuaxin.spi.ffm.NativeLibraryLocator;
 import io.kuaxin.spi.ffm.SymbolBinder;
 
@@ -209,20 +210,7 @@ public final class CnclCollectives {
         }
     }
 
-    String message(int rc, MemorySegment comm) {
-        String s = "";
-        try {
-            MemorySegment m = (MemorySegment) errorStr.invokeExact(rc);
-            if (!m.equals(MemorySegment.NULL)) s = m.reinterpret(1024).getString(0);
-            if (lastError.isPresent()) {
-                MemorySegment l = (MemorySegment) lastError.get().invokeExact(comm);
-                if (!l.equals(MemorySegment.NULL)) s += ": " + l.reinterpret(1024).getString(0);
-            }
-        } catch (Throwable ignored) {
-            // the code alone
-        }
-        return s;
-    }
+    String message(int rc, MemorySegment comm) { return ErrorText.of(errorStr, lastError, rc, comm); }
 
     /**
      * The one place CNCL results become reasons. CNCL reports any failure of a running collective as ASYNC_ERROR

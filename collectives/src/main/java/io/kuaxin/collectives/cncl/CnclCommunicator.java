@@ -1,17 +1,14 @@
 package io.kuaxin.collectives.cncl;
 
-import io.kuaxin.CollectiveException;
-import io.kuaxin.CollectiveException.Reason;
 import io.kuaxin.DType;
 import io.kuaxin.ExternalWork;
 import io.kuaxin.collectives.ReduceOp;
 import io.kuaxin.collectives.spi.CommunicatorBackend;
+import io.kuaxin.collectives.spi.Watchdog;
 
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -103,30 +100,12 @@ final class CnclCommunicator implements CommunicatorBackend {
 
     @Override
     public void await(BooleanSupplier done, String what) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            // completion first, then the error: a collective that fails and completes between the two reads would
-            // otherwise look successful
-            boolean finished = done.getAsBoolean();
-            int async;
-            try {
-                async = (int) c.asyncError.invokeExact(comm);
-            } catch (Throwable t) {
-                throw new IllegalStateException("cnclGetCommAsyncError: " + t, t);
-            }
-            if (async != CnclCollectives.RET_SUCCESS && async != CnclCollectives.ASYNC_IN_PROGRESS) {
-                CollectiveException e = c.error(async, "cnclGetCommAsyncError", comm);
-                abort();
-                throw e;
-            }
-            if (finished) return;
-            if (System.nanoTime() - deadline > 0) {
-                abort();
-                throw new CollectiveException(Reason.TIMEOUT, "cncl", what, 0, "not complete within " + timeout
-                        + "; a peer is stuck, dead or issued other collectives. The communicator was aborted");
-            }
-            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
-        }
+        Watchdog.await(done, () -> {
+            int async = (int) c.asyncError.invokeExact(comm);
+            return async == CnclCollectives.RET_SUCCESS || async == CnclCollectives.ASYNC_IN_PROGRESS ? null
+                    : c.error(async, "cnclGetCommAsyncError", comm);
+        }, this::abort, timeout, "cncl", what,
+                "a peer is stuck, dead or issued other collectives. The communicator was aborted");
     }
 
     @Override

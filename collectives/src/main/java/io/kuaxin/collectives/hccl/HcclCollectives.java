@@ -8,6 +8,7 @@ import io.kuaxin.Device;
 import io.kuaxin.InvalidArgumentException;
 import io.kuaxin.collectives.Communicator;
 import io.kuaxin.collectives.Rendezvous;
+import io.kuaxin.collectives.spi.ErrorText;
 import io.kuaxin.collectives.spi.JoinAll;
 import io.kuaxin.spi.ffm.NativeLibraryLocator;
 import io.kuaxin.spi.ffm.SymbolBinder;
@@ -176,20 +177,7 @@ public final class HcclCollectives {
         }
     }
 
-    String message(int rc, MemorySegment comm) {
-        String s = "";
-        try {
-            MemorySegment m = (MemorySegment) errorString.invokeExact(rc);
-            if (!m.equals(MemorySegment.NULL)) s = m.reinterpret(1024).getString(0);
-            if (lastError.isPresent()) {
-                MemorySegment l = (MemorySegment) lastError.get().invokeExact(comm);
-                if (!l.equals(MemorySegment.NULL)) s += ": " + l.reinterpret(1024).getString(0);
-            }
-        } catch (Throwable ignored) {
-            // the code alone
-        }
-        return s;
-    }
+    String message(int rc, MemorySegment comm) { return ErrorText.of(errorString, lastError, rc, comm); }
 
     /** HcclResult (V): PARA 1, PTR 2, NOT_SUPPORT 5, TIMEOUT 9, TCP/ROCE 11-14, REMOTE 21. */
     CollectiveException error(int rc, String call, MemorySegment comm) {

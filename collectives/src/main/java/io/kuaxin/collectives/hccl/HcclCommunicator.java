@@ -1,18 +1,15 @@
 package io.kuaxin.collectives.hccl;
 
-import io.kuaxin.CollectiveException;
-import io.kuaxin.CollectiveException.Reason;
 import io.kuaxin.DType;
 import io.kuaxin.ExternalWork;
 import io.kuaxin.collectives.ReduceOp;
 import io.kuaxin.collectives.spi.CommunicatorBackend;
+import io.kuaxin.collectives.spi.Watchdog;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -100,28 +97,13 @@ final class HcclCommunicator implements CommunicatorBackend {
 
     @Override
     public void await(BooleanSupplier done, String what) {
-        long deadline = System.nanoTime() + timeout.toNanos();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment err = a.allocate(JAVA_INT);
-            while (true) {
-                // completion first, then the error: a collective that fails and completes between the two
-                // reads would otherwise look successful
-                boolean finished = done.getAsBoolean();
+            Watchdog.await(done, () -> {
                 call("HcclGetCommAsyncError", () -> (int) h.asyncError.invokeExact(comm, err));
                 int async = err.get(JAVA_INT, 0);
-                if (async != 0) {
-                    CollectiveException e = h.error(async, "HcclGetCommAsyncError", comm);
-                    abort();
-                    throw e;
-                }
-                if (finished) return;
-                if (System.nanoTime() - deadline > 0) {
-                    abort();
-                    throw new CollectiveException(Reason.TIMEOUT, "hccl", what, 0, "not complete within " + timeout
-                            + "; the communicator was destroyed");
-                }
-                LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
-            }
+                return async == 0 ? null : h.error(async, "HcclGetCommAsyncError", comm);
+            }, this::abort, timeout, "hccl", what, "the communicator was destroyed");
         }
     }
 

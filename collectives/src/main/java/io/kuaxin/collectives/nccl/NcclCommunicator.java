@@ -1,18 +1,16 @@
 package io.kuaxin.collectives.nccl;
 
 import io.kuaxin.CollectiveException;
-import io.kuaxin.CollectiveException.Reason;
 import io.kuaxin.DType;
 import io.kuaxin.ExternalWork;
 import io.kuaxin.collectives.ReduceOp;
 import io.kuaxin.collectives.spi.CommunicatorBackend;
+import io.kuaxin.collectives.spi.Watchdog;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -115,34 +113,14 @@ final class NcclCommunicator implements CommunicatorBackend {
 
     @Override
     public void await(BooleanSupplier done, String what) {
-        long deadline = System.nanoTime() + timeout.toNanos();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment err = a.allocate(JAVA_INT);
-            while (true) {
-                // completion first, then the error: a collective that fails and completes between the two
-                // reads would otherwise look successful
-                boolean finished = done.getAsBoolean();
-                int rc = (int) nccl.commGetAsyncError.invokeExact(comm, err);
-                nccl.check(rc, "CommGetAsyncError", comm);
+            Watchdog.await(done, () -> {
+                nccl.check((int) nccl.commGetAsyncError.invokeExact(comm, err), "CommGetAsyncError", comm);
                 int async = err.get(JAVA_INT, 0);
-                if (async != 0 && async != 7) { // 7 = ncclInProgress
-                    CollectiveException e = nccl.asyncError(async, comm);
-                    abort();
-                    throw e;
-                }
-                if (finished) return;
-                if (System.nanoTime() - deadline > 0) {
-                    abort();
-                    throw new CollectiveException(Reason.TIMEOUT, library(), what, 0, "not complete within "
-                            + timeout + "; a peer is stuck, dead or issued other collectives. The communicator was "
-                            + "aborted");
-                }
-                LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
-            }
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw rethrow(t);
+                return async == 0 || async == 7 ? null : nccl.asyncError(async, comm); // 7 = ncclInProgress
+            }, this::abort, timeout, library(), what,
+                    "a peer is stuck, dead or issued other collectives. The communicator was aborted");
         }
     }
 
