@@ -5,34 +5,27 @@ import io.kuaxin.CollectiveException.Reason;
 import io.kuaxin.DType;
 import io.kuaxin.Device;
 import io.kuaxin.InvalidArgumentException;
-import io.kuaxin.Kuaxin;
 import io.kuaxin.Scope;
 import io.kuaxin.Shape;
 import io.kuaxin.Tensor;
 import io.kuaxin.collectives.Communicator;
+import io.kuaxin.collectives.EmulatedRanksContract;
 import io.kuaxin.collectives.ReduceOp;
 import io.kuaxin.collectives.Rendezvous;
 import io.kuaxin.emulators.HeaderValues;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -43,68 +36,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the Cambricon emulator's queues. Expected values are computed here; faults are injected; the bound numbers are
  * checked against the header subset.
  */
-class CnclEmulatedTest {
-    static Kuaxin kx;
-    static Device m0, m1;
-    static MethodHandle live, inject, runtime;
+class CnclEmulatedTest extends EmulatedRanksContract {
+    private MethodHandle runtime;
+
+    CnclEmulatedTest() { super("mlu", "libkuaxin-emu-cncl.so", CnclCollectives::initAll); }
 
     @BeforeAll
-    static void open() {
-        kx = Kuaxin.open();
-        m0 = kx.device("mlu:0");
-        m1 = kx.device("mlu:1");
-        assertTrue(m0.info().emulated(), "tests run on the emulator");
-        Path lib = Path.of(System.getProperty("kuaxin.emulator.dir"), "libkuaxin-emu-cncl.so");
-        SymbolLookup l = SymbolLookup.libraryLookup(lib, Arena.global());
-        Linker linker = Linker.nativeLinker();
-        live = linker.downcallHandle(l.find("kuaxin_ccl_emu_live").orElseThrow(), FunctionDescriptor.of(JAVA_LONG));
-        inject = linker.downcallHandle(l.find("kuaxin_ccl_emu_inject").orElseThrow(),
-                FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-        runtime = linker.downcallHandle(l.find("kuaxin_ccl_emu_runtime").orElseThrow(), FunctionDescriptor.of(ADDRESS));
-    }
-
-    @AfterAll
-    static void close() { kx.close(); }
-
-    static float value(int r, int i) { return (r + 1) * 0.75f + (i % 9) - 4f; }
-
-    static float[] values(int r, int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) v[i] = value(r, i);
-        return v;
-    }
-
-    interface RankBody { void run(Communicator c); }
-
-    /** One platform thread per rank: each rank's collectives wait for the other's. */
-    static void both(List<Communicator> cs, RankBody body) {
-        CompletableFuture<?>[] fs = new CompletableFuture<?>[cs.size()];
-        for (int r = 0; r < cs.size(); r++) {
-            Communicator c = cs.get(r);
-            fs[r] = CompletableFuture.runAsync(() -> body.run(c), task -> Thread.ofPlatform().start(task));
-        }
-        CompletableFuture.allOf(fs).join();
-    }
-
-    static long liveAfterClose() throws Throwable {
-        long n = (long) live.invokeExact();
-        for (int i = 0; i < 150 && n != 0; i++) {
-            Thread.sleep(20);
-            n = (long) live.invokeExact();
-        }
-        return n;
-    }
-
-    static void assertDeviceUsable() {
-        try (Scope s = m0.scope()) {
-            assertArrayEquals(new float[] {5, 6}, s.copyOf(new float[] {5, 6}, Shape.of(2)).toFloatArray());
-        }
+    void bindRuntime() {
+        runtime = Linker.nativeLinker().downcallHandle(emulatorLookup().find("kuaxin_ccl_emu_runtime").orElseThrow(),
+                FunctionDescriptor.of(ADDRESS));
     }
 
     @Test
     void collectivesMatchIndependentValues() throws Throwable {
         int n = 513;
-        List<Communicator> cs = CnclCollectives.initAll(List.of(m0, m1), Duration.ofSeconds(30));
+        List<Communicator> cs = joinBoth(Duration.ofSeconds(30));
         assertEquals("cncl", cs.get(0).library());
         assertEquals(List.of(0, 1), List.of(cs.get(0).rank(), cs.get(1).rank()));
         // the collectives run on the Cambricon emulator's queues, with device addresses, not on host memory
@@ -172,69 +118,6 @@ class CnclEmulatedTest {
         assertEquals(0, liveAfterClose(), "connections and roots left");
     }
 
-    @Test
-    void mismatchedCountFailsOnEveryRank() throws Throwable {
-        List<Communicator> cs = CnclCollectives.initAll(List.of(m0, m1), Duration.ofSeconds(10));
-        CollectiveException[] errs = new CollectiveException[2];
-        both(cs, c -> {
-            Device d = c.device();
-            try (Scope s = d.scope()) {
-                Tensor t = s.zeros(DType.F32, Shape.of(c.rank() == 0 ? 8 : 9)); // ranks disagree on the count
-                c.allReduce(t, t, ReduceOp.SUM, d.defaultStream());
-                errs[c.rank()] = assertThrows(CollectiveException.class, () -> c.synchronize(d.defaultStream()));
-            }
-        });
-        for (CollectiveException e : errs) assertEquals(Reason.MISMATCH, e.reason(), e.getMessage());
-        assertTrue(cs.get(0).isAborted());
-        assertThrows(CollectiveException.class, () -> cs.get(0).barrier()); // refused after the failure
-        for (Communicator c : cs) c.close();
-        assertDeviceUsable();
-        assertEquals(0, liveAfterClose());
-    }
-
-    @Test
-    void deadPeerFailsWithinTheTimeout() throws Throwable {
-        List<Communicator> cs = CnclCollectives.initAll(List.of(m0, m1), Duration.ofSeconds(5));
-        try (Arena a = Arena.ofConfined()) {
-            assertEquals(0, (int) inject.invokeExact(a.allocateFrom("die"), 1, 1)); // rank 1 dies in its next op
-        }
-        long t0 = System.nanoTime();
-        CollectiveException[] errs = new CollectiveException[2];
-        both(cs, c -> {
-            Device d = c.device();
-            try (Scope s = d.scope()) {
-                Tensor t = s.copyOf(new float[] {1, 2, 3}, Shape.of(3));
-                c.allReduce(t, t, ReduceOp.SUM, d.defaultStream());
-                errs[c.rank()] = assertThrows(CollectiveException.class, () -> c.synchronize(d.defaultStream()));
-            }
-        });
-        long ms = (System.nanoTime() - t0) / 1_000_000;
-        assertEquals(Reason.PEER_LOST, errs[0].reason(), errs[0].getMessage());
-        assertTrue(ms < 5000, "noticed after " + ms + " ms");
-        for (Communicator c : cs) c.close();
-        assertDeviceUsable();
-        assertEquals(0, liveAfterClose());
-    }
-
-    @Test
-    void peerThatNeverCallsTimesOut() throws Throwable {
-        Duration timeout = Duration.ofMillis(1500);
-        List<Communicator> cs = CnclCollectives.initAll(List.of(m0, m1), timeout);
-        Communicator c = cs.get(0);
-        long t0 = System.nanoTime();
-        try (Scope s = m0.scope()) {
-            Tensor t = s.copyOf(new float[] {1, 2}, Shape.of(2));
-            c.allReduce(t, t, ReduceOp.SUM, m0.defaultStream()); // rank 1 never calls
-            CollectiveException e = assertThrows(CollectiveException.class, () -> c.synchronize(m0.defaultStream()));
-            assertEquals(Reason.TIMEOUT, e.reason(), e.getMessage());
-        }
-        long ms = (System.nanoTime() - t0) / 1_000_000;
-        assertTrue(ms < timeout.toMillis() + 1500, "timed out after " + ms + " ms");
-        for (Communicator x : cs) x.close();
-        assertDeviceUsable();
-        assertEquals(0, liveAfterClose());
-    }
-
     /** Rank 0 of a two-rank clique whose rank 1 never joins: cnclInitComms fails with TIMEOUT, nothing is left. */
     @Test
     void rankThatNeverJoinsTimesOut() throws Throwable {
@@ -245,7 +128,7 @@ class CnclEmulatedTest {
         };
         Duration timeout = Duration.ofMillis(1200);
         long t0 = System.nanoTime();
-        CollectiveException e = assertThrows(CollectiveException.class, () -> CnclCollectives.init(m0, alone, timeout));
+        CollectiveException e = assertThrows(CollectiveException.class, () -> CnclCollectives.init(d0, alone, timeout));
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(Reason.TIMEOUT, e.reason(), e.getMessage());
         assertTrue(ms >= timeout.toMillis() - 100 && ms < timeout.toMillis() + 2000, "failed after " + ms + " ms");
@@ -256,21 +139,21 @@ class CnclEmulatedTest {
     /** What cncl.h states about cnclInitComms, enforced by the emulator and reported as typed errors. */
     @Test
     void cliqueRulesAreTypedErrors() throws Throwable {
-        CnclCollectives c = CnclCollectives.load(m0);
+        CnclCollectives c = CnclCollectives.load(d0);
         Duration t = Duration.ofSeconds(10);
         byte[] id = c.cliqueId();
         assertEquals(136, id.length);
         // a rank outside [0, nrank), and the same rank twice
-        assertThrows(InvalidArgumentException.class, () -> c.initComms(List.of(m0), List.of(2), 2, id, t));
-        assertThrows(InvalidArgumentException.class, () -> c.initComms(List.of(m0, m1), List.of(0, 0), 2, id, t));
+        assertThrows(InvalidArgumentException.class, () -> c.initComms(List.of(d0), List.of(2), 2, id, t));
+        assertThrows(InvalidArgumentException.class, () -> c.initComms(List.of(d0, d1), List.of(0, 0), 2, id, t));
         // an id altered in transit: its hash no longer matches its data
         byte[] bent = id.clone();
         bent[20] ^= 1;
-        assertThrows(InvalidArgumentException.class, () -> c.initComms(List.of(m0, m1), List.of(0, 1), 2, bent, t));
+        assertThrows(InvalidArgumentException.class, () -> c.initComms(List.of(d0, d1), List.of(0, 1), 2, bent, t));
         // one initialisation per clique id per process: the second is CNCL_RET_ERR_REINIT
-        List<Communicator> cs = c.initComms(List.of(m0, m1), List.of(0, 1), 2, id, t);
+        List<Communicator> cs = c.initComms(List.of(d0, d1), List.of(0, 1), 2, id, t);
         InvalidArgumentException again = assertThrows(InvalidArgumentException.class,
-                () -> c.initComms(List.of(m0, m1), List.of(0, 1), 2, id, t));
+                () -> c.initComms(List.of(d0, d1), List.of(0, 1), 2, id, t));
         assertTrue(again.getMessage().contains("once per process"), again.getMessage());
         for (Communicator x : cs) x.close();
         // not a Cambricon device
@@ -285,18 +168,18 @@ class CnclEmulatedTest {
      */
     @Test
     void cliquesInitialisedInOppositeOrdersTimeOut() throws Throwable {
-        CnclCollectives c = CnclCollectives.load(m0);
+        CnclCollectives c = CnclCollectives.load(d0);
         Duration t = Duration.ofMillis(1000);
-        CnclCollectives.initAll(List.of(m0), t).getFirst().close(); // sets the emulator's timeout to t
+        CnclCollectives.initAll(List.of(d0), t).getFirst().close(); // sets the emulator's timeout to t
         byte[] a = c.cliqueId(), b = c.cliqueId();
         Throwable[] errs = new Throwable[2];
         Thread p = Thread.ofPlatform().start(() -> errs[0] = catchAll(() -> {
-            c.initComms(List.of(m0), List.of(0), 2, a, t);
-            c.initComms(List.of(m0), List.of(0), 2, b, t);
+            c.initComms(List.of(d0), List.of(0), 2, a, t);
+            c.initComms(List.of(d0), List.of(0), 2, b, t);
         }));
         Thread q = Thread.ofPlatform().start(() -> errs[1] = catchAll(() -> {
-            c.initComms(List.of(m1), List.of(1), 2, b, t);
-            c.initComms(List.of(m1), List.of(1), 2, a, t);
+            c.initComms(List.of(d1), List.of(1), 2, b, t);
+            c.initComms(List.of(d1), List.of(1), 2, a, t);
         }));
         p.join(10_000);
         q.join(10_000);
