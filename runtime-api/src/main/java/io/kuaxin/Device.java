@@ -10,7 +10,10 @@ import io.kuaxin.spi.DeviceBackend;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One device of one backend, e.g. {@code ascend:0} or {@code cpu:0}: its memory (through the shared caching
@@ -28,6 +31,8 @@ public final class Device {
     /** This device as placement sees it. */
     final Placement.Candidate<Device> candidate;
     private final List<Stream> streams = new ArrayList<>();
+    /** Events not yet closed by their owners: their native handles are released when the device closes. */
+    private final Set<Event> events = Collections.newSetFromMap(new IdentityHashMap<>());
     private volatile boolean closed;
 
     Device(Kuaxin runtime, DeviceBackend spi) {
@@ -106,6 +111,19 @@ public final class Device {
     void forget(Stream s) {
         synchronized (streams) {
             streams.remove(s);
+        }
+    }
+
+    Event track(Event e) {
+        synchronized (events) {
+            events.add(e);
+        }
+        return e;
+    }
+
+    void forget(Event e) {
+        synchronized (events) {
+            events.remove(e);
         }
     }
 
@@ -341,13 +359,22 @@ public final class Device {
         if (closed) throw new ClosedResourceException("device " + id() + " is closed (its Kuaxin runtime was closed)");
     }
 
-    /** Closes streams, frees the cache and the device. Returns bytes still held by unclosed tensors. */
+    /**
+     * Closes the events and streams left open, frees the cache and the device. Returns bytes still held by unclosed
+     * tensors.
+     */
     long close() {
         if (closed) return 0;
         long leaked;
         try {
             synchronize();
         } finally {
+            List<Event> openEvents;
+            synchronized (events) {
+                openEvents = new ArrayList<>(events);
+                events.clear();
+            }
+            for (Event e : openEvents) e.closeInternal(); // before the streams they were recorded on
             List<Stream> copy;
             synchronized (streams) {
                 copy = new ArrayList<>(streams);

@@ -6,7 +6,8 @@ import io.kuaxin.spi.EventBackend;
  * A point in a {@link Stream}'s work, from {@link Stream#record()}. Other streams of the same device can wait for
  * it; two completed events give the time between them.
  *
- * <p>Thread-safe. Owned by the caller: {@link #close()} releases the native event; closing twice throws.
+ * <p>Thread-safe. Owned by the caller: {@link #close()} releases the native event; closing twice throws. An event
+ * left open is released when its runtime closes.
  */
 public final class Event implements AutoCloseable {
     private final Device device;
@@ -54,9 +55,21 @@ public final class Event implements AutoCloseable {
         device.checkOpen();
     }
 
+    /**
+     * Releases the native event.
+     *
+     * @throws ClosedResourceException if already closed, by its owner or by closing the runtime
+     */
     @Override
     public synchronized void close() {
         if (closed) throw new ClosedResourceException("event on " + device.id() + " was already closed");
+        device.forget(this);
+        closeInternal();
+    }
+
+    /** Releases the native event once; the device calls it for events left open when it closes. */
+    synchronized void closeInternal() {
+        if (closed) return;
         closed = true;
         spi.close();
     }

@@ -186,9 +186,12 @@ public final class Stream implements AutoCloseable {
         });
     }
 
-    /** Records an event after all work enqueued so far; the caller closes it. */
+    /**
+     * Records an event after all work enqueued so far. The caller owns it and closes it; one left open is released
+     * when the runtime closes.
+     */
     public Event record() {
-        return new Event(device, queue.record());
+        return device.track(new Event(device, queue.record()));
     }
 
     /**

@@ -338,11 +338,11 @@ public abstract class RuntimeContract {
     }
 
     /**
-     * A stream left open is released by closing the runtime, and so is the allocator's cache. (Events are owned by
-     * their caller, and tensors left open are freed when their last reference goes, so this test closes both.)
+     * A stream and an event left open are released by closing the runtime, and so is the allocator's cache. (Tensors
+     * left open are freed when their last reference goes, so this test closes them.)
      */
     @Test
-    void closingTheRuntimeReleasesStreamsLeftOpen() {
+    void closingTheRuntimeReleasesStreamsAndEventsLeftOpen() {
         assumeTrue(fx.liveAllocations().isPresent() && fx.liveHandles().isPresent(),
                 "the fixture cannot count live native objects");
         try (Kuaxin kx = open()) {
@@ -357,13 +357,17 @@ public abstract class RuntimeContract {
         try (Event e = st.record()) {
             e.synchronize();
         }
+        Event open = st.record(); // left open
+        open.synchronize();
         t.close();
         u.close();
         assertTrue(fx.liveHandles().getAsLong() > handles, "the open stream is not counted as live");
         kx.close();
         assertEquals(allocs, fx.liveAllocations().getAsLong(), "device/pinned allocations after the runtime closed");
-        assertEquals(handles, fx.liveHandles().getAsLong(), "streams/library handles after the runtime closed");
+        assertEquals(handles, fx.liveHandles().getAsLong(), "streams/events/library handles after the runtime closed");
         assertThrows(ClosedResourceException.class, st::synchronize);
+        assertThrows(ClosedResourceException.class, open::isComplete);
+        assertThrows(ClosedResourceException.class, open::close); // released once, by the runtime
     }
 
     // ------------------------------------------------------------------ out of memory and faults
