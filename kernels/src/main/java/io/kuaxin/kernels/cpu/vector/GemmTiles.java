@@ -121,6 +121,10 @@ final class GemmTiles {
      */
     private static void gemmTile8(int kc, float[] a, int aOff, float[] b, int bOff, float alpha, float beta,
                                   MemorySegment c, long cOff, long ldc) {
+        if (beta == 0f) {
+            gemmTile8Store(kc, a, aOff, b, bOff, alpha, c, cOff, ldc);
+            return;
+        }
         float[] t = TILE8.get();
         gemmTile8ToArray(kc, a, aOff, b, bOff, t);
         long ld = ldc * 4, v1 = (long) L * 4;
@@ -135,6 +139,68 @@ final class GemmTiles {
             s0.intoMemorySegment(c, o, NATIVE);
             s1.intoMemorySegment(c, o + v1, NATIVE);
         }
+    }
+
+    /**
+     * The 8×32 tile with beta = 0: alpha·sums go straight into C, without the round trip through the per-thread
+     * array (C is not read, so the 16 stores are the only extra work after the K loop).
+     */
+    private static void gemmTile8Store(int kc, float[] a, int aOff, float[] b, int bOff, float alpha,
+                                       MemorySegment c, long cOff, long ldc) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00;
+        FloatVector c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+        for (int p = 0, ai = aOff, bi = bOff; p < kc; p++, ai += 8, bi += NR) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, a[ai + 6]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, a[ai + 7]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+        }
+        long ld = ldc * 4, v1 = (long) L * 4, o = cOff * 4;
+        c00.mul(alpha).intoMemorySegment(c, o, NATIVE);
+        c01.mul(alpha).intoMemorySegment(c, o + v1, NATIVE);
+        o += ld;
+        c10.mul(alpha).intoMemorySegment(c, o, NATIVE);
+        c11.mul(alpha).intoMemorySegment(c, o + v1, NATIVE);
+        o += ld;
+        c20.mul(alpha).intoMemorySegment(c, o, NATIVE);
+        c21.mul(alpha).intoMemorySegment(c, o + v1, NATIVE);
+        o += ld;
+        c30.mul(alpha).intoMemorySegment(c, o, NATIVE);
+        c31.mul(alpha).intoMemorySegment(c, o + v1, NATIVE);
+        o += ld;
+        c40.mul(alpha).intoMemorySegment(c, o, NATIVE);
+        c41.mul(alpha).intoMemorySegment(c, o + v1, NATIVE);
+        o += ld;
+        c50.mul(alpha).intoMemorySegment(c, o, NATIVE);
+        c51.mul(alpha).intoMemorySegment(c, o + v1, NATIVE);
+        o += ld;
+        c60.mul(alpha).intoMemorySegment(c, o, NATIVE);
+        c61.mul(alpha).intoMemorySegment(c, o + v1, NATIVE);
+        o += ld;
+        c70.mul(alpha).intoMemorySegment(c, o, NATIVE);
+        c71.mul(alpha).intoMemorySegment(c, o + v1, NATIVE);
     }
 
     /** The 8×32 tile's raw sums into {@code out[0..8·NR)}, row-major. */
