@@ -5,8 +5,10 @@ import io.kuaxin.DType;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * The numbers a dialect's headers give the enums the binding passes or interprets. Built with named setters, each
@@ -261,9 +263,52 @@ public final class DialectEnums {
             return this;
         }
 
+        /**
+         * BLAS status enumerators numbered {@code first}, {@code first + 1}, ... in the order given, as a C enum
+         * without initialisers numbers them.
+         */
+        public Builder blasStatuses(int first, String... names) {
+            for (String n : names) blasStatus(n, first++);
+            return this;
+        }
+
+        /** Drops BLAS status {@code name}, which the dialect's header does not have. */
+        public Builder withoutBlasStatus(String name) {
+            if (!blasStatusNames.values().remove(name)) throw new IllegalArgumentException("no BLAS status " + name);
+            return this;
+        }
+
         /** Replaces every BLAS status name with the dialect's own. */
         public Builder clearBlasStatuses() {
             blasStatusNames.clear();
+            return this;
+        }
+
+        /**
+         * Respells every name held so far the way a CUDA rename does, numbers unchanged: {@code cuda...} becomes
+         * {@code runtimePrefix...}, {@code CUDA_...} becomes the upper-cased runtime prefix, {@code CUBLAS_...} the
+         * upper-cased {@code blasPrefix} (for {@code ("musa", "mublas")}: {@code musaMemcpyHostToDevice},
+         * {@code MUSA_R_32F}, {@code MUBLAS_OP_N}). A dialect that renames CUDA starts from
+         * {@link DialectEnums#cuda()} with this and then sets only the entries whose numbers or names differ.
+         *
+         * @throws IllegalArgumentException if a name held has none of those prefixes
+         */
+        public Builder respell(String runtimePrefix, String blasPrefix) {
+            String rtUpper = runtimePrefix.toUpperCase(Locale.ROOT) + "_";
+            String blasUpper = blasPrefix.toUpperCase(Locale.ROOT) + "_";
+            UnaryOperator<String> swap = n -> {
+                if (n.startsWith("CUBLAS_")) return blasUpper + n.substring("CUBLAS_".length());
+                if (n.startsWith("CUDA_")) return rtUpper + n.substring("CUDA_".length());
+                if (n.startsWith("cuda")) return runtimePrefix + n.substring("cuda".length());
+                throw new IllegalArgumentException("not a CUDA enumerator name: " + n);
+            };
+            roleNames.replaceAll((r, n) -> swap.apply(n));
+            dataTypeNames.replaceAll((t, n) -> swap.apply(n));
+            blasStatusNames.replaceAll((v, n) -> swap.apply(n));
+            if (mathNameExact != null) {
+                mathNameDefault = swap.apply(mathNameDefault);
+                mathNameExact = swap.apply(mathNameExact);
+            }
             return this;
         }
 

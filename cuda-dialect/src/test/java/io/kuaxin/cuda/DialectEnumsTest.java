@@ -3,6 +3,8 @@ package io.kuaxin.cuda;
 import io.kuaxin.DType;
 import org.junit.jupiter.api.Test;
 
+import java.util.Map;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -46,5 +48,48 @@ class DialectEnumsTest {
     void oneNameCannotCarryTwoNumbers() {
         assertThrows(IllegalStateException.class,
                 () -> DialectEnums.cuda().toBuilder().opT("CUBLAS_OP_N", 1).build());
+    }
+
+    @Test
+    void respellingSwapsEveryPrefixAndKeepsTheNumbers() {
+        DialectEnums cuda = DialectEnums.cuda();
+        DialectEnums musa = cuda.toBuilder().respell("musa", "mublas").build();
+        assertEquals(cuda.headerValues().size(), musa.headerValues().size());
+        assertEquals(1, musa.headerValues().get("musaMemcpyHostToDevice"));
+        assertEquals(600, musa.headerValues().get("musaErrorNotReady"));
+        assertEquals(14, musa.headerValues().get("MUSA_R_16BF"));
+        assertEquals(68, musa.headerValues().get("MUBLAS_COMPUTE_32F"));
+        assertEquals(16, musa.headerValues().get("MUBLAS_STATUS_LICENSE_ERROR"));
+        assertEquals(16, musa.headerValues().get("MUBLAS_MATH_DISALLOW_REDUCED_PRECISION_REDUCTION"));
+        assertEquals("MUBLAS_STATUS_ALLOC_FAILED", musa.blasStatusName(3));
+        assertTrue(musa.headerValues().keySet().stream().noneMatch(n -> n.toLowerCase().startsWith("cu")),
+                musa::toString);
+        assertEquals(cuda.opT(), musa.opT());
+        assertEquals(cuda.computeF64(), musa.computeF64());
+        assertEquals(cuda.mathModeExact(), musa.mathModeExact());
+    }
+
+    @Test
+    void respellingRefusesANameWithoutACudaPrefix() {
+        assertThrows(IllegalArgumentException.class,
+                () -> DialectEnums.cuda().toBuilder().opN("HIPBLAS_OP_N", 111).respell("musa", "mublas"));
+    }
+
+    @Test
+    void consecutiveStatusesAreNumberedLikeACEnum() {
+        DialectEnums e = DialectEnums.cuda().toBuilder().clearBlasStatuses()
+                .blasStatuses(0, "S_OK", "S_ONE", "S_TWO").blasStatus("S_ELEVEN", 11).build();
+        assertEquals(Map.of(0, "S_OK", 1, "S_ONE", 2, "S_TWO", 11, "S_ELEVEN"), e.blasStatusNames());
+        assertEquals("STATUS_3", e.blasStatusName(3));
+    }
+
+    @Test
+    void aDroppedStatusLeavesTheTableAndAnUnknownOneIsRefused() {
+        DialectEnums e = DialectEnums.cuda().toBuilder().withoutBlasStatus("CUBLAS_STATUS_LICENSE_ERROR").build();
+        assertFalse(e.headerValues().containsKey("CUBLAS_STATUS_LICENSE_ERROR"));
+        assertEquals("STATUS_16", e.blasStatusName(16));
+        assertEquals("CUBLAS_STATUS_NOT_SUPPORTED", e.blasStatusName(15));
+        assertThrows(IllegalArgumentException.class,
+                () -> DialectEnums.cuda().toBuilder().withoutBlasStatus("CUBLAS_STATUS_NO_SUCH"));
     }
 }

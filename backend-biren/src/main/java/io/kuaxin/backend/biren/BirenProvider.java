@@ -30,30 +30,16 @@ public final class BirenProvider extends CudaDialectProvider {
             "/usr/local/birensupa/sdk/latest/sublas", "/usr/local/supa");
 
     /**
-     * CUDA's runtime numbers with {@code supa} names and cuBLAS's BLAS numbers with {@code SUBLAS_} names (I).
+     * CUDA's runtime numbers with {@code supa} names and cuBLAS's BLAS numbers with {@code SUBLAS_} names (I), less
+     * cuBLAS's licence-error status.
      * suBLAS's documented compute types are 16F, 16BF, 32F, 32F_FAST_16BF and 32F_FAST_TF32, "only 32F and
      * 32F_FAST_TF32 supported" (V: suBLAS docs; torch-supa passes SUBLAS_COMPUTE_32F): there is no 64F, so f64
      * GEMM is unsupported. No math mode that forbids reduced-precision reduction is documented.
      */
-    static final DialectEnums ENUMS = DialectEnums.builder()
-            .memcpyHostToDevice("supaMemcpyHostToDevice", 1)
-            .memcpyDeviceToHost("supaMemcpyDeviceToHost", 2)
-            .memcpyDeviceToDevice("supaMemcpyDeviceToDevice", 3)
-            .opN("SUBLAS_OP_N", 0).opT("SUBLAS_OP_T", 1)
-            .dataType(DType.F32, "SUPA_R_32F", 0).dataType(DType.F16, "SUPA_R_16F", 2)
-            .dataType(DType.BF16, "SUPA_R_16BF", 14)
+    static final DialectEnums ENUMS = DialectEnums.cuda().toBuilder().respell("supa", "sublas")
             .unsupportedGemmType(DType.F64, "suBLAS documents no 64F compute type (only 32F and 32F_FAST_TF32 are"
                     + " supported), so sublasGemmEx has no f64 GEMM")
-            .computeF32("SUBLAS_COMPUTE_32F", 68)
-            .gemmAlgoDefault("SUBLAS_GEMM_DEFAULT", -1)
-            .errMemoryAllocation("supaErrorMemoryAllocation", 2).errNotReady("supaErrorNotReady", 600)
-            .blasAllocFailed("SUBLAS_STATUS_ALLOC_FAILED", 3)
-            .attrWarpSize("supaDevAttrWarpSize", 10).attrMultiProcessorCount("supaDevAttrMultiProcessorCount", 16)
-            .blasStatus("SUBLAS_STATUS_SUCCESS", 0).blasStatus("SUBLAS_STATUS_NOT_INITIALIZED", 1)
-            .blasStatus("SUBLAS_STATUS_ALLOC_FAILED", 3).blasStatus("SUBLAS_STATUS_INVALID_VALUE", 7)
-            .blasStatus("SUBLAS_STATUS_ARCH_MISMATCH", 8).blasStatus("SUBLAS_STATUS_MAPPING_ERROR", 11)
-            .blasStatus("SUBLAS_STATUS_EXECUTION_FAILED", 13).blasStatus("SUBLAS_STATUS_INTERNAL_ERROR", 14)
-            .blasStatus("SUBLAS_STATUS_NOT_SUPPORTED", 15)
+            .withoutBlasStatus("SUBLAS_STATUS_LICENSE_ERROR")
             .noExactReductionSwitch("suBLAS documents no math mode that forbids reduced-precision reduction")
             .build();
 

@@ -1,6 +1,5 @@
 package io.kuaxin.backend.hygon;
 
-import io.kuaxin.DType;
 import io.kuaxin.cuda.CudaDialectProvider;
 import io.kuaxin.cuda.Dialect;
 import io.kuaxin.cuda.DialectEnums;
@@ -40,32 +39,27 @@ public final class HygonProvider extends CudaDialectProvider {
             "libamdhip64.so.6", "libamdhip64.so.5", "libamdhip64.so");
 
     /**
-     * HIP runtime + hipBLAS numbers (native/include/hip): memcpy kinds 1/2/3 (U+), HIPBLAS_OP_N/T 111/112 (U+, V-cs),
-     * hipDataType mirrors CUDA (16F 2, 16BF 14 V-cs; 32F 0, 64F 1 I), compute 32F 2 / 64F 7 (U+), algo 160 (U+),
-     * hipErrorOutOfMemory 2, hipErrorNotReady 600, attributes warp size 87 and multiprocessor count 63 (HIP's own
-     * numbering, U+), hipblasStatus_t (U+: hipfort, hipBLAS 3.2). hipBLAS 2.1+ names a
+     * HIP runtime + hipBLAS numbers (native/include/hip), CUDA's table respelt with HIP's differences: memcpy kinds
+     * 1/2/3 (U+), HIPBLAS_OP_N/T 111/112 (U+, V-cs), hipDataType mirrors CUDA (16F 2, 16BF 14 V-cs; 32F 0, 64F 1 I),
+     * compute 32F 2 / 64F 7 (U+), algo 160 (U+), hipErrorOutOfMemory 2, hipErrorNotReady 600, attributes warp size 87
+     * and multiprocessor count 63 (HIP's own numbering, U+), hipblasStatus_t (U+: hipfort, hipBLAS 3.2; numbered
+     * from 0 without gaps). hipBLAS 2.1+ names a
      * {@code HIPBLAS_MATH_DISALLOW_REDUCED_PRECISION_REDUCTION} (4, U: hipfort), but DTK's hipBLAS version and what
      * its rocBLAS/DTK backend does with it are unknown, so it is not set.
      */
-    static final DialectEnums HIP_ENUMS = DialectEnums.builder()
-            .memcpyHostToDevice("hipMemcpyHostToDevice", 1)
-            .memcpyDeviceToHost("hipMemcpyDeviceToHost", 2)
-            .memcpyDeviceToDevice("hipMemcpyDeviceToDevice", 3)
+    static final DialectEnums HIP_ENUMS = DialectEnums.cuda().toBuilder().respell("hip", "hipblas")
             .opN("HIPBLAS_OP_N", 111).opT("HIPBLAS_OP_T", 112)
-            .dataType(DType.F32, "HIP_R_32F", 0).dataType(DType.F64, "HIP_R_64F", 1)
-            .dataType(DType.F16, "HIP_R_16F", 2).dataType(DType.BF16, "HIP_R_16BF", 14)
             .computeF32("HIPBLAS_COMPUTE_32F", 2).computeF64("HIPBLAS_COMPUTE_64F", 7)
             .gemmAlgoDefault("HIPBLAS_GEMM_DEFAULT", 160)
-            .errMemoryAllocation("hipErrorOutOfMemory", 2).errNotReady("hipErrorNotReady", 600)
+            .errMemoryAllocation("hipErrorOutOfMemory", 2)
             .blasAllocFailed("HIPBLAS_STATUS_ALLOC_FAILED", 2)
             .attrWarpSize("hipDeviceAttributeWarpSize", 87)
             .attrMultiProcessorCount("hipDeviceAttributeMultiprocessorCount", 63)
-            .blasStatus("HIPBLAS_STATUS_SUCCESS", 0).blasStatus("HIPBLAS_STATUS_NOT_INITIALIZED", 1)
-            .blasStatus("HIPBLAS_STATUS_ALLOC_FAILED", 2).blasStatus("HIPBLAS_STATUS_INVALID_VALUE", 3)
-            .blasStatus("HIPBLAS_STATUS_MAPPING_ERROR", 4).blasStatus("HIPBLAS_STATUS_EXECUTION_FAILED", 5)
-            .blasStatus("HIPBLAS_STATUS_INTERNAL_ERROR", 6).blasStatus("HIPBLAS_STATUS_NOT_SUPPORTED", 7)
-            .blasStatus("HIPBLAS_STATUS_ARCH_MISMATCH", 8).blasStatus("HIPBLAS_STATUS_HANDLE_IS_NULLPTR", 9)
-            .blasStatus("HIPBLAS_STATUS_INVALID_ENUM", 10).blasStatus("HIPBLAS_STATUS_UNKNOWN", 11)
+            .clearBlasStatuses()
+            .blasStatuses(0, "HIPBLAS_STATUS_SUCCESS", "HIPBLAS_STATUS_NOT_INITIALIZED", "HIPBLAS_STATUS_ALLOC_FAILED",
+                    "HIPBLAS_STATUS_INVALID_VALUE", "HIPBLAS_STATUS_MAPPING_ERROR", "HIPBLAS_STATUS_EXECUTION_FAILED",
+                    "HIPBLAS_STATUS_INTERNAL_ERROR", "HIPBLAS_STATUS_NOT_SUPPORTED", "HIPBLAS_STATUS_ARCH_MISMATCH",
+                    "HIPBLAS_STATUS_HANDLE_IS_NULLPTR", "HIPBLAS_STATUS_INVALID_ENUM", "HIPBLAS_STATUS_UNKNOWN")
             .noExactReductionSwitch("DTK's hipBLAS is not known to honour HIPBLAS_MATH_DISALLOW_REDUCED_PRECISION_"
                     + "REDUCTION")
             .build();

@@ -1,6 +1,5 @@
 package io.kuaxin.backend.moorethreads;
 
-import io.kuaxin.DType;
 import io.kuaxin.cuda.CudaDialectProvider;
 import io.kuaxin.cuda.Dialect;
 import io.kuaxin.cuda.DialectEnums;
@@ -32,28 +31,21 @@ public final class MooreThreadsProvider extends CudaDialectProvider {
             + "14musaDataType_tixS3_S4_ixS3_PvS4_ixi19mublasComputeType_t16mublasGemmAlgo_t";
 
     /**
-     * musaMemcpyKind 1/2/3 (U+); MUBLAS_OP_N/T 111/112 (V-cs); MUSA_R_16F 2, 16BF 14 (V-cs), 32F 0 (U), 64F 1 (I);
-     * MUBLAS_COMPUTE_32F 68 (V-cs), 64F 70 (U); MUBLAS_GEMM_DEFAULT 0 (V-cs); musaErrorMemoryAllocation 2,
+     * CUDA's table respelt, then muBLAS's differences. musaMemcpyKind 1/2/3 (U+); MUBLAS_OP_N/T 111/112 (V-cs);
+     * MUSA_R_16F 2, 16BF 14 (V-cs), 32F 0 (U), 64F 1 (I); MUBLAS_COMPUTE_32F 68 (V-cs), 64F 70 (U); MUBLAS_GEMM_DEFAULT 0 (V-cs); musaErrorMemoryAllocation 2,
      * musaErrorNotReady 600, attributes 10/16 (I: CUDA's numbers); mublasStatus_t SUCCESS 0 (V-cs), the rest
      * rocBLAS-style (I). muBLAS's math modes seen in public code (MUBLAS_DEFAULT_MATH, MUBLAS_TENSOR_OP_MATH,
      * MUBLAS_MATH_MODE_TP32_TENSOR; torch_musa, PaddleCustomDevice) include no reduced-precision-reduction flag.
      */
-    static final DialectEnums ENUMS = DialectEnums.builder()
-            .memcpyHostToDevice("musaMemcpyHostToDevice", 1)
-            .memcpyDeviceToHost("musaMemcpyDeviceToHost", 2)
-            .memcpyDeviceToDevice("musaMemcpyDeviceToDevice", 3)
+    static final DialectEnums ENUMS = DialectEnums.cuda().toBuilder().respell("musa", "mublas")
             .opN("MUBLAS_OP_N", 111).opT("MUBLAS_OP_T", 112)
-            .dataType(DType.F32, "MUSA_R_32F", 0).dataType(DType.F64, "MUSA_R_64F", 1)
-            .dataType(DType.F16, "MUSA_R_16F", 2).dataType(DType.BF16, "MUSA_R_16BF", 14)
-            .computeF32("MUBLAS_COMPUTE_32F", 68).computeF64("MUBLAS_COMPUTE_64F", 70)
             .gemmAlgoDefault("MUBLAS_GEMM_DEFAULT", 0)
-            .errMemoryAllocation("musaErrorMemoryAllocation", 2).errNotReady("musaErrorNotReady", 600)
             .blasAllocFailed("MUBLAS_STATUS_MEMORY_ERROR", 5)
-            .attrWarpSize("musaDevAttrWarpSize", 10).attrMultiProcessorCount("musaDevAttrMultiProcessorCount", 16)
-            .blasStatus("MUBLAS_STATUS_SUCCESS", 0).blasStatus("MUBLAS_STATUS_INVALID_HANDLE", 1)
-            .blasStatus("MUBLAS_STATUS_NOT_IMPLEMENTED", 2).blasStatus("MUBLAS_STATUS_INVALID_POINTER", 3)
-            .blasStatus("MUBLAS_STATUS_INVALID_SIZE", 4).blasStatus("MUBLAS_STATUS_MEMORY_ERROR", 5)
-            .blasStatus("MUBLAS_STATUS_INTERNAL_ERROR", 6).blasStatus("MUBLAS_STATUS_INVALID_VALUE", 11)
+            .clearBlasStatuses()
+            .blasStatuses(0, "MUBLAS_STATUS_SUCCESS", "MUBLAS_STATUS_INVALID_HANDLE", "MUBLAS_STATUS_NOT_IMPLEMENTED",
+                    "MUBLAS_STATUS_INVALID_POINTER", "MUBLAS_STATUS_INVALID_SIZE", "MUBLAS_STATUS_MEMORY_ERROR",
+                    "MUBLAS_STATUS_INTERNAL_ERROR")
+            .blasStatus("MUBLAS_STATUS_INVALID_VALUE", 11)
             .noExactReductionSwitch("muBLAS has no math mode that forbids reduced-precision reduction")
             .build();
 
