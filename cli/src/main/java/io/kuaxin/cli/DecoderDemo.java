@@ -8,38 +8,24 @@ import io.kuaxin.models.decoder.DecoderConfig;
 import io.kuaxin.models.decoder.DecoderWeights;
 import io.kuaxin.models.decoder.ReferenceDecoder;
 import io.kuaxin.models.decoder.TinyDecoder;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 
 /** {@code kuaxin demo --decoder}: prefill then greedy decode with a KV cache, checked against an fp64 oracle. */
-final class DecoderDemo {
+record DecoderDemo(CommandLine cmd, DeviceOptions device, int tokens) {
     private static final int PROMPT = 64;
-    private final PrintWriter out;
-    private final DeviceOptions device;
-    private final int tokens;
-
-    DecoderDemo(PrintWriter out, DeviceOptions device, int tokens, int runs) {
-        this.out = out;
-        this.device = device;
-        this.tokens = tokens;
-    }
 
     int run() {
-        DecoderConfig c = DecoderConfig.SMALL;
-        if (tokens < 1 || PROMPT + tokens > c.maxSeq()) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "--tokens must be between 1 and " + (c.maxSeq() - PROMPT));
-        }
-        device.applyEmulation();
         Progress p = new Progress("decoder", 2);
-        DecoderWeights w = DecoderWeights.generate(c);
+        DecoderDemoInput in = DecoderDemoInput.prepare(cmd, device, PROMPT, tokens);
+        DecoderConfig c = in.config();
+        DecoderWeights w = in.weights();
+        long[] prompt = in.prompt();
         p.step("synthetic weights (seed " + c.seed() + ")");
-        long[] prompt = new long[PROMPT];
-        SplittableRandom r = new SplittableRandom(7);
-        for (int i = 0; i < PROMPT; i++) prompt[i] = r.nextInt(c.vocab());
+        PrintWriter out = cmd.getOut();
         try (Kuaxin kx = Kuaxin.open(device.options())) {
             Device dev = device.pick(kx);
             try (TinyDecoder warm = new TinyDecoder(dev, w, Ops.withFallback(device.fallback))) {
@@ -57,7 +43,7 @@ final class DecoderDemo {
                 long[] generated = new long[tokens];
                 long decode = 0;
                 for (int i = 0; i < tokens; i++) {
-                    long next = argmax(logits);
+                    long next = DecoderDemoInput.argmax(logits);
                     generated[i] = next;
                     long t1 = System.nanoTime();
                     logits = dec.step(new long[] {next});
@@ -92,12 +78,6 @@ final class DecoderDemo {
             }
         }
         return 0;
-    }
-
-    private static long argmax(float[] v) {
-        int b = 0;
-        for (int i = 1; i < v.length; i++) if (v[i] > v[b]) b = i;
-        return b;
     }
 
     private static double maxErr(float[] a, double[] b) {

@@ -74,9 +74,9 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (decoder && tensorParallel != null) {
-            return new TensorParallelDemo(spec.commandLine().getOut(), device, tokens, tensorParallel).run();
+            return new TensorParallelDemo(spec.commandLine(), device, tokens, tensorParallel).run();
         }
-        if (decoder) return new DecoderDemo(spec.commandLine().getOut(), device, tokens, runs).run();
+        if (decoder) return new DecoderDemo(spec.commandLine(), device, tokens).run();
         PrintWriter out = spec.commandLine().getOut();
         List<String> sentences = new ArrayList<>(DEFAULT_SENTENCES);
         sentences.addAll(extra);

@@ -13,12 +13,12 @@ import io.kuaxin.models.decoder.DecoderConfig;
 import io.kuaxin.models.decoder.DecoderWeights;
 import io.kuaxin.models.decoder.TensorParallelDecoder;
 import io.kuaxin.models.decoder.TinyDecoder;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -28,31 +28,15 @@ import java.util.concurrent.CompletableFuture;
  * {@code --emulate cuda --fallback warn} on a machine without GPUs), or {@code mpi}: one rank per process on its CPU,
  * all-reduced over MPI ({@code mpirun -np 2 ./kuaxin demo --decoder --tensor-parallel mpi}).
  */
-final class TensorParallelDemo {
+record TensorParallelDemo(CommandLine cmd, DeviceOptions device, int tokens, String devices) {
     private static final int PROMPT = 32;
-    private final PrintWriter out;
-    private final DeviceOptions device;
-    private final int tokens;
-    private final String devices;
-
-    TensorParallelDemo(PrintWriter out, DeviceOptions device, int tokens, String devices) {
-        this.out = out;
-        this.device = device;
-        this.tokens = tokens;
-        this.devices = devices;
-    }
 
     int run() {
-        DecoderConfig c = DecoderConfig.SMALL;
-        if (tokens < 1 || PROMPT + tokens > c.maxSeq()) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "--tokens must be between 1 and " + (c.maxSeq() - PROMPT));
-        }
-        device.applyEmulation();
-        DecoderWeights w = DecoderWeights.generate(c);
-        long[] prompt = new long[PROMPT];
-        SplittableRandom r = new SplittableRandom(7);
-        for (int i = 0; i < PROMPT; i++) prompt[i] = r.nextInt(c.vocab());
+        DecoderDemoInput in = DecoderDemoInput.prepare(cmd, device, PROMPT, tokens);
+        DecoderConfig c = in.config();
+        DecoderWeights w = in.weights();
+        long[] prompt = in.prompt();
+        PrintWriter out = cmd.getOut();
         OpContext ops = Ops.withFallback(device.fallback);
         try (Kuaxin kx = Kuaxin.open(device.options())) {
             Device cpu = kx.device("cpu");
@@ -80,7 +64,7 @@ final class TensorParallelDemo {
                         long t0 = System.nanoTime();
                         float[][] o = new float[tokens + 1][];
                         o[0] = dec.step(prompt);
-                        for (int k = 1; k <= tokens; k++) o[k] = dec.step(new long[] {argmax(want[k - 1])});
+                        for (int k = 1; k <= tokens; k++) o[k] = dec.step(new long[] {DecoderDemoInput.argmax(want[k - 1])});
                         if (slot == 0) nanos[0] = System.nanoTime() - t0;
                         got[slot] = o;
                     }
@@ -116,14 +100,8 @@ final class TensorParallelDemo {
         float[][] o = new float[tokens + 1][];
         try (TinyDecoder dec = new TinyDecoder(d, w, ops)) {
             o[0] = dec.step(prompt);
-            for (int k = 1; k <= tokens; k++) o[k] = dec.step(new long[] {argmax(o[k - 1])});
+            for (int k = 1; k <= tokens; k++) o[k] = dec.step(new long[] {DecoderDemoInput.argmax(o[k - 1])});
         }
         return o;
-    }
-
-    private static long argmax(float[] v) {
-        int b = 0;
-        for (int i = 1; i < v.length; i++) if (v[i] > v[b]) b = i;
-        return b;
     }
 }

@@ -73,4 +73,24 @@ class CliTest {
         assertEquals("2", r[0], r[1] + r[2]);
         assertTrue(r[2].contains("--seeds 9..2"), r[2]);
     }
+
+    @Test
+    void decoderTokensMustFitTheContextAndTheUsageIsTheDemos() {
+        String[] r = run("demo", "--decoder", "--tokens", "0");
+        assertEquals("2", r[0], r[1] + r[2]);
+        assertTrue(r[2].contains("--tokens must be between 1 and 448"), r[2]);
+        assertTrue(r[2].contains("demo"), r[2]);
+        r = run("demo", "--decoder", "--tensor-parallel", "cpu:0,cpu:0", "--tokens", "481");
+        assertEquals("2", r[0], r[1] + r[2]);
+        assertTrue(r[2].contains("--tokens must be between 1 and 480"), r[2]);
+    }
+
+    @Test
+    void decoderDemoGeneratesAndChecksAgainstTheOracle() {
+        String[] r = run("demo", "--decoder", "--tokens", "2", "--device", "cpu");
+        assertEquals("0", r[0], r[1] + r[2]);
+        assertTrue(r[1].contains("Prefill    64 tokens"), r[1]);
+        assertTrue(r[1].contains("over 3 steps"), r[1]);
+        assertTrue(r[1].matches("(?s).*Generated  \\d+ \\d+\\R.*"), r[1]);
+    }
 }
