@@ -59,6 +59,10 @@ cnnlStatus_t cn_begin(const char *fn, cnnlHandle_t h, int *phys, kx_stream **s);
  * (a malloc'd task, freed after it runs or on failure). */
 cnnlStatus_t cn_submit(const char *fn, kx_stream *s, int phys, cn_task *t, void *ws, size_t ws_size, size_t need);
 cnnlStatus_t cn_status_fail(cnnlStatus_t st, const char *fn, const char *what);
+/* A zeroed object of size bytes in *out, registered as a live handle of kind (freed with free()). */
+cnnlStatus_t cn_obj_create(const char *fn, void **out, size_t size, const char *kind);
+/* Unregisters and frees a live handle of kind; BAD_PARAM for NULL or one not live (double destroy). */
+cnnlStatus_t cn_obj_destroy(const char *fn, void *p, const char *kind);
 /* Reads a host scalar (alpha/beta) of the compute dtype; NULL gives dflt. */
 float cn_scalar(const void *p, cnnlDataType_t dt, float dflt);
 

@@ -44,26 +44,36 @@ float cn_scalar(const void *p, cnnlDataType_t dt, float dflt)
     return *(const float *)p;                   /* host float for float/half/bf16 compute (I) */
 }
 
-/* ---- handle ---- */
-static void free_handle(void *h) { free(h); }
+/* ---- small objects: handles and descriptors ---- */
+static void free_obj(void *p) { free(p); }
 
+cnnlStatus_t cn_obj_create(const char *fn, void **out, size_t size, const char *kind)
+{
+    if (!out) return cn_status_fail(CNNL_STATUS_BAD_PARAM, fn, "out pointer is NULL");
+    *out = calloc(1, size);
+    if (!*out) return cn_status_fail(CNNL_STATUS_ALLOC_FAILED, fn, "out of host memory");
+    kx_handle_register(*out, kind, free_obj);
+    return CNNL_STATUS_SUCCESS;
+}
+
+cnnlStatus_t cn_obj_destroy(const char *fn, void *p, const char *kind)
+{
+    if (!p || kx_handle_unregister(p, kind)) return cn_status_fail(CNNL_STATUS_BAD_PARAM, fn, "not live (double destroy?)");
+    free(p);
+    return CNNL_STATUS_SUCCESS;
+}
+
+/* ---- handle ---- */
 CNNL_API cnnlStatus_t cnnlCreate(cnnlHandle_t *handle)
 {
     CN_ENTRY();
-    if (!handle) return cn_status_fail(CNNL_STATUS_BAD_PARAM, __func__, "handle is NULL");
-    *handle = calloc(1, sizeof **handle);
-    if (!*handle) return CNNL_STATUS_ALLOC_FAILED;
-    kx_handle_register(*handle, CN_K_HANDLE, free_handle);
-    return CNNL_STATUS_SUCCESS;
+    return cn_obj_create(__func__, (void **)handle, sizeof **handle, CN_K_HANDLE);
 }
 
 CNNL_API cnnlStatus_t cnnlDestroy(cnnlHandle_t handle)
 {
     CN_ENTRY();
-    if (!handle || kx_handle_unregister(handle, CN_K_HANDLE))
-        return cn_status_fail(CNNL_STATUS_BAD_PARAM, __func__, "not a live handle");
-    free(handle);
-    return CNNL_STATUS_SUCCESS;
+    return cn_obj_destroy(__func__, handle, CN_K_HANDLE);
 }
 
 CNNL_API cnnlStatus_t cnnlSetQueue(cnnlHandle_t handle, cnrtQueue_t queue)
@@ -96,20 +106,13 @@ CNNL_API const char *cnnlGetErrorString(cnnlStatus_t status)
 CNNL_API cnnlStatus_t cnnlCreateTensorDescriptor(cnnlTensorDescriptor_t *desc)
 {
     CN_ENTRY();
-    if (!desc) return CNNL_STATUS_BAD_PARAM;
-    *desc = calloc(1, sizeof **desc);
-    if (!*desc) return CNNL_STATUS_ALLOC_FAILED;
-    kx_handle_register(*desc, CN_K_TENSOR, free_handle);
-    return CNNL_STATUS_SUCCESS;
+    return cn_obj_create(__func__, (void **)desc, sizeof **desc, CN_K_TENSOR);
 }
 
 CNNL_API cnnlStatus_t cnnlDestroyTensorDescriptor(cnnlTensorDescriptor_t desc)
 {
     CN_ENTRY();
-    if (!desc || kx_handle_unregister(desc, CN_K_TENSOR))
-        return cn_status_fail(CNNL_STATUS_BAD_PARAM, __func__, "not a live descriptor (double destroy?)");
-    free(desc);
-    return CNNL_STATUS_SUCCESS;
+    return cn_obj_destroy(__func__, desc, CN_K_TENSOR);
 }
 
 /* dims/strides come as int or int64 arrays; strides NULL = dense row-major. */

@@ -16,24 +16,16 @@ struct cnnlFlashAttentionStruct {
     float scale;
 };
 
-static void free_obj(void *p) { free(p); }
-
 CNNL_API cnnlStatus_t cnnlCreateFlashAttentionDescriptor(cnnlFlashAttentionDescriptor_t *desc)
 {
     CN_ENTRY();
-    if (!desc) return CNNL_STATUS_BAD_PARAM;
-    *desc = calloc(1, sizeof **desc);
-    if (!*desc) return CNNL_STATUS_ALLOC_FAILED;
-    kx_handle_register(*desc, K_FA, free_obj);
-    return CNNL_STATUS_SUCCESS;
+    return cn_obj_create(__func__, (void **)desc, sizeof **desc, K_FA);
 }
 
 CNNL_API cnnlStatus_t cnnlDestroyFlashAttentionDescriptor(cnnlFlashAttentionDescriptor_t desc)
 {
     CN_ENTRY();
-    if (!desc || kx_handle_unregister(desc, K_FA)) return cn_status_fail(CNNL_STATUS_BAD_PARAM, __func__, "not live");
-    free(desc);
-    return CNNL_STATUS_SUCCESS;
+    return cn_obj_destroy(__func__, desc, K_FA);
 }
 
 CNNL_API cnnlStatus_t cnnlSetFlashAttentionDescriptor(cnnlFlashAttentionDescriptor_t desc, cnnlDataType_t computeDtype,

@@ -14,41 +14,23 @@ struct cnnlMatMulStruct { int32_t attr[14]; };
 struct cnnlMatMulAlgoStruct { int chosen; size_t ws; };
 struct cnnlMatMulHeuristicResultStruct { int filled; size_t ws; };
 
-static void free_obj(void *p) { free(p); }
-
-static cnnlStatus_t create(void **out, size_t size, const char *kind)
+static cnnlStatus_t desc_create(const char *fn, cnnlMatMulDescriptor_t *d)
 {
-    if (!out) return CNNL_STATUS_BAD_PARAM;
-    *out = calloc(1, size);
-    if (!*out) return CNNL_STATUS_ALLOC_FAILED;
-    kx_handle_register(*out, kind, free_obj);
-    return CNNL_STATUS_SUCCESS;
-}
-
-static cnnlStatus_t destroy(void *p, const char *kind, const char *fn)
-{
-    if (!p || kx_handle_unregister(p, kind)) return cn_status_fail(CNNL_STATUS_BAD_PARAM, fn, "not live (double destroy?)");
-    free(p);
-    return CNNL_STATUS_SUCCESS;
-}
-
-static cnnlStatus_t desc_create(cnnlMatMulDescriptor_t *d)
-{
-    cnnlStatus_t st = create((void **)d, sizeof **d, K_DESC);
+    cnnlStatus_t st = cn_obj_create(fn, (void **)d, sizeof **d, K_DESC);
     if (!st) (*d)->attr[CNNL_MATMUL_DESC_COMPUTE_TYPE] = CNNL_DTYPE_FLOAT;
     return st;
 }
 
-CNNL_API cnnlStatus_t cnnlMatMulDescCreate(cnnlMatMulDescriptor_t *desc) { CN_ENTRY(); return desc_create(desc); }
-CNNL_API cnnlStatus_t cnnlCreateMatMulDescriptor(cnnlMatMulDescriptor_t *desc) { CN_ENTRY(); return desc_create(desc); }
-CNNL_API cnnlStatus_t cnnlMatMulDescDestroy(cnnlMatMulDescriptor_t desc) { CN_ENTRY(); return destroy(desc, K_DESC, __func__); }
-CNNL_API cnnlStatus_t cnnlDestroyMatMulDescriptor(cnnlMatMulDescriptor_t desc) { CN_ENTRY(); return destroy(desc, K_DESC, __func__); }
-CNNL_API cnnlStatus_t cnnlMatMulAlgoCreate(cnnlMatMulAlgo_t *algo) { CN_ENTRY(); return create((void **)algo, sizeof **algo, K_ALGO); }
-CNNL_API cnnlStatus_t cnnlCreateMatMulAlgo(cnnlMatMulAlgo_t *algo) { CN_ENTRY(); return create((void **)algo, sizeof **algo, K_ALGO); }
-CNNL_API cnnlStatus_t cnnlMatMulAlgoDestroy(cnnlMatMulAlgo_t algo) { CN_ENTRY(); return destroy(algo, K_ALGO, __func__); }
-CNNL_API cnnlStatus_t cnnlDestroyMatMulAlgo(cnnlMatMulAlgo_t algo) { CN_ENTRY(); return destroy(algo, K_ALGO, __func__); }
-CNNL_API cnnlStatus_t cnnlCreateMatMulHeuristicResult(cnnlMatMulHeuristicResult_t *r) { CN_ENTRY(); return create((void **)r, sizeof **r, K_RES); }
-CNNL_API cnnlStatus_t cnnlDestroyMatMulHeuristicResult(cnnlMatMulHeuristicResult_t r) { CN_ENTRY(); return destroy(r, K_RES, __func__); }
+CNNL_API cnnlStatus_t cnnlMatMulDescCreate(cnnlMatMulDescriptor_t *desc) { CN_ENTRY(); return desc_create(__func__, desc); }
+CNNL_API cnnlStatus_t cnnlCreateMatMulDescriptor(cnnlMatMulDescriptor_t *desc) { CN_ENTRY(); return desc_create(__func__, desc); }
+CNNL_API cnnlStatus_t cnnlMatMulDescDestroy(cnnlMatMulDescriptor_t desc) { CN_ENTRY(); return cn_obj_destroy(__func__, desc, K_DESC); }
+CNNL_API cnnlStatus_t cnnlDestroyMatMulDescriptor(cnnlMatMulDescriptor_t desc) { CN_ENTRY(); return cn_obj_destroy(__func__, desc, K_DESC); }
+CNNL_API cnnlStatus_t cnnlMatMulAlgoCreate(cnnlMatMulAlgo_t *algo) { CN_ENTRY(); return cn_obj_create(__func__, (void **)algo, sizeof **algo, K_ALGO); }
+CNNL_API cnnlStatus_t cnnlCreateMatMulAlgo(cnnlMatMulAlgo_t *algo) { CN_ENTRY(); return cn_obj_create(__func__, (void **)algo, sizeof **algo, K_ALGO); }
+CNNL_API cnnlStatus_t cnnlMatMulAlgoDestroy(cnnlMatMulAlgo_t algo) { CN_ENTRY(); return cn_obj_destroy(__func__, algo, K_ALGO); }
+CNNL_API cnnlStatus_t cnnlDestroyMatMulAlgo(cnnlMatMulAlgo_t algo) { CN_ENTRY(); return cn_obj_destroy(__func__, algo, K_ALGO); }
+CNNL_API cnnlStatus_t cnnlCreateMatMulHeuristicResult(cnnlMatMulHeuristicResult_t *r) { CN_ENTRY(); return cn_obj_create(__func__, (void **)r, sizeof **r, K_RES); }
+CNNL_API cnnlStatus_t cnnlDestroyMatMulHeuristicResult(cnnlMatMulHeuristicResult_t r) { CN_ENTRY(); return cn_obj_destroy(__func__, r, K_RES); }
 
 CNNL_API cnnlStatus_t cnnlSetMatMulDescAttr(cnnlMatMulDescriptor_t desc, cnnlMatMulDescAttribute_t attr,
                                             const void *buf, size_t sizeInBytes)

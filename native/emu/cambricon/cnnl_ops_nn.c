@@ -181,22 +181,17 @@ CNNL_API cnnlStatus_t cnnlCastDataType(cnnlHandle_t handle, cnnlTensorDescriptor
 static const char K_OPT[] = "cnnlOpTensorDescriptor", K_ACT[] = "cnnlActivationDescriptor";
 struct cnnlOpTensorStruct { int set; cnnlOpTensorDesc_t op; cnnlDataType_t comp; };
 struct cnnlActivationStruct { int set; cnnlActivationMode_t mode; float coef; };
-static void free_obj(void *p) { free(p); }
 
 CNNL_API cnnlStatus_t cnnlCreateOpTensorDescriptor(cnnlOpTensorDescriptor_t *desc)
 {
     CN_ENTRY();
-    if (!desc || !(*desc = calloc(1, sizeof **desc))) return CNNL_STATUS_BAD_PARAM;
-    kx_handle_register(*desc, K_OPT, free_obj);
-    return CNNL_STATUS_SUCCESS;
+    return cn_obj_create(__func__, (void **)desc, sizeof **desc, K_OPT);
 }
 
 CNNL_API cnnlStatus_t cnnlDestroyOpTensorDescriptor(cnnlOpTensorDescriptor_t desc)
 {
     CN_ENTRY();
-    if (!desc || kx_handle_unregister(desc, K_OPT)) return CNNL_STATUS_BAD_PARAM;
-    free(desc);
-    return CNNL_STATUS_SUCCESS;
+    return cn_obj_destroy(__func__, desc, K_OPT);
 }
 
 CNNL_API cnnlStatus_t cnnlSetOpTensorDescriptor(cnnlOpTensorDescriptor_t desc, cnnlOpTensorDesc_t op,
@@ -259,17 +254,13 @@ CNNL_API cnnlStatus_t cnnlOpTensor(cnnlHandle_t handle, cnnlOpTensorDescriptor_t
 CNNL_API cnnlStatus_t cnnlCreateActivationDescriptor(cnnlActivationDescriptor_t *desc)
 {
     CN_ENTRY();
-    if (!desc || !(*desc = calloc(1, sizeof **desc))) return CNNL_STATUS_BAD_PARAM;
-    kx_handle_register(*desc, K_ACT, free_obj);
-    return CNNL_STATUS_SUCCESS;
+    return cn_obj_create(__func__, (void **)desc, sizeof **desc, K_ACT);
 }
 
 CNNL_API cnnlStatus_t cnnlDestroyActivationDescriptor(cnnlActivationDescriptor_t desc)
 {
     CN_ENTRY();
-    if (!desc || kx_handle_unregister(desc, K_ACT)) return CNNL_STATUS_BAD_PARAM;
-    free(desc);
-    return CNNL_STATUS_SUCCESS;
+    return cn_obj_destroy(__func__, desc, K_ACT);
 }
 
 CNNL_API cnnlStatus_t cnnlSetActivationDescriptor_v2(cnnlActivationDescriptor_t desc, cnnlActivationMode_t mode,

@@ -27,6 +27,7 @@ typedef cublasHandle_t blas_handle;
 #  define OP_N CUBLAS_OP_N
 #  define OP_T CUBLAS_OP_T
 #  define OP_C CUBLAS_OP_C
+#  define DT_R(x) CUDA_R_##x   /* the element-type enumerator CUDA_R_<x> */
 #elif defined(KX_DIALECT_HIP)
 typedef hipblasStatus_t blas_status;
 typedef hipblasHandle_t blas_handle;
@@ -42,6 +43,7 @@ typedef hipblasHandle_t blas_handle;
 #  define OP_N HIPBLAS_OP_N
 #  define OP_T HIPBLAS_OP_T
 #  define OP_C HIPBLAS_OP_C
+#  define DT_R(x) HIP_R_##x   /* the element-type enumerator HIP_R_<x> */
 #elif defined(KX_DIALECT_MUSA)
 /* rocBLAS-style statuses (numbers I): sizes and pointers are told apart. */
 typedef mublasStatus_t blas_status;
@@ -58,6 +60,7 @@ typedef mublasHandle_t blas_handle;
 #  define OP_N MUBLAS_OP_N
 #  define OP_T MUBLAS_OP_T
 #  define OP_C MUBLAS_OP_C
+#  define DT_R(x) MUSA_R_##x   /* the element-type enumerator MUSA_R_<x> */
 #else /* SUPA: cuBLAS-shaped (values I) */
 typedef sublasStatus_t blas_status;
 typedef sublasHandle_t blas_handle;
@@ -73,85 +76,75 @@ typedef sublasHandle_t blas_handle;
 #  define OP_N SUBLAS_OP_N
 #  define OP_T SUBLAS_OP_T
 #  define OP_C SUBLAS_OP_C
+#  define DT_R(x) SUPA_R_##x   /* the element-type enumerator SUPA_R_<x> */
 #endif
 
 /* Main element-type enum of the dialect (cudaDataType, hipDataType, musaDataType_t, supaDataType). */
 static int map_dtype(int v, kx_dtype *out) {
     switch (v) {
-#if defined(KX_DIALECT_CUDA)
-    case CUDA_R_32F: *out = KX_DT_F32; return 0;
-    case CUDA_R_64F: *out = KX_DT_F64; return 0;
-    case CUDA_R_16F: *out = KX_DT_F16; return 0;
-    case CUDA_R_16BF: *out = KX_DT_BF16; return 0;
-    case CUDA_R_8I: *out = KX_DT_I8; return 0;
-    case CUDA_R_32I: *out = KX_DT_I32; return 0;
-#elif defined(KX_DIALECT_HIP)
-    case HIP_R_32F: *out = KX_DT_F32; return 0;
-    case HIP_R_64F: *out = KX_DT_F64; return 0;
-    case HIP_R_16F: *out = KX_DT_F16; return 0;
-    case HIP_R_16BF: *out = KX_DT_BF16; return 0;
-    case HIP_R_8I: *out = KX_DT_I8; return 0;
-    case HIP_R_32I: *out = KX_DT_I32; return 0;
-#elif defined(KX_DIALECT_MUSA)
-    case MUSA_R_32F: *out = KX_DT_F32; return 0;
-    case MUSA_R_64F: *out = KX_DT_F64; return 0;
-    case MUSA_R_16F: *out = KX_DT_F16; return 0;
-    case MUSA_R_16BF: *out = KX_DT_BF16; return 0;
-    case MUSA_R_8I: *out = KX_DT_I8; return 0;
-    case MUSA_R_32I: *out = KX_DT_I32; return 0;
-#else
-    case SUPA_R_32F: *out = KX_DT_F32; return 0;
-    case SUPA_R_64F: *out = KX_DT_F64; return 0;
-    case SUPA_R_16F: *out = KX_DT_F16; return 0;
-    case SUPA_R_16BF: *out = KX_DT_BF16; return 0;
-    case SUPA_R_8I: *out = KX_DT_I8; return 0;
-    case SUPA_R_32I: *out = KX_DT_I32; return 0;
-#endif
+    case DT_R(32F): *out = KX_DT_F32; return 0;
+    case DT_R(64F): *out = KX_DT_F64; return 0;
+    case DT_R(16F): *out = KX_DT_F16; return 0;
+    case DT_R(16BF): *out = KX_DT_BF16; return 0;
+    case DT_R(8I): *out = KX_DT_I8; return 0;
+    case DT_R(32I): *out = KX_DT_I32; return 0;
     default: return -1;
     }
 }
 
+#if defined(KX_DIALECT_CUDA) || defined(KX_DIALECT_MUSA)
+/* An element-type enumerator as the compute type. cuBLAS before 11 took a cudaDataType there, as
+ * CUDA 10.2-level layers (Hygon DTK's CUDA layer, Iluvatar CoreX) still do (U: InfiniCore's GEMM
+ * for these chips passes CUDA_R_32F); cuBLAS 11+ still maps those values (I; they cannot collide
+ * with 64..77). muBLAS's plain C mublasGemmEx takes a musaDataType_t (I). */
+static int dtype_as_compute(int v, kx_ctype *out) {
+    switch (v) {
+    case DT_R(16F): *out = KX_CT_F16; return 0;
+    case DT_R(32F): *out = KX_CT_F32; return 0;
+    case DT_R(64F): *out = KX_CT_F64; return 0;
+    case DT_R(32I): *out = KX_CT_I32; return 0;
+    default: return -1;
+    }
+}
+#endif
+
 /* Compute type of the main GEMM-Ex entry points. */
 static int map_compute(int v, kx_ctype *out) {
-    switch (v) {
 #if defined(KX_DIALECT_CUDA) && defined(KX_CUDA_LEGACY_COMPUTE)
-    /* CUDA 10.2-level layers (Hygon DTK's CUDA layer, Iluvatar CoreX): the compute type is a
-     * cudaDataType, so CUBLAS_COMPUTE_32F (68) is an invalid value there (U: InfiniCore's GEMM
-     * for these chips passes CUDA_R_32F). */
-    case CUDA_R_16F: *out = KX_CT_F16; return 0;
-    case CUDA_R_32F: *out = KX_CT_F32; return 0;
-    case CUDA_R_64F: *out = KX_CT_F64; return 0;
-    case CUDA_R_32I: *out = KX_CT_I32; return 0;
-#elif defined(KX_DIALECT_CUDA)
+    /* CUBLAS_COMPUTE_32F (68) is an invalid value at that level. */
+    return dtype_as_compute(v, out);
+#else
+    switch (v) {
+#  if defined(KX_DIALECT_CUDA)
     case CUBLAS_COMPUTE_16F: case CUBLAS_COMPUTE_16F_PEDANTIC: *out = KX_CT_F16; return 0;
     case CUBLAS_COMPUTE_32F: case CUBLAS_COMPUTE_32F_PEDANTIC: case CUBLAS_COMPUTE_32F_FAST_16F:
     case CUBLAS_COMPUTE_32F_FAST_16BF: case CUBLAS_COMPUTE_32F_FAST_TF32: *out = KX_CT_F32; return 0;
     case CUBLAS_COMPUTE_64F: case CUBLAS_COMPUTE_64F_PEDANTIC: *out = KX_CT_F64; return 0;
     case CUBLAS_COMPUTE_32I: case CUBLAS_COMPUTE_32I_PEDANTIC: *out = KX_CT_I32; return 0;
-    /* cuBLAS < 11 (e.g. Iluvatar's CUDA 10.2 layer) took a cudaDataType here; cuBLAS 11+
-     * still maps those values (I). They cannot collide with 64..77. */
-    case CUDA_R_16F: *out = KX_CT_F16; return 0;
-    case CUDA_R_32F: *out = KX_CT_F32; return 0;
-    case CUDA_R_64F: *out = KX_CT_F64; return 0;
-    case CUDA_R_32I: *out = KX_CT_I32; return 0;
-#elif defined(KX_DIALECT_HIP)
+#  elif defined(KX_DIALECT_HIP)
     case HIPBLAS_COMPUTE_16F: case HIPBLAS_COMPUTE_16F_PEDANTIC: *out = KX_CT_F16; return 0;
     case HIPBLAS_COMPUTE_32F: case HIPBLAS_COMPUTE_32F_PEDANTIC: case HIPBLAS_COMPUTE_32F_FAST_16F:
     case HIPBLAS_COMPUTE_32F_FAST_16BF: case HIPBLAS_COMPUTE_32F_FAST_TF32: *out = KX_CT_F32; return 0;
     case HIPBLAS_COMPUTE_64F: case HIPBLAS_COMPUTE_64F_PEDANTIC: *out = KX_CT_F64; return 0;
     case HIPBLAS_COMPUTE_32I: case HIPBLAS_COMPUTE_32I_PEDANTIC: *out = KX_CT_I32; return 0;
-#elif defined(KX_DIALECT_MUSA)
+#  elif defined(KX_DIALECT_MUSA)
     case MUBLAS_COMPUTE_16F: *out = KX_CT_F16; return 0;
     case MUBLAS_COMPUTE_32F: case MUBLAS_COMPUTE_32F_FAST_TF32: *out = KX_CT_F32; return 0;
     case MUBLAS_COMPUTE_64F: *out = KX_CT_F64; return 0;
     case MUBLAS_COMPUTE_32I: *out = KX_CT_I32; return 0;
-#else
+#  else
     /* Only 32F and 32F_FAST_TF32 are supported (V: suBLAS docs); the other documented names
      * are not supported, and there is no 64F: f64 GEMM has no compute type. */
     case SUBLAS_COMPUTE_32F: case SUBLAS_COMPUTE_32F_FAST_TF32: *out = KX_CT_F32; return 0;
-#endif
-    default: return -1;
+#  endif
+    default:
+#  if defined(KX_DIALECT_CUDA)
+        return dtype_as_compute(v, out);
+#  else
+        return -1;
+#  endif
     }
+#endif
 }
 
 static int algo_ok(int a) {
@@ -305,18 +298,22 @@ static blas_status gemm_args(kx_gemm_args *g, int opa, int opb, int m, int n, in
     return ST_OK;
 }
 
-/* GEMM-Ex with the dialect's main type/compute enums. */
-static blas_status gemm_ex(blas_handle handle, int opa, int opb, int m, int n, int k, const void *alpha,
-                           const void *A, int at, int lda, long long sa, const void *B, int bt, int ldb,
-                           long long sb, const void *beta, void *C, int ct, int ldc, long long sc,
-                           int batch, int compute, int algo) {
+typedef int (*dtype_reader)(int v, kx_dtype *out);
+typedef int (*compute_reader)(int v, kx_ctype *out);
+
+/* GEMM-Ex whose element and compute types are read by dt and ct: the dialect's main enums
+ * (map_dtype, map_compute) or a legacy entry point's. */
+static blas_status gemm_ex(dtype_reader dt, compute_reader ct_of, blas_handle handle, int opa, int opb,
+                           int m, int n, int k, const void *alpha, const void *A, int at, int lda,
+                           long long sa, const void *B, int bt, int ldb, long long sb, const void *beta,
+                           void *C, int ct, int ldc, long long sc, int batch, int compute, int algo) {
     blas_status st = check_handle(handle);
     if (st != ST_OK) return st;
     kx_gemm_args g;
     st = gemm_args(&g, opa, opb, m, n, k, alpha, A, lda, sa, B, ldb, sb, beta, C, ldc, sc, batch);
     if (st != ST_OK) return st;
-    if (map_dtype(at, &g.a_type) || map_dtype(bt, &g.b_type) || map_dtype(ct, &g.c_type) ||
-        map_compute(compute, &g.compute) || !algo_ok(algo))
+    if (dt(at, &g.a_type) || dt(bt, &g.b_type) || dt(ct, &g.c_type) || ct_of(compute, &g.compute) ||
+        !algo_ok(algo))
         return ST_ENUM;
 #ifdef KX_SPLIT_K_MIN
     if (!(((blas_ctx *)handle)->math_mode & CUBLAS_MATH_DISALLOW_REDUCED_PRECISION_REDUCTION) && k >= KX_SPLIT_K_MIN)
@@ -382,8 +379,8 @@ KX_EXPORT blas_status GEMM_EX_NAME(blas_handle handle, BL(Operation_t) transa, B
                                    const void *beta, void *C, DT_T Ctype, int ldc,
                                    BL(ComputeType_t) computeType, BL(GemmAlgo_t) algo) {
     BLAS_ENTER_NAMED(GEMM_EX_FAULT);
-    return gemm_ex(handle, transa, transb, m, n, k, alpha, A, Atype, lda, 0, B, Btype, ldb, 0,
-                   beta, C, Ctype, ldc, 0, 1, computeType, algo);
+    return gemm_ex(map_dtype, map_compute, handle, transa, transb, m, n, k, alpha, A, Atype, lda, 0,
+                   B, Btype, ldb, 0, beta, C, Ctype, ldc, 0, 1, computeType, algo);
 }
 
 KX_EXPORT blas_status GEMM_SB_NAME(blas_handle handle, BL(Operation_t) transa, BL(Operation_t) transb,
@@ -393,8 +390,8 @@ KX_EXPORT blas_status GEMM_SB_NAME(blas_handle handle, BL(Operation_t) transa, B
                                    const void *beta, void *C, DT_T Ctype, int ldc, STRIDE_T strideC,
                                    int batchCount, BL(ComputeType_t) computeType, BL(GemmAlgo_t) algo) {
     BLAS_ENTER_NAMED(GEMM_SB_FAULT);
-    return gemm_ex(handle, transa, transb, m, n, k, alpha, A, Atype, lda, strideA, B, Btype, ldb, strideB,
-                   beta, C, Ctype, ldc, strideC, batchCount, computeType, algo);
+    return gemm_ex(map_dtype, map_compute, handle, transa, transb, m, n, k, alpha, A, Atype, lda, strideA,
+                   B, Btype, ldb, strideB, beta, C, Ctype, ldc, strideC, batchCount, computeType, algo);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -432,36 +429,13 @@ static int legacy_compute(int v, kx_ctype *out) {
 /* muBLAS plain C mublasGemmEx: the compute type is a musaDataType_t (I). */
 static int legacy_dtype(int v, kx_dtype *out) { return map_dtype(v, out); }
 
-static int legacy_compute(int v, kx_ctype *out) {
-    switch (v) {
-    case MUSA_R_16F: *out = KX_CT_F16; return 0;
-    case MUSA_R_32F: *out = KX_CT_F32; return 0;
-    case MUSA_R_64F: *out = KX_CT_F64; return 0;
-    case MUSA_R_32I: *out = KX_CT_I32; return 0;
-    default: return -1;
-    }
-}
+static int legacy_compute(int v, kx_ctype *out) { return dtype_as_compute(v, out); }
 #  define LEGACY_DT_T musaDataType_t
 #  define LEGACY_CT_T musaDataType_t
 #  define LEGACY_EX_NAME mublasGemmEx
 #endif
 
 #ifdef LEGACY_EX_NAME
-static blas_status gemm_legacy(blas_handle handle, int opa, int opb, int m, int n, int k, const void *alpha,
-                               const void *A, int at, int lda, long long sa, const void *B, int bt, int ldb,
-                               long long sb, const void *beta, void *C, int ct, int ldc, long long sc,
-                               int batch, int compute, int algo) {
-    blas_status st = check_handle(handle);
-    if (st != ST_OK) return st;
-    kx_gemm_args g;
-    st = gemm_args(&g, opa, opb, m, n, k, alpha, A, lda, sa, B, ldb, sb, beta, C, ldc, sc, batch);
-    if (st != ST_OK) return st;
-    if (legacy_dtype(at, &g.a_type) || legacy_dtype(bt, &g.b_type) || legacy_dtype(ct, &g.c_type) ||
-        legacy_compute(compute, &g.compute) || !algo_ok(algo))
-        return ST_ENUM;
-    return submit(handle, &g);
-}
-
 KX_EXPORT blas_status LEGACY_EX_NAME(blas_handle handle, BL(Operation_t) transa, BL(Operation_t) transb,
                                      int m, int n, int k, const void *alpha,
                                      const void *A, LEGACY_DT_T Atype, int lda,
@@ -469,8 +443,8 @@ KX_EXPORT blas_status LEGACY_EX_NAME(blas_handle handle, BL(Operation_t) transa,
                                      void *C, LEGACY_DT_T Ctype, int ldc,
                                      LEGACY_CT_T computeType, BL(GemmAlgo_t) algo) {
     BLAS_ENTER();
-    return gemm_legacy(handle, transa, transb, m, n, k, alpha, A, Atype, lda, 0, B, Btype, ldb, 0,
-                       beta, C, Ctype, ldc, 0, 1, computeType, algo);
+    return gemm_ex(legacy_dtype, legacy_compute, handle, transa, transb, m, n, k, alpha, A, Atype, lda, 0,
+                   B, Btype, ldb, 0, beta, C, Ctype, ldc, 0, 1, computeType, algo);
 }
 #endif
 
@@ -483,8 +457,9 @@ KX_EXPORT blas_status LEGACY_SB_NAME(blas_handle handle, BL(Operation_t) transa,
                                      hipblasStride strideC, int batchCount,
                                      LEGACY_CT_T computeType, BL(GemmAlgo_t) algo) {
     BLAS_ENTER();
-    return gemm_legacy(handle, transa, transb, m, n, k, alpha, A, Atype, lda, strideA, B, Btype, ldb,
-                       strideB, beta, C, Ctype, ldc, strideC, batchCount, computeType, algo);
+    return gemm_ex(legacy_dtype, legacy_compute, handle, transa, transb, m, n, k, alpha, A, Atype, lda,
+                   strideA, B, Btype, ldb, strideB, beta, C, Ctype, ldc, strideC, batchCount, computeType,
+                   algo);
 }
 #endif
 
@@ -499,8 +474,8 @@ KX_EXPORT blas_status mublasGemmStridedBatchedEx(blas_handle handle, mublasOpera
                                                  long long strideC, int batchCount,
                                                  mublasComputeType_t computeType, mublasGemmAlgo_t algo) {
     BLAS_ENTER();
-    return gemm_ex(handle, transa, transb, m, n, k, alpha, A, Atype, lda, strideA, B, Btype, ldb, strideB,
-                   beta, C, Ctype, ldc, strideC, batchCount, computeType, algo);
+    return gemm_ex(map_dtype, map_compute, handle, transa, transb, m, n, k, alpha, A, Atype, lda, strideA,
+                   B, Btype, ldb, strideB, beta, C, Ctype, ldc, strideC, batchCount, computeType, algo);
 }
 #endif
 

@@ -68,6 +68,13 @@ static kx_rt_error ret(kx_rt_error e) {
     int var = kx_current_physical();                               \
     if (var < 0) RET_ST(KX_ERR_NO_DEVICE)
 
+/* Declares var as the emulator stream behind handle (kx_stream_resolve), or returns the status of a
+ * bad handle. */
+#define STREAM_OR_RETURN(var, handle)                                \
+    int var##_st;                                                    \
+    kx_stream *var = kx_stream_resolve((void *)(handle), &var##_st); \
+    if (var == NULL) RET_ST(var##_st)
+
 /* ------------------------------------------------------------------------- */
 /* Devices                                                                   */
 /* ------------------------------------------------------------------------- */
@@ -228,9 +235,7 @@ static int kind_sides(int kind, int *dst, int *src) {
 static kx_rt_error do_copy(void *dst, const void *src, size_t n, int kind, kx_rt_stream stream, int async) {
     int dk, sk;
     if (kind_sides(kind, &dk, &sk) != 0) return ret(RT(ErrorInvalidMemcpyDirection));
-    int st;
-    kx_stream *s = kx_stream_resolve((void *)stream, &st);
-    if (s == NULL) RET_ST(st);
+    STREAM_OR_RETURN(s, stream);
     RET_ST(kx_copy(dst, dk, src, sk, n, s, async));
 }
 
@@ -246,9 +251,7 @@ KX_EXPORT kx_rt_error RT(MemcpyAsync)(void *dst, const void *src, size_t count, 
 }
 
 static kx_rt_error do_memset(void *dst, int value, size_t n, kx_rt_stream stream) {
-    int st;
-    kx_stream *s = kx_stream_resolve((void *)stream, &st);
-    if (s == NULL) RET_ST(st);
+    STREAM_OR_RETURN(s, stream);
     /* Both forms are asynchronous for device memory (CUDA docs); ordering does the rest. */
     RET_ST(kx_memset(dst, value, n, s, 1));
 }
@@ -293,26 +296,20 @@ KX_EXPORT kx_rt_error RT(StreamDestroy)(kx_rt_stream stream) {
 
 KX_EXPORT kx_rt_error RT(StreamSynchronize)(kx_rt_stream stream) {
     ENTER();
-    int st;
-    kx_stream *s = kx_stream_resolve((void *)stream, &st);
-    if (s == NULL) RET_ST(st);
+    STREAM_OR_RETURN(s, stream);
     RET_ST(kx_stream_sync(s));
 }
 
 KX_EXPORT kx_rt_error RT(StreamQuery)(kx_rt_stream stream) {
     ENTER();
-    int st;
-    kx_stream *s = kx_stream_resolve((void *)stream, &st);
-    if (s == NULL) RET_ST(st);
+    STREAM_OR_RETURN(s, stream);
     RET_ST(kx_stream_query(s));
 }
 
 KX_EXPORT kx_rt_error RT(StreamWaitEvent)(kx_rt_stream stream, kx_rt_event event, unsigned int flags) {
     ENTER();
     if (flags != 0) RET_ST(KX_ERR_INVALID_VALUE);
-    int st;
-    kx_stream *s = kx_stream_resolve((void *)stream, &st);
-    if (s == NULL) RET_ST(st);
+    STREAM_OR_RETURN(s, stream);
     RET_ST(kx_stream_wait_event(s, (kx_event *)event));
 }
 
@@ -342,9 +339,7 @@ KX_EXPORT kx_rt_error RT(EventCreateWithFlags)(kx_rt_event *event, unsigned int 
 
 KX_EXPORT kx_rt_error RT(EventRecord)(kx_rt_event event, kx_rt_stream stream) {
     ENTER();
-    int st;
-    kx_stream *s = kx_stream_resolve((void *)stream, &st);
-    if (s == NULL) RET_ST(st);
+    STREAM_OR_RETURN(s, stream);
     RET_ST(kx_event_record((kx_event *)event, s));
 }
 

@@ -12,6 +12,7 @@
 #include "cambricon/cndev.h"
 #include "kx_emu.h"
 
+#include <stddef.h>
 #include <string.h>
 
 const kx_dialect kx_dialect_info = { "cndev", NULL };
@@ -63,14 +64,28 @@ static cndevRet_t check(const void *info, int version, int devId)
     return CNDEV_SUCCESS;
 }
 
+/* Every info struct starts with its int version, which begin() reads and keeps. */
+_Static_assert(offsetof(cndevPowerInfo_t, version) == 0, "version first");
+_Static_assert(offsetof(cndevTemperatureInfo_t, version) == 0, "version first");
+_Static_assert(offsetof(cndevUtilizationInfo_t, version) == 0, "version first");
+_Static_assert(offsetof(cndevMemoryInfo_t, version) == 0, "version first");
+
+/* The common checks, then the caller's struct of size bytes zeroed but for its version. */
+static cndevRet_t begin(void *info, size_t size, int devId)
+{
+    int version = info ? *(const int *)info : 0;
+    cndevRet_t rc = check(info, version, devId);
+    if (rc != CNDEV_SUCCESS) return rc;
+    memset(info, 0, size);
+    *(int *)info = version;
+    return CNDEV_SUCCESS;
+}
+
 CNDEV_EXPORT cndevRet_t cndevGetPowerInfo(cndevPowerInfo_t *powerInfo, int devId)
 {
     KX_FAULT_POINT(cndevRet_t);
-    cndevRet_t rc = check(powerInfo, powerInfo ? powerInfo->version : 0, devId);
+    cndevRet_t rc = begin(powerInfo, sizeof *powerInfo, devId);
     if (rc != CNDEV_SUCCESS) return rc;
-    int version = powerInfo->version;
-    memset(powerInfo, 0, sizeof *powerInfo);
-    powerInfo->version = version;
     powerInfo->usage = 75 + devId;
     powerInfo->cap = 150;
     powerInfo->machine = 75 + devId;
@@ -81,11 +96,8 @@ CNDEV_EXPORT cndevRet_t cndevGetPowerInfo(cndevPowerInfo_t *powerInfo, int devId
 CNDEV_EXPORT cndevRet_t cndevGetTemperatureInfo(cndevTemperatureInfo_t *tempInfo, int devId)
 {
     KX_FAULT_POINT(cndevRet_t);
-    cndevRet_t rc = check(tempInfo, tempInfo ? tempInfo->version : 0, devId);
+    cndevRet_t rc = begin(tempInfo, sizeof *tempInfo, devId);
     if (rc != CNDEV_SUCCESS) return rc;
-    int version = tempInfo->version;
-    memset(tempInfo, 0, sizeof *tempInfo);
-    tempInfo->version = version;
     tempInfo->board = 40 + devId;
     tempInfo->chip = 48 + devId;
     for (int i = 0; i < 20; i++) tempInfo->cluster[i] = 48 + devId;
@@ -96,24 +108,18 @@ CNDEV_EXPORT cndevRet_t cndevGetTemperatureInfo(cndevTemperatureInfo_t *tempInfo
 CNDEV_EXPORT cndevRet_t cndevGetDeviceUtilizationInfo(cndevUtilizationInfo_t *utilInfo, int devId)
 {
     KX_FAULT_POINT(cndevRet_t);
-    cndevRet_t rc = check(utilInfo, utilInfo ? utilInfo->version : 0, devId);
+    cndevRet_t rc = begin(utilInfo, sizeof *utilInfo, devId);
     if (rc != CNDEV_SUCCESS) return rc;
-    int version = utilInfo->version;
-    memset(utilInfo, 0, sizeof *utilInfo);
-    utilInfo->version = version;
     return CNDEV_SUCCESS;
 }
 
 CNDEV_EXPORT cndevRet_t cndevGetMemoryUsage(cndevMemoryInfo_t *memInfo, int devId)
 {
     KX_FAULT_POINT(cndevRet_t);
-    cndevRet_t rc = check(memInfo, memInfo ? memInfo->version : 0, devId);
+    cndevRet_t rc = begin(memInfo, sizeof *memInfo, devId);
     if (rc != CNDEV_SUCCESS) return rc;
     size_t free_bytes = 0, total = 0;
     if (kx_mem_info(devId, &free_bytes, &total) != KX_OK) return CNDEV_ERROR_UNKNOWN;
-    int version = memInfo->version;
-    memset(memInfo, 0, sizeof *memInfo);
-    memInfo->version = version;
     memInfo->physicalMemoryTotal = (int64_t)(total >> 20);
     memInfo->physicalMemoryUsed = (int64_t)((total - free_bytes) >> 20);
     memInfo->virtualMemoryTotal = memInfo->physicalMemoryTotal;
