@@ -72,5 +72,18 @@ float cn_scalar(const void *p, cnnlDataType_t dt, float dflt);
         if (f_ != 0) return (cnnlStatus_t)f_;                                   \
     } while (0)
 
+/* The create/destroy pair of a small object type T (a handle or descriptor) registered as kind. */
+#define CN_OBJ_API(create, destroy, T, kind)                                    \
+    CNNL_API cnnlStatus_t create(T *out)                                        \
+    {                                                                           \
+        CN_ENTRY();                                                             \
+        return cn_obj_create(__func__, (void **)out, sizeof **out, kind);       \
+    }                                                                           \
+    CNNL_API cnnlStatus_t destroy(T obj)                                        \
+    {                                                                           \
+        CN_ENTRY();                                                             \
+        return cn_obj_destroy(__func__, obj, kind);                             \
+    }
+
 #pragma GCC visibility pop
 #endif

@@ -64,17 +64,7 @@ cnnlStatus_t cn_obj_destroy(const char *fn, void *p, const char *kind)
 }
 
 /* ---- handle ---- */
-CNNL_API cnnlStatus_t cnnlCreate(cnnlHandle_t *handle)
-{
-    CN_ENTRY();
-    return cn_obj_create(__func__, (void **)handle, sizeof **handle, CN_K_HANDLE);
-}
-
-CNNL_API cnnlStatus_t cnnlDestroy(cnnlHandle_t handle)
-{
-    CN_ENTRY();
-    return cn_obj_destroy(__func__, handle, CN_K_HANDLE);
-}
+CN_OBJ_API(cnnlCreate, cnnlDestroy, cnnlHandle_t, CN_K_HANDLE)
 
 CNNL_API cnnlStatus_t cnnlSetQueue(cnnlHandle_t handle, cnrtQueue_t queue)
 {
@@ -103,17 +93,7 @@ CNNL_API const char *cnnlGetErrorString(cnnlStatus_t status)
 }
 
 /* ---- tensor descriptors ---- */
-CNNL_API cnnlStatus_t cnnlCreateTensorDescriptor(cnnlTensorDescriptor_t *desc)
-{
-    CN_ENTRY();
-    return cn_obj_create(__func__, (void **)desc, sizeof **desc, CN_K_TENSOR);
-}
-
-CNNL_API cnnlStatus_t cnnlDestroyTensorDescriptor(cnnlTensorDescriptor_t desc)
-{
-    CN_ENTRY();
-    return cn_obj_destroy(__func__, desc, CN_K_TENSOR);
-}
+CN_OBJ_API(cnnlCreateTensorDescriptor, cnnlDestroyTensorDescriptor, cnnlTensorDescriptor_t, CN_K_TENSOR)
 
 /* dims/strides come as int or int64 arrays; strides NULL = dense row-major. */
 static cnnlStatus_t set_desc(const char *fn, cnnlTensorDescriptor_t d, cnnlTensorLayout_t layout, cnnlDataType_t dt,

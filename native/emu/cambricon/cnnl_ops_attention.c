@@ -16,17 +16,8 @@ struct cnnlFlashAttentionStruct {
     float scale;
 };
 
-CNNL_API cnnlStatus_t cnnlCreateFlashAttentionDescriptor(cnnlFlashAttentionDescriptor_t *desc)
-{
-    CN_ENTRY();
-    return cn_obj_create(__func__, (void **)desc, sizeof **desc, K_FA);
-}
-
-CNNL_API cnnlStatus_t cnnlDestroyFlashAttentionDescriptor(cnnlFlashAttentionDescriptor_t desc)
-{
-    CN_ENTRY();
-    return cn_obj_destroy(__func__, desc, K_FA);
-}
+CN_OBJ_API(cnnlCreateFlashAttentionDescriptor, cnnlDestroyFlashAttentionDescriptor,
+           cnnlFlashAttentionDescriptor_t, K_FA)
 
 CNNL_API cnnlStatus_t cnnlSetFlashAttentionDescriptor(cnnlFlashAttentionDescriptor_t desc, cnnlDataType_t computeDtype,
                                                       cnnlActivationPreference_t prefer, cnnlAttentionMaskMode_t maskMode,

@@ -182,17 +182,7 @@ static const char K_OPT[] = "cnnlOpTensorDescriptor", K_ACT[] = "cnnlActivationD
 struct cnnlOpTensorStruct { int set; cnnlOpTensorDesc_t op; cnnlDataType_t comp; };
 struct cnnlActivationStruct { int set; cnnlActivationMode_t mode; float coef; };
 
-CNNL_API cnnlStatus_t cnnlCreateOpTensorDescriptor(cnnlOpTensorDescriptor_t *desc)
-{
-    CN_ENTRY();
-    return cn_obj_create(__func__, (void **)desc, sizeof **desc, K_OPT);
-}
-
-CNNL_API cnnlStatus_t cnnlDestroyOpTensorDescriptor(cnnlOpTensorDescriptor_t desc)
-{
-    CN_ENTRY();
-    return cn_obj_destroy(__func__, desc, K_OPT);
-}
+CN_OBJ_API(cnnlCreateOpTensorDescriptor, cnnlDestroyOpTensorDescriptor, cnnlOpTensorDescriptor_t, K_OPT)
 
 CNNL_API cnnlStatus_t cnnlSetOpTensorDescriptor(cnnlOpTensorDescriptor_t desc, cnnlOpTensorDesc_t op,
                                                 cnnlDataType_t opTensorCompType, cnnlNanPropagation_t nanOpt)
@@ -251,17 +241,8 @@ CNNL_API cnnlStatus_t cnnlOpTensor(cnnlHandle_t handle, cnnlOpTensorDescriptor_t
 }
 
 /* ---- activation ---- */
-CNNL_API cnnlStatus_t cnnlCreateActivationDescriptor(cnnlActivationDescriptor_t *desc)
-{
-    CN_ENTRY();
-    return cn_obj_create(__func__, (void **)desc, sizeof **desc, K_ACT);
-}
-
-CNNL_API cnnlStatus_t cnnlDestroyActivationDescriptor(cnnlActivationDescriptor_t desc)
-{
-    CN_ENTRY();
-    return cn_obj_destroy(__func__, desc, K_ACT);
-}
+CN_OBJ_API(cnnlCreateActivationDescriptor, cnnlDestroyActivationDescriptor, cnnlActivationDescriptor_t,
+           K_ACT)
 
 CNNL_API cnnlStatus_t cnnlSetActivationDescriptor_v2(cnnlActivationDescriptor_t desc, cnnlActivationMode_t mode,
                                                      cnnlActivationPreference_t prefer, cnnlNanPropagation_t nanProp,
