@@ -81,11 +81,17 @@ static cndevRet_t begin(void *info, size_t size, int devId)
     return CNDEV_SUCCESS;
 }
 
+/* A query's entry: fault injection, then begin() on the caller's struct, returning its error. */
+#define BEGIN_QUERY(info, devId)                                    \
+    do {                                                            \
+        KX_FAULT_POINT(cndevRet_t);                                 \
+        cndevRet_t rc_ = begin((info), sizeof *(info), (devId));    \
+        if (rc_ != CNDEV_SUCCESS) return rc_;                       \
+    } while (0)
+
 CNDEV_EXPORT cndevRet_t cndevGetPowerInfo(cndevPowerInfo_t *powerInfo, int devId)
 {
-    KX_FAULT_POINT(cndevRet_t);
-    cndevRet_t rc = begin(powerInfo, sizeof *powerInfo, devId);
-    if (rc != CNDEV_SUCCESS) return rc;
+    BEGIN_QUERY(powerInfo, devId);
     powerInfo->usage = 75 + devId;
     powerInfo->cap = 150;
     powerInfo->machine = 75 + devId;
@@ -95,9 +101,7 @@ CNDEV_EXPORT cndevRet_t cndevGetPowerInfo(cndevPowerInfo_t *powerInfo, int devId
 
 CNDEV_EXPORT cndevRet_t cndevGetTemperatureInfo(cndevTemperatureInfo_t *tempInfo, int devId)
 {
-    KX_FAULT_POINT(cndevRet_t);
-    cndevRet_t rc = begin(tempInfo, sizeof *tempInfo, devId);
-    if (rc != CNDEV_SUCCESS) return rc;
+    BEGIN_QUERY(tempInfo, devId);
     tempInfo->board = 40 + devId;
     tempInfo->chip = 48 + devId;
     for (int i = 0; i < 20; i++) tempInfo->cluster[i] = 48 + devId;
@@ -107,17 +111,13 @@ CNDEV_EXPORT cndevRet_t cndevGetTemperatureInfo(cndevTemperatureInfo_t *tempInfo
 
 CNDEV_EXPORT cndevRet_t cndevGetDeviceUtilizationInfo(cndevUtilizationInfo_t *utilInfo, int devId)
 {
-    KX_FAULT_POINT(cndevRet_t);
-    cndevRet_t rc = begin(utilInfo, sizeof *utilInfo, devId);
-    if (rc != CNDEV_SUCCESS) return rc;
+    BEGIN_QUERY(utilInfo, devId);
     return CNDEV_SUCCESS;
 }
 
 CNDEV_EXPORT cndevRet_t cndevGetMemoryUsage(cndevMemoryInfo_t *memInfo, int devId)
 {
-    KX_FAULT_POINT(cndevRet_t);
-    cndevRet_t rc = begin(memInfo, sizeof *memInfo, devId);
-    if (rc != CNDEV_SUCCESS) return rc;
+    BEGIN_QUERY(memInfo, devId);
     size_t free_bytes = 0, total = 0;
     if (kx_mem_info(devId, &free_bytes, &total) != KX_OK) return CNDEV_ERROR_UNKNOWN;
     memInfo->physicalMemoryTotal = (int64_t)(total >> 20);
