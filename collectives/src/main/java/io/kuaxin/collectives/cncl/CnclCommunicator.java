@@ -1,31 +1,25 @@
 package io.kuaxin.collectives.cncl;
 
+import io.kuaxin.CollectiveException;
 import io.kuaxin.DType;
 import io.kuaxin.ExternalWork;
 import io.kuaxin.collectives.ReduceOp;
-import io.kuaxin.collectives.spi.CommunicatorBackend;
-import io.kuaxin.collectives.spi.Watchdog;
+import io.kuaxin.collectives.spi.NativeCommunicator;
 
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 
 /**
  * One rank's {@code cnclComm_t}, enqueuing on the Cambricon backend's {@code cnrtQueue_t}. The watchdog polls
  * {@code cnclGetCommAsyncError} and calls {@code cnclAbortComm} on an error or at the timeout, which unblocks the
  * queue; {@link #close()} is {@code cnclFreeComm}.
  */
-final class CnclCommunicator implements CommunicatorBackend {
+final class CnclCommunicator extends NativeCommunicator {
     private final CnclCollectives c;
-    private final MemorySegment comm;
-    private final Duration timeout;
-    private final AtomicBoolean released = new AtomicBoolean();
 
     CnclCommunicator(CnclCollectives c, MemorySegment comm, Duration timeout) {
+        super(comm, timeout);
         this.c = c;
-        this.comm = comm;
-        this.timeout = timeout;
     }
 
     @Override public String library() { return "cncl"; }
@@ -45,21 +39,8 @@ final class CnclCommunicator implements CommunicatorBackend {
         };
     }
 
-    private static MemorySegment at(long a) { return MemorySegment.ofAddress(a); }
-
-    private interface Call { int run() throws Throwable; }
-
-    private void call(String name, Call body) {
-        int rc;
-        try {
-            rc = body.run();
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(name + ": " + t, t);
-        }
-        c.check(rc, name, comm);
-    }
+    @Override
+    protected void check(int status, String call) { c.check(status, call, comm); }
 
     @Override
     public void allReduce(ExternalWork.Target t, long send, long recv, long count, DType dt, ReduceOp o) {
@@ -99,28 +80,15 @@ final class CnclCommunicator implements CommunicatorBackend {
     }
 
     @Override
-    public void await(BooleanSupplier done, String what) {
-        Watchdog.await(done, () -> {
-            int async = (int) c.asyncError.invokeExact(comm);
-            return async == CnclCollectives.RET_SUCCESS || async == CnclCollectives.ASYNC_IN_PROGRESS ? null
-                    : c.error(async, "cnclGetCommAsyncError", comm);
-        }, this::abort, timeout, "cncl", what,
-                "a peer is stuck, dead or issued other collectives. The communicator was aborted");
+    protected CollectiveException asyncError(MemorySegment unused) throws Throwable {
+        int async = (int) c.asyncError.invokeExact(comm);
+        return async == CnclCollectives.RET_SUCCESS || async == CnclCollectives.ASYNC_IN_PROGRESS ? null
+                : c.error(async, "cnclGetCommAsyncError", comm);
     }
 
     @Override
-    public void abort() {
-        if (released.compareAndSet(false, true)) {
-            try {
-                int ignored = (int) c.abortComm.invokeExact(comm);
-            } catch (Throwable t) {
-                throw new IllegalStateException("cnclAbortComm: " + t, t);
-            }
-        }
-    }
+    protected void abortComm() { invoke("cnclAbortComm", () -> (int) c.abortComm.invokeExact(comm)); }
 
     @Override
-    public void close() {
-        if (released.compareAndSet(false, true)) call("cnclFreeComm", () -> (int) c.freeComm.invokeExact(comm));
-    }
+    protected void destroyComm() { call("cnclFreeComm", () -> (int) c.freeComm.invokeExact(comm)); }
 }

@@ -1,30 +1,23 @@
 package io.kuaxin.collectives.hccl;
 
+import io.kuaxin.CollectiveException;
 import io.kuaxin.DType;
 import io.kuaxin.ExternalWork;
 import io.kuaxin.collectives.ReduceOp;
-import io.kuaxin.collectives.spi.CommunicatorBackend;
-import io.kuaxin.collectives.spi.Watchdog;
+import io.kuaxin.collectives.spi.NativeCommunicator;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /** One rank's {@code HcclComm}; the watchdog polls {@code HcclGetCommAsyncError}. Destroy is HCCL's abort. */
-final class HcclCommunicator implements CommunicatorBackend {
+final class HcclCommunicator extends NativeCommunicator {
     private final HcclCollectives h;
-    private final MemorySegment comm;
-    private final Duration timeout;
-    private final AtomicBoolean released = new AtomicBoolean();
 
     HcclCommunicator(HcclCollectives h, MemorySegment comm, Duration timeout) {
+        super(comm, timeout);
         this.h = h;
-        this.comm = comm;
-        this.timeout = timeout;
     }
 
     @Override public String library() { return "hccl"; }
@@ -42,21 +35,8 @@ final class HcclCommunicator implements CommunicatorBackend {
         };
     }
 
-    private static MemorySegment at(long a) { return MemorySegment.ofAddress(a); }
-
-    private interface Call { int run() throws Throwable; }
-
-    private void call(String name, Call c) {
-        int rc;
-        try {
-            rc = c.run();
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(name + ": " + t, t);
-        }
-        h.check(rc, name, comm);
-    }
+    @Override
+    protected void check(int status, String call) { h.check(status, call, comm); }
 
     @Override
     public void allReduce(ExternalWork.Target t, long send, long recv, long count, DType dt, ReduceOp o) {
@@ -96,22 +76,19 @@ final class HcclCommunicator implements CommunicatorBackend {
     }
 
     @Override
-    public void await(BooleanSupplier done, String what) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment err = a.allocate(JAVA_INT);
-            Watchdog.await(done, () -> {
-                call("HcclGetCommAsyncError", () -> (int) h.asyncError.invokeExact(comm, err));
-                int async = err.get(JAVA_INT, 0);
-                return async == 0 ? null : h.error(async, "HcclGetCommAsyncError", comm);
-            }, this::abort, timeout, "hccl", what, "the communicator was destroyed");
-        }
+    protected CollectiveException asyncError(MemorySegment err) {
+        call("HcclGetCommAsyncError", () -> (int) h.asyncError.invokeExact(comm, err));
+        int async = err.get(JAVA_INT, 0);
+        return async == 0 ? null : h.error(async, "HcclGetCommAsyncError", comm);
     }
 
     @Override
-    public void abort() { close(); }
+    protected String afterAbort() { return "the communicator was destroyed"; }
+
+    /** HCCL's abort is its destroy. */
+    @Override
+    protected void abortComm() { destroyComm(); }
 
     @Override
-    public void close() {
-        if (released.compareAndSet(false, true)) call("HcclCommDestroy", () -> (int) h.destroy.invokeExact(comm));
-    }
+    protected void destroyComm() { call("HcclCommDestroy", () -> (int) h.destroy.invokeExact(comm)); }
 }

@@ -4,14 +4,10 @@ import io.kuaxin.CollectiveException;
 import io.kuaxin.DType;
 import io.kuaxin.ExternalWork;
 import io.kuaxin.collectives.ReduceOp;
-import io.kuaxin.collectives.spi.CommunicatorBackend;
-import io.kuaxin.collectives.spi.Watchdog;
+import io.kuaxin.collectives.spi.NativeCommunicator;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
@@ -22,16 +18,12 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  *
  * <p>Ownership: {@link #close()} destroys the communicator, {@link #abort()} aborts it (then close does nothing).
  */
-final class NcclCommunicator implements CommunicatorBackend {
+final class NcclCommunicator extends NativeCommunicator {
     private final NcclBinding nccl;
-    private final MemorySegment comm;
-    private final Duration timeout;
-    private final AtomicBoolean released = new AtomicBoolean();
 
     NcclCommunicator(NcclBinding nccl, MemorySegment comm, Duration timeout) {
+        super(comm, timeout);
         this.nccl = nccl;
-        this.comm = comm;
-        this.timeout = timeout;
     }
 
     @Override public String library() { return nccl.family.name(); }
@@ -39,110 +31,56 @@ final class NcclCommunicator implements CommunicatorBackend {
     @Override
     public boolean supportsReduction(DType dtype, ReduceOp op) { return dtype != DType.BOOL; }
 
-    private static MemorySegment at(long a) { return MemorySegment.ofAddress(a); }
-
-    private void call(String name, int rc) {
-        nccl.check(rc, name, comm);
-    }
-
-    private static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException r) return r;
-        if (t instanceof Error e) throw e;
-        return new IllegalStateException(t);
-    }
+    /** {@code call} without the family's prefix, e.g. {@code AllReduce}; the binding adds it. */
+    @Override
+    protected void check(int status, String call) { nccl.check(status, call, comm); }
 
     @Override
     public void allReduce(ExternalWork.Target t, long send, long recv, long count, DType dt, ReduceOp op) {
-        try {
-            call("AllReduce", (int) nccl.allReduce.invokeExact(at(send), at(recv), count, NcclBinding.dtype(dt),
-                    NcclBinding.op(op), comm, at(t.nativeStream())));
-        } catch (Throwable e) {
-            throw rethrow(e);
-        }
+        call("AllReduce", () -> (int) nccl.allReduce.invokeExact(at(send), at(recv), count, NcclBinding.dtype(dt),
+                NcclBinding.op(op), comm, at(t.nativeStream())));
     }
 
     @Override
     public void allGather(ExternalWork.Target t, long send, long recv, long count, DType dt) {
-        try {
-            call("AllGather", (int) nccl.allGather.invokeExact(at(send), at(recv), count, NcclBinding.dtype(dt), comm,
-                    at(t.nativeStream())));
-        } catch (Throwable e) {
-            throw rethrow(e);
-        }
+        call("AllGather", () -> (int) nccl.allGather.invokeExact(at(send), at(recv), count, NcclBinding.dtype(dt),
+                comm, at(t.nativeStream())));
     }
 
     @Override
     public void reduceScatter(ExternalWork.Target t, long send, long recv, long count, DType dt, ReduceOp op) {
-        try {
-            call("ReduceScatter", (int) nccl.reduceScatter.invokeExact(at(send), at(recv), count,
-                    NcclBinding.dtype(dt), NcclBinding.op(op), comm, at(t.nativeStream())));
-        } catch (Throwable e) {
-            throw rethrow(e);
-        }
+        call("ReduceScatter", () -> (int) nccl.reduceScatter.invokeExact(at(send), at(recv), count,
+                NcclBinding.dtype(dt), NcclBinding.op(op), comm, at(t.nativeStream())));
     }
 
     @Override
     public void broadcast(ExternalWork.Target t, long send, long recv, long count, DType dt, int root) {
-        try {
-            call("Broadcast", (int) nccl.broadcast.invokeExact(at(send), at(recv), count, NcclBinding.dtype(dt), root,
-                    comm, at(t.nativeStream())));
-        } catch (Throwable e) {
-            throw rethrow(e);
-        }
+        call("Broadcast", () -> (int) nccl.broadcast.invokeExact(at(send), at(recv), count, NcclBinding.dtype(dt),
+                root, comm, at(t.nativeStream())));
     }
 
     @Override
     public void send(ExternalWork.Target t, long buffer, long count, DType dt, int peer) {
-        try {
-            call("Send", (int) nccl.send.invokeExact(at(buffer), count, NcclBinding.dtype(dt), peer, comm,
-                    at(t.nativeStream())));
-        } catch (Throwable e) {
-            throw rethrow(e);
-        }
+        call("Send", () -> (int) nccl.send.invokeExact(at(buffer), count, NcclBinding.dtype(dt), peer, comm,
+                at(t.nativeStream())));
     }
 
     @Override
     public void recv(ExternalWork.Target t, long buffer, long count, DType dt, int peer) {
-        try {
-            call("Recv", (int) nccl.recv.invokeExact(at(buffer), count, NcclBinding.dtype(dt), peer, comm,
-                    at(t.nativeStream())));
-        } catch (Throwable e) {
-            throw rethrow(e);
-        }
+        call("Recv", () -> (int) nccl.recv.invokeExact(at(buffer), count, NcclBinding.dtype(dt), peer, comm,
+                at(t.nativeStream())));
     }
 
     @Override
-    public void await(BooleanSupplier done, String what) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment err = a.allocate(JAVA_INT);
-            Watchdog.await(done, () -> {
-                nccl.check((int) nccl.commGetAsyncError.invokeExact(comm, err), "CommGetAsyncError", comm);
-                int async = err.get(JAVA_INT, 0);
-                return async == 0 || async == 7 ? null : nccl.asyncError(async, comm); // 7 = ncclInProgress
-            }, this::abort, timeout, library(), what,
-                    "a peer is stuck, dead or issued other collectives. The communicator was aborted");
-        }
+    protected CollectiveException asyncError(MemorySegment err) throws Throwable {
+        check((int) nccl.commGetAsyncError.invokeExact(comm, err), "CommGetAsyncError");
+        int async = err.get(JAVA_INT, 0);
+        return async == 0 || async == 7 ? null : nccl.asyncError(async, comm); // 7 = ncclInProgress
     }
 
     @Override
-    public void abort() {
-        if (released.compareAndSet(false, true)) {
-            try {
-                int ignored = (int) nccl.commAbort.invokeExact(comm);
-            } catch (Throwable t) {
-                throw rethrow(t);
-            }
-        }
-    }
+    protected void abortComm() { invoke("CommAbort", () -> (int) nccl.commAbort.invokeExact(comm)); }
 
     @Override
-    public void close() {
-        if (released.compareAndSet(false, true)) {
-            try {
-                call("CommDestroy", (int) nccl.commDestroy.invokeExact(comm));
-            } catch (Throwable t) {
-                throw rethrow(t);
-            }
-        }
-    }
+    protected void destroyComm() { call("CommDestroy", () -> (int) nccl.commDestroy.invokeExact(comm)); }
 }
