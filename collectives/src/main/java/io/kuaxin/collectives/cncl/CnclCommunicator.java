@@ -2,7 +2,6 @@ package io.kuaxin.collectives.cncl;
 
 import io.kuaxin.CollectiveException;
 import io.kuaxin.DType;
-import io.kuaxin.ExternalWork;
 import io.kuaxin.collectives.ReduceOp;
 import io.kuaxin.collectives.spi.NativeCommunicator;
 
@@ -18,7 +17,7 @@ final class CnclCommunicator extends NativeCommunicator {
     private final CnclCollectives c;
 
     CnclCommunicator(CnclCollectives c, MemorySegment comm, Duration timeout) {
-        super(comm, timeout);
+        super(comm, new Calls("cncl", c.allReduce, c.allGather, c.reduceScatter, c.broadcast, c.send, c.recv), timeout);
         this.c = c;
     }
 
@@ -30,7 +29,11 @@ final class CnclCommunicator extends NativeCommunicator {
         return op != ReduceOp.AVG && dtype != DType.BOOL && dtype != DType.F64;
     }
 
-    private static int op(ReduceOp op) {
+    @Override
+    protected int dtype(DType dt) { return CnclCollectives.dtype(dt); }
+
+    @Override
+    protected int op(ReduceOp op) {
         return switch (op) {
             case SUM -> CnclCollectives.OP_SUM;
             case MAX -> CnclCollectives.OP_MAX;
@@ -41,43 +44,6 @@ final class CnclCommunicator extends NativeCommunicator {
 
     @Override
     protected void check(int status, String call) { c.check(status, call, comm); }
-
-    @Override
-    public void allReduce(ExternalWork.Target t, long send, long recv, long count, DType dt, ReduceOp o) {
-        call("cnclAllReduce", () -> (int) c.allReduce.invokeExact(at(send), at(recv), count, CnclCollectives.dtype(dt),
-                op(o), comm, at(t.nativeStream())));
-    }
-
-    @Override
-    public void allGather(ExternalWork.Target t, long send, long recv, long count, DType dt) {
-        call("cnclAllGather", () -> (int) c.allGather.invokeExact(at(send), at(recv), count, CnclCollectives.dtype(dt),
-                comm, at(t.nativeStream())));
-    }
-
-    @Override
-    public void reduceScatter(ExternalWork.Target t, long send, long recv, long count, DType dt, ReduceOp o) {
-        call("cnclReduceScatter", () -> (int) c.reduceScatter.invokeExact(at(send), at(recv), count,
-                CnclCollectives.dtype(dt), op(o), comm, at(t.nativeStream())));
-    }
-
-    /** {@code cnclBroadcast(send, recv, …)}: in place when the front door passes one tensor as both. */
-    @Override
-    public void broadcast(ExternalWork.Target t, long send, long recv, long count, DType dt, int root) {
-        call("cnclBroadcast", () -> (int) c.broadcast.invokeExact(at(send), at(recv), count, CnclCollectives.dtype(dt),
-                root, comm, at(t.nativeStream())));
-    }
-
-    @Override
-    public void send(ExternalWork.Target t, long buffer, long count, DType dt, int peer) {
-        call("cnclSend", () -> (int) c.send.invokeExact(at(buffer), count, CnclCollectives.dtype(dt), peer, comm,
-                at(t.nativeStream())));
-    }
-
-    @Override
-    public void recv(ExternalWork.Target t, long buffer, long count, DType dt, int peer) {
-        call("cnclRecv", () -> (int) c.recv.invokeExact(at(buffer), count, CnclCollectives.dtype(dt), peer, comm,
-                at(t.nativeStream())));
-    }
 
     @Override
     protected CollectiveException asyncError(MemorySegment unused) throws Throwable {

@@ -16,7 +16,7 @@ final class HcclCommunicator extends NativeCommunicator {
     private final HcclCollectives h;
 
     HcclCommunicator(HcclCollectives h, MemorySegment comm, Duration timeout) {
-        super(comm, timeout);
+        super(comm, new Calls("Hccl", h.allReduce, h.allGather, h.reduceScatter, null, h.send, h.recv), timeout);
         this.h = h;
     }
 
@@ -26,7 +26,11 @@ final class HcclCommunicator extends NativeCommunicator {
     @Override
     public boolean supportsReduction(DType dtype, ReduceOp op) { return op != ReduceOp.AVG && dtype != DType.BOOL; }
 
-    private static int op(ReduceOp op) {
+    @Override
+    protected int dtype(DType dt) { return HcclCollectives.dtype(dt); }
+
+    @Override
+    protected int op(ReduceOp op) {
         return switch (op) {
             case SUM -> 0;
             case MAX -> 2;
@@ -38,40 +42,10 @@ final class HcclCommunicator extends NativeCommunicator {
     @Override
     protected void check(int status, String call) { h.check(status, call, comm); }
 
-    @Override
-    public void allReduce(ExternalWork.Target t, long send, long recv, long count, DType dt, ReduceOp o) {
-        call("HcclAllReduce", () -> (int) h.allReduce.invokeExact(at(send), at(recv), count, HcclCollectives.dtype(dt),
-                op(o), comm, at(t.nativeStream())));
-    }
-
-    @Override
-    public void allGather(ExternalWork.Target t, long send, long recv, long count, DType dt) {
-        call("HcclAllGather", () -> (int) h.allGather.invokeExact(at(send), at(recv), count, HcclCollectives.dtype(dt),
-                comm, at(t.nativeStream())));
-    }
-
-    @Override
-    public void reduceScatter(ExternalWork.Target t, long send, long recv, long count, DType dt, ReduceOp o) {
-        call("HcclReduceScatter", () -> (int) h.reduceScatter.invokeExact(at(send), at(recv), count,
-                HcclCollectives.dtype(dt), op(o), comm, at(t.nativeStream())));
-    }
-
     /** In place (HCCL's broadcast has one buffer); the front door passes the same tensor as send and receive. */
     @Override
     public void broadcast(ExternalWork.Target t, long send, long recv, long count, DType dt, int root) {
-        call("HcclBroadcast", () -> (int) h.broadcast.invokeExact(at(recv), count, HcclCollectives.dtype(dt), root,
-                comm, at(t.nativeStream())));
-    }
-
-    @Override
-    public void send(ExternalWork.Target t, long buffer, long count, DType dt, int peer) {
-        call("HcclSend", () -> (int) h.send.invokeExact(at(buffer), count, HcclCollectives.dtype(dt), peer, comm,
-                at(t.nativeStream())));
-    }
-
-    @Override
-    public void recv(ExternalWork.Target t, long buffer, long count, DType dt, int peer) {
-        call("HcclRecv", () -> (int) h.recv.invokeExact(at(buffer), count, HcclCollectives.dtype(dt), peer, comm,
+        call("HcclBroadcast", () -> (int) h.broadcast.invokeExact(at(recv), count, dtype(dt), root, comm,
                 at(t.nativeStream())));
     }
 

@@ -2,7 +2,6 @@ package io.kuaxin.collectives.nccl;
 
 import io.kuaxin.CollectiveException;
 import io.kuaxin.DType;
-import io.kuaxin.ExternalWork;
 import io.kuaxin.collectives.ReduceOp;
 import io.kuaxin.collectives.spi.NativeCommunicator;
 
@@ -22,7 +21,8 @@ final class NcclCommunicator extends NativeCommunicator {
     private final NcclBinding nccl;
 
     NcclCommunicator(NcclBinding nccl, MemorySegment comm, Duration timeout) {
-        super(comm, timeout);
+        super(comm, new Calls("", nccl.allReduce, nccl.allGather, nccl.reduceScatter, nccl.broadcast, nccl.send,
+                nccl.recv), timeout);
         this.nccl = nccl;
     }
 
@@ -36,40 +36,10 @@ final class NcclCommunicator extends NativeCommunicator {
     protected void check(int status, String call) { nccl.check(status, call, comm); }
 
     @Override
-    public void allReduce(ExternalWork.Target t, long send, long recv, long count, DType dt, ReduceOp op) {
-        call("AllReduce", () -> (int) nccl.allReduce.invokeExact(at(send), at(recv), count, NcclBinding.dtype(dt),
-                NcclBinding.op(op), comm, at(t.nativeStream())));
-    }
+    protected int dtype(DType dt) { return NcclBinding.dtype(dt); }
 
     @Override
-    public void allGather(ExternalWork.Target t, long send, long recv, long count, DType dt) {
-        call("AllGather", () -> (int) nccl.allGather.invokeExact(at(send), at(recv), count, NcclBinding.dtype(dt),
-                comm, at(t.nativeStream())));
-    }
-
-    @Override
-    public void reduceScatter(ExternalWork.Target t, long send, long recv, long count, DType dt, ReduceOp op) {
-        call("ReduceScatter", () -> (int) nccl.reduceScatter.invokeExact(at(send), at(recv), count,
-                NcclBinding.dtype(dt), NcclBinding.op(op), comm, at(t.nativeStream())));
-    }
-
-    @Override
-    public void broadcast(ExternalWork.Target t, long send, long recv, long count, DType dt, int root) {
-        call("Broadcast", () -> (int) nccl.broadcast.invokeExact(at(send), at(recv), count, NcclBinding.dtype(dt),
-                root, comm, at(t.nativeStream())));
-    }
-
-    @Override
-    public void send(ExternalWork.Target t, long buffer, long count, DType dt, int peer) {
-        call("Send", () -> (int) nccl.send.invokeExact(at(buffer), count, NcclBinding.dtype(dt), peer, comm,
-                at(t.nativeStream())));
-    }
-
-    @Override
-    public void recv(ExternalWork.Target t, long buffer, long count, DType dt, int peer) {
-        call("Recv", () -> (int) nccl.recv.invokeExact(at(buffer), count, NcclBinding.dtype(dt), peer, comm,
-                at(t.nativeStream())));
-    }
+    protected int op(ReduceOp op) { return NcclBinding.op(op); }
 
     @Override
     protected CollectiveException asyncError(MemorySegment err) throws Throwable {

@@ -9,6 +9,9 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +28,7 @@ class NativeCommunicatorTest {
         final List<String> calls = new ArrayList<>();
         CollectiveException async;
 
-        Recording(Duration timeout) { super(MemorySegment.ofAddress(0x1000), timeout); }
+        Recording(Duration timeout) { super(MemorySegment.ofAddress(0x1000), CALLS, timeout); }
 
         @Override public String library() { return "test"; }
 
@@ -47,17 +50,64 @@ class NativeCommunicatorTest {
 
         @Override protected void destroyComm() { call("destroy", () -> 0); }
 
-        @Override public void allReduce(ExternalWork.Target t, long s, long r, long n, DType d, ReduceOp o) {}
+        @Override protected int dtype(DType dt) { return 100 + dt.ordinal(); }
 
-        @Override public void allGather(ExternalWork.Target t, long s, long r, long n, DType d) {}
+        @Override protected int op(ReduceOp op) { return 200 + op.ordinal(); }
+    }
 
-        @Override public void reduceScatter(ExternalWork.Target t, long s, long r, long n, DType d, ReduceOp o) {}
+    /** What the library's reduction got, in NCCL's argument order; answers status 0. */
+    static final List<String> SEEN = new ArrayList<>();
 
-        @Override public void broadcast(ExternalWork.Target t, long s, long r, long n, DType d, int root) {}
+    static int reduce(MemorySegment send, MemorySegment recv, long count, int dtype, int op, MemorySegment comm,
+                      MemorySegment stream) {
+        SEEN.add(send.address() + " " + recv.address() + " " + count + " " + dtype + " " + op + " " + comm.address()
+                + " " + stream.address());
+        return 0;
+    }
 
-        @Override public void send(ExternalWork.Target t, long b, long n, DType d, int peer) {}
+    static int p2p(MemorySegment buffer, long count, int dtype, int peer, MemorySegment comm, MemorySegment stream) {
+        SEEN.add(buffer.address() + " " + count + " " + dtype + " " + peer + " " + comm.address() + " "
+                + stream.address());
+        return peer == 9 ? 5 : 0;
+    }
 
-        @Override public void recv(ExternalWork.Target t, long b, long n, DType d, int peer) {}
+    static final NativeCommunicator.Calls CALLS;
+
+    static {
+        try {
+            var l = MethodHandles.lookup();
+            MethodHandle reduce = l.findStatic(NativeCommunicatorTest.class, "reduce", MethodType.methodType(int.class,
+                    MemorySegment.class, MemorySegment.class, long.class, int.class, int.class, MemorySegment.class,
+                    MemorySegment.class));
+            MethodHandle p2p = l.findStatic(NativeCommunicatorTest.class, "p2p", MethodType.methodType(int.class,
+                    MemorySegment.class, long.class, int.class, int.class, MemorySegment.class, MemorySegment.class));
+            CALLS = new NativeCommunicator.Calls("test", reduce, null, reduce, reduce, p2p, p2p);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    static final ExternalWork.Target STREAM = new ExternalWork.Target() {
+        @Override public long nativeStream() { return 77; }
+
+        @Override public long address(io.kuaxin.Tensor t) { throw new AssertionError(); }
+
+        @Override public void enqueueHost(Runnable action) { throw new AssertionError(); }
+    };
+
+    @Test
+    void collectivesPassNcclsArgumentOrderAndCheckTheStatusUnderTheLibrarysName() {
+        Recording c = new Recording(Duration.ofSeconds(1));
+        SEEN.clear();
+        c.allReduce(STREAM, 16, 32, 4, DType.F32, ReduceOp.MAX);
+        c.broadcast(STREAM, 16, 32, 4, DType.F16, 3);
+        c.send(STREAM, 48, 2, DType.I32, 1);
+        assertEquals(List.of("16 32 4 " + (100 + DType.F32.ordinal()) + " " + (200 + ReduceOp.MAX.ordinal())
+                        + " 4096 77", "16 32 4 " + (100 + DType.F16.ordinal()) + " 3 4096 77",
+                "48 2 " + (100 + DType.I32.ordinal()) + " 1 4096 77"), SEEN);
+        assertEquals(List.of("testAllReduce=0", "testBroadcast=0", "testSend=0"), c.calls);
+        CollectiveException e = assertThrows(CollectiveException.class, () -> c.recv(STREAM, 48, 2, DType.I32, 9));
+        assertEquals("testRecv", e.call());
     }
 
     @Test
