@@ -9,20 +9,11 @@ import io.kuaxin.DType;
 import io.kuaxin.kernels.cpu.StridedTensor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Causal attention, batch 1, fp32, layout [1][H][S][d]. {@code mode=prefill}: S queries against S keys;
@@ -31,13 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * with our batched GEMM (O(H·S²) memory, no skipped blocks).
  * Useful FLOPs (report.py): prefill 2·S²·d·H (half of the 4·S²·d·H of full attention), decode 4·S·d·H.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 2, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"})
-@Warmup(iterations = 8, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class AttentionBench {
+public class AttentionBench extends CpuKernelBench {
     @Param({"512", "1024", "2048", "4096"})
     public int s;
 

@@ -7,22 +7,13 @@ import io.kuaxin.DType;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.concurrent.TimeUnit;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Square GEMM C = A·B, n×n, row-major. {@code impl}: our fp32 GEMM, our GEMM with bf16 A and B (converted while
@@ -30,13 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * thread count set to {@code threads}. Each combination runs in its own forks, so only one library's threads exist
  * in a JVM. GFLOP/s = 2n³ / time (post-processed by report.py).
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 2, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"})
-@Warmup(iterations = 8, time = 1)
-@Measurement(iterations = 5, time = 1)
-public class GemmBench {
+public class GemmBench extends CpuKernelBench {
     @Param({"256", "512", "1024", "2048", "4096"})
     public int n;
 
