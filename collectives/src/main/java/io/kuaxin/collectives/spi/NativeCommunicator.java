@@ -39,8 +39,10 @@ public abstract class NativeCommunicator implements CommunicatorBackend {
      * int op, comm, stream)} for the reductions, without {@code op} for all-gather, with {@code int root} for
      * broadcast, {@code int(buffer, long count, int dtype, int peer, comm, stream)} for send and receive.
      *
-     * @param prefix    what {@link #check} is told before the collective's name ({@code HcclAllReduce}), or empty
-     * @param broadcast {@code null} where the subclass overrides {@link #broadcast} (its arguments differ)
+     * @param prefix    what {@link NativeCommunicator#check} is told before the collective's name
+     *                  ({@code HcclAllReduce}), or empty
+     * @param broadcast {@code null} where the subclass overrides {@link NativeCommunicator#broadcast} (its arguments
+     *                  differ)
      */
     public record Calls(String prefix, MethodHandle allReduce, MethodHandle allGather, MethodHandle reduceScatter,
                         MethodHandle broadcast, MethodHandle send, MethodHandle recv) {}
