@@ -1,14 +1,67 @@
 package io.kuaxin;
 
 import io.kuaxin.op.Op;
+import io.kuaxin.op.OpAttributes;
+import io.kuaxin.op.OpSpec;
+import io.kuaxin.op.OpSpecs;
 import io.kuaxin.op.TensorType;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
-/** Argument checks shared by the op methods of {@link OpContext}: nulls, closed tensors, outputs, aliasing. */
+/**
+ * The one path every op takes, whichever method called it ({@code Ops.call}, a typed op method,
+ * {@link Tensor#contiguous}): the attribute type and input count, nulls and closed tensors, the op's spec, the
+ * caller's output and aliasing, the kernel contract's broadcast views, then {@link OpRunner} places, allocates
+ * and enqueues.
+ */
 final class FrontDoor {
     private FrontDoor() {}
+
+    /**
+     * Validates and runs one op.
+     *
+     * @param stream where it goes, or null for its device's default stream
+     * @param policy the fallback policy, or null for the runtime's
+     * @param out    a caller-provided output, or null for a new one
+     * @param check  an extra check once the spec has accepted the inputs (a typed method's option), or null
+     * @return {@code out}, or the new output (owned by the first input's scope, if any)
+     */
+    static Tensor call(Stream stream, FallbackPolicy policy, Op op, OpAttributes attrs, List<Tensor> inputs,
+                       Tensor out, Runnable check) {
+        if (op == null) throw new InvalidArgumentException("op is null; pass one of io.kuaxin.op.Op");
+        if (inputs == null) throw new InvalidArgumentException(op.label() + ": inputs is null; pass the tensors");
+        return call(stream, policy, op, op.spec(), attrs, inputs, out, check);
+    }
+
+    private static <A extends OpAttributes> Tensor call(Stream stream, FallbackPolicy policy, Op op, OpSpec<A> spec,
+                                                        OpAttributes attrs, List<Tensor> in, Tensor out,
+                                                        Runnable check) {
+        A at = OpSpecs.attributes(op, spec, attrs);
+        List<String> names = OpSpecs.inputs(op, at, in.size());
+        for (int i = 0; i < names.size(); i++) need(op, names.get(i), in.get(i));
+        List<TensorType> types = types(in);
+        TensorType t = spec.infer(op, at, types);
+        if (check != null) check.run();
+        if (out != null) {
+            List<Tensor> inPlace = new ArrayList<>(in.size());
+            for (int i = 0; i < in.size(); i++) if (spec.inPlace(at, i)) inPlace.add(in.get(i));
+            checkOut(op, out, t, in, inPlace);
+        }
+        List<Tensor> views = new ArrayList<>();
+        List<Tensor> kernelInputs = new ArrayList<>(in.size());
+        for (int i = 0; i < in.size(); i++) {
+            Shape target = spec.kernelShape(at, i, types, t);
+            kernelInputs.add(target == null ? in.get(i) : expand(in.get(i), target, views));
+        }
+        try {
+            return OpRunner.run(stream, policy, op, at, kernelInputs, List.of(new OpRunner.Out(t.dtype(), t.shape())),
+                    out == null ? List.of() : Collections.singletonList(out)).getFirst();
+        } finally {
+            for (Tensor v : views) v.closeQuietly(); // the stream keeps their memory alive while the op runs
+        }
+    }
 
     static Tensor need(Op op, String name, Tensor t) {
         if (t == null) throw new InvalidArgumentException(op.label() + ": " + name + " is null");

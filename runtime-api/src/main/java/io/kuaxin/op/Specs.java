@@ -9,6 +9,13 @@ import java.util.List;
 final class Specs {
     private Specs() {}
 
+    /** The non-null names, in order: the inputs an op's attributes call for. */
+    static List<String> names(String... names) {
+        java.util.ArrayList<String> out = new java.util.ArrayList<>(names.length);
+        for (String n : names) if (n != null) out.add(n);
+        return List.copyOf(out);
+    }
+
     static InvalidArgumentException fail(Op op, String message) {
         return new InvalidArgumentException(op.label() + ": " + message);
     }
