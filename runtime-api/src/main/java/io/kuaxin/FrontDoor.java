@@ -50,12 +50,12 @@ final class FrontDoor {
             checkOut(op, out, t, in, inPlace);
         }
         List<Tensor> views = new ArrayList<>();
-        List<Tensor> kernelInputs = new ArrayList<>(in.size());
-        for (int i = 0; i < in.size(); i++) {
-            Shape target = spec.kernelShape(at, i, types, t);
-            kernelInputs.add(target == null ? in.get(i) : expand(in.get(i), target, views));
-        }
         try {
+            List<Tensor> kernelInputs = new ArrayList<>(in.size());
+            for (int i = 0; i < in.size(); i++) {
+                Shape target = spec.kernelShape(at, i, types, t);
+                kernelInputs.add(target == null ? in.get(i) : expand(in.get(i), target, views));
+            }
             return OpRunner.run(stream, policy, op, at, kernelInputs, List.of(new OpRunner.Out(t.dtype(), t.shape())),
                     out == null ? List.of() : Collections.singletonList(out)).getFirst();
         } finally {

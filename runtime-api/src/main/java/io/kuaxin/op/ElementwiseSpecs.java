@@ -23,7 +23,7 @@ public final class ElementwiseSpecs {
     /** {@link Op#ADD}, {@link Op#SUB}, {@link Op#MUL}, {@link Op#DIV}: the kernel sees both inputs expanded. */
     static final OpSpec<OpAttributes> BINARY = new OpSpec<>() {
         @Override public Class<OpAttributes> attributes() { return OpAttributes.class; }
-        @Override public List<String> inputs(OpAttributes at) { return List.of("a", "b"); }
+        @Override public List<String> inputs(OpAttributes at) { return Specs.A_B; }
         @Override public TensorType infer(Op op, OpAttributes at, List<TensorType> in) { return binary(op, in); }
         @Override public String dtypeError(Op op, List<DType> d) { return ElementwiseSpecs.dtypeError(op, d); }
         @Override public Shape kernelShape(OpAttributes at, int i, List<TensorType> in, TensorType out) {
@@ -57,7 +57,7 @@ public final class ElementwiseSpecs {
         }
 
         @Override public Class<A> attributes() { return type; }
-        @Override public List<String> inputs(A at) { return List.of("x"); }
+        @Override public List<String> inputs(A at) { return Specs.X; }
         @Override public String dtypeError(Op op, List<DType> d) { return ElementwiseSpecs.dtypeError(op, d); }
         @Override public boolean inPlace(A at, int i) { return inPlace; }
     }

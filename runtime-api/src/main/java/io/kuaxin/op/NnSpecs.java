@@ -23,7 +23,7 @@ public final class NnSpecs {
 
     static final OpSpec<AxisAttrs> SOFTMAX = new OpSpec<>() {
         @Override public Class<AxisAttrs> attributes() { return AxisAttrs.class; }
-        @Override public List<String> inputs(AxisAttrs at) { return List.of("x"); }
+        @Override public List<String> inputs(AxisAttrs at) { return Specs.X; }
         @Override public TensorType infer(Op op, AxisAttrs at, List<TensorType> in) { return softmax(in, at); }
         @Override public String dtypeError(Op op, List<DType> d) { return NnSpecs.dtypeError(op, d); }
     };
@@ -41,7 +41,9 @@ public final class NnSpecs {
     /** {@link Op#ROPE}: the kernel sees positions expanded to {@code x}'s shape without its last dimension. */
     static final OpSpec<RopeAttrs> ROPE = new OpSpec<>() {
         @Override public Class<RopeAttrs> attributes() { return RopeAttrs.class; }
-        @Override public List<String> inputs(RopeAttrs at) { return Specs.names("x", at.hasPositions() ? "positions" : null); }
+        @Override public List<String> inputs(RopeAttrs at) {
+            return Specs.names("x", at.hasPositions() ? "positions" : null);
+        }
         @Override public TensorType infer(Op op, RopeAttrs at, List<TensorType> in) { return rope(in, at); }
         @Override public String dtypeError(Op op, List<DType> d) { return NnSpecs.dtypeError(op, d); }
         @Override public Shape kernelShape(RopeAttrs at, int i, List<TensorType> in, TensorType out) {

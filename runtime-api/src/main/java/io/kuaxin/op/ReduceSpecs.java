@@ -25,7 +25,7 @@ public final class ReduceSpecs {
     /** {@link Op#SUM}, {@link Op#MAX}, {@link Op#MEAN}, {@link Op#ARGMAX}. */
     static final OpSpec<ReduceAttrs> REDUCE = new OpSpec<>() {
         @Override public Class<ReduceAttrs> attributes() { return ReduceAttrs.class; }
-        @Override public List<String> inputs(ReduceAttrs at) { return List.of("x"); }
+        @Override public List<String> inputs(ReduceAttrs at) { return Specs.X; }
         @Override public TensorType infer(Op op, ReduceAttrs at, List<TensorType> in) { return reduce(op, in, at); }
         @Override public String dtypeError(Op op, List<DType> d) { return ReduceSpecs.dtypeError(op, d); }
     };

@@ -9,6 +9,9 @@ import java.util.List;
 final class Specs {
     private Specs() {}
 
+    /** Input names of the most common arities, shared so a call allocates none. */
+    static final List<String> X = List.of("x"), A_B = List.of("a", "b");
+
     /** The non-null names, in order: the inputs an op's attributes call for. */
     static List<String> names(String... names) {
         java.util.ArrayList<String> out = new java.util.ArrayList<>(names.length);

@@ -23,8 +23,7 @@ import io.kuaxin.op.OpAttributes;
 import io.kuaxin.op.ReduceAttrs;
 import io.kuaxin.op.RopeAttrs;
 import io.kuaxin.op.RopeMode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -35,17 +34,9 @@ import static org.junit.jupiter.api.Assertions.*;
  * refused with a message that names what is wrong and how to fix it.
  */
 class OpCallTest {
-    static Kuaxin kx;
-    static Device cpu;
-
-    @BeforeAll
-    static void open() {
-        kx = Kuaxin.open();
-        cpu = kx.device("cpu");
-    }
-
-    @AfterAll
-    static void close() { kx.close(); }
+    @AutoClose
+    static final Kuaxin kx = Kuaxin.open();
+    static final Device cpu = kx.device("cpu");
 
     static float[] ramp(int n, float scale) {
         float[] a = new float[n];
