@@ -44,22 +44,27 @@ final class FrontDoor {
         List<TensorType> types = types(in);
         TensorType t = spec.infer(op, at, types);
         if (check != null) check.run();
-        if (out != null) {
-            List<Tensor> inPlace = new ArrayList<>(in.size());
-            for (int i = 0; i < in.size(); i++) if (spec.inPlace(at, i)) inPlace.add(in.get(i));
-            checkOut(op, out, t, in, inPlace);
-        }
-        List<Tensor> views = new ArrayList<>();
+        if (out != null) checkOut(op, spec, at, out, t, in);
+        // Kernel contract: broadcast inputs become stride-0 views of the shapes the spec names. Lists are made only
+        // when an input actually grows, so the common call allocates nothing here.
+        List<Tensor> kernelInputs = in;
+        List<Tensor> views = null;
         try {
-            List<Tensor> kernelInputs = new ArrayList<>(in.size());
             for (int i = 0; i < in.size(); i++) {
                 Shape target = spec.kernelShape(at, i, types, t);
-                kernelInputs.add(target == null ? in.get(i) : expand(in.get(i), target, views));
+                if (target == null || in.get(i).shape().equals(target)) continue;
+                if (views == null) {
+                    views = new ArrayList<>(2);
+                    kernelInputs = new ArrayList<>(in);
+                }
+                kernelInputs.set(i, expand(in.get(i), target, views));
             }
             return OpRunner.run(stream, policy, op, at, kernelInputs, List.of(new OpRunner.Out(t.dtype(), t.shape())),
                     out == null ? List.of() : Collections.singletonList(out)).getFirst();
         } finally {
-            for (Tensor v : views) v.closeQuietly(); // the stream keeps their memory alive while the op runs
+            if (views != null) {
+                for (Tensor v : views) v.closeQuietly(); // the stream keeps their memory alive while the op runs
+            }
         }
     }
 
@@ -88,9 +93,10 @@ final class FrontDoor {
 
     /**
      * Checks a caller-provided output: open, the inferred dtype and shape, contiguous, and overlapping no input
-     * except one of {@code inPlace} viewed identically (element {@code i} read and written by the same step).
+     * except one the spec allows in place, viewed identically (element {@code i} read and written by the same step).
      */
-    static void checkOut(Op op, Tensor out, TensorType expected, List<Tensor> inputs, List<Tensor> inPlace) {
+    private static <A extends OpAttributes> void checkOut(Op op, OpSpec<A> spec, A at, Tensor out,
+                                                          TensorType expected, List<Tensor> inputs) {
         need(op, "out", out);
         if (out.isReadOnly()) {
             throw new InvalidArgumentException(op.label() + ": out " + out + " is a prepacked weight (read-only); "
@@ -112,9 +118,11 @@ final class FrontDoor {
         for (int i = 0; i < inputs.size(); i++) {
             Tensor in = inputs.get(i);
             if (!overlaps(out, in)) continue;
-            if (inPlace.contains(in) && sameView(out, in)) continue;
+            if (spec.inPlace(at, i) && sameView(out, in)) continue;
+            boolean anyInPlace = false;
+            for (int j = 0; j < inputs.size(); j++) anyInPlace |= spec.inPlace(at, j);
             throw new InvalidArgumentException(op.label() + ": out overlaps input " + i + " (" + in + ")"
-                    + (inPlace.isEmpty() ? "" : " in a way that is not element-for-element in place")
+                    + (anyInPlace ? " in a way that is not element-for-element in place" : "")
                     + "; use a separate output tensor");
         }
     }

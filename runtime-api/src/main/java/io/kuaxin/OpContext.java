@@ -62,7 +62,7 @@ public final class OpContext {
      * @throws UnsupportedOpException   if the device cannot run it and the fallback policy is FAIL
      */
     public Tensor call(Op op, OpAttributes attrs, Tensor... inputs) {
-        return FrontDoor.call(stream, policy, op, attrs, inputs == null ? null : Arrays.asList(inputs), null, null);
+        return FrontDoor.call(stream, policy, op, attrs, snapshot(inputs), null, null);
     }
 
     /**
@@ -74,8 +74,11 @@ public final class OpContext {
      * @throws InvalidArgumentException as {@link #call(Op, OpAttributes, Tensor...)}, or if {@code out} is wrong
      */
     public Tensor callInto(Tensor out, Op op, OpAttributes attrs, Tensor... inputs) {
-        return FrontDoor.call(stream, policy, op, attrs, inputs == null ? null : Arrays.asList(inputs), out, null);
+        return FrontDoor.call(stream, policy, op, attrs, snapshot(inputs), out, null);
     }
+
+    /** The caller's inputs, copied: the array may change once validation has read it. */
+    private static List<Tensor> snapshot(Tensor[] inputs) { return inputs == null ? null : Arrays.asList(inputs.clone()); }
 
     /** Runs {@code op} for a typed method; a null input is reported by the name its spec gives it. */
     private Tensor run(Op op, OpAttributes attrs, Tensor out, List<Tensor> in) {

@@ -23,10 +23,14 @@ public final class MatmulSpec {
     /** The kernel sees a and b expanded to the output's batch dims, c to the output's shape. */
     static final OpSpec<MatmulAttrs> SPEC = new OpSpec<>() {
         @Override public Class<MatmulAttrs> attributes() { return MatmulAttrs.class; }
+        private final List<List<String>> names = Specs.optional(Specs.A_B, "c", "bias");
+
         @Override public List<String> inputs(MatmulAttrs at) {
-            return Specs.names("a", "b", at.hasC() ? "c" : null, at.hasBias() ? "bias" : null);
+            return names.get((at.hasC() ? 1 : 0) | (at.hasBias() ? 2 : 0));
         }
-        @Override public TensorType infer(Op op, MatmulAttrs at, List<TensorType> in) { return MatmulSpec.infer(in, at); }
+        @Override public TensorType infer(Op op, MatmulAttrs at, List<TensorType> in) {
+            return MatmulSpec.infer(in, at);
+        }
         @Override public String dtypeError(Op op, List<DType> d) { return MatmulSpec.dtypeError(d); }
         @Override public Shape kernelShape(MatmulAttrs at, int i, List<TensorType> in, TensorType out) {
             Shape os = out.shape();

@@ -12,11 +12,19 @@ final class Specs {
     /** Input names of the most common arities, shared so a call allocates none. */
     static final List<String> X = List.of("x"), A_B = List.of("a", "b");
 
-    /** The non-null names, in order: the inputs an op's attributes call for. */
-    static List<String> names(String... names) {
-        java.util.ArrayList<String> out = new java.util.ArrayList<>(names.length);
-        for (String n : names) if (n != null) out.add(n);
-        return List.copyOf(out);
+    /**
+     * Every input list of an op with optional inputs: {@code required} followed by each subset of {@code optional}
+     * in order, indexed by a bit mask (bit {@code i} set = {@code optional[i]} present). Built once, so a call
+     * allocates none.
+     */
+    static List<List<String>> optional(List<String> required, String... optional) {
+        List<List<String>> all = new java.util.ArrayList<>(1 << optional.length);
+        for (int mask = 0; mask < 1 << optional.length; mask++) {
+            List<String> names = new java.util.ArrayList<>(required);
+            for (int i = 0; i < optional.length; i++) if ((mask & 1 << i) != 0) names.add(optional[i]);
+            all.add(List.copyOf(names));
+        }
+        return List.copyOf(all);
     }
 
     static InvalidArgumentException fail(Op op, String message) {
