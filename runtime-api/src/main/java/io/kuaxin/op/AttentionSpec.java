@@ -22,12 +22,10 @@ public final class AttentionSpec {
 
     /** The kernel sees the mask expanded to the scores' shape {@code [B, Hq, Lq, Lkv]}. */
     static final OpSpec<AttentionAttrs> SPEC = new OpSpec<>() {
-        @Override public Class<AttentionAttrs> attributes() { return AttentionAttrs.class; }
-        private final List<List<String>> names = Specs.optional(List.of("q", "k", "v"), "mask", "kvLens");
+        private final Specs.Inputs names = new Specs.Inputs(List.of("q", "k", "v"), "mask", "kvLens");
 
-        @Override public List<String> inputs(AttentionAttrs at) {
-            return names.get((at.hasMask() ? 1 : 0) | (at.hasKvLens() ? 2 : 0));
-        }
+        @Override public Class<AttentionAttrs> attributes() { return AttentionAttrs.class; }
+        @Override public List<String> inputs(AttentionAttrs at) { return names.with(at.hasMask(), at.hasKvLens()); }
         @Override public TensorType infer(Op op, AttentionAttrs at, List<TensorType> in) {
             return AttentionSpec.infer(in, at);
         }

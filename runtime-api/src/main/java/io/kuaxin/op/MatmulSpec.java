@@ -22,12 +22,10 @@ public final class MatmulSpec {
 
     /** The kernel sees a and b expanded to the output's batch dims, c to the output's shape. */
     static final OpSpec<MatmulAttrs> SPEC = new OpSpec<>() {
-        @Override public Class<MatmulAttrs> attributes() { return MatmulAttrs.class; }
-        private final List<List<String>> names = Specs.optional(Specs.A_B, "c", "bias");
+        private final Specs.Inputs names = new Specs.Inputs(Specs.A_B, "c", "bias");
 
-        @Override public List<String> inputs(MatmulAttrs at) {
-            return names.get((at.hasC() ? 1 : 0) | (at.hasBias() ? 2 : 0));
-        }
+        @Override public Class<MatmulAttrs> attributes() { return MatmulAttrs.class; }
+        @Override public List<String> inputs(MatmulAttrs at) { return names.with(at.hasC(), at.hasBias()); }
         @Override public TensorType infer(Op op, MatmulAttrs at, List<TensorType> in) {
             return MatmulSpec.infer(in, at);
         }

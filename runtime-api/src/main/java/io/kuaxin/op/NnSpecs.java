@@ -30,22 +30,20 @@ public final class NnSpecs {
 
     /** {@link Op#LAYER_NORM} and {@link Op#RMS_NORM}. */
     static final OpSpec<NormAttrs> NORM = new OpSpec<>() {
-        @Override public Class<NormAttrs> attributes() { return NormAttrs.class; }
-        private final List<List<String>> names = Specs.optional(Specs.X, "gamma", "beta");
+        private final Specs.Inputs names = new Specs.Inputs(Specs.X, "gamma", "beta");
 
-        @Override public List<String> inputs(NormAttrs at) {
-            return names.get((at.hasGamma() ? 1 : 0) | (at.hasBeta() ? 2 : 0));
-        }
+        @Override public Class<NormAttrs> attributes() { return NormAttrs.class; }
+        @Override public List<String> inputs(NormAttrs at) { return names.with(at.hasGamma(), at.hasBeta()); }
         @Override public TensorType infer(Op op, NormAttrs at, List<TensorType> in) { return norm(op, in, at); }
         @Override public String dtypeError(Op op, List<DType> d) { return NnSpecs.dtypeError(op, d); }
     };
 
     /** {@link Op#ROPE}: the kernel sees positions expanded to {@code x}'s shape without its last dimension. */
     static final OpSpec<RopeAttrs> ROPE = new OpSpec<>() {
-        @Override public Class<RopeAttrs> attributes() { return RopeAttrs.class; }
-        private final List<List<String>> names = Specs.optional(Specs.X, "positions");
+        private final Specs.Inputs names = new Specs.Inputs(Specs.X, "positions");
 
-        @Override public List<String> inputs(RopeAttrs at) { return names.get(at.hasPositions() ? 1 : 0); }
+        @Override public Class<RopeAttrs> attributes() { return RopeAttrs.class; }
+        @Override public List<String> inputs(RopeAttrs at) { return names.with(at.hasPositions()); }
         @Override public TensorType infer(Op op, RopeAttrs at, List<TensorType> in) { return rope(in, at); }
         @Override public String dtypeError(Op op, List<DType> d) { return NnSpecs.dtypeError(op, d); }
         @Override public Shape kernelShape(RopeAttrs at, int i, List<TensorType> in, TensorType out) {

@@ -31,9 +31,9 @@ public final class ReduceSpecs {
     };
 
     static final OpSpec<OpAttributes> EMBEDDING = new OpSpec<>() {
-        @Override public Class<OpAttributes> attributes() { return OpAttributes.class; }
         private final List<String> names = List.of("table", "ids");
 
+        @Override public Class<OpAttributes> attributes() { return OpAttributes.class; }
         @Override public List<String> inputs(OpAttributes at) { return names; }
         @Override public TensorType infer(Op op, OpAttributes at, List<TensorType> in) { return embedding(in); }
         @Override public String dtypeError(Op op, List<DType> d) { return ReduceSpecs.dtypeError(op, d); }
