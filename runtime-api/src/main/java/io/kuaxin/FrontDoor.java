@@ -1,14 +1,72 @@
 package io.kuaxin;
 
 import io.kuaxin.op.Op;
+import io.kuaxin.op.OpAttributes;
+import io.kuaxin.op.OpSpec;
+import io.kuaxin.op.OpSpecs;
 import io.kuaxin.op.TensorType;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
-/** Argument checks shared by the op methods of {@link OpContext}: nulls, closed tensors, outputs, aliasing. */
+/**
+ * The one path every op takes, whichever method called it ({@code Ops.call}, a typed op method,
+ * {@link Tensor#contiguous}): the attribute type and input count, nulls and closed tensors, the op's spec, the
+ * caller's output and aliasing, the kernel contract's broadcast views, then {@link OpRunner} places, allocates
+ * and enqueues.
+ */
 final class FrontDoor {
     private FrontDoor() {}
+
+    /**
+     * Validates and runs one op.
+     *
+     * @param stream where it goes, or null for its device's default stream
+     * @param policy the fallback policy, or null for the runtime's
+     * @param out    a caller-provided output, or null for a new one
+     * @param check  an extra check once the spec has accepted the inputs (a typed method's option), or null
+     * @return {@code out}, or the new output (owned by the first input's scope, if any)
+     */
+    static Tensor call(Stream stream, FallbackPolicy policy, Op op, OpAttributes attrs, List<Tensor> inputs,
+                       Tensor out, Runnable check) {
+        if (op == null) throw new InvalidArgumentException("op is null; pass one of io.kuaxin.op.Op");
+        if (inputs == null) throw new InvalidArgumentException(op.label() + ": inputs is null; pass the tensors");
+        return call(stream, policy, op, op.spec(), attrs, inputs, out, check);
+    }
+
+    private static <A extends OpAttributes> Tensor call(Stream stream, FallbackPolicy policy, Op op, OpSpec<A> spec,
+                                                        OpAttributes attrs, List<Tensor> in, Tensor out,
+                                                        Runnable check) {
+        A at = OpSpecs.attributes(op, spec, attrs);
+        List<String> names = OpSpecs.inputs(op, at, in.size());
+        for (int i = 0; i < names.size(); i++) need(op, names.get(i), in.get(i));
+        List<TensorType> types = types(in);
+        TensorType t = spec.infer(op, at, types);
+        if (check != null) check.run();
+        if (out != null) checkOut(op, spec, at, out, t, in);
+        // Kernel contract: broadcast inputs become stride-0 views of the shapes the spec names. Lists are made only
+        // when an input actually grows, so the common call allocates nothing here.
+        List<Tensor> kernelInputs = in;
+        List<Tensor> views = null;
+        try {
+            for (int i = 0; i < in.size(); i++) {
+                Shape target = spec.kernelShape(at, i, types, t);
+                if (target == null || in.get(i).shape().equals(target)) continue;
+                if (views == null) {
+                    views = new ArrayList<>(2);
+                    kernelInputs = new ArrayList<>(in);
+                }
+                kernelInputs.set(i, expand(in.get(i), target, views));
+            }
+            return OpRunner.run(stream, policy, op, at, kernelInputs, List.of(new OpRunner.Out(t.dtype(), t.shape())),
+                    out == null ? List.of() : Collections.singletonList(out)).getFirst();
+        } finally {
+            if (views != null) {
+                for (Tensor v : views) v.closeQuietly(); // the stream keeps their memory alive while the op runs
+            }
+        }
+    }
 
     static Tensor need(Op op, String name, Tensor t) {
         if (t == null) throw new InvalidArgumentException(op.label() + ": " + name + " is null");
@@ -35,9 +93,10 @@ final class FrontDoor {
 
     /**
      * Checks a caller-provided output: open, the inferred dtype and shape, contiguous, and overlapping no input
-     * except one of {@code inPlace} viewed identically (element {@code i} read and written by the same step).
+     * except one the spec allows in place, viewed identically (element {@code i} read and written by the same step).
      */
-    static void checkOut(Op op, Tensor out, TensorType expected, List<Tensor> inputs, List<Tensor> inPlace) {
+    private static <A extends OpAttributes> void checkOut(Op op, OpSpec<A> spec, A at, Tensor out,
+                                                          TensorType expected, List<Tensor> inputs) {
         need(op, "out", out);
         if (out.isReadOnly()) {
             throw new InvalidArgumentException(op.label() + ": out " + out + " is a prepacked weight (read-only); "
@@ -59,9 +118,11 @@ final class FrontDoor {
         for (int i = 0; i < inputs.size(); i++) {
             Tensor in = inputs.get(i);
             if (!overlaps(out, in)) continue;
-            if (inPlace.contains(in) && sameView(out, in)) continue;
+            if (spec.inPlace(at, i) && sameView(out, in)) continue;
+            boolean anyInPlace = false;
+            for (int j = 0; j < inputs.size(); j++) anyInPlace |= spec.inPlace(at, j);
             throw new InvalidArgumentException(op.label() + ": out overlaps input " + i + " (" + in + ")"
-                    + (inPlace.isEmpty() ? "" : " in a way that is not element-for-element in place")
+                    + (anyInPlace ? " in a way that is not element-for-element in place" : "")
                     + "; use a separate output tensor");
         }
     }

@@ -8,12 +8,11 @@ import io.kuaxin.op.MatmulAttrs;
 import io.kuaxin.op.NormAttrs;
 import io.kuaxin.op.Op;
 import io.kuaxin.op.OpAttributes;
-import io.kuaxin.op.OpSpecs;
 import io.kuaxin.op.ReduceAttrs;
 import io.kuaxin.op.RopeAttrs;
-import io.kuaxin.op.TensorType;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -41,23 +40,49 @@ public final class OpContext {
     /** This context with fallback policy {@code p}. */
     public OpContext withFallback(FallbackPolicy p) { return new OpContext(stream, p); }
 
-    // ---------------------------------------------------------------- ops
+    // ---------------------------------------------------------------- the generic front door
     //
-    // Every method: null/closed checks, the op's spec (io.kuaxin.op) validates and infers the output, broadcast
-    // inputs are expanded to the shapes the kernel contract names, then run() places and enqueues.
+    // Every op, typed or not, goes through FrontDoor.call: the op's spec (io.kuaxin.op) checks the attribute type,
+    // the inputs and infers the output; inputs are expanded to the shapes its kernel contract names; OpRunner
+    // places and enqueues. The typed methods below only build the attribute record from their options.
 
     /**
-     * Runs a validated single-output op; closes the temporary broadcast views afterwards (the stream keeps their
-     * memory alive while the op is in flight).
+     * Runs {@code op} on {@code inputs} (in the order its spec names them, e.g. {@code a, b, bias} for a matmul
+     * with a bias) into a new tensor. Validation, placement, allocation and ownership are exactly those of the
+     * typed method for the op (e.g. {@link #add(Tensor, Tensor)}); this door serves every op of the catalog,
+     * including ones without a typed method.
+     *
+     * @param attrs the op's attribute record (see {@link io.kuaxin.op.OpSpec#attributes()}), or
+     *              {@link OpAttributes#NONE} for ops without attributes
+     * @return the new output, owned by the first input's scope, if any
+     * @throws InvalidArgumentException if the attributes are of another type than the op takes, the number of
+     *                                  inputs is not the one they call for, or the spec rejects the inputs; the
+     *                                  message names the argument and the fix
+     * @throws ClosedResourceException  if an input is closed
+     * @throws UnsupportedOpException   if the device cannot run it and the fallback policy is FAIL
      */
-    private Tensor exec(Op op, OpAttributes attrs, List<Tensor> kernelInputs, TensorType out, Tensor given,
-                        List<Tensor> views) {
-        try {
-            return OpRunner.run(stream, policy, op, attrs, kernelInputs, List.of(new OpRunner.Out(out.dtype(), out.shape())),
-                    given == null ? List.of() : java.util.Collections.singletonList(given)).getFirst();
-        } finally {
-            for (Tensor v : views) v.closeQuietly();
-        }
+    public Tensor call(Op op, OpAttributes attrs, Tensor... inputs) {
+        return FrontDoor.call(stream, policy, op, attrs, snapshot(inputs), null, null);
+    }
+
+    /**
+     * As {@link #call(Op, OpAttributes, Tensor...)}, into {@code out} (a new tensor if null). {@code out} must have
+     * the inferred dtype and shape, be contiguous, and not overlap an input unless the op allows that input in
+     * place ({@link io.kuaxin.op.OpSpec#inPlace}) and {@code out} is that very view.
+     *
+     * @return {@code out}, or the new output
+     * @throws InvalidArgumentException as {@link #call(Op, OpAttributes, Tensor...)}, or if {@code out} is wrong
+     */
+    public Tensor callInto(Tensor out, Op op, OpAttributes attrs, Tensor... inputs) {
+        return FrontDoor.call(stream, policy, op, attrs, snapshot(inputs), out, null);
+    }
+
+    /** The caller's inputs, copied: the array may change once validation has read it. */
+    private static List<Tensor> snapshot(Tensor[] inputs) { return inputs == null ? null : Arrays.asList(inputs.clone()); }
+
+    /** Runs {@code op} for a typed method; a null input is reported by the name its spec gives it. */
+    private Tensor run(Op op, OpAttributes attrs, Tensor out, List<Tensor> in) {
+        return FrontDoor.call(stream, policy, op, attrs, in, out, null);
     }
 
     /** A contiguous copy of {@code x} (any strides, including broadcast views) on its device. */
@@ -68,12 +93,7 @@ public final class OpContext {
      *
      * @throws InvalidArgumentException if {@code out} differs in dtype or shape, is strided, or overlaps {@code x}
      */
-    public Tensor copy(Tensor x, Tensor out) {
-        FrontDoor.need(Op.COPY, "x", x);
-        TensorType t = OpSpecs.infer(Op.COPY, OpAttributes.NONE, FrontDoor.types(List.of(x)));
-        if (out != null) FrontDoor.checkOut(Op.COPY, out, t, List.of(x), List.of());
-        return exec(Op.COPY, OpAttributes.NONE, List.of(x), t, out, List.of());
-    }
+    public Tensor copy(Tensor x, Tensor out) { return run(Op.COPY, OpAttributes.NONE, out, Arrays.asList(x)); }
 
     // ---------------------------------------------------------------- matmul, attention
 
@@ -128,39 +148,16 @@ public final class OpContext {
      * @throws UnsupportedOpException   if the device cannot run it and the fallback policy is FAIL
      */
     public Tensor matmul(Tensor a, Tensor b, Matmul options, Tensor out) {
-        Op op = Op.MATMUL;
-        FrontDoor.need(op, "a", a);
-        FrontDoor.need(op, "b", b);
+        FrontDoor.need(Op.MATMUL, "a", a);
         if (options == null) throw new InvalidArgumentException("matmul: options is null; use Matmul.options()");
-        List<Tensor> in = new ArrayList<>(List.of(a, b));
-        if (options.c() != null) in.add(FrontDoor.need(op, "c", options.c()));
-        if (options.bias() != null) in.add(FrontDoor.need(op, "bias", options.bias()));
+        List<Tensor> in = new ArrayList<>(Arrays.asList(a, b));
+        if (options.c() != null) in.add(options.c());
+        if (options.bias() != null) in.add(options.bias());
         DType outDtype = options.outDtype() != null ? options.outDtype() : a.dtype() == DType.I8 ? DType.I32 : a.dtype();
         MatmulAttrs at = new MatmulAttrs(options.isTransposeA(), options.isTransposeB(), options.alpha(),
                 options.beta(), options.c() != null, options.bias() != null, options.epilogue(), outDtype,
                 options.isReducedPrecisionReductionAllowed());
-        TensorType t = OpSpecs.infer(op, at, FrontDoor.types(in));
-        if (out != null) {
-            FrontDoor.checkOut(op, out, t, in, options.c() == null ? List.of() : List.of(options.c()));
-        }
-        // Kernel contract: a, b expanded to the output's batch dims; c expanded to the output's shape.
-        List<Tensor> views = new ArrayList<>();
-        Shape os = t.shape();
-        int br = os.rank() - 2;
-        List<Tensor> k = new ArrayList<>();
-        k.add(FrontDoor.expand(a, withBatch(os, br, a.shape()), views));
-        k.add(FrontDoor.expand(b, withBatch(os, br, b.shape()), views));
-        if (options.c() != null) k.add(FrontDoor.expand(options.c(), os, views));
-        if (options.bias() != null) k.add(options.bias());
-        return exec(op, at, k, t, out, views);
-    }
-
-    private static Shape withBatch(Shape out, int batchRank, Shape x) {
-        long[] d = new long[batchRank + 2];
-        for (int i = 0; i < batchRank; i++) d[i] = out.dim(i);
-        d[batchRank] = x.dim(-2);
-        d[batchRank + 1] = x.dim(-1);
-        return Shape.of(d);
+        return run(Op.MATMUL, at, out, in);
     }
 
     /** Non-causal attention with scale {@code 1/√D}. */
@@ -174,31 +171,22 @@ public final class OpContext {
      * @throws UnsupportedOpException   if the device cannot run it and the fallback policy is FAIL
      */
     public Tensor attention(Tensor q, Tensor k, Tensor v, Attention options) {
-        Op op = Op.ATTENTION;
-        FrontDoor.need(op, "q", q);
-        FrontDoor.need(op, "k", k);
-        FrontDoor.need(op, "v", v);
+        FrontDoor.need(Op.ATTENTION, "q", q);
         if (options == null) throw new InvalidArgumentException("attention: options is null; use Attention.defaults()");
-        List<Tensor> in = new ArrayList<>(List.of(q, k, v));
-        if (options.mask() != null) in.add(FrontDoor.need(op, "mask", options.mask()));
-        if (options.kvLengths() != null) in.add(FrontDoor.need(op, "kvLengths", options.kvLengths()));
+        List<Tensor> in = new ArrayList<>(Arrays.asList(q, k, v));
+        if (options.mask() != null) in.add(options.mask());
+        if (options.kvLengths() != null) in.add(options.kvLengths());
         float scale = options.scale();
         if (Float.isNaN(scale)) scale = q.rank() == 4 && q.shape().dim(3) > 0 ? (float) (1 / Math.sqrt(q.shape().dim(3))) : 1f;
         AttentionAttrs at = new AttentionAttrs(scale, options.isCausal(), options.mask() != null,
                 options.kvLengths() != null);
-        TensorType t = OpSpecs.infer(op, at, FrontDoor.types(in));
-        if (options.kvHeads() > 0 && k.shape().dim(1) != options.kvHeads()) {
-            throw new InvalidArgumentException("attention: kvHeads(" + options.kvHeads() + ") was asked for but k "
-                    + k.shape() + " has " + k.shape().dim(1) + " heads");
-        }
-        List<Tensor> views = new ArrayList<>();
-        List<Tensor> kin = new ArrayList<>(List.of(q, k, v));
-        if (options.mask() != null) {
-            Shape scores = Shape.of(q.shape().dim(0), q.shape().dim(1), q.shape().dim(2), k.shape().dim(2));
-            kin.add(FrontDoor.expand(options.mask(), scores, views)); // contract: mask is [B, Hq, Lq, Lkv]
-        }
-        if (options.kvLengths() != null) kin.add(options.kvLengths());
-        return exec(op, at, kin, t, null, views);
+        Runnable kvHeads = options.kvHeads() <= 0 ? null : () -> { // once the spec has accepted k's shape
+            if (k.shape().dim(1) != options.kvHeads()) {
+                throw new InvalidArgumentException("attention: kvHeads(" + options.kvHeads() + ") was asked for but k "
+                        + k.shape() + " has " + k.shape().dim(1) + " heads");
+            }
+        };
+        return FrontDoor.call(stream, policy, Op.ATTENTION, at, in, null, kvHeads);
     }
 
     // ---------------------------------------------------------------- softmax, norms, rope
@@ -213,9 +201,7 @@ public final class OpContext {
      */
     public Tensor softmax(Tensor x, int axis) {
         FrontDoor.need(Op.SOFTMAX, "x", x);
-        AxisAttrs at = new AxisAttrs(normalise(Op.SOFTMAX, axis, x.rank()));
-        TensorType t = OpSpecs.infer(Op.SOFTMAX, at, FrontDoor.types(List.of(x)));
-        return exec(Op.SOFTMAX, at, List.of(x), t, null, List.of());
+        return run(Op.SOFTMAX, new AxisAttrs(normalise(Op.SOFTMAX, axis, x.rank())), null, List.of(x));
     }
 
     /**
@@ -230,13 +216,10 @@ public final class OpContext {
     public Tensor rmsNorm(Tensor x, Tensor gamma, double eps) { return norm(Op.RMS_NORM, x, gamma, null, eps); }
 
     private Tensor norm(Op op, Tensor x, Tensor gamma, Tensor beta, double eps) {
-        FrontDoor.need(op, "x", x);
-        List<Tensor> in = new ArrayList<>(List.of(x));
-        if (gamma != null) in.add(FrontDoor.need(op, "gamma", gamma));
-        if (beta != null) in.add(FrontDoor.need(op, "beta", beta));
-        NormAttrs at = new NormAttrs(eps, gamma != null, beta != null);
-        TensorType t = OpSpecs.infer(op, at, FrontDoor.types(in));
-        return exec(op, at, in, t, null, List.of());
+        List<Tensor> in = new ArrayList<>(Arrays.asList(x));
+        if (gamma != null) in.add(gamma);
+        if (beta != null) in.add(beta);
+        return run(op, new NormAttrs(eps, gamma != null, beta != null), null, in);
     }
 
     /**
@@ -249,17 +232,11 @@ public final class OpContext {
         FrontDoor.need(op, "x", x);
         if (options == null) throw new InvalidArgumentException("rope: options is null; use Rope.halfSplit()");
         List<Tensor> in = new ArrayList<>(List.of(x));
-        if (options.positions() != null) in.add(FrontDoor.need(op, "positions", options.positions()));
+        if (options.positions() != null) in.add(options.positions());
         int r = options.rotaryDims() > 0 ? options.rotaryDims() : x.rank() > 0 ? (int) Math.min(x.shape().dim(-1), Integer.MAX_VALUE) : 0;
         RopeAttrs at = new RopeAttrs(options.mode(), options.base(), r, options.start(),
                 normalise(op, options.seqAxis(), x.rank()), options.positions() != null);
-        TensorType t = OpSpecs.infer(op, at, FrontDoor.types(in));
-        List<Tensor> views = new ArrayList<>();
-        List<Tensor> kin = new ArrayList<>(List.of(x));
-        if (options.positions() != null) { // contract: positions is x's shape without its last dimension
-            kin.add(FrontDoor.expand(options.positions(), io.kuaxin.op.Broadcast.prefix(x.shape(), x.rank() - 1), views));
-        }
-        return exec(op, at, kin, t, null, views);
+        return run(op, at, null, in);
     }
 
     private static int normalise(Op op, int axis, int rank) {
@@ -295,13 +272,7 @@ public final class OpContext {
     public Tensor div(Tensor a, Tensor b, Tensor out) { return binary(Op.DIV, a, b, out); }
 
     private Tensor binary(Op op, Tensor a, Tensor b, Tensor out) {
-        FrontDoor.need(op, "a", a);
-        FrontDoor.need(op, "b", b);
-        TensorType t = OpSpecs.infer(op, OpAttributes.NONE, FrontDoor.types(List.of(a, b)));
-        if (out != null) FrontDoor.checkOut(op, out, t, List.of(a, b), List.of(a, b));
-        List<Tensor> views = new ArrayList<>(); // contract: both inputs have the output's shape
-        List<Tensor> kin = List.of(FrontDoor.expand(a, t.shape(), views), FrontDoor.expand(b, t.shape(), views));
-        return exec(op, OpAttributes.NONE, kin, t, out, views);
+        return run(op, OpAttributes.NONE, out, Arrays.asList(a, b));
     }
 
     /** {@code x·sigmoid(x)}. */
@@ -329,28 +300,19 @@ public final class OpContext {
 
     public Tensor exp(Tensor x, Tensor out) { return unary(Op.EXP, x, out); }
 
-    private Tensor unary(Op op, Tensor x, Tensor out) {
-        FrontDoor.need(op, "x", x);
-        TensorType t = OpSpecs.infer(op, OpAttributes.NONE, FrontDoor.types(List.of(x)));
-        if (out != null) FrontDoor.checkOut(op, out, t, List.of(x), List.of(x));
-        return exec(op, OpAttributes.NONE, List.of(x), t, out, List.of());
-    }
+    private Tensor unary(Op op, Tensor x, Tensor out) { return run(op, OpAttributes.NONE, out, Arrays.asList(x)); }
 
     /** {@code x} converted to {@code dtype} (see {@link DType#setFromDouble} for the rounding rules). */
     public Tensor cast(Tensor x, DType dtype) {
         FrontDoor.need(Op.CAST, "x", x);
-        CastAttrs at = new CastAttrs(dtype);
-        return exec(Op.CAST, at, List.of(x), OpSpecs.infer(Op.CAST, at, FrontDoor.types(List.of(x))), null, List.of());
+        return run(Op.CAST, new CastAttrs(dtype), null, List.of(x));
     }
 
     /** {@code x} converted to {@code out}'s dtype, into {@code out}. */
     public Tensor cast(Tensor x, Tensor out) {
         FrontDoor.need(Op.CAST, "x", x);
         FrontDoor.need(Op.CAST, "out", out);
-        CastAttrs at = new CastAttrs(out.dtype());
-        TensorType t = OpSpecs.infer(Op.CAST, at, FrontDoor.types(List.of(x)));
-        FrontDoor.checkOut(Op.CAST, out, t, List.of(x), List.of(x));
-        return exec(Op.CAST, at, List.of(x), t, out, List.of());
+        return run(Op.CAST, new CastAttrs(out.dtype()), out, List.of(x));
     }
 
     // ---------------------------------------------------------------- reductions, embedding
@@ -378,9 +340,7 @@ public final class OpContext {
 
     private Tensor reduce(Op op, Tensor x, int axis, boolean keepDims) {
         FrontDoor.need(op, "x", x);
-        ReduceAttrs at = new ReduceAttrs(normalise(op, axis, x.rank()), keepDims);
-        TensorType t = OpSpecs.infer(op, at, FrontDoor.types(List.of(x)));
-        return exec(op, at, List.of(x), t, null, List.of());
+        return run(op, new ReduceAttrs(normalise(op, axis, x.rank()), keepDims), null, List.of(x));
     }
 
     /**
@@ -388,9 +348,6 @@ public final class OpContext {
      * An id outside {@code [0, V)} gives a row of zeros (ids are device data, not checked here).
      */
     public Tensor embedding(Tensor table, Tensor ids) {
-        FrontDoor.need(Op.EMBEDDING, "table", table);
-        FrontDoor.need(Op.EMBEDDING, "ids", ids);
-        TensorType t = OpSpecs.infer(Op.EMBEDDING, OpAttributes.NONE, FrontDoor.types(List.of(table, ids)));
-        return exec(Op.EMBEDDING, OpAttributes.NONE, List.of(table, ids), t, null, List.of());
+        return run(Op.EMBEDDING, OpAttributes.NONE, null, Arrays.asList(table, ids));
     }
 }

@@ -1,5 +1,8 @@
 package io.kuaxin;
 
+import io.kuaxin.op.Op;
+import io.kuaxin.op.OpAttributes;
+
 /**
  * The ops front door: one call for every device. Each op validates its arguments completely (shapes, dtypes,
  * devices, aliasing; {@link InvalidArgumentException} names the offending argument and the fix) before anything
@@ -15,6 +18,10 @@ package io.kuaxin;
  * op and the fallback policy is {@link FallbackPolicy#FAIL}. Dtype rules and semantics of each op are in its spec
  * in {@code io.kuaxin.op} ({@link io.kuaxin.op.OpSpecs}).
  *
+ * <p>Every op of the catalog is callable through {@link #call(Op, OpAttributes, Tensor...)}, with its attribute
+ * record; the typed methods ({@link #add(Tensor, Tensor)}, {@link #matmul(Tensor, Tensor, Matmul)}, ...) build
+ * that record from their arguments and take the same path.
+ *
  * <p>Thread-safe: ops may be called from any thread; work on one stream runs in enqueue order.
  */
 public final class Ops {
@@ -27,6 +34,18 @@ public final class Ops {
 
     /** A context with fallback policy {@code policy}. */
     public static OpContext withFallback(FallbackPolicy policy) { return D.withFallback(policy); }
+
+    /**
+     * Runs {@code op} on {@code inputs} (in its spec's order) into a new tensor, exactly as its typed method does;
+     * see {@link OpContext#call(Op, OpAttributes, Tensor...)}. E.g. {@code Ops.call(Op.ADD, OpAttributes.NONE, a, b)}
+     * is {@code Ops.add(a, b)}.
+     */
+    public static Tensor call(Op op, OpAttributes attrs, Tensor... inputs) { return D.call(op, attrs, inputs); }
+
+    /** As {@link #call(Op, OpAttributes, Tensor...)}, into {@code out}; see {@link OpContext#callInto}. */
+    public static Tensor callInto(Tensor out, Op op, OpAttributes attrs, Tensor... inputs) {
+        return D.callInto(out, op, attrs, inputs);
+    }
 
     /** Packs a weight once for the matmuls that use it; see {@link OpContext#prepack(Tensor)}. */
     public static Tensor prepack(Tensor weight) { return D.prepack(weight); }

@@ -1,12 +1,15 @@
 package io.kuaxin;
 
 import io.kuaxin.internal.memory.Storage;
+import io.kuaxin.op.Op;
+import io.kuaxin.op.OpAttributes;
 import io.kuaxin.spi.TensorRef;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * An n-dimensional array on one {@link Device}: a dtype, a shape, element strides and an offset into a
@@ -260,7 +263,7 @@ public final class Tensor implements AutoCloseable {
     public Tensor contiguous() {
         checkOpen();
         if (isContiguous()) return view(shape, shape.contiguousStrides(), offset);
-        return Ops.copy(this);
+        return FrontDoor.call(null, null, Op.COPY, OpAttributes.NONE, List.of(this), null, null);
     }
 
     /** A tensor over {@code storage} from its start, contiguous; the caller closes it. */

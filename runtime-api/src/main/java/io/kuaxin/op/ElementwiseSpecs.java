@@ -1,6 +1,7 @@
 package io.kuaxin.op;
 
 import io.kuaxin.DType;
+import io.kuaxin.Shape;
 
 import java.util.List;
 
@@ -18,6 +19,48 @@ import java.util.List;
  */
 public final class ElementwiseSpecs {
     private ElementwiseSpecs() {}
+
+    /** {@link Op#ADD}, {@link Op#SUB}, {@link Op#MUL}, {@link Op#DIV}: the kernel sees both inputs expanded. */
+    static final OpSpec<OpAttributes> BINARY = new OpSpec<>() {
+        @Override public Class<OpAttributes> attributes() { return OpAttributes.class; }
+        @Override public List<String> inputs(OpAttributes at) { return Specs.A_B; }
+        @Override public TensorType infer(Op op, OpAttributes at, List<TensorType> in) { return binary(op, in); }
+        @Override public String dtypeError(Op op, List<DType> d) { return ElementwiseSpecs.dtypeError(op, d); }
+        @Override public Shape kernelShape(OpAttributes at, int i, List<TensorType> in, TensorType out) {
+            return out.shape();
+        }
+        @Override public boolean inPlace(OpAttributes at, int i) { return true; }
+    };
+
+    /** {@link Op#SILU}, {@link Op#GELU_TANH}, {@link Op#GELU_ERF}, {@link Op#RELU}, {@link Op#EXP}. */
+    static final OpSpec<OpAttributes> UNARY = new OneInput<>(OpAttributes.class, true) {
+        @Override public TensorType infer(Op op, OpAttributes at, List<TensorType> in) { return unary(op, in); }
+    };
+
+    static final OpSpec<CastAttrs> CAST = new OneInput<>(CastAttrs.class, true) {
+        @Override public TensorType infer(Op op, CastAttrs at, List<TensorType> in) { return cast(in, at); }
+    };
+
+    /** {@link Op#COPY}: its output may not overlap its input, even identically (use a separate tensor). */
+    static final OpSpec<OpAttributes> COPY = new OneInput<>(OpAttributes.class, false) {
+        @Override public TensorType infer(Op op, OpAttributes at, List<TensorType> in) { return copy(in); }
+    };
+
+    /** The one-input element-wise ops: input {@code x}, and an output that may be {@code x} itself if allowed. */
+    private abstract static class OneInput<A extends OpAttributes> implements OpSpec<A> {
+        private final Class<A> type;
+        private final boolean inPlace;
+
+        OneInput(Class<A> type, boolean inPlace) {
+            this.type = type;
+            this.inPlace = inPlace;
+        }
+
+        @Override public Class<A> attributes() { return type; }
+        @Override public List<String> inputs(A at) { return Specs.X; }
+        @Override public String dtypeError(Op op, List<DType> d) { return ElementwiseSpecs.dtypeError(op, d); }
+        @Override public boolean inPlace(A at, int i) { return inPlace; }
+    }
 
     public static TensorType binary(Op op, List<TensorType> in) {
         Specs.count(op, in, 2, "a, b");

@@ -18,35 +18,53 @@ import java.util.List;
  * </ul>
  */
 public final class MatmulSpec {
-    private static final Op OP = Op.MATMUL;
-
     private MatmulSpec() {}
+
+    /** The kernel sees a and b expanded to the output's batch dims, c to the output's shape. */
+    static final OpSpec<MatmulAttrs> SPEC = new OpSpec<>() {
+        private final Specs.Inputs names = new Specs.Inputs(Specs.A_B, "c", "bias");
+
+        @Override public Class<MatmulAttrs> attributes() { return MatmulAttrs.class; }
+        @Override public List<String> inputs(MatmulAttrs at) { return names.with(at.hasC(), at.hasBias()); }
+        @Override public TensorType infer(Op op, MatmulAttrs at, List<TensorType> in) {
+            return MatmulSpec.infer(in, at);
+        }
+        @Override public String dtypeError(Op op, List<DType> d) { return MatmulSpec.dtypeError(d); }
+        @Override public Shape kernelShape(MatmulAttrs at, int i, List<TensorType> in, TensorType out) {
+            Shape os = out.shape();
+            if (i == at.cIndex()) return os;
+            if (i > 1) return null; // bias is [N] by contract
+            Shape x = in.get(i).shape();
+            return Broadcast.concat(Broadcast.prefix(os, os.rank() - 2), x.dim(-2), x.dim(-1));
+        }
+        @Override public boolean inPlace(MatmulAttrs at, int i) { return i == at.cIndex(); }
+    };
 
     /** The output type, or {@link io.kuaxin.InvalidArgumentException} naming the bad argument. */
     public static TensorType infer(List<TensorType> in, MatmulAttrs at) {
-        Specs.count(OP, in, at.inputCount(), "a, b" + (at.hasC() ? ", c" : "") + (at.hasBias() ? ", bias" : ""));
+        Specs.count(Op.MATMUL, in, at.inputCount(), "a, b" + (at.hasC() ? ", c" : "") + (at.hasBias() ? ", bias" : ""));
         TensorType a = in.get(0), b = in.get(1);
-        Specs.rankAtLeast(OP, "a", a, 2, "[..., M, K]; reshape a vector to [1, K]");
-        Specs.rankAtLeast(OP, "b", b, 2, "[..., K, N]; reshape a vector to [K, 1]");
+        Specs.rankAtLeast(Op.MATMUL, "a", a, 2, "[..., M, K]; reshape a vector to [1, K]");
+        Specs.rankAtLeast(Op.MATMUL, "b", b, 2, "[..., K, N]; reshape a vector to [K, 1]");
         if (a.dtype() != b.dtype()) {
-            throw Specs.fail(OP, "a is " + a.dtype().label() + " but b is " + b.dtype().label()
+            throw Specs.fail(Op.MATMUL, "a is " + a.dtype().label() + " but b is " + b.dtype().label()
                     + "; cast one so both match (Ops.cast)");
         }
         DType t = a.dtype();
         if (t == DType.I8) {
             if (at.outDtype() != DType.I32) {
-                throw Specs.fail(OP, "i8 x i8 produces i32, not " + at.outDtype().label() + "; cast the result");
+                throw Specs.fail(Op.MATMUL, "i8 x i8 produces i32, not " + at.outDtype().label() + "; cast the result");
             }
             if (at.alpha() != 1f || at.hasC() || at.hasBias() || at.epilogue() != Epilogue.NONE) {
-                throw Specs.fail(OP, "the i8 path takes no alpha, c, bias or epilogue; dequantize to f32/bf16 for those");
+                throw Specs.fail(Op.MATMUL, "the i8 path takes no alpha, c, bias or epilogue; dequantize to f32/bf16 for those");
             }
         } else if (t.isFloatingPoint()) {
             if (!at.outDtype().isFloatingPoint()) {
-                throw Specs.fail(OP, "outDtype " + at.outDtype().label() + " is not a float type; float inputs"
+                throw Specs.fail(Op.MATMUL, "outDtype " + at.outDtype().label() + " is not a float type; float inputs"
                         + " produce f32, f16, bf16 or f64");
             }
         } else {
-            throw Specs.fail(OP, "a and b are " + t.label() + "; matmul takes f32, f16, bf16, f64 or i8 x i8");
+            throw Specs.fail(Op.MATMUL, "a and b are " + t.label() + "; matmul takes f32, f16, bf16, f64 or i8 x i8");
         }
         Shape as = a.shape(), bs = b.shape();
         long m = at.transA() ? as.dim(-1) : as.dim(-2);
@@ -54,23 +72,23 @@ public final class MatmulSpec {
         long kb = at.transB() ? bs.dim(-1) : bs.dim(-2);
         long n = at.transB() ? bs.dim(-2) : bs.dim(-1);
         if (ka != kb) {
-            throw Specs.fail(OP, "inner dimensions differ: a " + as + (at.transA() ? " (transposed)" : "")
+            throw Specs.fail(Op.MATMUL, "inner dimensions differ: a " + as + (at.transA() ? " (transposed)" : "")
                     + " has K=" + ka + " but b " + bs + (at.transB() ? " (transposed)" : "") + " has K=" + kb
                     + "; check the shapes or use transposeA()/transposeB()");
         }
-        Shape batch = Broadcast.shapes(OP.label(), "a's batch dims", Broadcast.prefix(as, as.rank() - 2),
+        Shape batch = Broadcast.shapes(Op.MATMUL.label(), "a's batch dims", Broadcast.prefix(as, as.rank() - 2),
                 "b's batch dims", Broadcast.prefix(bs, bs.rank() - 2));
         Shape out = Broadcast.concat(batch, m, n);
         if (at.hasC()) {
             TensorType c = in.get(at.cIndex());
-            Specs.floatInput(OP, "c", c.dtype());
-            Broadcast.to(OP.label(), "c", c.shape(), out, "the output");
+            Specs.floatInput(Op.MATMUL, "c", c.dtype());
+            Broadcast.to(Op.MATMUL.label(), "c", c.shape(), out, "the output");
         }
         if (at.hasBias()) {
             TensorType bias = in.get(at.biasIndex());
-            Specs.floatInput(OP, "bias", bias.dtype());
+            Specs.floatInput(Op.MATMUL, "bias", bias.dtype());
             if (bias.shape().rank() != 1 || bias.shape().dim(0) != n) {
-                throw Specs.fail(OP, "bias has shape " + bias.shape() + " but must be [N] = [" + n
+                throw Specs.fail(Op.MATMUL, "bias has shape " + bias.shape() + " but must be [N] = [" + n
                         + "] (one value per output column); for other shapes pass it as c with beta 1");
             }
         }
@@ -83,6 +101,6 @@ public final class MatmulSpec {
         if (d.get(1) != t) return "a and b must have one dtype";
         if (t == DType.I8) return d.size() == 2 ? null : "the i8 path takes no c or bias";
         if (!t.isFloatingPoint()) return "matmul takes f32, f16, bf16, f64 or i8, not " + t.label();
-        return Specs.allFloat(OP, d.subList(2, d.size()));
+        return Specs.allFloat(Op.MATMUL, d.subList(2, d.size()));
     }
 }

@@ -21,6 +21,37 @@ import java.util.List;
 public final class NnSpecs {
     private NnSpecs() {}
 
+    static final OpSpec<AxisAttrs> SOFTMAX = new OpSpec<>() {
+        @Override public Class<AxisAttrs> attributes() { return AxisAttrs.class; }
+        @Override public List<String> inputs(AxisAttrs at) { return Specs.X; }
+        @Override public TensorType infer(Op op, AxisAttrs at, List<TensorType> in) { return softmax(in, at); }
+        @Override public String dtypeError(Op op, List<DType> d) { return NnSpecs.dtypeError(op, d); }
+    };
+
+    /** {@link Op#LAYER_NORM} and {@link Op#RMS_NORM}. */
+    static final OpSpec<NormAttrs> NORM = new OpSpec<>() {
+        private final Specs.Inputs names = new Specs.Inputs(Specs.X, "gamma", "beta");
+
+        @Override public Class<NormAttrs> attributes() { return NormAttrs.class; }
+        @Override public List<String> inputs(NormAttrs at) { return names.with(at.hasGamma(), at.hasBeta()); }
+        @Override public TensorType infer(Op op, NormAttrs at, List<TensorType> in) { return norm(op, in, at); }
+        @Override public String dtypeError(Op op, List<DType> d) { return NnSpecs.dtypeError(op, d); }
+    };
+
+    /** {@link Op#ROPE}: the kernel sees positions expanded to {@code x}'s shape without its last dimension. */
+    static final OpSpec<RopeAttrs> ROPE = new OpSpec<>() {
+        private final Specs.Inputs names = new Specs.Inputs(Specs.X, "positions");
+
+        @Override public Class<RopeAttrs> attributes() { return RopeAttrs.class; }
+        @Override public List<String> inputs(RopeAttrs at) { return names.with(at.hasPositions()); }
+        @Override public TensorType infer(Op op, RopeAttrs at, List<TensorType> in) { return rope(in, at); }
+        @Override public String dtypeError(Op op, List<DType> d) { return NnSpecs.dtypeError(op, d); }
+        @Override public Shape kernelShape(RopeAttrs at, int i, List<TensorType> in, TensorType out) {
+            Shape x = in.getFirst().shape();
+            return i == 1 ? Broadcast.prefix(x, x.rank() - 1) : null;
+        }
+    };
+
     public static TensorType softmax(List<TensorType> in, AxisAttrs at) {
         Specs.count(Op.SOFTMAX, in, 1, "x");
         TensorType x = in.getFirst();

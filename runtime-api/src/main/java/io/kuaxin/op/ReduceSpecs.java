@@ -22,6 +22,23 @@ import java.util.List;
 public final class ReduceSpecs {
     private ReduceSpecs() {}
 
+    /** {@link Op#SUM}, {@link Op#MAX}, {@link Op#MEAN}, {@link Op#ARGMAX}. */
+    static final OpSpec<ReduceAttrs> REDUCE = new OpSpec<>() {
+        @Override public Class<ReduceAttrs> attributes() { return ReduceAttrs.class; }
+        @Override public List<String> inputs(ReduceAttrs at) { return Specs.X; }
+        @Override public TensorType infer(Op op, ReduceAttrs at, List<TensorType> in) { return reduce(op, in, at); }
+        @Override public String dtypeError(Op op, List<DType> d) { return ReduceSpecs.dtypeError(op, d); }
+    };
+
+    static final OpSpec<OpAttributes> EMBEDDING = new OpSpec<>() {
+        private final List<String> names = List.of("table", "ids");
+
+        @Override public Class<OpAttributes> attributes() { return OpAttributes.class; }
+        @Override public List<String> inputs(OpAttributes at) { return names; }
+        @Override public TensorType infer(Op op, OpAttributes at, List<TensorType> in) { return embedding(in); }
+        @Override public String dtypeError(Op op, List<DType> d) { return ReduceSpecs.dtypeError(op, d); }
+    };
+
     public static TensorType reduce(Op op, List<TensorType> in, ReduceAttrs at) {
         Specs.count(op, in, 1, "x");
         TensorType x = in.getFirst();

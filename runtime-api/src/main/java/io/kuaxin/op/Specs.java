@@ -9,6 +9,29 @@ import java.util.List;
 final class Specs {
     private Specs() {}
 
+    /** Input names of the most common arities, shared so a call allocates none. */
+    static final List<String> X = List.of("x"), A_B = List.of("a", "b");
+
+    /**
+     * The input lists of an op with up to two optional inputs: the required names, then each optional one present,
+     * in order. Built once, so a call allocates none.
+     */
+    static final class Inputs {
+        private final List<List<String>> lists = new java.util.ArrayList<>(4);
+
+        Inputs(List<String> required, String... optional) {
+            for (int mask = 0; mask < 1 << optional.length; mask++) {
+                List<String> names = new java.util.ArrayList<>(required);
+                for (int i = 0; i < optional.length; i++) if ((mask & 1 << i) != 0) names.add(optional[i]);
+                lists.add(List.copyOf(names));
+            }
+        }
+
+        List<String> with(boolean first) { return lists.get(first ? 1 : 0); }
+
+        List<String> with(boolean first, boolean second) { return lists.get((first ? 1 : 0) | (second ? 2 : 0)); }
+    }
+
     static InvalidArgumentException fail(Op op, String message) {
         return new InvalidArgumentException(op.label() + ": " + message);
     }
