@@ -7,6 +7,8 @@ import io.kuaxin.op.OpAttributes;
 import io.kuaxin.spi.KernelCall;
 import io.kuaxin.spi.TensorRef;
 
+import jdk.jfr.FlightRecorder;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -43,46 +45,61 @@ final class OpRunner {
      */
     static List<Tensor> run(Stream stream, FallbackPolicy policy, Op op, OpAttributes attrs, List<Tensor> inputs,
                             List<Out> outs, List<Tensor> given) {
-        OpEvent ev = new OpEvent();
-        ev.begin();
+        // Every op comes here: nothing below allocates on the common path (home device, placement answered before)
+        // apart from the outputs, the kernel call and its tensor refs. The JFR event only while JFR runs.
+        OpEvent ev = null;
+        if (FlightRecorder.isInitialized()) {
+            ev = new OpEvent();
+            ev.begin();
+        }
         Device dev = commonDevice(op, inputs, given);
         if (stream != null && stream.device() != dev) {
             throw new InvalidArgumentException(op.label() + ": inputs are on " + dev.id() + " but the context's "
                     + "stream is on " + stream.device().id());
         }
-        DType[] dt = new DType[inputs.size()]; // a loop, not a stream: this runs for every op
-        for (int i = 0; i < dt.length; i++) dt[i] = inputs.get(i).dtype();
-        List<DType> dtypes = Arrays.asList(dt);
         Stream s = stream != null ? stream : dev.defaultStream();
-        Device exec = Placement.place(op, attrs, dtypes, dev.candidate,
-                policy != null ? policy : dev.runtime().fallbackPolicy(),
-                () -> dev.runtime().fallbackDevice().candidate).device();
+        Device exec = dev.candidate.accepts(op, attrs, inputs) ? dev : place(dev, policy, op, attrs, inputs);
         boolean fallback = exec != dev;
-        Launched done = fallback ? runOnFallback(s, exec, op, attrs, inputs, outs, given)
-                : runHere(s, op, attrs, inputs, outs, given);
-        Provenance prov = exec.provenance(op, done.kernel(), fallback);
-        for (Tensor t : done.outputs()) t.provenance(prov);
-        if (ev.shouldCommit()) {
+        List<Tensor> outputs;
+        String kernel;
+        if (fallback) {
+            Launched done = runOnFallback(s, exec, op, attrs, inputs, outs, given);
+            outputs = done.outputs();
+            kernel = done.kernel();
+        } else {
+            outputs = allocateOutputs(s.device(), outs, given, inputs);
+            try {
+                kernel = launch(s, op, attrs, inputs, outputs);
+            } catch (RuntimeException e) {
+                closeNew(outputs, given);
+                throw e;
+            }
+        }
+        Provenance prov = exec.provenance(op, kernel, fallback);
+        for (int i = 0, n = outputs.size(); i < n; i++) outputs.get(i).provenance(prov);
+        if (ev != null && ev.shouldCommit()) {
             ev.op = op.label();
             ev.device = exec.id();
-            ev.kernel = done.kernel();
+            ev.kernel = kernel;
             ev.fallback = fallback;
-            ev.dtypes = dtypes.toString();
+            ev.dtypes = dtypes(inputs).toString();
             ev.shapes = inputs.stream().map(t -> t.shape().toString()).toList().toString();
             ev.commit();
         }
-        return done.outputs();
+        return outputs;
     }
 
-    private static Launched runHere(Stream s, Op op, OpAttributes attrs, List<Tensor> inputs, List<Out> outs,
-                                    List<Tensor> given) {
-        List<Tensor> result = allocateOutputs(s.device(), outs, given, inputs);
-        try {
-            return new Launched(result, launch(s, op, attrs, inputs, result));
-        } catch (RuntimeException e) {
-            closeNew(result, given);
-            throw e;
-        }
+    /** Asks {@link Placement}: the first time an op meets these attributes and dtypes, or when home refuses it. */
+    private static Device place(Device dev, FallbackPolicy policy, Op op, OpAttributes attrs, List<Tensor> inputs) {
+        return Placement.place(op, attrs, dtypes(inputs), dev.candidate,
+                policy != null ? policy : dev.runtime().fallbackPolicy(),
+                () -> dev.runtime().fallbackDevice().candidate).device();
+    }
+
+    private static List<DType> dtypes(List<Tensor> inputs) {
+        DType[] dt = new DType[inputs.size()];
+        for (int i = 0; i < dt.length; i++) dt[i] = inputs.get(i).dtype();
+        return Arrays.asList(dt);
     }
 
     /**
@@ -136,20 +153,18 @@ final class OpRunner {
 
     private static Device commonDevice(Op op, List<Tensor> inputs, List<Tensor> given) {
         Device dev = null;
-        String first = null;
-        int i = 0;
-        for (Tensor t : inputs) {
+        for (int i = 0, n = inputs.size(); i < n; i++) { // indexed loops: no iterator per op
+            Tensor t = inputs.get(i);
             t.checkOpen();
             if (dev == null) {
                 dev = t.device();
-                first = "input 0";
             } else if (t.device() != dev) {
                 throw new InvalidArgumentException(op.label() + ": input " + i + " is on " + t.device().id() + " but "
-                        + first + " is on " + dev.id() + "; move it with tensor.to(device)");
+                        + "input 0 is on " + dev.id() + "; move it with tensor.to(device)");
             }
-            i++;
         }
-        for (Tensor t : given) {
+        for (int i = 0, n = given.size(); i < n; i++) {
+            Tensor t = given.get(i);
             if (t == null) continue;
             t.checkOpen();
             if (t.device() != dev) {
@@ -161,7 +176,11 @@ final class OpRunner {
     }
 
     private static List<Tensor> allocateOutputs(Device dev, List<Out> outs, List<Tensor> given, List<Tensor> inputs) {
+        if (allGiven(outs, given)) return given; // no list to build
         Scope owner = inputs.isEmpty() ? null : inputs.getFirst().owner();
+        if (outs.size() == 1) {
+            return List.of(dev.allocate(outs.getFirst().dtype(), outs.getFirst().shape(), owner, null));
+        }
         List<Tensor> result = new ArrayList<>(outs.size());
         try {
             for (int i = 0; i < outs.size(); i++) {
@@ -175,6 +194,14 @@ final class OpRunner {
         return result;
     }
 
+    private static boolean allGiven(List<Out> outs, List<Tensor> given) {
+        if (given.size() != outs.size()) return false;
+        for (int i = 0, n = given.size(); i < n; i++) {
+            if (given.get(i) == null) return false;
+        }
+        return true;
+    }
+
     private static void closeNew(List<Tensor> result, List<Tensor> given) {
         for (Tensor t : result) {
             if (!given.contains(t)) t.closeQuietly();
@@ -182,10 +209,20 @@ final class OpRunner {
     }
 
     private static String launch(Stream s, Op op, OpAttributes attrs, List<Tensor> inputs, List<Tensor> outputs) {
-        List<TensorRef> in = new ArrayList<>(inputs.size());
-        for (Tensor t : inputs) in.add(t.ref());
-        List<TensorRef> out = new ArrayList<>(outputs.size());
-        for (Tensor t : outputs) out.add(t.ref());
-        return s.launch(new KernelCall(op, attrs, in, out), inputs, outputs);
+        return s.launch(new KernelCall(op, attrs, refs(inputs), refs(outputs)), inputs, outputs);
+    }
+
+    /** The tensors' refs; one or two (most ops) in an immutable list that holds them without an array. */
+    private static List<TensorRef> refs(List<Tensor> ts) {
+        return switch (ts.size()) {
+            case 0 -> List.of();
+            case 1 -> List.of(ts.get(0).ref());
+            case 2 -> List.of(ts.get(0).ref(), ts.get(1).ref());
+            default -> {
+                TensorRef[] r = new TensorRef[ts.size()];
+                for (int i = 0; i < r.length; i++) r[i] = ts.get(i).ref();
+                yield Arrays.asList(r);
+            }
+        };
     }
 }

@@ -217,8 +217,11 @@ public final class Stream implements AutoCloseable {
      * @return the kernel name for provenance
      */
     String launch(KernelCall call, List<Tensor> reads, List<Tensor> writes) {
-        return queue.enqueue(storages(reads), storages(writes), null, s -> s.execute(call));
+        return queue.enqueue(reads, writes, STORAGE, null, EXECUTE, call); // constants: nothing allocated per op
     }
+
+    private static final java.util.function.Function<Tensor, Storage> STORAGE = t -> t.storage;
+    private static final WorkQueue.Step<KernelCall, String> EXECUTE = StreamBackend::execute;
 
     private static List<Storage> storages(List<Tensor> ts) {
         Storage[] s = new Storage[ts.size()]; // a loop, not a stream: this runs for every op

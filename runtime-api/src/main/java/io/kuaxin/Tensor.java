@@ -100,8 +100,13 @@ public final class Tensor implements AutoCloseable {
     /** The kernel-side description; front doors only. */
     TensorRef ref() {
         checkOpen();
-        return new TensorRef(address(), dtype, shape.dims(), strides); // shared, not copied: kernels only read them
+        TensorRef r = ref; // everything it holds is final here, so one built once serves every op
+        if (r == null) ref = r = new TensorRef(address(), dtype, shape.dims(), strides); // arrays shared: read-only
+        return r;
     }
+
+    /** Built on first use; a racing second build is an equal record, so no lock. */
+    private TensorRef ref;
 
     // ---------------------------------------------------------------- views
 

@@ -76,4 +76,40 @@ class CachingAllocatorTest {
             z.close();
         }
     }
+
+    /** Many blocks per class, small and large: each freed block comes back once, and emptyCache returns all of them. */
+    @Test
+    void manyFreedBlocksPerClassAreEachReusedOnceAndAllFreedByEmptyCache() {
+        FakeBackend b = new FakeBackend("fake", 1, 1, null);
+        b.capacity = 1L << 30;
+        try (Kuaxin kx = runtime(b)) {
+            Device d = kx.device("fake");
+            long[] sizes = {100, 1 << 20, (3L << 20) / 2}; // 512 B, the largest small class, a 2 MiB class
+            int n = 20;                                     // more than a free list's first capacity
+            for (long bytes : sizes) {
+                java.util.Set<Long> first = new java.util.HashSet<>();
+                Tensor[] ts = new Tensor[n];
+                for (int i = 0; i < n; i++) {
+                    ts[i] = d.empty(DType.I8, Shape.of(bytes));
+                    first.add(ts[i].address());
+                }
+                assertEquals(n, first.size());
+                for (Tensor t : ts) t.close();
+                java.util.Set<Long> again = new java.util.HashSet<>();
+                long hits = d.memoryStats().cacheHits();
+                for (int i = 0; i < n; i++) {
+                    ts[i] = d.empty(DType.I8, Shape.of(bytes));
+                    again.add(ts[i].address());
+                }
+                assertEquals(first, again, "the same blocks, each handed out once");
+                assertEquals(hits + n, d.memoryStats().cacheHits());
+                for (Tensor t : ts) t.close();
+            }
+            long devAllocs = d.memoryStats().deviceAllocations();
+            assertEquals(3L * n, devAllocs);
+            d.emptyCache();
+            assertEquals(0, d.memoryStats().reservedBytes());
+            assertEquals(b.capacity, d.freeMemory(), "every cached block went back to the device");
+        }
+    }
 }

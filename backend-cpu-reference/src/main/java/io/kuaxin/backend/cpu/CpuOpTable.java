@@ -52,13 +52,29 @@ final class CpuOpTable {
         return bad == null ? null : "no cpu kernel for " + op.label() + " " + dtypes + ": " + bad;
     }
 
+    /** The kernels that depend on the op alone, made once: choosing one for a call allocates nothing. */
+    private static final Kernel[] BY_OP = new Kernel[Op.values().length];
+    private static final Kernel COPY_DENSE = new Named("cpu.copy.dense", CpuOpTable::copyDense);
+    private static final Kernel COPY_STRIDED = new Named("cpu.copy.strided", CpuOpTable::copyStrided);
+
+    static {
+        for (Op op : Op.values()) {
+            if (op != Op.COPY && op != Op.MATMUL) BY_OP[op.ordinal()] = byOp(op);
+        }
+    }
+
     static Kernel select(KernelCall call) {
         Op op = call.op();
         return switch (op) {
-            case COPY -> call.input(0).isContiguous()
-                    ? new Named("cpu.copy.dense", CpuOpTable::copyDense)
-                    : new Named("cpu.copy.strided", CpuOpTable::copyStrided);
+            case COPY -> call.input(0).isContiguous() ? COPY_DENSE : COPY_STRIDED;
             case MATMUL -> matmul(call);
+            default -> BY_OP[op.ordinal()];
+        };
+    }
+
+    private static Kernel byOp(Op op) {
+        return switch (op) {
+            case COPY, MATMUL -> throw new IllegalArgumentException(op + " depends on the call");
             case ATTENTION -> new Named("cpu.flash-attention", c -> {
                 AttentionAttrs at = (AttentionAttrs) c.attributes();
                 AttentionKernel.run(at, c.input(0), c.input(1), c.input(2), opt(c, at.maskIndex()),

@@ -74,9 +74,13 @@ final class CpuStream implements StreamBackend {
         try {
             work.run();
         } catch (RuntimeException | Error e) {
-            failure.compareAndSet(null, e instanceof RuntimeException re ? re
-                    : new IllegalStateException("cpu kernel failed: " + e, e));
+            keep(e);
         }
+    }
+
+    private void keep(Throwable e) {
+        failure.compareAndSet(null, e instanceof RuntimeException re ? re
+                : new IllegalStateException("cpu kernel failed: " + e, e));
     }
 
     /** Runs small work now on the calling thread when nothing enqueued is pending, else hands it to the worker. */
@@ -112,8 +116,21 @@ final class CpuStream implements StreamBackend {
     @Override
     public String execute(KernelCall call) {
         CpuOpTable.Kernel k = CpuOpTable.select(call);
-        submitOrRun(CpuOpTable.work(call), () -> k.run(call));
+        if (CpuOpTable.work(call) <= INLINE_WORK && completed.get() == submitted) {
+            runInline(k, call); // as submitOrRun, without a lambda per op
+        } else {
+            submit(() -> k.run(call));
+        }
         return k.name();
+    }
+
+    /** {@link #run(Runnable)} for a kernel: a failure is kept for {@link #synchronize()} as the worker keeps it. */
+    private void runInline(CpuOpTable.Kernel k, KernelCall call) {
+        try {
+            k.run(call);
+        } catch (RuntimeException | Error e) {
+            keep(e);
+        }
     }
 
     @Override

@@ -5,7 +5,7 @@ import io.kuaxin.DeviceOutOfMemoryException;
 import io.kuaxin.MemoryStats;
 import io.kuaxin.spi.DeviceBackend;
 
-import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -13,6 +13,9 @@ import java.util.Map;
  * The caching allocator every backend shares. Requests are rounded to size classes (multiples of 512 bytes up
  * to 1 MiB, of 2 MiB above); freed blocks are kept per size class and reused. When the device is out of memory
  * the cache is released and the allocation retried once before {@link DeviceOutOfMemoryException} is thrown.
+ *
+ * <p>Free blocks are kept in stacks of primitive addresses, small size classes indexed by class, so taking and
+ * returning a cached block allocates nothing.
  *
  * <p>Thread-safe: one lock per device; the device call runs under it so stats stay exact.
  */
@@ -23,7 +26,10 @@ public final class CachingAllocator {
 
     private final String deviceId;
     private final DeviceBackend device;
-    private final Map<Long, ArrayDeque<Long>> free = new HashMap<>();
+    /** Free blocks of the small size classes, indexed by {@code size / SMALL_ROUND}; created on first use. */
+    private final Addresses[] freeSmall = new Addresses[(int) (SMALL_LIMIT / SMALL_ROUND) + 1];
+    /** Free blocks of the large size classes. */
+    private final Map<Long, Addresses> freeLarge = new HashMap<>();
     private long allocated, cached, peak, liveBlocks, deviceAllocations, cacheHits;
     private boolean closed;
 
@@ -43,7 +49,7 @@ public final class CachingAllocator {
         long size = sizeClass(bytes);
         synchronized (this) {
             if (closed) throw new ClosedResourceException("device " + deviceId + " is closed");
-            ArrayDeque<Long> list = free.get(size);
+            Addresses list = freeList(size, false);
             long address;
             if (list != null && !list.isEmpty()) {
                 address = list.pop();
@@ -83,18 +89,52 @@ public final class CachingAllocator {
             device.free(s.address);
             return;
         }
-        free.computeIfAbsent(s.blockSize, k -> new ArrayDeque<>()).push(s.address);
+        freeList(s.blockSize, true).push(s.address);
         cached += s.blockSize;
     }
 
     public synchronized void emptyCache() { emptyCacheLocked(); }
 
     private void emptyCacheLocked() {
-        for (ArrayDeque<Long> list : free.values()) {
-            for (Long a : list) device.free(a);
+        for (Addresses list : freeSmall) {
+            if (list != null) list.freeAll(device);
         }
-        free.clear();
+        for (Addresses list : freeLarge.values()) list.freeAll(device);
+        freeLarge.clear();
         cached = 0;
+    }
+
+    /** The free list of size class {@code size}; null if it has none yet and {@code create} is false. */
+    private Addresses freeList(long size, boolean create) {
+        if (size <= SMALL_LIMIT) {
+            int i = (int) (size / SMALL_ROUND);
+            Addresses a = freeSmall[i];
+            if (a == null && create) freeSmall[i] = a = new Addresses();
+            return a;
+        }
+        Addresses a = freeLarge.get(size);
+        if (a == null && create) freeLarge.put(size, a = new Addresses());
+        return a;
+    }
+
+    /** A stack of block addresses (most recently freed first: likeliest still in cache). */
+    private static final class Addresses {
+        private long[] items = new long[8];
+        private int size;
+
+        boolean isEmpty() { return size == 0; }
+
+        void push(long address) {
+            if (size == items.length) items = Arrays.copyOf(items, size * 2);
+            items[size++] = address;
+        }
+
+        long pop() { return items[--size]; }
+
+        /** Frees every block; if the device throws, the blocks not yet freed stay for a later attempt. */
+        void freeAll(DeviceBackend device) {
+            while (size > 0) device.free(items[--size]);
+        }
     }
 
     public synchronized void resetPeak() { peak = allocated; }

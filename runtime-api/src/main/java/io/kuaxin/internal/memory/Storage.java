@@ -3,7 +3,8 @@ package io.kuaxin.internal.memory;
 import io.kuaxin.spi.EventBackend;
 import io.kuaxin.spi.PackedWeight;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * A block of device memory shared by a tensor and its views, reference-counted: each open tensor holds one
@@ -42,7 +43,18 @@ public final class Storage implements Releasable {
     public final long bytes;
     /** Size class actually reserved (0 for empty tensors); streams hold only storages with a block. */
     public final long blockSize;
-    private final AtomicInteger refs = new AtomicInteger(1);
+    /** References; updated through {@link #REFS} (a field, not an AtomicInteger: one object less per storage). */
+    @SuppressWarnings("unused")
+    private volatile int refs = 1;
+    private static final VarHandle REFS;
+
+    static {
+        try {
+            REFS = MethodHandles.lookup().findVarHandle(Storage.class, "refs", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     /** The stream that last enqueued a write; readers on other streams wait for it. */
     public volatile Writer lastWriter;
     /** For foreign memory: what the last release runs, once; null for the allocator's blocks. */
@@ -76,9 +88,9 @@ public final class Storage implements Releasable {
     public void retain() {
         int r;
         do {
-            r = refs.get();
+            r = refs;
             if (r <= 0) throw new IllegalStateException("storage already released"); // internal bug, not user error
-        } while (!refs.compareAndSet(r, r + 1));
+        } while (!REFS.compareAndSet(this, r, r + 1));
     }
 
     /**
@@ -123,7 +135,7 @@ public final class Storage implements Releasable {
 
     @Override
     public void release() {
-        int r = refs.decrementAndGet();
+        int r = (int) REFS.getAndAdd(this, -1) - 1;
         if (r == 0) {
             Mirror m;
             synchronized (mirrorLock) {

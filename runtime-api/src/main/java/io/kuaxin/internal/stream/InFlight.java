@@ -6,23 +6,26 @@ import io.kuaxin.spi.StreamBackend;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Keeps what a stream's enqueued work uses (device storages, host staging) alive until that work completes.
  * Uses are batched behind one event per {@value #BATCH} ops so the common path costs a list append; finished
- * batches are released when the next batch is sealed or the stream synchronises.
+ * batches are released when the next batch is sealed or the stream synchronises. The lists of released batches
+ * are reused, so a stream in a steady state allocates only its batch events.
  *
  * <p>Not thread-safe: owned by one {@link WorkQueue}, which serialises.
  */
 final class InFlight {
     static final int BATCH = 32;
+    /** Lists kept for reuse; more are only needed while many batches are pending, and then they are dropped. */
+    private static final int SPARE_LISTS = 4;
 
-    private record Batch(EventBackend event, List<Releasable> resources) {}
+    private record Batch(EventBackend event, ArrayList<Releasable> resources) {}
 
     private final StreamBackend stream;
     private final ArrayDeque<Batch> sealed = new ArrayDeque<>();
-    private List<Releasable> open = new ArrayList<>();
+    private final ArrayDeque<ArrayList<Releasable>> spare = new ArrayDeque<>();
+    private ArrayList<Releasable> open = new ArrayList<>();
     private int opsInOpen;
 
     InFlight(StreamBackend stream) {
@@ -39,19 +42,20 @@ final class InFlight {
     private void seal() {
         if (!open.isEmpty()) {
             sealed.add(new Batch(stream.recordEvent(), open));
-            open = new ArrayList<>();
+            open = newList();
         }
         opsInOpen = 0;
         poll();
     }
 
+    private ArrayList<Releasable> newList() {
+        ArrayList<Releasable> l = spare.poll();
+        return l != null ? l : new ArrayList<>();
+    }
+
     private void poll() {
         RuntimeException first = null;
-        while (!sealed.isEmpty() && sealed.peek().event().isComplete()) {
-            Batch b = sealed.poll();
-            first = release(b.event()::close, first);
-            for (Releasable r : b.resources()) first = release(r, first);
-        }
+        while (!sealed.isEmpty() && sealed.peek().event().isComplete()) first = release(sealed.poll(), first);
         if (first != null) throw first;
     }
 
@@ -61,25 +65,43 @@ final class InFlight {
      */
     void releaseAll() {
         RuntimeException first = null;
-        for (Batch b : sealed) {
-            first = release(b.event()::close, first);
-            for (Releasable r : b.resources()) first = release(r, first);
-        }
-        sealed.clear();
-        List<Releasable> o = open;
-        open = new ArrayList<>();
+        while (!sealed.isEmpty()) first = release(sealed.poll(), first);
+        ArrayList<Releasable> o = open;
+        open = newList(); // first: a release that enqueues again must not add to the list being released
         opsInOpen = 0;
-        for (Releasable r : o) first = release(r, first);
+        first = releaseEach(o, first);
+        if (spare.size() < SPARE_LISTS) spare.add(o);
         if (first != null) throw first;
     }
 
-    private static RuntimeException release(Releasable r, RuntimeException first) {
+    /** Closes the batch's event, releases its resources, and keeps its emptied list for reuse. */
+    private RuntimeException release(Batch b, RuntimeException first) {
         try {
-            r.release();
+            b.event().close();
         } catch (RuntimeException e) {
-            if (first == null) return e;
-            first.addSuppressed(e);
+            first = suppress(e, first);
         }
+        first = releaseEach(b.resources(), first);
+        if (spare.size() < SPARE_LISTS) spare.add(b.resources());
+        return first;
+    }
+
+    /** Releases every element (indexed: no iterator) and empties the list, even where a release fails. */
+    private static RuntimeException releaseEach(ArrayList<Releasable> rs, RuntimeException first) {
+        for (int i = 0, n = rs.size(); i < n; i++) {
+            try {
+                rs.get(i).release();
+            } catch (RuntimeException e) {
+                first = suppress(e, first);
+            }
+        }
+        rs.clear();
+        return first;
+    }
+
+    private static RuntimeException suppress(RuntimeException e, RuntimeException first) {
+        if (first == null) return e;
+        first.addSuppressed(e);
         return first;
     }
 

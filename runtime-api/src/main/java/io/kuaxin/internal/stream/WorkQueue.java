@@ -8,6 +8,7 @@ import io.kuaxin.spi.StreamBackend;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * The hazard rules of one stream, in one place: {@link #enqueue} is the only way work reaches the backend stream,
@@ -24,6 +25,15 @@ public final class WorkQueue implements Storage.Writer {
     @FunctionalInterface
     public interface Work<T> {
         T enqueue(StreamBackend stream);
+    }
+
+    /**
+     * Work that only enqueues on the backend stream, given one argument: a constant (non-capturing) step and its
+     * argument cost no allocation per call, where a {@link Work} lambda capturing the argument would.
+     */
+    @FunctionalInterface
+    public interface Step<A, T> {
+        T enqueue(StreamBackend stream, A arg);
     }
 
     /** Enqueues, on the queue that needs them, the copy of contents that live elsewhere into their storage. */
@@ -67,22 +77,37 @@ public final class WorkQueue implements Storage.Writer {
      * @return what {@code work} returned
      * @throws ClosedResourceException if this queue or its device is closed
      */
-    public synchronized <T> T enqueue(List<Storage> reads, List<Storage> writes, Releasable extra, Work<T> work) {
+    @SuppressWarnings("unchecked")
+    public <T> T enqueue(List<Storage> reads, List<Storage> writes, Releasable extra, Work<T> work) {
+        return (T) enqueue(reads, writes, Function.identity(), extra, RUN_WORK, work);
+    }
+
+    private static final Step<Work<?>, Object> RUN_WORK = (stream, work) -> work.enqueue(stream);
+
+    /**
+     * As {@link #enqueue(List, List, Releasable, Work)}, for the per-op path: {@code reads} and {@code writes} are any
+     * objects with a storage ({@code storage} finds it; a constant function), and {@code work} runs with
+     * {@code arg}, so an op enqueued here allocates nothing of its own.
+     */
+    public synchronized <R, A, T> T enqueue(List<R> reads, List<R> writes, Function<? super R, Storage> storage,
+                                            Releasable extra, Step<? super A, T> work, A arg) {
         T result;
+        int nr = reads.size(), nw = writes.size(); // indexed loops: no iterator per list per op
         try {
             checkOpen();
-            for (Storage s : reads) bringHome(s);
-            for (Storage s : writes) bringHome(s); // a write may cover only part of it
-            for (Storage s : reads) awaitWriter(s);
-            for (Storage s : writes) awaitWriter(s);
-            result = work.enqueue(spi);
+            for (int i = 0; i < nr; i++) bringHome(storage.apply(reads.get(i)));
+            for (int i = 0; i < nw; i++) bringHome(storage.apply(writes.get(i))); // a write may cover only part of it
+            for (int i = 0; i < nr; i++) awaitWriter(storage.apply(reads.get(i)));
+            for (int i = 0; i < nw; i++) awaitWriter(storage.apply(writes.get(i)));
+            result = work.enqueue(spi, arg);
         } catch (RuntimeException e) {
             if (extra != null) extra.release();
             throw e;
         }
         if (extra != null) inFlight.hold(extra);
-        for (Storage s : reads) hold(s);
-        for (Storage s : writes) {
+        for (int i = 0; i < nr; i++) hold(storage.apply(reads.get(i)));
+        for (int i = 0; i < nw; i++) {
+            Storage s = storage.apply(writes.get(i));
             hold(s);
             s.lastWriter = this;
         }
