@@ -33,6 +33,12 @@ public final class CpuGemm {
      * M keeps 64-row blocks, which leave more blocks for the threads (128 × 384 × 1536 lost 5–10% with 128+ rows).
      */
     static final int MC_LARGE = 256, NC_LARGE = 2048, LARGE_M = 1024;
+    /**
+     * Up to this M ({@code kuaxin.cpu.gemm.rowsAMaxM}) fp32, untransposed A is read in place by the register tile
+     * ({@link CpuKernels#gemmTileRowsA}) instead of being packed: packing costs about as much per A element as the
+     * tile spends on it when N is narrow (attention's P·V, N = 32), and small M leaves nothing to amortise it over.
+     */
+    static final int ROWS_A_MAX_M = Integer.getInteger("kuaxin.cpu.gemm.rowsAMaxM", 128);
     private static final java.util.concurrent.atomic.AtomicLong CALLS = new java.util.concurrent.atomic.AtomicLong();
 
     private CpuGemm() {}
@@ -170,6 +176,8 @@ public final class CpuGemm {
         long aOff, bOff, cOff, biasOff;
         Activation act;
         boolean epilogue;
+        boolean rowsA;     // A read in place by the tile, not packed
+        boolean rowsB;     // B too (fp32, untransposed, not prepacked): only a partial last panel is packed
         float[] packedB;
         PackedB prepacked; // B packed before the call, or null
         long id;           // unique per run: names the A blocks packed for it (Workspace.packACall)
@@ -190,6 +198,7 @@ public final class CpuGemm {
             this.lda = lda; this.ldb = ldb; this.c = c; this.ldc = ldc; this.bias = bias; this.biasOff = biasOff;
             this.act = act;
             this.epilogue = bias != null || act != Activation.NONE;
+            this.rowsA = aType == DType.F32 && !transA && m <= ROWS_A_MAX_M && kern.gemmReadsRowsA();
         }
 
         void setBatch(MemorySegment a, long aOff, long aStride, MemorySegment b, long bOff, long bStride, long cOff, long cStride) {
@@ -223,7 +232,10 @@ public final class CpuGemm {
             nBlocks = ceilDiv(n, nc);
             bPanels = ceilDiv(n, NR);
             kPad = k;
-            if (prepacked != null) {
+            rowsB = rowsA && prepacked == null && !transB && bType == DType.F32;
+            if (rowsB) {
+                packedB = null;
+            } else if (prepacked != null) {
                 packedB = prepacked.panels;
             } else if (!samePackedB) {
                 // Each nesting depth has its own packed-B buffer: a batch item on the caller's thread must not
@@ -242,6 +254,10 @@ public final class CpuGemm {
             Workspace ws = Workspace.get();
             int i0 = (item / nBlocks) * this.mc, j0 = (item % nBlocks) * nc;
             int mc = Math.min(this.mc, m - i0), ncb = Math.min(nc, n - j0);
+            if (rowsA) {
+                blockRowsA(ws, i0, mc, j0, ncb);
+                return;
+            }
             int mPanels = ceilDiv(mc, mr);
             // whole K only while the packed A block (mc·K floats) stays within 384 KB of L2: not for tall blocks
             int kcMax = k <= KC_WHOLE && (long) this.mc * k <= 64L * KC_WHOLE ? k : KC;
@@ -276,6 +292,51 @@ public final class CpuGemm {
             if (kcMax >= k) {
                 ws.packACall = id;
                 ws.packARow = i0;
+            }
+            if (epilogue) {
+                for (int r = 0; r < mc; r++) kern.epilogue(c, cOff + (i0 + r) * ldc + j0, ncb, bias, biasOff + j0, act);
+            }
+        }
+
+        /** {@link #block} with A read in place: no packing, the tile broadcasts from A's rows. */
+        private void blockRowsA(Workspace ws, int i0, int mc, int j0, int ncb) {
+            float[] pb = packedB, tile = ws.tile;
+            int kcMax = k <= KC_WHOLE ? k : KC;
+            for (int p0 = 0; p0 < k; p0 += kcMax) {
+                int kc = Math.min(kcMax, k - p0);
+                float bt = p0 == 0 ? beta : 1f;
+                for (int jr = 0; jr < ncb; jr += NR) {
+                    int j = j0 + jr;
+                    int bo = ((j / NR) * k + p0) * NR;
+                    int cols = Math.min(NR, n - j);
+                    if (rowsB && cols == NR) {
+                        for (int ir = 0; ir < mc; ir += mr) {
+                            kern.gemmTileRowsAB(kc, a, aOff + (i0 + ir) * lda + p0, lda, Math.min(mr, mc - ir),
+                                    b, bOff + (long) p0 * ldb + j, ldb, alpha, bt, c, cOff + (i0 + ir) * ldc + j, ldc);
+                        }
+                        continue;
+                    }
+                    if (rowsB) {
+                        // the partial last panel (N not a multiple of NR): packed here, zero-padded, all of K at once
+                        if (p0 == 0) {
+                            ws.panel = Workspace.grow(ws.panel, k * NR);
+                            CpuGemm.packPanel(ws.panel, 0, false, k, cols, b, bType, bOff + j, ldb);
+                        }
+                        pb = ws.panel;
+                        bo = p0 * NR;
+                    }
+                    for (int ir = 0; ir < mc; ir += mr) {
+                        int rows = Math.min(mr, mc - ir);
+                        long ao = aOff + (i0 + ir) * lda + p0;
+                        long co = cOff + (i0 + ir) * ldc + j;
+                        if (rows == mr && cols == NR) {
+                            kern.gemmTileRowsA(kc, a, ao, lda, pb, bo, alpha, bt, c, co, ldc);
+                        } else {
+                            kern.gemmTileRowsAToArray(kc, a, ao, lda, rows, pb, bo, tile);
+                            mergeEdge(tile, rows, cols, bt, co);
+                        }
+                    }
+                }
             }
             if (epilogue) {
                 for (int r = 0; r < mc; r++) kern.epilogue(c, cOff + (i0 + r) * ldc + j0, ncb, bias, biasOff + j0, act);
@@ -374,6 +435,14 @@ public final class CpuGemm {
                 Elements.load(b, bType, bOff + kk * ldb + j0, 1, cols, dst, d, 1);
                 for (int j = cols; j < NR; j++) dst[d + j] = 0f;
             }
+        } else if (bType == DType.F32) {
+            // A plain strided gather: Elements.load would stage every column through a per-thread scratch array,
+            // which cost more than the copy itself for attention's short Kᵀ columns (K = head size).
+            for (int j = 0; j < cols; j++) {
+                long src = bOff + (j0 + j) * ldb;
+                for (int kk = 0, d = base + j; kk < k; kk++, d += NR) dst[d] = b.getAtIndex(Elements.F32, src + kk);
+            }
+            for (int j = cols; j < NR; j++) for (int kk = 0; kk < k; kk++) dst[base + kk * NR + j] = 0f;
         } else {
             for (int j = 0; j < cols; j++) Elements.load(b, bType, bOff + (j0 + j) * ldb, 1, k, dst, base + j, NR);
             for (int j = cols; j < NR; j++) for (int kk = 0; kk < k; kk++) dst[base + kk * NR + j] = 0f;
