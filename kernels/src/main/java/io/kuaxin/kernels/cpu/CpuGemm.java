@@ -362,16 +362,7 @@ public final class CpuGemm {
             }
         }
 
-        private void mergeEdge(float[] tile, int rows, int cols, float bt, long co) {
-            for (int r = 0; r < rows; r++) {
-                long row = co + r * ldc;
-                for (int j = 0; j < cols; j++) {
-                    float v = alpha * tile[r * NR + j];
-                    if (bt != 0f) v += bt * c.getAtIndex(Elements.F32, row + j);
-                    c.setAtIndex(Elements.F32, row + j, v);
-                }
-            }
-        }
+        private void mergeEdge(float[] tile, int rows, int cols, float bt, long co) { merge(tile, rows, cols, alpha, bt, c, co, ldc); }
 
         /** K = 0: C = beta·C, then the epilogue. */
         private void scaleRowOnly(int r) {
@@ -446,6 +437,21 @@ public final class CpuGemm {
         } else {
             for (int j = 0; j < cols; j++) Elements.load(b, bType, bOff + (j0 + j) * ldb, 1, k, dst, base + j, NR);
             for (int j = cols; j < NR; j++) for (int kk = 0; kk < k; kk++) dst[base + kk * NR + j] = 0f;
+        }
+    }
+
+    /**
+     * {@code C[r][j] = alpha·tile[r·NR + j] + beta·C[r][j]} for {@code rows × cols} from element {@code co} of C
+     * (row stride {@code ldc}); C is not read when beta = 0. The scalar landing of a tile's sums.
+     */
+    static void merge(float[] tile, int rows, int cols, float alpha, float beta, MemorySegment c, long co, long ldc) {
+        for (int r = 0; r < rows; r++) {
+            long row = co + r * ldc;
+            for (int j = 0; j < cols; j++) {
+                float v = alpha * tile[r * NR + j];
+                if (beta != 0f) v += beta * c.getAtIndex(Elements.F32, row + j);
+                c.setAtIndex(Elements.F32, row + j, v);
+            }
         }
     }
 

@@ -64,14 +64,7 @@ public interface CpuKernels {
         int rows = gemmRows();
         float[] acc = new float[rows * NR]; // the reference path; implementations override without the allocation
         gemmTileRowsAToArray(kc, a, aOff, lda, rows, b, bOff, acc);
-        for (int r = 0; r < rows; r++) {
-            long row = cOff + r * ldc;
-            for (int j = 0; j < NR; j++) {
-                float v = alpha * acc[r * NR + j];
-                if (beta != 0f) v += beta * c.getAtIndex(Elements.F32, row + j);
-                c.setAtIndex(Elements.F32, row + j, v);
-            }
-        }
+        CpuGemm.merge(acc, rows, NR, alpha, beta, c, cOff, ldc);
     }
 
     /**
