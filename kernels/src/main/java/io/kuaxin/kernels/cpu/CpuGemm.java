@@ -14,7 +14,9 @@ import static io.kuaxin.kernels.cpu.CpuKernels.NR;
  * per column).
  * <p>Blocking (GotoBLAS): B is packed once per call into {@link CpuKernels#NR}-wide panels shared by all threads;
  * work items are MC×NC blocks of C, each packing its A rows in KC-deep slices into panels of
- * {@link CpuKernels#gemmRows()} rows and running that many × NR register tile over them.
+ * {@link CpuKernels#gemmRows()} rows and running that many × NR register tile over them. Small products skip the
+ * packing: up to 128 rows ({@code kuaxin.cpu.gemm.rowsAMaxM}), fp32 untransposed A is read in place by the tile,
+ * and so is fp32 untransposed B when it was not packed before the call.
  */
 public final class CpuGemm {
     static final int KC = 256;
