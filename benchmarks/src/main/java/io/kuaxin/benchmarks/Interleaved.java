@@ -24,9 +24,10 @@ import org.bytedeco.openblas.global.openblas;
  * Ratios on a noisy host: the contenders run in alternating short slices inside one JVM (after a long warm-up),
  * each slice preceded by a peak probe on the same thread count, so every ratio compares neighbours in time.
  * Slices whose probe reads below {@code gate} of the nominal peak are dropped (the host took a core).
- * Usage: {@code Interleaved gemm|attn|minilm threads rounds [size...]}; {@code minilm} takes M values (tokens ×
+ * Usage: {@code Interleaved gemm|attn|minilm|heads threads rounds [size...]}; {@code minilm} takes M values (tokens ×
  * batch) and runs MiniLM's four projection shapes (K×N = 384×1152, 384×384, 384×1536, 1536×384) with B packed once,
- * as the forward does. {@code -Dgate=0.85} is the fraction of the nominal peak a slice's probe must reach ({@code 0}
+ * as the forward does; {@code heads} takes sequence lengths S and runs MiniLM's per-head products (12 heads,
+ * D = 32) as batched calls. {@code -Dgate=0.85} is the fraction of the nominal peak a slice's probe must reach ({@code 0}
  * keeps every slice, for a host shared with other work). JMH remains the benchmark of record.
  * For 2 threads, run with {@code OPENBLAS_THREAD_TIMEOUT=4} so OpenBLAS's idle threads stop spinning quickly.
  */
@@ -77,6 +78,35 @@ public final class Interleaved {
                 flops.put("kuaxin_" + tag, 2.0 * m * nn * k);
                 flops.put("openblas_" + tag, 2.0 * m * nn * k);
             }
+        } else if (what.equals("heads")) {
+            // MiniLM's per-head attention products at S = n tokens: 12 heads of D = 32, Q·Kᵀ then P·V, each one
+            // batched call; OpenBLAS runs one cblas_sgemm per head (it has no batched sgemm that this binding reaches).
+            int h = 12, d = 32, s = n;
+            long qkv = (long) h * s * d, ss = (long) h * s * s;
+            MemorySegment q = BenchSupport.randomF32(arena, qkv, 1), k = BenchSupport.randomF32(arena, qkv, 2);
+            MemorySegment v = BenchSupport.randomF32(arena, qkv, 3), p = BenchSupport.randomF32(arena, ss, 4);
+            MemorySegment sc = arena.allocate(ss * 4, 64), o = arena.allocate(qkv * 4, 64);
+            FloatPointer fq = copy(q, qkv), fk = copy(k, qkv), fv = copy(v, qkv), fp = copy(p, ss);
+            FloatPointer fs = new FloatPointer(ss), fo = new FloatPointer(qkv);
+            FloatPointer[][] qk = new FloatPointer[h][], pv = new FloatPointer[h][];
+            for (int i = 0; i < h; i++) {
+                long a = (long) i * s * d, b = (long) i * s * s;
+                qk[i] = new FloatPointer[] {at(fq, a), at(fk, a), at(fs, b)};
+                pv[i] = new FloatPointer[] {at(fp, b), at(fv, a), at(fo, a)};
+            }
+            ops.put("kuaxin_qk", () -> CpuGemm.gemmBatched(h, false, true, s, s, d, 0.125f, q, DType.F32, 0, d, (long) s * d,
+                    k, DType.F32, 0, d, (long) s * d, 0f, sc, 0, s, (long) s * s, null, 0, Activation.NONE));
+            ops.put("openblas_qk", () -> {
+                for (FloatPointer[] x : qk) openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans,
+                        openblas.CblasTrans, s, s, d, 0.125f, x[0], d, x[1], d, 0f, x[2], s);
+            });
+            ops.put("kuaxin_pv", () -> CpuGemm.gemmBatched(h, false, false, s, d, s, 1f, p, DType.F32, 0, s, (long) s * s,
+                    v, DType.F32, 0, d, (long) s * d, 0f, o, 0, d, (long) s * d, null, 0, Activation.NONE));
+            ops.put("openblas_pv", () -> {
+                for (FloatPointer[] x : pv) openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans,
+                        openblas.CblasNoTrans, s, d, s, 1f, x[0], s, x[1], d, 0f, x[2], d);
+            });
+            for (String key : ops.keySet()) flops.put(key, 2.0 * h * s * s * d);
         } else {
             int h = 8, d = 64;
             StridedTensor q = StridedTensor.dense(BenchSupport.randomF32(arena, (long) h * n * d, 1), DType.F32, 1, h, n, d);
@@ -130,6 +160,15 @@ public final class Interleaved {
         } while (System.nanoTime() - s0 < 300_000_000L || t.size() < 3);
         return median(t);
     }
+
+    private static FloatPointer copy(MemorySegment seg, long n) {
+        FloatPointer p = new FloatPointer(n);
+        for (long i = 0; i < n; i++) p.put(i, seg.getAtIndex(ValueLayout.JAVA_FLOAT, i));
+        return p;
+    }
+
+    /** A pointer to element {@code off} of {@code base} (shares its memory). */
+    private static FloatPointer at(FloatPointer base, long off) { return new FloatPointer(base).position(off); }
 
     private static double median(List<Double> x) {
         double[] a = x.stream().mapToDouble(Double::doubleValue).toArray();

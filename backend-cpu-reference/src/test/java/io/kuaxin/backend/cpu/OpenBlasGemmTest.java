@@ -1,6 +1,7 @@
 package io.kuaxin.backend.cpu;
 
 import io.kuaxin.DType;
+import io.kuaxin.kernels.oracle.Functions;
 import io.kuaxin.Device;
 import io.kuaxin.InvalidArgumentException;
 import io.kuaxin.Kuaxin;
@@ -188,7 +189,7 @@ class OpenBlasGemmTest {
             for (int j = 0; j < n; j++) {
                 double acc = bias[j];
                 for (int p = 0; p < k; p++) acc += (double) a[i * k + p] * b[p * n + j];
-                want[i * n + j] = 0.5 * acc * (1 + erf(acc / Math.sqrt(2)));
+                want[i * n + j] = Functions.geluErf(acc);
             }
         }
         int openblasRuns = 0;
@@ -215,21 +216,6 @@ class OpenBlasGemmTest {
                 assertEquals(2 * (GemmSelector.WARMUP + GemmSelector.SAMPLES) + 4, openblasRuns);
             }
         }
-    }
-
-    private static double erf(double x) { // Abramowitz-Stegun 7.1.26 is too coarse here; use a series/continued fraction
-        double t = Math.abs(x);
-        if (t < 2.5) {
-            double sum = 0, term = t;
-            for (int i = 0; i < 60; i++) {
-                sum += term / (2 * i + 1);
-                term *= -t * t / (i + 1);
-            }
-            return Math.signum(x) * 2 / Math.sqrt(Math.PI) * sum;
-        }
-        double f = 0; // erfc continued fraction for large |x|
-        for (int i = 60; i >= 1; i--) f = i / 2.0 / (t + f);
-        return Math.signum(x) * (1 - Math.exp(-t * t) / Math.sqrt(Math.PI) / (t + f));
     }
 
     private static MemorySegment random(Arena arena, long n, long seed) {

@@ -9,6 +9,7 @@ import io.kuaxin.Ops;
 import io.kuaxin.Scope;
 import io.kuaxin.Shape;
 import io.kuaxin.Tensor;
+import io.kuaxin.kernels.oracle.Functions;
 import io.kuaxin.op.Epilogue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,7 +64,7 @@ class PrepackTest {
             for (int b = 0; b < batch; b++) for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) {
                 double acc = bs[j];
                 for (int p = 0; p < k; p++) acc += xs[(b * m + i) * k + p] * ws[p * n + j];
-                double want = 0.5 * acc * (1 + erf(acc / Math.sqrt(2)));
+                double want = Functions.geluErf(acc);
                 assertEquals(want, got[(b * m + i) * n + j], 2e-5 * Math.sqrt(k) * (1 + Math.abs(want)),
                         "[" + b + "][" + i + "][" + j + "]");
             }
@@ -141,24 +142,5 @@ class PrepackTest {
                 }
             }
         }
-    }
-
-    private static double erf(double x) {
-        double ax = Math.abs(x), r;
-        if (ax < 3) {
-            double term = ax, sum = ax;
-            for (int i = 1; i < 200; i++) {
-                term *= -ax * ax / i;
-                double add = term / (2 * i + 1);
-                sum += add;
-                if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
-            }
-            r = 2 / Math.sqrt(Math.PI) * sum;
-        } else {
-            double f = 0;
-            for (int i = 60; i >= 1; i--) f = i / 2.0 / (ax + f);
-            r = 1 - Math.exp(-ax * ax) / Math.sqrt(Math.PI) / (ax + f);
-        }
-        return Math.copySign(r, x);
     }
 }

@@ -14,7 +14,9 @@ import static io.kuaxin.kernels.cpu.CpuKernels.NR;
  * per column).
  * <p>Blocking (GotoBLAS): B is packed once per call into {@link CpuKernels#NR}-wide panels shared by all threads;
  * work items are MC×NC blocks of C, each packing its A rows in KC-deep slices into panels of
- * {@link CpuKernels#gemmRows()} rows and running that many × NR register tile over them.
+ * {@link CpuKernels#gemmRows()} rows and running that many × NR register tile over them. Small products skip the
+ * packing: up to 128 rows ({@code kuaxin.cpu.gemm.rowsAMaxM}), fp32 untransposed A is read in place by the tile,
+ * and so is fp32 untransposed B when it was not packed before the call.
  */
 public final class CpuGemm {
     static final int KC = 256;
@@ -33,6 +35,12 @@ public final class CpuGemm {
      * M keeps 64-row blocks, which leave more blocks for the threads (128 × 384 × 1536 lost 5–10% with 128+ rows).
      */
     static final int MC_LARGE = 256, NC_LARGE = 2048, LARGE_M = 1024;
+    /**
+     * Up to this M ({@code kuaxin.cpu.gemm.rowsAMaxM}) fp32, untransposed A is read in place by the register tile
+     * ({@link CpuKernels#gemmTileRowsA}) instead of being packed: packing costs about as much per A element as the
+     * tile spends on it when N is narrow (attention's P·V, N = 32), and small M leaves nothing to amortise it over.
+     */
+    static final int ROWS_A_MAX_M = Integer.getInteger("kuaxin.cpu.gemm.rowsAMaxM", 128);
     private static final java.util.concurrent.atomic.AtomicLong CALLS = new java.util.concurrent.atomic.AtomicLong();
 
     private CpuGemm() {}
@@ -170,6 +178,8 @@ public final class CpuGemm {
         long aOff, bOff, cOff, biasOff;
         Activation act;
         boolean epilogue;
+        boolean rowsA;     // A read in place by the tile, not packed
+        boolean rowsB;     // B too (fp32, untransposed, not prepacked): only a partial last panel is packed
         float[] packedB;
         PackedB prepacked; // B packed before the call, or null
         long id;           // unique per run: names the A blocks packed for it (Workspace.packACall)
@@ -190,6 +200,7 @@ public final class CpuGemm {
             this.lda = lda; this.ldb = ldb; this.c = c; this.ldc = ldc; this.bias = bias; this.biasOff = biasOff;
             this.act = act;
             this.epilogue = bias != null || act != Activation.NONE;
+            this.rowsA = aType == DType.F32 && !transA && m <= ROWS_A_MAX_M && kern.gemmReadsRowsA();
         }
 
         void setBatch(MemorySegment a, long aOff, long aStride, MemorySegment b, long bOff, long bStride, long cOff, long cStride) {
@@ -223,7 +234,10 @@ public final class CpuGemm {
             nBlocks = ceilDiv(n, nc);
             bPanels = ceilDiv(n, NR);
             kPad = k;
-            if (prepacked != null) {
+            rowsB = rowsA && prepacked == null && !transB && bType == DType.F32;
+            if (rowsB) {
+                packedB = null;
+            } else if (prepacked != null) {
                 packedB = prepacked.panels;
             } else if (!samePackedB) {
                 // Each nesting depth has its own packed-B buffer: a batch item on the caller's thread must not
@@ -242,6 +256,10 @@ public final class CpuGemm {
             Workspace ws = Workspace.get();
             int i0 = (item / nBlocks) * this.mc, j0 = (item % nBlocks) * nc;
             int mc = Math.min(this.mc, m - i0), ncb = Math.min(nc, n - j0);
+            if (rowsA) {
+                blockRowsA(ws, i0, mc, j0, ncb);
+                return;
+            }
             int mPanels = ceilDiv(mc, mr);
             // whole K only while the packed A block (mc·K floats) stays within 384 KB of L2: not for tall blocks
             int kcMax = k <= KC_WHOLE && (long) this.mc * k <= 64L * KC_WHOLE ? k : KC;
@@ -282,6 +300,51 @@ public final class CpuGemm {
             }
         }
 
+        /** {@link #block} with A read in place: no packing, the tile broadcasts from A's rows. */
+        private void blockRowsA(Workspace ws, int i0, int mc, int j0, int ncb) {
+            float[] pb = packedB, tile = ws.tile;
+            int kcMax = k <= KC_WHOLE ? k : KC;
+            for (int p0 = 0; p0 < k; p0 += kcMax) {
+                int kc = Math.min(kcMax, k - p0);
+                float bt = p0 == 0 ? beta : 1f;
+                for (int jr = 0; jr < ncb; jr += NR) {
+                    int j = j0 + jr;
+                    int bo = ((j / NR) * k + p0) * NR;
+                    int cols = Math.min(NR, n - j);
+                    if (rowsB && cols == NR) {
+                        for (int ir = 0; ir < mc; ir += mr) {
+                            kern.gemmTileRowsAB(kc, a, aOff + (i0 + ir) * lda + p0, lda, Math.min(mr, mc - ir),
+                                    b, bOff + (long) p0 * ldb + j, ldb, alpha, bt, c, cOff + (i0 + ir) * ldc + j, ldc);
+                        }
+                        continue;
+                    }
+                    if (rowsB) {
+                        // the partial last panel (N not a multiple of NR): packed here, zero-padded, all of K at once
+                        if (p0 == 0) {
+                            ws.panel = Workspace.grow(ws.panel, k * NR);
+                            CpuGemm.packPanel(ws.panel, 0, false, k, cols, b, bType, bOff + j, ldb);
+                        }
+                        pb = ws.panel;
+                        bo = p0 * NR;
+                    }
+                    for (int ir = 0; ir < mc; ir += mr) {
+                        int rows = Math.min(mr, mc - ir);
+                        long ao = aOff + (i0 + ir) * lda + p0;
+                        long co = cOff + (i0 + ir) * ldc + j;
+                        if (rows == mr && cols == NR) {
+                            kern.gemmTileRowsA(kc, a, ao, lda, pb, bo, alpha, bt, c, co, ldc);
+                        } else {
+                            kern.gemmTileRowsAToArray(kc, a, ao, lda, rows, pb, bo, tile);
+                            mergeEdge(tile, rows, cols, bt, co);
+                        }
+                    }
+                }
+            }
+            if (epilogue) {
+                for (int r = 0; r < mc; r++) kern.epilogue(c, cOff + (i0 + r) * ldc + j0, ncb, bias, biasOff + j0, act);
+            }
+        }
+
         /** {@code pa[(panel·kc + kk)·mr + r] = op(A)[i0 + panel·mr + r][p0 + kk]}, zero rows beyond mc. */
         private void packA(Workspace ws, float[] pa, int i0, int mc, int p0, int kc) {
             int panels = ceilDiv(mc, mr);
@@ -301,16 +364,7 @@ public final class CpuGemm {
             }
         }
 
-        private void mergeEdge(float[] tile, int rows, int cols, float bt, long co) {
-            for (int r = 0; r < rows; r++) {
-                long row = co + r * ldc;
-                for (int j = 0; j < cols; j++) {
-                    float v = alpha * tile[r * NR + j];
-                    if (bt != 0f) v += bt * c.getAtIndex(Elements.F32, row + j);
-                    c.setAtIndex(Elements.F32, row + j, v);
-                }
-            }
-        }
+        private void mergeEdge(float[] tile, int rows, int cols, float bt, long co) { merge(tile, rows, cols, alpha, bt, c, co, ldc); }
 
         /** K = 0: C = beta·C, then the epilogue. */
         private void scaleRowOnly(int r) {
@@ -374,9 +428,32 @@ public final class CpuGemm {
                 Elements.load(b, bType, bOff + kk * ldb + j0, 1, cols, dst, d, 1);
                 for (int j = cols; j < NR; j++) dst[d + j] = 0f;
             }
+        } else if (bType == DType.F32) {
+            // A plain strided gather: Elements.load would stage every column through a per-thread scratch array,
+            // which cost more than the copy itself for attention's short Kᵀ columns (K = head size).
+            for (int j = 0; j < cols; j++) {
+                long src = bOff + (j0 + j) * ldb;
+                for (int kk = 0, d = base + j; kk < k; kk++, d += NR) dst[d] = b.getAtIndex(Elements.F32, src + kk);
+            }
+            for (int j = cols; j < NR; j++) for (int kk = 0; kk < k; kk++) dst[base + kk * NR + j] = 0f;
         } else {
             for (int j = 0; j < cols; j++) Elements.load(b, bType, bOff + (j0 + j) * ldb, 1, k, dst, base + j, NR);
             for (int j = cols; j < NR; j++) for (int kk = 0; kk < k; kk++) dst[base + kk * NR + j] = 0f;
+        }
+    }
+
+    /**
+     * {@code C[r][j] = alpha·tile[r·NR + j] + beta·C[r][j]} for {@code rows × cols} from element {@code co} of C
+     * (row stride {@code ldc}); C is not read when beta = 0. The scalar landing of a tile's sums.
+     */
+    static void merge(float[] tile, int rows, int cols, float alpha, float beta, MemorySegment c, long co, long ldc) {
+        for (int r = 0; r < rows; r++) {
+            long row = co + r * ldc;
+            for (int j = 0; j < cols; j++) {
+                float v = alpha * tile[r * NR + j];
+                if (beta != 0f) v += beta * c.getAtIndex(Elements.F32, row + j);
+                c.setAtIndex(Elements.F32, row + j, v);
+            }
         }
     }
 

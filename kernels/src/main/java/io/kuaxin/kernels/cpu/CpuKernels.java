@@ -50,6 +50,65 @@ public interface CpuKernels {
     void gemmTileToArray(int kc, float[] a, int aOff, float[] b, int bOff, float[] out);
 
     /**
+     * Whether {@link #gemmTileRowsA} and {@link #gemmTileRowsAToArray} run at least as fast as packing A and calling
+     * {@link #gemmTile}: then {@link CpuGemm} reads fp32, untransposed A in place instead of packing it.
+     */
+    default boolean gemmReadsRowsA() { return true; }
+
+    /**
+     * {@link #gemmTile} with A read in place: R = {@link #gemmRows()} rows of fp32 A, row-major in {@code a} from
+     * element {@code aOff} with row stride {@code lda} (the tile reads {@code kc} elements of each).
+     */
+    default void gemmTileRowsA(int kc, MemorySegment a, long aOff, long lda, float[] b, int bOff, float alpha, float beta,
+                               MemorySegment c, long cOff, long ldc) {
+        int rows = gemmRows();
+        float[] acc = new float[rows * NR]; // the reference path; implementations override without the allocation
+        gemmTileRowsAToArray(kc, a, aOff, lda, rows, b, bOff, acc);
+        CpuGemm.merge(acc, rows, NR, alpha, beta, c, cOff, ldc);
+    }
+
+    /**
+     * {@link #gemmTileToArray} with A read in place as in {@link #gemmTileRowsA}, for the first {@code rows}
+     * (1 to R) rows: rows of {@code out} from {@code rows} on are unspecified, and A is read only up to row
+     * {@code rows - 1}, so a tile at the bottom edge of A reads nothing beyond it.
+     */
+    default void gemmTileRowsAToArray(int kc, MemorySegment a, long aOff, long lda, int rows, float[] b, int bOff,
+                                      float[] out) {
+        java.util.Arrays.fill(out, 0, rows * NR, 0f);
+        for (int r = 0; r < rows; r++) {
+            long ar = aOff + r * lda;
+            int o = r * NR;
+            for (int p = 0; p < kc; p++) {
+                float av = a.getAtIndex(Elements.F32, ar + p);
+                int bo = bOff + p * NR;
+                for (int j = 0; j < NR; j++) out[o + j] = Math.fma(av, b[bo + j], out[o + j]);
+            }
+        }
+    }
+
+    /**
+     * A tile with both operands read in place: {@code rows} (1 to R) rows of fp32 A as in {@link #gemmTileRowsA}, and
+     * NR columns of fp32 B, row-major in {@code b} from element {@code bOff} with row stride {@code ldb} (the tile
+     * reads {@code kc} rows of NR elements). Writes {@code rows} rows of NR columns of C: alpha·sums + beta·C,
+     * {@code beta == 0} never reads C.
+     */
+    default void gemmTileRowsAB(int kc, MemorySegment a, long aOff, long lda, int rows, MemorySegment b, long bOff,
+                                long ldb, float alpha, float beta, MemorySegment c, long cOff, long ldc) {
+        for (int r = 0; r < rows; r++) {
+            long ar = aOff + r * lda, row = cOff + r * ldc;
+            for (int j = 0; j < NR; j++) {
+                float acc = 0f;
+                for (int p = 0; p < kc; p++) {
+                    acc = Math.fma(a.getAtIndex(Elements.F32, ar + p), b.getAtIndex(Elements.F32, bOff + p * ldb + j), acc);
+                }
+                float v = alpha * acc;
+                if (beta != 0f) v += beta * c.getAtIndex(Elements.F32, row + j);
+                c.setAtIndex(Elements.F32, row + j, v);
+            }
+        }
+    }
+
+    /**
      * MR×NR tile with A row-major: {@code out[r·ldo + c] (+)= Σ_k a[aOff + r·lda + k]·b[bOff + k·NR + c]}.
      * Used by attention for Q·Kᵀ (overwrite) and P·V (accumulate).
      */

@@ -18,14 +18,15 @@ final class ScalarCpuKernels implements CpuKernels {
                          MemorySegment c, long cOff, long ldc) {
         float[] acc = ACC.get();
         gemmTileToArray(kc, a, aOff, b, bOff, acc);
-        for (int r = 0; r < MR; r++) {
-            long row = cOff + r * ldc;
-            for (int j = 0; j < NR; j++) {
-                float v = alpha * acc[r * NR + j];
-                if (beta != 0f) v += beta * c.getAtIndex(Elements.F32, row + j);
-                c.setAtIndex(Elements.F32, row + j, v);
-            }
-        }
+        CpuGemm.merge(acc, MR, NR, alpha, beta, c, cOff, ldc);
+    }
+
+    @Override
+    public void gemmTileRowsA(int kc, MemorySegment a, long aOff, long lda, float[] b, int bOff, float alpha, float beta,
+                              MemorySegment c, long cOff, long ldc) {
+        float[] acc = ACC.get();
+        gemmTileRowsAToArray(kc, a, aOff, lda, MR, b, bOff, acc);
+        CpuGemm.merge(acc, MR, NR, alpha, beta, c, cOff, ldc);
     }
 
     @Override

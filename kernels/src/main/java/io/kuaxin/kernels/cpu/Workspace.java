@@ -16,6 +16,7 @@ final class Workspace {
     long packACall = -1;
     int packARow = -1;
     float[] rowTmp = new float[0];
+    float[] panel = new float[0];      // a partial B panel packed while A and B are read in place
     final float[] tile = new float[CpuKernels.MAX_GEMM_ROWS * CpuKernels.NR];
     final CpuGemm.Call[] gemmCalls = new CpuGemm.Call[2]; // reusable per nesting depth
     int gemmDepth;

@@ -5,26 +5,29 @@ package io.kuaxin.kernels.oracle;
  * for negative x and {@code 1 + tanh(u)} is {@code 2·sigmoid(2u)}, so gelu keeps its full relative precision
  * where it is tiny (x ≪ 0). Java has no erf; this one is accurate to a few ulps everywhere (checked against
  * tabulated values in the tests).
+ * <p>Public so that tests elsewhere compare kernels against these same fp64 functions instead of keeping their own
+ * copies. Stateless: safe to call from any thread.
  */
-final class Functions {
+public final class Functions {
     private static final double SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
     private static final double INV_SQRT_2 = 1 / Math.sqrt(2);
 
     private Functions() {}
 
-    static double silu(double x) { return x / (1 + Math.exp(-x)); }
+    public static double silu(double x) { return x / (1 + Math.exp(-x)); }
 
-    /** 0.5·x·(1 + tanh(u)) = x / (1 + e^(−2u)). */
-    static double geluTanh(double x) { return x / (1 + Math.exp(-2 * SQRT_2_OVER_PI * (x + 0.044715 * x * x * x))); }
+    /** gelu, tanh form, in fp64: 0.5·x·(1 + tanh(u))  = x / (1 + e^(−2u)). */
+    public static double geluTanh(double x) { return x / (1 + Math.exp(-2 * SQRT_2_OVER_PI * (x + 0.044715 * x * x * x))); }
 
     /** 0.5·x·(1 + erf(x/√2)) = 0.5·x·erfc(−x/√2). */
-    static double geluErf(double x) {
+    public static double geluErf(double x) {
         if (Double.isNaN(x)) return x;
         double c = erfcOfScaled(Math.abs(x));
         return 0.5 * x * (x < 0 ? c : 2 - c);
     }
 
-    static double erf(double x) {
+    /** erf(x) to a few ulps. */
+    public static double erf(double x) {
         if (Double.isNaN(x)) return x;
         double ax = Math.abs(x);
         double r = ax < 0.5 ? maclaurin(ax) : 1 - erfc(ax, -ax * ax, 0);

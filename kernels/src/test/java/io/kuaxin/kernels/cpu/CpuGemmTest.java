@@ -1,6 +1,7 @@
 package io.kuaxin.kernels.cpu;
 
 import io.kuaxin.DType;
+import io.kuaxin.kernels.oracle.Functions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -63,6 +64,35 @@ class CpuGemmTest {
     @ParameterizedTest(name = "{0} {2}")
     @MethodSource("cases")
     void matchesFp64(String name, CpuKernels kern, Case c) {
+        check(kern, c);
+    }
+
+    /**
+     * Every M from 1 to 130 (the in-place-A path up to 128 rows, edge row tiles of every height, packed A beyond),
+     * each with a drawn N (full and partial 32-column panels), K (one slice or several), alpha, beta, transposes,
+     * leading-dimension padding and offsets; and zero-size products. Both implementations against fp64.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("impls")
+    void everyRowCountMatchesFp64(String name, CpuKernels kern) {
+        Random r = new Random(42);
+        int[] ns = {1, 3, 16, 31, 32, 33, 64, 65, 97};
+        int[] ks = {1, 2, 7, 32, 33, 128, 300};
+        float[] alphas = {1f, 0.5f, -2f};
+        float[] betas = {0f, 0f, 1f, -0.75f};
+        for (int m = 1; m <= 130; m++) {
+            boolean ta = r.nextInt(4) == 0, tb = r.nextInt(3) == 0;
+            DType bt = r.nextInt(5) == 0 ? DType.BF16 : DType.F32;
+            Activation act = r.nextInt(4) == 0 ? Activation.GELU_ERF : Activation.NONE;
+            check(kern, new Case(m, ns[r.nextInt(ns.length)], ks[r.nextInt(ks.length)], ta, tb, DType.F32, bt,
+                    r.nextInt(3), alphas[r.nextInt(alphas.length)], betas[r.nextInt(betas.length)], r.nextBoolean(), act));
+        }
+        for (int[] z : new int[][] {{0, 5, 3}, {4, 0, 3}, {4, 5, 0}, {0, 0, 0}}) {
+            check(kern, new Case(z[0], z[1], z[2], false, false, DType.F32, DType.F32, 1, 1f, 0.5f, true, Activation.RELU));
+        }
+    }
+
+    private static void check(CpuKernels kern, Case c) {
         Random rnd = new Random(c.hashCode());
         int lda = (c.ta ? c.m : c.k) + c.pad, ldb = (c.tb ? c.k : c.n) + c.pad, ldc = c.n + c.pad;
         int aRows = c.ta ? c.k : c.m, bRows = c.tb ? c.n : c.k;
@@ -89,7 +119,7 @@ class CpuGemmTest {
                 ref = Ref.act(ref, c.act);
                 float got = cc.getF32(cOff + (long) i * ldc + j);
                 if (!(Math.abs(got - ref) <= tol * (1 + Math.abs(ref)))) {
-                    fail("C[" + i + "][" + j + "] = " + got + ", fp64 reference " + ref + " (tol " + tol + ")");
+                    fail(c + ": C[" + i + "][" + j + "] = " + got + ", fp64 reference " + ref + " (tol " + tol + ")");
                 }
             }
         }
@@ -150,7 +180,7 @@ class CpuGemmTest {
                 long at = bi * sc + (long) i * n + j;
                 double s = bias.val[j];
                 for (int p = 0; p < k; p++) s += a.val[(int) (bi * sa) + i * k + p] * b.val[tb ? j * k + p : p * n + j];
-                double want = 0.5 * s * (1 + erf(s / Math.sqrt(2)));
+                double want = Functions.geluErf(s);
                 float got = c2.getF32(at);
                 assertEquals(c1.getF32(at), got, 0.0, "batch " + bi + " C[" + i + "][" + j + "] vs per-call packing");
                 assertEquals(want, got, 1e-5 * Math.sqrt(k) * (1 + Math.abs(want)), "batch " + bi + " C[" + i + "][" + j + "] vs fp64");
@@ -193,27 +223,6 @@ class CpuGemmTest {
                 2, 4, 4, 1f, c.seg, DType.F32, 0, 4, 0, packed, 0f, c.seg, 0, 4, 0, null, 0, Activation.NONE));
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> PackedB.pack(false, 3, 4, b.seg, DType.F32, 0, 3));
-    }
-
-    /** erf to ~1e-15 (Abramowitz–Stegun is not enough for an fp64 reference): the series / continued fraction. */
-    private static double erf(double x) {
-        double ax = Math.abs(x);
-        double r;
-        if (ax < 3) {
-            double term = ax, sum = ax;
-            for (int i = 1; i < 200; i++) {
-                term *= -ax * ax / i;
-                double add = term / (2 * i + 1);
-                sum += add;
-                if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
-            }
-            r = 2 / Math.sqrt(Math.PI) * sum;
-        } else {
-            double f = 0;
-            for (int i = 60; i >= 1; i--) f = i / 2.0 / (ax + f);
-            r = 1 - Math.exp(-ax * ax) / Math.sqrt(Math.PI) / (ax + f);
-        }
-        return Math.copySign(r, x);
     }
 
     @ParameterizedTest(name = "{0}")

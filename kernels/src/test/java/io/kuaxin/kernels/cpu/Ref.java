@@ -1,6 +1,7 @@
 package io.kuaxin.kernels.cpu;
 
 import io.kuaxin.DType;
+import io.kuaxin.kernels.oracle.Functions;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -58,35 +59,13 @@ final class Ref {
         float getF32(long i) { return seg.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i); }
     }
 
-    /** erf in fp64 by its Maclaurin series (|x| < 3) or continued fraction for erfc; independent of the kernels' fit. */
-    static double erf(double x) {
-        double ax = Math.abs(x);
-        double r;
-        if (ax < 3) {
-            double term = ax, sum = ax;
-            for (int n = 1; n < 200; n++) {
-                term *= -ax * ax / n;
-                double t = term / (2 * n + 1);
-                sum += t;
-                if (Math.abs(t) < 1e-17) break;
-            }
-            r = 2 / Math.sqrt(Math.PI) * sum;
-        } else {
-            // erfc continued fraction (Lentz), converges fast for x ≥ 3
-            double f = ax;
-            for (int k = 60; k >= 1; k--) f = ax + (k / 2.0) / f;
-            r = 1 - Math.exp(-ax * ax) / Math.sqrt(Math.PI) / f;
-        }
-        return x < 0 ? -r : r;
-    }
-
     static double act(double x, Activation a) {
         return switch (a) {
             case NONE -> x;
             case RELU -> Math.max(0, x);
-            case GELU_TANH -> 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
-            case GELU_ERF -> 0.5 * x * (1 + erf(x / Math.sqrt(2)));
-            case SILU -> x / (1 + Math.exp(-x));
+            case GELU_TANH -> Functions.geluTanh(x);
+            case GELU_ERF -> Functions.geluErf(x);
+            case SILU -> Functions.silu(x);
         };
     }
 }

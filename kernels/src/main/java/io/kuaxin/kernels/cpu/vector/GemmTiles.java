@@ -2,6 +2,7 @@ package io.kuaxin.kernels.cpu.vector;
 
 import io.kuaxin.kernels.cpu.CpuKernels;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.FloatVector;
 
 import static io.kuaxin.kernels.cpu.CpuKernels.MR;
@@ -21,6 +22,8 @@ final class GemmTiles {
     static final int PASSES = NR / (2 * L);
     /** GEMM tile rows: 8 when one 512-bit pass covers the 32 columns (enough registers), else {@link CpuKernels#MR}. */
     static final int ROWS = PASSES == 1 && L == 16 ? 8 : MR;
+
+    private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
     private GemmTiles() {}
 
@@ -239,6 +242,294 @@ final class GemmTiles {
         c01.intoArray(out, L);
         c10.intoArray(out, NR);
         c11.intoArray(out, NR + L);
+        c20.intoArray(out, 2 * NR);
+        c21.intoArray(out, 2 * NR + L);
+        c30.intoArray(out, 3 * NR);
+        c31.intoArray(out, 3 * NR + L);
+        c40.intoArray(out, 4 * NR);
+        c41.intoArray(out, 4 * NR + L);
+        c50.intoArray(out, 5 * NR);
+        c51.intoArray(out, 5 * NR + L);
+        c60.intoArray(out, 6 * NR);
+        c61.intoArray(out, 6 * NR + L);
+        c70.intoArray(out, 7 * NR);
+        c71.intoArray(out, 7 * NR + L);
+    }
+
+    /**
+     * The 8×32 tile reading A in place (fp32 rows of {@code a} from element {@code aOff}, row stride {@code lda}) instead
+     * of from a packed panel: for small M and narrow N packing A cost as much as the tile (each A element feeds
+     * only N/16 vector FMAs), so it is skipped. Beta = 0 stores alpha·sums straight into C; otherwise the sums go
+     * through the per-thread array as in {@link #gemmTile8}.
+     */
+    static void gemmTile8RowsA(int kc, MemorySegment a, long aOff, long lda, float[] b, int bOff, float alpha, float beta,
+                               MemorySegment c, long cOff, long ldc) {
+        if (beta == 0f) {
+            gemmTile8RowsAStore(kc, a, aOff, lda, b, bOff, alpha, c, cOff, ldc);
+            return;
+        }
+        float[] t = TILE8.get();
+        gemmTile8RowsAToArray(kc, a, aOff, lda, 8, b, bOff, t);
+        long v1 = (long) L * 4;
+        for (int r = 0; r < 8; r++) {
+            long o = (cOff + r * ldc) * 4;
+            FloatVector s0 = FloatVector.fromArray(S, t, r * NR).mul(alpha);
+            FloatVector s1 = FloatVector.fromArray(S, t, r * NR + L).mul(alpha);
+            s0 = FloatVector.fromMemorySegment(S, c, o, NATIVE).mul(beta).add(s0);
+            s1 = FloatVector.fromMemorySegment(S, c, o + v1, NATIVE).mul(beta).add(s1);
+            s0.intoMemorySegment(c, o, NATIVE);
+            s1.intoMemorySegment(c, o + v1, NATIVE);
+        }
+    }
+
+    private static void gemmTile8RowsAStore(int kc, MemorySegment a, long aOff, long lda, float[] b, int bOff,
+                                            float alpha, MemorySegment c, long cOff, long ldc) {
+        long ld = lda * 4, a0 = aOff * 4, a1 = a0 + ld, a2 = a1 + ld, a3 = a2 + ld, a4 = a3 + ld, a5 = a4 + ld;
+        long a6 = a5 + ld, a7 = a6 + ld;
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00;
+        FloatVector c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+        for (int p = 0, bi = bOff; p < kc; p++, bi += NR) {
+            long q = (long) p * 4;
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector x = FloatVector.broadcast(S, a.get(F32, a0 + q));
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a.get(F32, a1 + q));
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a.get(F32, a2 + q));
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a.get(F32, a3 + q));
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a.get(F32, a4 + q));
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a.get(F32, a5 + q));
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, a.get(F32, a6 + q));
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, a.get(F32, a7 + q));
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+        }
+        long lc = ldc * 4, v1 = (long) L * 4, o = cOff * 4;
+        c00.mul(alpha).intoMemorySegment(c, o, NATIVE);
+        c01.mul(alpha).intoMemorySegment(c, o + v1, NATIVE);
+        o += lc;
+        c10.mul(alpha).intoMemorySegment(c, o, NATIVE);
+        c11.mul(alpha).intoMemorySegment(c, o + v1, NATIVE);
+        o += lc;
+        c20.mul(alpha).intoMemorySegment(c, o, NATIVE);
+        c21.mul(alpha).intoMemorySegment(c, o + v1, NATIVE);
+        o += lc;
+        c30.mul(alpha).intoMemorySegment(c, o, NATIVE);
+        c31.mul(alpha).intoMemorySegment(c, o + v1, NATIVE);
+        o += lc;
+        c40.mul(alpha).intoMemorySegment(c, o, NATIVE);
+        c41.mul(alpha).intoMemorySegment(c, o + v1, NATIVE);
+        o += lc;
+        c50.mul(alpha).intoMemorySegment(c, o, NATIVE);
+        c51.mul(alpha).intoMemorySegment(c, o + v1, NATIVE);
+        o += lc;
+        c60.mul(alpha).intoMemorySegment(c, o, NATIVE);
+        c61.mul(alpha).intoMemorySegment(c, o + v1, NATIVE);
+        o += lc;
+        c70.mul(alpha).intoMemorySegment(c, o, NATIVE);
+        c71.mul(alpha).intoMemorySegment(c, o + v1, NATIVE);
+    }
+
+    /** {@link #gemmTile8RowsA}'s raw sums into {@code out}, rows {@code [0, rows)} valid (1 to 8). */
+    static void gemmTile8RowsAToArray(int kc, MemorySegment a, long aOff, long lda, int rows, float[] b, int bOff,
+                                      float[] out) {
+        // Rows past the edge repeat the last real row: A is never read beyond it, their sums are ignored.
+        long ld = lda * 4, a0 = aOff * 4, last = a0 + (rows - 1) * ld;
+        long a1 = Math.min(a0 + ld, last), a2 = Math.min(a1 + ld, last), a3 = Math.min(a2 + ld, last);
+        long a4 = Math.min(a3 + ld, last), a5 = Math.min(a4 + ld, last), a6 = Math.min(a5 + ld, last);
+        long a7 = Math.min(a6 + ld, last);
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00;
+        FloatVector c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+        for (int p = 0, bi = bOff; p < kc; p++, bi += NR) {
+            long q = (long) p * 4;
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector x = FloatVector.broadcast(S, a.get(F32, a0 + q));
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a.get(F32, a1 + q));
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a.get(F32, a2 + q));
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a.get(F32, a3 + q));
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a.get(F32, a4 + q));
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a.get(F32, a5 + q));
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, a.get(F32, a6 + q));
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, a.get(F32, a7 + q));
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+        }
+        c00.intoArray(out, 0 * NR);
+        c01.intoArray(out, 0 * NR + L);
+        c10.intoArray(out, 1 * NR);
+        c11.intoArray(out, 1 * NR + L);
+        c20.intoArray(out, 2 * NR);
+        c21.intoArray(out, 2 * NR + L);
+        c30.intoArray(out, 3 * NR);
+        c31.intoArray(out, 3 * NR + L);
+        c40.intoArray(out, 4 * NR);
+        c41.intoArray(out, 4 * NR + L);
+        c50.intoArray(out, 5 * NR);
+        c51.intoArray(out, 5 * NR + L);
+        c60.intoArray(out, 6 * NR);
+        c61.intoArray(out, 6 * NR + L);
+        c70.intoArray(out, 7 * NR);
+        c71.intoArray(out, 7 * NR + L);
+    }
+
+    /**
+     * The 8×32 tile with both operands read in place: A as in {@link #gemmTile8RowsA}, B as 32 columns of fp32 rows
+     * ({@code b} from element {@code bOff}, row stride {@code ldb}), so a small product packs neither. {@code rows}
+     * (1 to 8) rows of C are written: alpha·sums + beta·C (C not read when beta = 0).
+     */
+    static void gemmTile8RowsAB(int kc, MemorySegment a, long aOff, long lda, int rows, MemorySegment b, long bOff,
+                                long ldb, float alpha, float beta, MemorySegment c, long cOff, long ldc) {
+        if (rows == 8 && beta == 0f) {
+            gemmTile8RowsABStore(kc, a, aOff, lda, b, bOff, ldb, alpha, c, cOff, ldc);
+            return;
+        }
+        float[] t = TILE8.get();
+        gemmTile8RowsABToArray(kc, a, aOff, lda, rows, b, bOff, ldb, t);
+        long v1 = (long) L * 4;
+        for (int r = 0; r < rows; r++) {
+            long o = (cOff + r * ldc) * 4;
+            FloatVector s0 = FloatVector.fromArray(S, t, r * NR).mul(alpha);
+            FloatVector s1 = FloatVector.fromArray(S, t, r * NR + L).mul(alpha);
+            if (beta != 0f) {
+                s0 = FloatVector.fromMemorySegment(S, c, o, NATIVE).mul(beta).add(s0);
+                s1 = FloatVector.fromMemorySegment(S, c, o + v1, NATIVE).mul(beta).add(s1);
+            }
+            s0.intoMemorySegment(c, o, NATIVE);
+            s1.intoMemorySegment(c, o + v1, NATIVE);
+        }
+    }
+
+    private static void gemmTile8RowsABStore(int kc, MemorySegment a, long aOff, long lda, MemorySegment b, long bOff,
+                                             long ldb, float alpha, MemorySegment c, long cOff, long ldc) {
+        long ld = lda * 4, a0 = aOff * 4, a1 = a0 + ld, a2 = a1 + ld, a3 = a2 + ld, a4 = a3 + ld, a5 = a4 + ld;
+        long a6 = a5 + ld, a7 = a6 + ld;
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00;
+        FloatVector c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+        long lb = ldb * 4, v1 = (long) L * 4;
+        for (long p = 0, q = 0, bi = bOff * 4; p < kc; p++, q += 4, bi += lb) {
+            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bi, NATIVE);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, b, bi + v1, NATIVE);
+            FloatVector x = FloatVector.broadcast(S, a.get(F32, a0 + q));
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a.get(F32, a1 + q));
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a.get(F32, a2 + q));
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a.get(F32, a3 + q));
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a.get(F32, a4 + q));
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a.get(F32, a5 + q));
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, a.get(F32, a6 + q));
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, a.get(F32, a7 + q));
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+        }
+        long lc = ldc * 4, o = cOff * 4;
+        c00.mul(alpha).intoMemorySegment(c, o, NATIVE);
+        c01.mul(alpha).intoMemorySegment(c, o + v1, NATIVE);
+        o += lc;
+        c10.mul(alpha).intoMemorySegment(c, o, NATIVE);
+        c11.mul(alpha).intoMemorySegment(c, o + v1, NATIVE);
+        o += lc;
+        c20.mul(alpha).intoMemorySegment(c, o, NATIVE);
+        c21.mul(alpha).intoMemorySegment(c, o + v1, NATIVE);
+        o += lc;
+        c30.mul(alpha).intoMemorySegment(c, o, NATIVE);
+        c31.mul(alpha).intoMemorySegment(c, o + v1, NATIVE);
+        o += lc;
+        c40.mul(alpha).intoMemorySegment(c, o, NATIVE);
+        c41.mul(alpha).intoMemorySegment(c, o + v1, NATIVE);
+        o += lc;
+        c50.mul(alpha).intoMemorySegment(c, o, NATIVE);
+        c51.mul(alpha).intoMemorySegment(c, o + v1, NATIVE);
+        o += lc;
+        c60.mul(alpha).intoMemorySegment(c, o, NATIVE);
+        c61.mul(alpha).intoMemorySegment(c, o + v1, NATIVE);
+        o += lc;
+        c70.mul(alpha).intoMemorySegment(c, o, NATIVE);
+        c71.mul(alpha).intoMemorySegment(c, o + v1, NATIVE);
+    }
+
+    private static void gemmTile8RowsABToArray(int kc, MemorySegment a, long aOff, long lda, int rows, MemorySegment b,
+                                               long bOff, long ldb, float[] out) {
+        // Rows past the edge repeat the last real row: A is never read beyond it, their sums are ignored.
+        long ld = lda * 4, a0 = aOff * 4, last = a0 + (rows - 1) * ld;
+        long a1 = Math.min(a0 + ld, last), a2 = Math.min(a1 + ld, last), a3 = Math.min(a2 + ld, last);
+        long a4 = Math.min(a3 + ld, last), a5 = Math.min(a4 + ld, last), a6 = Math.min(a5 + ld, last);
+        long a7 = Math.min(a6 + ld, last);
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00;
+        FloatVector c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+        long lb = ldb * 4, v1 = (long) L * 4;
+        for (long p = 0, q = 0, bi = bOff * 4; p < kc; p++, q += 4, bi += lb) {
+            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bi, NATIVE);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, b, bi + v1, NATIVE);
+            FloatVector x = FloatVector.broadcast(S, a.get(F32, a0 + q));
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a.get(F32, a1 + q));
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a.get(F32, a2 + q));
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a.get(F32, a3 + q));
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a.get(F32, a4 + q));
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a.get(F32, a5 + q));
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, a.get(F32, a6 + q));
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, a.get(F32, a7 + q));
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+        }
+        c00.intoArray(out, 0 * NR);
+        c01.intoArray(out, 0 * NR + L);
+        c10.intoArray(out, 1 * NR);
+        c11.intoArray(out, 1 * NR + L);
         c20.intoArray(out, 2 * NR);
         c21.intoArray(out, 2 * NR + L);
         c30.intoArray(out, 3 * NR);

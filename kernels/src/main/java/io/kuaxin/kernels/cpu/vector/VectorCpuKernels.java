@@ -27,6 +27,30 @@ public final class VectorCpuKernels implements CpuKernels {
     @Override
     public int gemmRows() { return GemmTiles.ROWS; }
 
+    /** Only the 8-row tile (512-bit vectors) has an in-place-A form; 256-bit vectors pack A as before. */
+    @Override
+    public boolean gemmReadsRowsA() { return GemmTiles.ROWS == 8; }
+
+    @Override
+    public void gemmTileRowsA(int kc, MemorySegment a, long aOff, long lda, float[] b, int bOff, float alpha, float beta,
+                              MemorySegment c, long cOff, long ldc) {
+        if (GemmTiles.ROWS == 8) GemmTiles.gemmTile8RowsA(kc, a, aOff, lda, b, bOff, alpha, beta, c, cOff, ldc);
+        else CpuKernels.super.gemmTileRowsA(kc, a, aOff, lda, b, bOff, alpha, beta, c, cOff, ldc);
+    }
+
+    @Override
+    public void gemmTileRowsAB(int kc, MemorySegment a, long aOff, long lda, int rows, MemorySegment b, long bOff,
+                               long ldb, float alpha, float beta, MemorySegment c, long cOff, long ldc) {
+        if (GemmTiles.ROWS == 8) GemmTiles.gemmTile8RowsAB(kc, a, aOff, lda, rows, b, bOff, ldb, alpha, beta, c, cOff, ldc);
+        else CpuKernels.super.gemmTileRowsAB(kc, a, aOff, lda, rows, b, bOff, ldb, alpha, beta, c, cOff, ldc);
+    }
+
+    @Override
+    public void gemmTileRowsAToArray(int kc, MemorySegment a, long aOff, long lda, int rows, float[] b, int bOff, float[] out) {
+        if (GemmTiles.ROWS == 8) GemmTiles.gemmTile8RowsAToArray(kc, a, aOff, lda, rows, b, bOff, out);
+        else CpuKernels.super.gemmTileRowsAToArray(kc, a, aOff, lda, rows, b, bOff, out);
+    }
+
     @Override
     public void gemmTile(int kc, float[] a, int aOff, float[] b, int bOff, float alpha, float beta, MemorySegment c, long cOff, long ldc) {
         GemmTiles.gemmTile(kc, a, aOff, b, bOff, alpha, beta, c, cOff, ldc);
