@@ -133,11 +133,7 @@ final class CudaDevice implements DeviceBackend {
 
     /** Free memory for error messages: -1 instead of an exception. */
     long freeMemoryQuietly() {
-        try {
-            return memInfo()[0];
-        } catch (RuntimeException e) {
-            return -1;
-        }
+        return Native.orElse(() -> memInfo()[0], -1);
     }
 
     @Override

@@ -97,11 +97,7 @@ final class AscendDevice implements DeviceBackend {
 
     @Override
     public long freeMemory() {
-        try {
-            return memInfo()[0];
-        } catch (RuntimeException e) {
-            return -1;
-        }
+        return Native.orElse(() -> memInfo()[0], -1);
     }
 
     @Override

@@ -178,6 +178,18 @@ public final class Native {
         }
     }
 
+    /**
+     * {@code reading}'s value, or {@code fallback} if it throws a {@link RuntimeException}: for a figure that an error
+     * message or a report includes when it can (free memory in an out-of-memory error), never a reason to fail.
+     */
+    public static long orElse(java.util.function.LongSupplier reading, long fallback) {
+        try {
+            return reading.getAsLong();
+        } catch (RuntimeException e) {
+            return fallback;
+        }
+    }
+
     private static MemorySegment out(Arena a, MemoryLayout layout, OutCall call, StatusCheck check) {
         MemorySegment out = a.allocate(layout);
         check.check(status(() -> call.call(out)));

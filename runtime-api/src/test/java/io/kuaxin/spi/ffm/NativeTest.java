@@ -136,4 +136,12 @@ class NativeTest {
                 errors.checking("acmeSetQueue"), () -> { throw new Exception("destroy failed too"); }));
         assertEquals(7L, e.code());
     }
+
+    @Test
+    void orElseGivesTheReadingOrTheFallbackWhenTheReadingFails() {
+        assertEquals(42L, Native.orElse(() -> 42, -1));
+        assertEquals(-1L, Native.orElse(() -> { throw new VendorException("acme", "acmeMemGetInfo", 3, ""); }, -1));
+        assertThrows(AssertionError.class, () -> Native.orElse(() -> { throw new AssertionError(); }, -1),
+                "an Error is not a failed reading");
+    }
 }
