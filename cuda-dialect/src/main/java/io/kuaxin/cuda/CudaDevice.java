@@ -8,6 +8,7 @@ import io.kuaxin.op.Op;
 import io.kuaxin.op.OpAttributes;
 import io.kuaxin.spi.DeviceBackend;
 import io.kuaxin.spi.StreamBackend;
+import io.kuaxin.spi.ffm.Native;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +22,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -118,11 +118,8 @@ final class CudaDevice implements DeviceBackend {
 
     private long[] memInfo() {
         rt.use(ordinal);
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment free = a.allocate(JAVA_LONG), total = a.allocate(JAVA_LONG);
-            rt.errors.check(rt.sym.memGetInfo(free, total), "cudaMemGetInfo", null);
-            return new long[]{free.get(JAVA_LONG, 0), total.get(JAVA_LONG, 0)};
-        }
+        return Native.outLongs(2, out -> rt.sym.memGetInfo(out, out.asSlice(8)),
+                rc -> rt.errors.check(rc, "cudaMemGetInfo", null));
     }
 
     @Override
@@ -136,23 +133,16 @@ final class CudaDevice implements DeviceBackend {
 
     /** Free memory for error messages: -1 instead of an exception. */
     long freeMemoryQuietly() {
-        try {
-            return memInfo()[0];
-        } catch (RuntimeException e) {
-            return -1;
-        }
+        return Native.orElse(() -> memInfo()[0], -1);
     }
 
     @Override
     public long allocate(long bytes) {
         checkOpen();
         rt.use(ordinal);
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment p = a.allocate(ADDRESS);
-            int rc = rt.sym.malloc(p, bytes);
+        return Native.outAddress(p -> rt.sym.malloc(p, bytes), rc -> {
             if (rc != 0) throw rt.errors.runtimeFailure(rc, "cudaMalloc", this, bytes);
-            return p.get(ADDRESS, 0).address();
-        }
+        });
     }
 
     @Override
@@ -166,13 +156,9 @@ final class CudaDevice implements DeviceBackend {
     public MemorySegment allocateHost(long bytes, Arena arena) {
         checkOpen();
         rt.use(ordinal);
-        long addr;
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment p = a.allocate(ADDRESS);
-            int rc = rt.sym.mallocHost(p, bytes);
+        long addr = Native.outAddress(p -> rt.sym.mallocHost(p, bytes), rc -> {
             if (rc != 0) throw rt.errors.runtimeFailure(rc, "cudaMallocHost", this, bytes);
-            addr = p.get(ADDRESS, 0).address();
-        }
+        });
         CudaSymbols sym = rt.sym;
         return MemorySegment.ofAddress(addr).reinterpret(bytes, arena, s -> {
             int rc = sym.freeHost(s);
@@ -208,12 +194,10 @@ final class CudaDevice implements DeviceBackend {
         MemorySegment e = freeEvents.poll();
         if (e != null) return e;
         rt.use(ordinal);
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment p = a.allocate(ADDRESS);
-            rt.errors.check(rt.sym.eventCreateWithFlags(p, DialectEnums.EVENT_DEFAULT), "cudaEventCreateWithFlags", this);
-            CudaSymbols sym = rt.sym;
-            return p.get(ADDRESS, 0).reinterpret(arena, s -> sym.eventDestroy(s));
-        }
+        CudaSymbols sym = rt.sym;
+        MemorySegment created = Native.outPointer(p -> sym.eventCreateWithFlags(p, DialectEnums.EVENT_DEFAULT),
+                rc -> rt.errors.check(rc, "cudaEventCreateWithFlags", this));
+        return created.reinterpret(arena, s -> sym.eventDestroy(s));
     }
 
     void recycle(MemorySegment event) {

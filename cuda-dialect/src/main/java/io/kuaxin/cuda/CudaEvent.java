@@ -1,12 +1,10 @@
 package io.kuaxin.cuda;
 
 import io.kuaxin.spi.EventBackend;
+import io.kuaxin.spi.ffm.Native;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 /**
  * A recorded timing event. The vendor handle comes from its device's pool (it belongs to the device arena);
@@ -47,12 +45,9 @@ final class CudaEvent implements EventBackend {
     /** {@code cudaEventElapsedTime(ms, start, this)}: milliseconds in every dialect. */
     @Override
     public float elapsedMillis(EventBackend start) {
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment ms = a.allocate(JAVA_FLOAT);
-            device.rt.errors.check(device.rt.sym.eventElapsedTime(ms, ((CudaEvent) start).handle(), handle()),
-                    "cudaEventElapsedTime", device);
-            return ms.get(JAVA_FLOAT, 0);
-        }
+        MemorySegment from = ((CudaEvent) start).handle(), to = handle();
+        return Native.outFloat(ms -> device.rt.sym.eventElapsedTime(ms, from, to),
+                rc -> device.rt.errors.check(rc, "cudaEventElapsedTime", device));
     }
 
     @Override

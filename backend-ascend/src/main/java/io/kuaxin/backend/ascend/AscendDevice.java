@@ -14,8 +14,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * One Ascend NPU ({@code ascend:N}). Owns its default stream and its constant pool; the runtime owns every other
@@ -93,66 +91,38 @@ final class AscendDevice implements DeviceBackend {
     /** {free, total} HBM bytes of this device. */
     private long[] memInfo() {
         bind();
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment free = a.allocate(JAVA_LONG), total = a.allocate(JAVA_LONG);
-            int rc = (int) s.aclrtGetMemInfo.invokeExact(ACL_HBM_MEM, free, total);
-            errors().check(rc, "aclrtGetMemInfo");
-            return new long[] {free.get(JAVA_LONG, 0), total.get(JAVA_LONG, 0)};
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        return Native.outLongs(2, out -> (int) s.aclrtGetMemInfo.invokeExact(ACL_HBM_MEM, out, out.asSlice(8)),
+                errors().checking("aclrtGetMemInfo"));
     }
 
     @Override
     public long freeMemory() {
-        try {
-            return memInfo()[0];
-        } catch (RuntimeException e) {
-            return -1;
-        }
+        return Native.orElse(() -> memInfo()[0], -1);
     }
 
     @Override
     public long allocate(long bytes) {
         bind();
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment p = a.allocate(ADDRESS);
-            int rc = (int) s.aclrtMalloc.invokeExact(p, bytes, ACL_MEM_MALLOC_HUGE_FIRST);
-            errors().checkAlloc(rc, "aclrtMalloc", info.id(), bytes, this::freeMemory);
-            return p.get(ADDRESS, 0).address();
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        return Native.outAddress(p -> (int) s.aclrtMalloc.invokeExact(p, bytes, ACL_MEM_MALLOC_HUGE_FIRST),
+                rc -> errors().checkAlloc(rc, "aclrtMalloc", info.id(), bytes, this::freeMemory));
     }
 
     @Override
     public void free(long address) {
         bind();
-        int rc = Native.status(() -> (int) s.aclrtFree.invokeExact(Native.ptr(address)));
-        errors().check(rc, "aclrtFree");
+        Native.call(() -> (int) s.aclrtFree.invokeExact(Native.ptr(address)), errors().checking("aclrtFree"));
     }
 
     /** Pinned host memory from aclrtMallocHost, released by aclrtFreeHost when {@code arena} closes. */
     @Override
     public MemorySegment allocateHost(long bytes, Arena arena) {
         bind();
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment p = a.allocate(ADDRESS);
-            int rc = (int) s.aclrtMallocHost.invokeExact(p, bytes);
-            errors().checkAlloc(rc, "aclrtMallocHost", "host (pinned, for " + info.id() + ")", bytes, () -> -1);
-            long address = p.get(ADDRESS, 0).address();
-            return Native.hostBlock(address, bytes, arena, h -> {
-                int ignored = (int) s.aclrtFreeHost.invokeExact(Native.ptr(h));
-            });
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        long address = Native.outAddress(p -> (int) s.aclrtMallocHost.invokeExact(p, bytes),
+                rc -> errors().checkAlloc(rc, "aclrtMallocHost", "host (pinned, for " + info.id() + ")", bytes,
+                        () -> -1));
+        return Native.hostBlock(address, bytes, arena, h -> {
+            int ignored = (int) s.aclrtFreeHost.invokeExact(Native.ptr(h));
+        });
     }
 
     /** A synchronous host-to-device copy ({@code aclrtMemcpy}), for the constant pool. */
@@ -177,8 +147,7 @@ final class AscendDevice implements DeviceBackend {
     @Override
     public void synchronize() {
         bind();
-        int rc = Native.status(() -> (int) s.aclrtSynchronizeDevice.invokeExact());
-        errors().check(rc, "aclrtSynchronizeDevice");
+        Native.call(() -> (int) s.aclrtSynchronizeDevice.invokeExact(), errors().checking("aclrtSynchronizeDevice"));
     }
 
     /** Utilisation from AscendCL merged with DCMI's {@code power} and {@code temperature}; each part optional. */

@@ -2,6 +2,7 @@ package io.kuaxin.backend.ascend;
 
 import io.kuaxin.DeviceOutOfMemoryException;
 import io.kuaxin.VendorException;
+import io.kuaxin.spi.ffm.Native;
 import io.kuaxin.spi.ffm.VendorErrors;
 
 import java.util.function.LongSupplier;
@@ -54,6 +55,9 @@ final class AscendErrors {
     void checkAlloc(int rc, String call, String device, long bytes, LongSupplier free) {
         acl.checkAlloc(rc, call, device, bytes, free);
     }
+
+    /** {@link #check} for {@code call}, for the kit's {@code Native.call} and out-calls. */
+    Native.StatusCheck checking(String call) { return acl.checking(call); }
 
     /** The exception for a failed call, without throwing it. */
     RuntimeException error(int rc, String call) { return acl.error(rc, call); }

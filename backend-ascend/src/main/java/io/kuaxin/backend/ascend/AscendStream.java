@@ -6,10 +6,7 @@ import io.kuaxin.spi.StreamBackend;
 import io.kuaxin.spi.ffm.Native;
 import io.kuaxin.spi.ffm.StreamScratch;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-
-import static java.lang.foreign.ValueLayout.ADDRESS;
 
 /**
  * An {@code aclrtStream}. Owns its scratch memory (op workspaces and temporaries, reused in stream order) and its
@@ -30,16 +27,8 @@ final class AscendStream implements StreamBackend {
     AscendStream(AscendDevice dev) {
         this.dev = dev;
         dev.bind();
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment p = a.allocate(ADDRESS);
-            int rc = (int) dev.s.aclrtCreateStream.invokeExact(p);
-            dev.errors().check(rc, "aclrtCreateStream");
-            this.handle = p.get(ADDRESS, 0);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        this.handle = Native.outPointer(p -> (int) dev.s.aclrtCreateStream.invokeExact(p),
+                dev.errors().checking("aclrtCreateStream"));
         this.scratch = new StreamScratch(dev, this);
         this.executors = new ExecutorCache(this);
     }
@@ -96,16 +85,16 @@ final class AscendStream implements StreamBackend {
     @Override
     public void waitEvent(EventBackend event) {
         dev.bind();
-        int rc = Native.status(() -> (int) dev.s.aclrtStreamWaitEvent.invokeExact(handle,
-                ((AscendEvent) event).handle));
-        errors().check(rc, "aclrtStreamWaitEvent");
+        MemorySegment e = ((AscendEvent) event).handle;
+        Native.call(() -> (int) dev.s.aclrtStreamWaitEvent.invokeExact(handle, e),
+                errors().checking("aclrtStreamWaitEvent"));
     }
 
     @Override
     public void synchronize() {
         dev.bind();
-        int rc = Native.status(() -> (int) dev.s.aclrtSynchronizeStream.invokeExact(handle));
-        errors().check(rc, "aclrtSynchronizeStream");
+        Native.call(() -> (int) dev.s.aclrtSynchronizeStream.invokeExact(handle),
+                errors().checking("aclrtSynchronizeStream"));
     }
 
     /** Waits for the stream, releases its executors and scratch memory, destroys it. Idempotent. */

@@ -14,9 +14,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * One Cambricon MLU ({@code mlu:N}). Owns its default stream and constant pool. Memory from {@code cnrtMalloc},
@@ -82,59 +80,38 @@ final class CambriconDevice implements DeviceBackend {
     /** {free, total} for this device (cnrtMemGetInfo reports the current one). */
     private long[] memInfo() {
         bind();
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment free = a.allocate(JAVA_LONG), total = a.allocate(JAVA_LONG);
-            errors().check((int) s.cnrtMemGetInfo.invokeExact(free, total), "cnrtMemGetInfo");
-            return new long[] {free.get(JAVA_LONG, 0), total.get(JAVA_LONG, 0)};
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        return Native.outLongs(2, out -> (int) s.cnrtMemGetInfo.invokeExact(out, out.asSlice(8)),
+                errors().checking("cnrtMemGetInfo"));
     }
 
     @Override
     public long freeMemory() {
-        try {
-            return memInfo()[0];
-        } catch (RuntimeException e) {
-            return -1;
-        }
+        return Native.orElse(() -> memInfo()[0], -1);
     }
 
     @Override
     public long allocate(long bytes) {
         bind();
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment p = a.allocate(ADDRESS);
-            errors().checkAlloc((int) s.cnrtMalloc.invokeExact(p, bytes), "cnrtMalloc", info.id(), bytes,
-                    this::freeMemory);
-            return p.get(ADDRESS, 0).address();
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        return Native.outAddress(p -> (int) s.cnrtMalloc.invokeExact(p, bytes),
+                rc -> errors().checkAlloc(rc, "cnrtMalloc", info.id(), bytes, this::freeMemory));
     }
 
     @Override
     public void free(long address) {
         bind();
-        int rc = Native.status(() -> (int) s.cnrtFree.invokeExact(Native.ptr(address)));
-        errors().check(rc, "cnrtFree");
+        Native.call(() -> (int) s.cnrtFree.invokeExact(Native.ptr(address)), errors().checking("cnrtFree"));
     }
 
     /** Pinned host memory (cnrtHostMalloc), freed by cnrtFreeHost when {@code arena} closes. */
     @Override
     public MemorySegment allocateHost(long bytes, Arena arena) {
         bind();
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment p = a.allocate(ADDRESS);
-            errors().checkAlloc((int) s.cnrtHostMalloc.invokeExact(p, bytes), "cnrtHostMalloc",
-                    "host (pinned, for " + info.id() + ")", bytes, () -> -1);
-            long address = p.get(ADDRESS, 0).address();
-            return Native.hostBlock(address, bytes, arena, h -> {
-                int ignored = (int) s.cnrtFreeHost.invokeExact(Native.ptr(h));
-            });
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        long address = Native.outAddress(p -> (int) s.cnrtHostMalloc.invokeExact(p, bytes),
+                rc -> errors().checkAlloc(rc, "cnrtHostMalloc", "host (pinned, for " + info.id() + ")", bytes,
+                        () -> -1));
+        return Native.hostBlock(address, bytes, arena, h -> {
+            int ignored = (int) s.cnrtFreeHost.invokeExact(Native.ptr(h));
+        });
     }
 
     @Override
@@ -151,8 +128,7 @@ final class CambriconDevice implements DeviceBackend {
     @Override
     public void synchronize() {
         bind();
-        int rc = Native.status(() -> (int) s.cnrtSyncDevice.invokeExact());
-        errors().check(rc, "cnrtSyncDevice");
+        Native.call(() -> (int) s.cnrtSyncDevice.invokeExact(), errors().checking("cnrtSyncDevice"));
     }
 
     /** CNDev readings (power, temperature, utilisation, memory); empty without {@code libcndev.so}. */

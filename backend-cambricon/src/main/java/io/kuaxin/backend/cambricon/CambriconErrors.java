@@ -2,6 +2,7 @@ package io.kuaxin.backend.cambricon;
 
 import io.kuaxin.DeviceOutOfMemoryException;
 import io.kuaxin.VendorException;
+import io.kuaxin.spi.ffm.Native;
 import io.kuaxin.spi.ffm.VendorErrors;
 
 import java.util.function.LongSupplier;
@@ -32,4 +33,10 @@ final class CambriconErrors {
 
     /** A CNNL status. */
     void checkCnnl(int st, String call) { cnnl.check(st, call); }
+
+    /** {@link #check} for {@code call}, for the kit's {@code Native.call} and out-calls. */
+    Native.StatusCheck checking(String call) { return cnrt.checking(call); }
+
+    /** {@link #checkCnnl} for {@code call}, as {@link #checking}. */
+    Native.StatusCheck checkingCnnl(String call) { return cnnl.checking(call); }
 }

@@ -3,12 +3,8 @@ package io.kuaxin.backend.cambricon;
 import io.kuaxin.spi.EventBackend;
 import io.kuaxin.spi.ffm.Native;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 /**
  * A CNRT notifier (CNRT's event) placed on a queue when created. Timing uses {@code cnrtNotifierElapsedTime}
@@ -27,22 +23,13 @@ final class CambriconEvent implements EventBackend {
     CambriconEvent(CambriconStream q) {
         this.dev = q.dev;
         CambriconSymbols s = dev.s;
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment p = a.allocate(ADDRESS);
-            s.errors.check((int) s.cnrtNotifierCreate.invokeExact(p), "cnrtNotifierCreate");
-            this.handle = p.get(ADDRESS, 0);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
-        try {
-            int rc = (int) s.cnrtPlaceNotifier.invokeExact(handle, q.queue);
-            if (rc != 0) {
-                int ignored = (int) s.cnrtNotifierDestroy.invokeExact(handle);
-                s.errors.check(rc, "cnrtPlaceNotifier");
-            }
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        MemorySegment h = Native.outPointer(p -> (int) s.cnrtNotifierCreate.invokeExact(p),
+                s.errors.checking("cnrtNotifierCreate"));
+        this.handle = h;
+        Native.checkOrRelease(Native.status(() -> (int) s.cnrtPlaceNotifier.invokeExact(h, q.queue)),
+                s.errors.checking("cnrtPlaceNotifier"), () -> {
+                    int ignored = (int) s.cnrtNotifierDestroy.invokeExact(h);
+                });
     }
 
     /** cnrtQueryNotifier: success when done, cnrtErrorBusy or cnrtErrorNotReady while pending. */
@@ -58,27 +45,22 @@ final class CambriconEvent implements EventBackend {
     @Override
     public void synchronize() {
         dev.bind();
-        dev.errors().check(Native.status(() -> (int) dev.s.cnrtWaitNotifier.invokeExact(handle)), "cnrtWaitNotifier");
+        Native.call(() -> (int) dev.s.cnrtWaitNotifier.invokeExact(handle), dev.errors().checking("cnrtWaitNotifier"));
     }
 
     @Override
     public float elapsedMillis(EventBackend start) {
         dev.bind();
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment ms = a.allocate(JAVA_FLOAT);
-            dev.errors().check((int) dev.s.cnrtNotifierElapsedTime.invokeExact(((CambriconEvent) start).handle,
-                    handle, ms), "cnrtNotifierElapsedTime");
-            return ms.get(JAVA_FLOAT, 0);
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        MemorySegment from = ((CambriconEvent) start).handle;
+        return Native.outFloat(ms -> (int) dev.s.cnrtNotifierElapsedTime.invokeExact(from, handle, ms),
+                dev.errors().checking("cnrtNotifierElapsedTime"));
     }
 
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) return;
         dev.bind();
-        dev.errors().check(Native.status(() -> (int) dev.s.cnrtNotifierDestroy.invokeExact(handle)),
-                "cnrtNotifierDestroy");
+        Native.call(() -> (int) dev.s.cnrtNotifierDestroy.invokeExact(handle),
+                dev.errors().checking("cnrtNotifierDestroy"));
     }
 }

@@ -6,10 +6,7 @@ import io.kuaxin.spi.StreamBackend;
 import io.kuaxin.spi.ffm.Native;
 import io.kuaxin.spi.ffm.StreamScratch;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-
-import static java.lang.foreign.ValueLayout.ADDRESS;
 
 /**
  * The SPI's stream over a {@code cnrtQueue_t} (CNRT's word for a stream), with its own CNNL handle
@@ -33,25 +30,21 @@ final class CambriconStream implements StreamBackend {
         this.dev = dev;
         dev.bind();
         CambriconSymbols s = dev.s;
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment p = a.allocate(ADDRESS);
-            dev.errors().check((int) s.cnrtQueueCreate.invokeExact(p), "cnrtQueueCreate");
-            this.queue = p.get(ADDRESS, 0);
-            int st = (int) s.cnnlCreate.invokeExact(p);
-            if (st != 0) {
-                int ignored = (int) s.cnrtQueueDestroy.invokeExact(queue);
-                dev.errors().checkCnnl(st, "cnnlCreate");
-            }
-            this.cnnl = p.get(ADDRESS, 0);
-            st = (int) s.cnnlSetQueue.invokeExact(cnnl, queue);
-            if (st != 0) { // nothing owns the handle and the queue yet: release both before reporting
-                int ignored = (int) s.cnnlDestroy.invokeExact(cnnl);
-                ignored = (int) s.cnrtQueueDestroy.invokeExact(queue);
-                dev.errors().checkCnnl(st, "cnnlSetQueue");
-            }
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        // until the constructor returns nothing owns the queue and the CNNL handle: a failed step releases them
+        MemorySegment q = Native.outPointer(p -> (int) s.cnrtQueueCreate.invokeExact(p),
+                dev.errors().checking("cnrtQueueCreate"));
+        Native.Cleanup destroyQueue = () -> {
+            int ignored = (int) s.cnrtQueueDestroy.invokeExact(q);
+        };
+        MemorySegment h = Native.outPointer(p -> (int) s.cnnlCreate.invokeExact(p),
+                st -> Native.checkOrRelease(st, dev.errors().checkingCnnl("cnnlCreate"), destroyQueue));
+        Native.checkOrRelease(Native.status(() -> (int) s.cnnlSetQueue.invokeExact(h, q)),
+                dev.errors().checkingCnnl("cnnlSetQueue"), () -> {
+                    int ignored = (int) s.cnnlDestroy.invokeExact(h);
+                    destroyQueue.run();
+                });
+        this.queue = q;
+        this.cnnl = h;
         this.scratch = new StreamScratch(dev, this);
         this.plans = new MatmulPlans(this);
     }
@@ -64,12 +57,8 @@ final class CambriconStream implements StreamBackend {
 
     void memcpy(MemorySegment dst, MemorySegment src, long bytes, int dir) {
         dev.bind();
-        try {
-            errors().check((int) dev.s.cnrtMemcpyAsync_V3.invokeExact(dst, src, bytes, queue, dir),
-                    "cnrtMemcpyAsync_V3");
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        Native.call(() -> (int) dev.s.cnrtMemcpyAsync_V3.invokeExact(dst, src, bytes, queue, dir),
+                errors().checking("cnrtMemcpyAsync_V3"));
     }
 
     @Override
@@ -90,12 +79,8 @@ final class CambriconStream implements StreamBackend {
     @Override
     public void fill(long dst, long bytes, byte value) {
         dev.bind();
-        try {
-            errors().check((int) dev.s.cnrtMemsetAsync.invokeExact(Native.ptr(dst), (int) value, bytes, queue),
-                    "cnrtMemsetAsync");
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        Native.call(() -> (int) dev.s.cnrtMemsetAsync.invokeExact(Native.ptr(dst), (int) value, bytes, queue),
+                errors().checking("cnrtMemsetAsync"));
     }
 
     @Override
@@ -113,18 +98,15 @@ final class CambriconStream implements StreamBackend {
     @Override
     public void waitEvent(EventBackend event) {
         dev.bind();
-        try {
-            errors().check((int) dev.s.cnrtQueueWaitNotifier.invokeExact(((CambriconEvent) event).handle, queue, 0),
-                    "cnrtQueueWaitNotifier");
-        } catch (Throwable t) {
-            throw Native.rethrow(t);
-        }
+        MemorySegment notifier = ((CambriconEvent) event).handle;
+        Native.call(() -> (int) dev.s.cnrtQueueWaitNotifier.invokeExact(notifier, queue, 0),
+                errors().checking("cnrtQueueWaitNotifier"));
     }
 
     @Override
     public void synchronize() {
         dev.bind();
-        errors().check(Native.status(() -> (int) dev.s.cnrtQueueSync.invokeExact(queue)), "cnrtQueueSync");
+        Native.call(() -> (int) dev.s.cnrtQueueSync.invokeExact(queue), errors().checking("cnrtQueueSync"));
     }
 
     /** Waits, releases plans, scratch and the CNNL handle, destroys the queue. Idempotent. */

@@ -65,6 +65,11 @@ public final class VendorErrors {
         if (code != 0) throw error(code, call);
     }
 
+    /** {@link #check} for {@code call} as a {@link Native.StatusCheck}, for {@link Native#call} and the out-calls. */
+    public Native.StatusCheck checking(String call) {
+        return code -> check(code, call);
+    }
+
     /**
      * As {@link #check} for an allocation of {@code bytes} on {@code device}, so an out-of-memory error carries the
      * request and what {@code free} reports.
