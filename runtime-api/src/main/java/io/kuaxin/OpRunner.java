@@ -1,7 +1,6 @@
 package io.kuaxin;
 
 import io.kuaxin.internal.dispatch.Placement;
-import io.kuaxin.internal.memory.Storage;
 import io.kuaxin.op.Op;
 import io.kuaxin.op.OpAttributes;
 import io.kuaxin.spi.KernelCall;
@@ -15,8 +14,9 @@ import java.util.List;
 
 /**
  * Runs one validated op: finds its device, asks {@link Placement} where it runs, allocates its outputs, enqueues
- * it there, and stamps the outputs' provenance and the JFR event. The op methods of {@link OpContext} validate and
- * then call {@link #run} once.
+ * it there, and stamps the outputs' provenance and the JFR event. Its one caller is {@link FrontDoor#call}, which
+ * every op takes (typed methods, {@code Ops.call}, {@link Tensor#contiguous}) and which validates through the op's
+ * spec first.
  */
 final class OpRunner {
     private OpRunner() {}
@@ -26,15 +26,6 @@ final class OpRunner {
 
     /** What an enqueued op produced and the kernel or library call that computes it. */
     record Launched(List<Tensor> outputs, String kernel) {}
-
-    /**
-     * An output of a fallback run, still on the fallback device; its storage on the op's own device receives it
-     * when work there first uses it.
-     */
-    record Remote(Tensor tensor) implements Storage.Mirror {
-        @Override
-        public void release() { tensor.closeQuietly(); }
-    }
 
     /**
      * Runs a validated op. Inputs must all be open and on one device; {@code given} (nullable entries) are
@@ -123,7 +114,7 @@ final class OpRunner {
                     if (g != null) {
                         s.copy(remote.get(i), g);
                     } else {
-                        back.get(i).storage.mirror(new Remote(remote.get(i)));
+                        back.get(i).storage.mirror(new FallbackOutput(remote.get(i)));
                         remote.set(i, null); // the output's storage owns it now
                     }
                 }
@@ -143,7 +134,7 @@ final class OpRunner {
     /** {@code t} on {@code exec}: a view of what a fallback op left there, else a copy owned by nobody. */
     private static Tensor onDevice(Tensor t, Device exec) {
         Tensor there = t.storage.withMirror(m -> // the mirror stays while the view takes its reference
-                m instanceof Remote r && r.tensor().device() == exec ? t.viewOver(r.tensor()) : null);
+                m instanceof FallbackOutput r && r.tensor().device() == exec ? t.viewOver(r.tensor()) : null);
         if (there != null) return there;
         Tensor c = t.to(exec);
         Scope o = c.owner();
