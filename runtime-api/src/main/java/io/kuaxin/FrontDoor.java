@@ -7,7 +7,7 @@ import io.kuaxin.op.OpSpecs;
 import io.kuaxin.op.TensorType;
 
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -59,8 +59,7 @@ final class FrontDoor {
                 }
                 kernelInputs.set(i, expand(in.get(i), target, views));
             }
-            return OpRunner.run(stream, policy, op, at, kernelInputs, List.of(new OpRunner.Out(t.dtype(), t.shape())),
-                    out == null ? List.of() : Collections.singletonList(out)).getFirst();
+            return OpRunner.run(stream, policy, op, at, kernelInputs, t, out);
         } finally {
             if (views != null) {
                 for (Tensor v : views) v.closeQuietly(); // the stream keeps their memory alive while the op runs
@@ -74,10 +73,17 @@ final class FrontDoor {
         return t;
     }
 
+    /** The inputs' types (each cached by its tensor); one or two, the common case, in a list without an array. */
     static List<TensorType> types(List<Tensor> in) {
-        List<TensorType> out = new ArrayList<>(in.size());
-        for (Tensor t : in) out.add(new TensorType(t.dtype(), t.shape()));
-        return out;
+        return switch (in.size()) {
+            case 1 -> List.of(in.getFirst().type());
+            case 2 -> List.of(in.get(0).type(), in.get(1).type());
+            default -> {
+                TensorType[] t = new TensorType[in.size()];
+                for (int i = 0; i < t.length; i++) t[i] = in.get(i).type();
+                yield Arrays.asList(t);
+            }
+        };
     }
 
     /**
@@ -135,14 +141,18 @@ final class FrontDoor {
 
     private static long span(Tensor t) {
         long last = 0;
-        long[] st = t.strides();
-        for (int i = 0; i < t.rank(); i++) last += (t.shape().dim(i) - 1) * st[i];
+        for (int i = 0; i < t.rank(); i++) last += (t.shape().dim(i) - 1) * t.stride(i);
         return (last + 1) * t.dtype().byteSize();
     }
 
     static boolean sameView(Tensor a, Tensor b) {
-        return a.storage == b.storage && a.address() == b.address() && a.shape().equals(b.shape())
-                && a.dtype().byteSize() == b.dtype().byteSize()
-                && java.util.Arrays.equals(a.strides(), b.strides());
+        if (a.storage != b.storage || a.address() != b.address() || !a.shape().equals(b.shape())
+                || a.dtype().byteSize() != b.dtype().byteSize()) {
+            return false;
+        }
+        for (int i = 0; i < a.rank(); i++) { // element by element: strides() would copy both arrays
+            if (a.stride(i) != b.stride(i)) return false;
+        }
+        return true;
     }
 }

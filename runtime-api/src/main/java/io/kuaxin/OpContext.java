@@ -80,6 +80,16 @@ public final class OpContext {
     /** The caller's inputs, copied: the array may change once validation has read it. */
     private static List<Tensor> snapshot(Tensor[] inputs) { return inputs == null ? null : Arrays.asList(inputs.clone()); }
 
+    /**
+     * A typed method's inputs: {@code List.of} (no array behind it) unless one is null, which {@code List.of}
+     * refuses and the front door reports by the name the op's spec gives it.
+     */
+    private static List<Tensor> inputs(Tensor x) { return x != null ? List.of(x) : Arrays.asList(x); }
+
+    private static List<Tensor> inputs(Tensor a, Tensor b) {
+        return a != null && b != null ? List.of(a, b) : Arrays.asList(a, b);
+    }
+
     /** Runs {@code op} for a typed method; a null input is reported by the name its spec gives it. */
     private Tensor run(Op op, OpAttributes attrs, Tensor out, List<Tensor> in) {
         return FrontDoor.call(stream, policy, op, attrs, in, out, null);
@@ -93,7 +103,7 @@ public final class OpContext {
      *
      * @throws InvalidArgumentException if {@code out} differs in dtype or shape, is strided, or overlaps {@code x}
      */
-    public Tensor copy(Tensor x, Tensor out) { return run(Op.COPY, OpAttributes.NONE, out, Arrays.asList(x)); }
+    public Tensor copy(Tensor x, Tensor out) { return run(Op.COPY, OpAttributes.NONE, out, inputs(x)); }
 
     // ---------------------------------------------------------------- matmul, attention
 
@@ -272,7 +282,7 @@ public final class OpContext {
     public Tensor div(Tensor a, Tensor b, Tensor out) { return binary(Op.DIV, a, b, out); }
 
     private Tensor binary(Op op, Tensor a, Tensor b, Tensor out) {
-        return run(op, OpAttributes.NONE, out, Arrays.asList(a, b));
+        return run(op, OpAttributes.NONE, out, inputs(a, b));
     }
 
     /** {@code x·sigmoid(x)}. */
@@ -300,7 +310,7 @@ public final class OpContext {
 
     public Tensor exp(Tensor x, Tensor out) { return unary(Op.EXP, x, out); }
 
-    private Tensor unary(Op op, Tensor x, Tensor out) { return run(op, OpAttributes.NONE, out, Arrays.asList(x)); }
+    private Tensor unary(Op op, Tensor x, Tensor out) { return run(op, OpAttributes.NONE, out, inputs(x)); }
 
     /** {@code x} converted to {@code dtype} (see {@link DType#setFromDouble} for the rounding rules). */
     public Tensor cast(Tensor x, DType dtype) {
@@ -348,6 +358,6 @@ public final class OpContext {
      * An id outside {@code [0, V)} gives a row of zeros (ids are device data, not checked here).
      */
     public Tensor embedding(Tensor table, Tensor ids) {
-        return run(Op.EMBEDDING, OpAttributes.NONE, null, Arrays.asList(table, ids));
+        return run(Op.EMBEDDING, OpAttributes.NONE, null, inputs(table, ids));
     }
 }

@@ -1,9 +1,9 @@
 package io.kuaxin;
 
 import io.kuaxin.internal.dispatch.Placement;
-import io.kuaxin.internal.memory.Storage;
 import io.kuaxin.op.Op;
 import io.kuaxin.op.OpAttributes;
+import io.kuaxin.op.TensorType;
 import io.kuaxin.spi.KernelCall;
 import io.kuaxin.spi.TensorRef;
 
@@ -15,38 +15,30 @@ import java.util.List;
 
 /**
  * Runs one validated op: finds its device, asks {@link Placement} where it runs, allocates its outputs, enqueues
- * it there, and stamps the outputs' provenance and the JFR event. The op methods of {@link OpContext} validate and
- * then call {@link #run} once.
+ * it there, and stamps the outputs' provenance and the JFR event. Its one caller is {@link FrontDoor#call}, which
+ * every op takes (typed methods, {@code Ops.call}, {@link Tensor#contiguous}) and which validates through the op's
+ * spec first.
  */
 final class OpRunner {
     private OpRunner() {}
 
-    /** The output of an op: dtype and shape, inferred by the op's spec. */
-    record Out(DType dtype, Shape shape) {}
-
     /** What an enqueued op produced and the kernel or library call that computes it. */
-    record Launched(List<Tensor> outputs, String kernel) {}
+    private record Launched(Tensor output, String kernel) {}
 
     /**
-     * An output of a fallback run, still on the fallback device; its storage on the op's own device receives it
-     * when work there first uses it.
-     */
-    record Remote(Tensor tensor) implements Storage.Mirror {
-        @Override
-        public void release() { tensor.closeQuietly(); }
-    }
-
-    /**
-     * Runs a validated op. Inputs must all be open and on one device; {@code given} (nullable entries) are
-     * caller-provided outputs already checked against {@code outs}.
+     * Runs a validated op. Inputs must all be open and on one device; {@code given}, if not null, is the
+     * caller-provided output, already checked against {@code out}.
      *
      * @param stream where the op goes, or null for its device's default stream
      * @param policy the caller's fallback policy, or null for the runtime's
+     * @param out    the output's dtype and shape, inferred by the op's spec
+     * @return {@code given}, or the new output (owned by the first input's scope, if any)
      */
-    static List<Tensor> run(Stream stream, FallbackPolicy policy, Op op, OpAttributes attrs, List<Tensor> inputs,
-                            List<Out> outs, List<Tensor> given) {
+    static Tensor run(Stream stream, FallbackPolicy policy, Op op, OpAttributes attrs, List<Tensor> inputs,
+                      TensorType out, Tensor given) {
         // Every op comes here: nothing below allocates on the common path (home device, placement answered before)
-        // apart from the outputs, the kernel call and its tensor refs. The JFR event only while JFR runs.
+        // apart from the output, its one-element list, the kernel call and its tensor refs. The JFR event only while
+        // JFR runs.
         OpEvent ev = null;
         if (FlightRecorder.isInitialized()) {
             ev = new OpEvent();
@@ -60,23 +52,22 @@ final class OpRunner {
         Stream s = stream != null ? stream : dev.defaultStream();
         Device exec = dev.candidate.accepts(op, attrs, inputs) ? dev : place(dev, policy, op, attrs, inputs);
         boolean fallback = exec != dev;
-        List<Tensor> outputs;
+        Tensor output;
         String kernel;
         if (fallback) {
-            Launched done = runOnFallback(s, exec, op, attrs, inputs, outs, given);
-            outputs = done.outputs();
+            Launched done = runOnFallback(s, exec, op, attrs, inputs, out, given);
+            output = done.output();
             kernel = done.kernel();
         } else {
-            outputs = allocateOutputs(s.device(), outs, given, inputs);
+            output = given != null ? given : allocate(s.device(), out, inputs);
             try {
-                kernel = launch(s, op, attrs, inputs, outputs);
+                kernel = launch(s, op, attrs, inputs, List.of(output));
             } catch (RuntimeException e) {
-                closeNew(outputs, given);
+                if (output != given) output.closeQuietly();
                 throw e;
             }
         }
-        Provenance prov = exec.provenance(op, kernel, fallback);
-        for (int i = 0, n = outputs.size(); i < n; i++) outputs.get(i).provenance(prov);
+        output.provenance(exec.provenance(op, kernel, fallback));
         if (ev != null && ev.shouldCommit()) {
             ev.op = op.label();
             ev.device = exec.id();
@@ -86,7 +77,7 @@ final class OpRunner {
             ev.shapes = inputs.stream().map(t -> t.shape().toString()).toList().toString();
             ev.commit();
         }
-        return outputs;
+        return output;
     }
 
     /** Asks {@link Placement}: the first time an op meets these attributes and dtypes, or when home refuses it. */
@@ -109,41 +100,36 @@ final class OpRunner {
      * on the caller's stream {@code s}.
      */
     private static Launched runOnFallback(Stream s, Device exec, Op op, OpAttributes attrs, List<Tensor> inputs,
-                                          List<Out> outs, List<Tensor> given) {
+                                          TensorType out, Tensor given) {
         List<Tensor> moved = new ArrayList<>();
-        List<Tensor> remote = new ArrayList<>();
+        Tensor remote = null;
         try {
             for (Tensor t : inputs) moved.add(onDevice(t, exec));
-            for (Out o : outs) remote.add(exec.allocate(o.dtype(), o.shape(), null, null));
-            String kernel = launch(exec.defaultStream(), op, attrs, moved, remote);
-            List<Tensor> back = allocateOutputs(s.device(), outs, given, inputs);
+            remote = exec.allocate(out.dtype(), out.shape(), null, null);
+            String kernel = launch(exec.defaultStream(), op, attrs, moved, List.of(remote));
+            if (given != null) {
+                s.copy(remote, given);
+                return new Launched(given, kernel);
+            }
+            Tensor back = allocate(s.device(), out, inputs);
             try {
-                for (int i = 0; i < back.size(); i++) {
-                    Tensor g = given.isEmpty() ? null : given.get(i);
-                    if (g != null) {
-                        s.copy(remote.get(i), g);
-                    } else {
-                        back.get(i).storage.mirror(new Remote(remote.get(i)));
-                        remote.set(i, null); // the output's storage owns it now
-                    }
-                }
+                back.storage.mirror(new FallbackOutput(remote));
             } catch (RuntimeException e) {
-                closeNew(back, given);
+                back.closeQuietly();
                 throw e;
             }
+            remote = null; // the output's storage owns it now
             return new Launched(back, kernel);
         } finally {
             moved.forEach(Tensor::closeQuietly);
-            for (Tensor t : remote) {
-                if (t != null) t.closeQuietly();
-            }
+            if (remote != null) remote.closeQuietly();
         }
     }
 
     /** {@code t} on {@code exec}: a view of what a fallback op left there, else a copy owned by nobody. */
     private static Tensor onDevice(Tensor t, Device exec) {
         Tensor there = t.storage.withMirror(m -> // the mirror stays while the view takes its reference
-                m instanceof Remote r && r.tensor().device() == exec ? t.viewOver(r.tensor()) : null);
+                m instanceof FallbackOutput r && r.tensor().device() == exec ? t.viewOver(r.tensor()) : null);
         if (there != null) return there;
         Tensor c = t.to(exec);
         Scope o = c.owner();
@@ -151,7 +137,7 @@ final class OpRunner {
         return c;
     }
 
-    private static Device commonDevice(Op op, List<Tensor> inputs, List<Tensor> given) {
+    private static Device commonDevice(Op op, List<Tensor> inputs, Tensor given) {
         Device dev = null;
         for (int i = 0, n = inputs.size(); i < n; i++) { // indexed loops: no iterator per op
             Tensor t = inputs.get(i);
@@ -163,49 +149,20 @@ final class OpRunner {
                         + "input 0 is on " + dev.id() + "; move it with tensor.to(device)");
             }
         }
-        for (int i = 0, n = given.size(); i < n; i++) {
-            Tensor t = given.get(i);
-            if (t == null) continue;
-            t.checkOpen();
-            if (t.device() != dev) {
-                throw new InvalidArgumentException(op.label() + ": output is on " + t.device().id() + " but the inputs"
-                        + " are on " + dev.id());
+        if (given != null) {
+            given.checkOpen();
+            if (given.device() != dev) {
+                throw new InvalidArgumentException(op.label() + ": output is on " + given.device().id() + " but the "
+                        + "inputs are on " + dev.id());
             }
         }
         return dev;
     }
 
-    private static List<Tensor> allocateOutputs(Device dev, List<Out> outs, List<Tensor> given, List<Tensor> inputs) {
-        if (allGiven(outs, given)) return given; // no list to build
+    /** A new output on {@code dev}, owned by the first input's scope, if any. */
+    private static Tensor allocate(Device dev, TensorType out, List<Tensor> inputs) {
         Scope owner = inputs.isEmpty() ? null : inputs.getFirst().owner();
-        if (outs.size() == 1) {
-            return List.of(dev.allocate(outs.getFirst().dtype(), outs.getFirst().shape(), owner, null));
-        }
-        List<Tensor> result = new ArrayList<>(outs.size());
-        try {
-            for (int i = 0; i < outs.size(); i++) {
-                Tensor g = given.isEmpty() ? null : given.get(i);
-                result.add(g != null ? g : dev.allocate(outs.get(i).dtype(), outs.get(i).shape(), owner, null));
-            }
-        } catch (RuntimeException e) {
-            closeNew(result, given);
-            throw e;
-        }
-        return result;
-    }
-
-    private static boolean allGiven(List<Out> outs, List<Tensor> given) {
-        if (given.size() != outs.size()) return false;
-        for (int i = 0, n = given.size(); i < n; i++) {
-            if (given.get(i) == null) return false;
-        }
-        return true;
-    }
-
-    private static void closeNew(List<Tensor> result, List<Tensor> given) {
-        for (Tensor t : result) {
-            if (!given.contains(t)) t.closeQuietly();
-        }
+        return dev.allocate(out.dtype(), out.shape(), owner, null);
     }
 
     private static String launch(Stream s, Op op, OpAttributes attrs, List<Tensor> inputs, List<Tensor> outputs) {

@@ -277,7 +277,7 @@ public final class Stream implements AutoCloseable {
 
     /** The queue's copy back: from the fallback device, through host staging, enqueued on this stream. */
     private void copyBack(Storage.Mirror from, Storage into) {
-        Tensor remote = ((OpRunner.Remote) from).tensor();
+        Tensor remote = ((FallbackOutput) from).tensor();
         Tensor here = Tensor.over(device, into, remote.dtype(), remote.shape());
         try {
             copy(remote, here);

@@ -3,6 +3,7 @@ package io.kuaxin;
 import io.kuaxin.internal.memory.Storage;
 import io.kuaxin.op.Op;
 import io.kuaxin.op.OpAttributes;
+import io.kuaxin.op.TensorType;
 import io.kuaxin.spi.TensorRef;
 
 import java.lang.foreign.Arena;
@@ -63,6 +64,9 @@ public final class Tensor implements AutoCloseable {
     /** Element strides (a copy); 0 for broadcast dimensions. */
     public long[] strides() { return strides.clone(); }
 
+    /** Element stride of dimension {@code i}, without copying the array; front doors only. */
+    long stride(int i) { return strides[i]; }
+
     /** Offset of element 0 from the start of the storage, in elements. */
     public long offset() { return offset; }
 
@@ -107,6 +111,15 @@ public final class Tensor implements AutoCloseable {
 
     /** Built on first use; a racing second build is an equal record, so no lock. */
     private TensorRef ref;
+
+    /** Dtype and shape as the op specs read them; built once, so an op on this tensor allocates none. */
+    TensorType type() {
+        TensorType t = type; // immutable record of final fields: a racing second build is equal
+        if (t == null) type = t = new TensorType(dtype, shape);
+        return t;
+    }
+
+    private TensorType type;
 
     // ---------------------------------------------------------------- views
 

@@ -14,19 +14,29 @@ public final class Broadcast {
      */
     public static Shape shapes(String op, String aName, Shape a, String bName, Shape b) {
         int r = Math.max(a.rank(), b.rank());
-        long[] out = new long[r];
+        boolean isA = a.rank() == r, isB = b.rank() == r; // whether the result is a (or b) itself, so none is built
         for (int i = 0; i < r; i++) {
-            long da = i < r - a.rank() ? 1 : a.dim(i - (r - a.rank()));
-            long db = i < r - b.rank() ? 1 : b.dim(i - (r - b.rank()));
+            long da = extent(a, r, i), db = extent(b, r, i);
             if (da != db && da != 1 && db != 1) {
                 throw new InvalidArgumentException(op + ": " + aName + " " + a + " and " + bName + " " + b
                         + " do not broadcast: dimension " + (i - r) + " is " + da + " vs " + db
                         + "; extents must be equal or 1 (aligned at the last dimension)");
             }
-            out[i] = da == 1 ? db : da;
+            isA &= db == 1 || da == db;
+            isB &= da == 1 || da == db;
+        }
+        if (isA) return a;
+        if (isB) return b;
+        long[] out = new long[r];
+        for (int i = 0; i < r; i++) {
+            long da = extent(a, r, i);
+            out[i] = da == 1 ? extent(b, r, i) : da;
         }
         return Shape.of(out);
     }
+
+    /** Extent {@code i} of {@code s} aligned at the last dimension to rank {@code r}: 1 where {@code s} is shorter. */
+    private static long extent(Shape s, int r, int i) { return i < r - s.rank() ? 1 : s.dim(i - (r - s.rank())); }
 
     /**
      * Checks that {@code x} broadcasts to exactly {@code target} (without growing the target).

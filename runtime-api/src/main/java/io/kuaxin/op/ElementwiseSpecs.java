@@ -69,7 +69,10 @@ public final class ElementwiseSpecs {
         if (t == null) {
             throw Specs.fail(op, "a and b are both bool, which has no arithmetic; cast them to i32 or f32 first");
         }
-        return new TensorType(t, Broadcast.shapes(op.label(), "a", a.shape(), "b", b.shape()));
+        Shape s = Broadcast.shapes(op.label(), "a", a.shape(), "b", b.shape());
+        if (t == a.dtype() && s == a.shape()) return a; // the common case: no new type to build
+        if (t == b.dtype() && s == b.shape()) return b;
+        return new TensorType(t, s);
     }
 
     public static TensorType unary(Op op, List<TensorType> in) {
