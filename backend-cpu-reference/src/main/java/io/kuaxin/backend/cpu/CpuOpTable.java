@@ -153,7 +153,11 @@ final class CpuOpTable {
         CpuStream.at(out.address(), bytes).copyFrom(CpuStream.at(in.address(), bytes));
     }
 
-    /** Gathers any strided view (transposed, sliced, broadcast) into a dense output, element by element. */
+    /**
+     * Gathers any strided view (transposed, sliced, broadcast) into a dense output, one innermost row at a time: a
+     * row with unit stride (e.g. a head's {@code d} values when merging heads) is one bulk copy, any other row is
+     * copied element by element.
+     */
     private static void copyStrided(KernelCall c) {
         TensorRef in = c.input(0), out = c.output(0);
         long n = in.numel();
@@ -164,12 +168,24 @@ final class CpuOpTable {
         MemorySegment src = CpuStream.at(in.address(), span * es);
         MemorySegment dst = CpuStream.at(out.address(), n * es);
         int rank = in.rank();
-        long[] idx = new long[rank];
+        if (rank == 0) {
+            MemorySegment.copy(src, 0, dst, 0, es);
+            return;
+        }
         long[] shape = in.shape(), strides = in.strides();
+        long inner = shape[rank - 1], innerStride = strides[rank - 1];
+        long[] idx = new long[rank - 1];
         long srcOff = 0;
-        for (long i = 0; i < n; i++) {
-            MemorySegment.copy(src, srcOff * es, dst, i * es, es);
-            for (int d = rank - 1; d >= 0; d--) {
+        for (long row = 0; row < n / inner; row++) {
+            long dstOff = row * inner;
+            if (innerStride == 1) {
+                MemorySegment.copy(src, srcOff * es, dst, dstOff * es, inner * es);
+            } else {
+                for (long e = 0; e < inner; e++) {
+                    MemorySegment.copy(src, (srcOff + e * innerStride) * es, dst, (dstOff + e) * es, es);
+                }
+            }
+            for (int d = rank - 2; d >= 0; d--) {
                 if (++idx[d] < shape[d]) {
                     srcOff += strides[d];
                     break;

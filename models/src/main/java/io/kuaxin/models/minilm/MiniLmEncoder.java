@@ -125,8 +125,120 @@ public final class MiniLmEncoder implements AutoCloseable {
         }
     }
 
-    /** Runs the encoder and pooling; returns [batch, hidden] owned by {@code s}. */
+    /**
+     * Runs the encoder and pooling; returns [batch, hidden] owned by {@code s}. A right-padded batch (every row's
+     * mask is ones then zeros, at least one token) runs only its real tokens; any other mask runs the padded batch
+     * with BERT's additive mask, as the ONNX graph does.
+     */
     private Tensor forward(Scope s, BatchEncoding batch) {
+        int[] lens = promptLengths(batch);
+        return lens == null ? forwardMasked(s, batch) : forwardPacked(s, batch, lens);
+    }
+
+    /** Each row's token count if every mask row is a run of ones from position 0 (≥ 1 token), else null. */
+    static int[] promptLengths(BatchEncoding batch) {
+        int b = batch.batchSize(), t = batch.sequenceLength();
+        int[] lens = new int[b];
+        for (int i = 0; i < b; i++) {
+            int n = 0;
+            while (n < t && batch.mask(i, n) != 0) n++;
+            for (int j = n; j < t; j++) if (batch.mask(i, j) != 0) return null;
+            if (n == 0) return null;
+            lens[i] = n;
+        }
+        return lens;
+    }
+
+    /**
+     * The forward over real tokens only: row i's {@code lens[i]} tokens are packed one sentence after another into
+     * {@code [n, hidden]}, so the GEMMs, norms and attention never touch padding and attention needs no mask (its
+     * keys are exactly the sentence's). Consecutive sentences of one length share one attention call; the masked
+     * mean becomes one matmul by a {@code [batch, n]} matrix holding {@code 1/lens[i]} over row i's tokens.
+     */
+    private Tensor forwardPacked(Scope s, BatchEncoding batch, int[] lens) {
+        int b = batch.batchSize(), h = config.hidden();
+        int heads = config.heads(), dh = config.headDim();
+        int[] start = new int[b + 1];
+        for (int i = 0; i < b; i++) start[i + 1] = start[i] + lens[i];
+        int n = start[b];
+        long[] idv = new long[n], typev = new long[n], posv = new long[n];
+        float[] pool = new float[b * n];
+        for (int i = 0; i < b; i++) {
+            for (int j = 0; j < lens[i]; j++) {
+                int r = start[i] + j;
+                idv[r] = batch.inputId(i, j);
+                typev[r] = batch.tokenTypeIds()[i * batch.sequenceLength() + j];
+                posv[r] = j;
+                pool[i * n + r] = 1f / lens[i];
+            }
+        }
+        // runs of consecutive sentences with one length: [first sentence, end sentence)
+        List<int[]> runs = new ArrayList<>();
+        for (int i = 0; i < b; ) {
+            int e = i + 1;
+            while (e < b && lens[e] == lens[i]) e++;
+            runs.add(new int[] {i, e});
+            i = e;
+        }
+        Tensor ids = s.copyOf(idv, Shape.of(n));
+        Tensor types = s.copyOf(typev, Shape.of(n));
+        Tensor pos = s.copyOf(posv, Shape.of(n));
+
+        Tensor e1 = track(ops.embedding(word, ids));
+        Tensor e2 = track(ops.embedding(tokenType, types));
+        Tensor e3 = track(ops.embedding(position, pos));
+        Tensor sum = track(ops.add(e1, e2));
+        Tensor sum2 = track(ops.add(sum, e3));
+        closeAll(e1, e2, e3, sum);
+        Tensor x = track(ops.layerNorm(sum2, embGamma, embBeta, config.layerNormEps()));
+        sum2.close();
+
+        Attention attn = Attention.defaults().scale((float) (1 / Math.sqrt(dh)));
+        for (LayerTensors l : layers) {
+            Tensor qkv = track(ops.matmul(x, l.qkv(), Matmul.options().bias(l.qkvb()))); // [n, 3h]
+            Tensor merged = runs.size() == 1 ? null : s.empty(DType.F32, Shape.of(n, h));
+            for (int[] run : runs) {
+                int c = run[1] - run[0], len = lens[run[0]];
+                long r0 = start[run[0]], r1 = start[run[1]];
+                Tensor rows = runs.size() == 1 ? qkv : qkv.slice(0, r0, r1);
+                Tensor q = rows.slice(1, 0, h), k = rows.slice(1, h, 2L * h), v = rows.slice(1, 2L * h, 3L * h);
+                Tensor qh = q.reshape(c, len, heads, dh).permute(0, 2, 1, 3);   // views: no copies
+                Tensor kh = k.reshape(c, len, heads, dh).permute(0, 2, 1, 3);
+                Tensor vh = v.reshape(c, len, heads, dh).permute(0, 2, 1, 3);
+                Tensor a = track(ops.attention(qh, kh, vh, attn));               // [c, heads, len, dh]
+                Tensor ap = a.permute(0, 2, 1, 3);
+                if (merged == null) {
+                    merged = track(ops.copy(ap));                                  // [c, len, heads, dh] dense
+                } else {
+                    Tensor dst = merged.slice(0, r0, r1), dst4 = dst.reshape(c, len, heads, dh);
+                    track(ops.copy(ap, dst4));
+                    closeAll(dst, dst4);
+                }
+                closeAll(q, k, v, qh, kh, vh, ap, a);
+                if (rows != qkv) rows.close();
+            }
+            Tensor flat = merged.reshape(n, h);
+            qkv.close();
+            // residual adds inside the GEMM: x (then x1) is accumulated in place, no separate pass over memory
+            Tensor r1 = track(ops.matmul(flat, l.o(), Matmul.options().bias(l.ob()).accumulate(x, 1f), x));
+            closeAll(merged, flat);
+            Tensor x1 = track(ops.layerNorm(r1, l.ln1g(), l.ln1b(), config.layerNormEps()));
+            Tensor f = track(ops.matmul(x1, l.f1(), Matmul.options().bias(l.f1b()).epilogue(Epilogue.GELU_ERF)));
+            Tensor r2 = track(ops.matmul(f, l.f2(), Matmul.options().bias(l.f2b()).accumulate(x1, 1f), x1));
+            closeAll(r1, f);
+            x = track(ops.layerNorm(r2, l.ln2g(), l.ln2b(), config.layerNormEps()));
+            closeAll(r2);
+        }
+        // masked mean over each sentence's tokens as one matmul, then L2 normalisation
+        Tensor p = s.copyOf(pool, Shape.of(b, n));
+        Tensor mean = track(ops.matmul(p, x));
+        Tensor unit = track(ops.rmsNorm(mean, l2Gamma, 1e-24));
+        closeAll(mean, x);
+        return unit;
+    }
+
+    /** The padded batch with BERT's additive mask over padded keys; any mask. */
+    private Tensor forwardMasked(Scope s, BatchEncoding batch) {
         int b = batch.batchSize(), t = batch.sequenceLength(), h = config.hidden();
         int heads = config.heads(), dh = config.headDim();
         long[] positions = new long[b * t];
