@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Checks docs/new-backend.md outside the reactor: builds the guide's Acme skeleton as written (header, emulator,
-# Java) and runs its AcmeConformanceTest on the Acme emulator. Prints the TCK summary; exits non-zero on a build
-# error or a failed case.
+# Checks the Acme skeleton that docs/new-backend.md walks through (docs/new-backend/acme: C header, emulator, Java
+# sources, conformance class) outside the reactor: builds those files as they are (gcc -Werror, javac) and runs
+# AcmeConformanceTest on the Acme emulator. Prints the TCK summary; exits non-zero on a build error or a failed case.
 # Needs the reactor's classes first: ./mvnw -pl conformance,backend-cpu-reference -am package -DskipTests
-# and JUnit in ~/.m2 (the build's own version). Usage: docs/check-new-backend.sh [work-dir]
+# and JUnit in ~/.m2 (the build's own version). Usage: docs/check-new-backend.sh [work-dir [skeleton-dir]]
+# (skeleton-dir: a copy of docs/new-backend/acme to check instead, e.g. one with a deliberate bug)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=${1:-$(mktemp -d)}
@@ -11,25 +12,14 @@ m2=${M2_REPO:-$HOME/.m2/repository}
 junit=$(sed -n 's:.*<junit.version>\(.*\)</junit.version>.*:\1:p' "$root/pom.xml")
 platform=1.${junit#5.}
 slf4j=$(ls "$m2/org/slf4j/slf4j-api" | sort -V | tail -1)
-mkdir -p "$work/include/acme" "$work/src" "$work/test" "$work/classes/META-INF/services" "$work/emu"
 
-# Fenced blocks in order: C (header, emulator), then Java (module-info is skipped: the check runs on the classpath).
-awk -v w="$work" '
-  /^```c$/ { c++; out = (c == 1) ? w "/include/acme/acme_rt.h" : w "/acme_emu.c"; next }
-  /^```java$/ { j++; out = w "/block" j ".java"; next }
-  /^```$/ { out = ""; next }
-  out != "" { print > out }' "$root/docs/new-backend.md"
-for f in "$work"/block*.java; do
-  name=$(sed -n 's/^\(public \)\{0,1\}\(final \)\{0,1\}class \([A-Za-z]*\).*/\3/p' "$f" | head -1)
-  if [ -z "$name" ]; then rm "$f"; continue; fi
-  case $name in *Test) mv "$f" "$work/test/$name.java" ;; *) mv "$f" "$work/src/$name.java" ;; esac
-done
-echo io.kuaxin.backend.acme.AcmeProvider > "$work/classes/META-INF/services/io.kuaxin.spi.BackendProvider"
+src=$(cd "${2:-$root/docs/new-backend/acme}" && pwd)
+mkdir -p "$work/classes/META-INF/services" "$work/emu"
+cp "$src/backend-acme/src/main/resources/META-INF/services/io.kuaxin.spi.BackendProvider" "$work/classes/META-INF/services/"
 
-gcc -O2 -fPIC -Wall -Wextra -Werror -pthread -std=gnu11 -shared -Wl,--no-undefined \
-    -I"$work/include" -I"$root/native/include" -I"$root/native/emu/core" -I"$root/native/emu/hostmath" \
-    -o "$work/emu/libkuaxin-emu-acme.so" "$work/acme_emu.c" "$root"/native/emu/core/*.c \
-    "$root"/native/emu/hostmath/*.c -lm
+# The emulator through its own make fragment, as native/Makefile includes it (the real tree's core and includes).
+make -s -f "$src/native/emu/acme/acme.mk" KX_NATIVE_DIR="$root/native" ACME_INCLUDE="$src/native/include" \
+    OUT="$work/emu" acme
 
 cp=""
 for m in runtime-api kernels conformance backend-cpu-reference native; do cp="$cp:$root/$m/target/classes"; done
@@ -43,8 +33,9 @@ for a in org/opentest4j/opentest4j org/apiguardian/apiguardian-api; do
   v=$(ls "$m2/$a" | sort -V | tail -1); cp="$cp:$(ls "$m2/$a/$v"/*.jar | grep -v sources | head -1)"
 done
 cp=${cp#:}
-javac -nowarn -d "$work/classes" -cp "$cp" "$work"/src/*.java
-javac -nowarn -d "$work/classes" -cp "$cp:$work/classes" "$work"/test/*.java
+# module-info.java is left out: the check runs on the classpath.
+javac -nowarn -d "$work/classes" -cp "$cp" "$src"/backend-acme/src/main/java/io/kuaxin/backend/acme/*.java
+javac -nowarn -d "$work/classes" -cp "$cp:$work/classes" "$src"/backend-acme/src/test/java/io/kuaxin/backend/acme/*.java
 
 cat > "$work/RunTck.java" <<'JAVA'
 import org.junit.platform.launcher.core.LauncherFactory;
