@@ -30,4 +30,12 @@ $$(OUT)/test_$(1): $$(KX_NATIVE_DIR)/test/test_$(1).c $$(OUT)/libkuaxin-emu-$(1)
 test-$(1): $$(OUT)/test_$(1)
 	$$(OUT)/test_$(1)
 endef
+
+# $(eval $(call kx_emu_telemetry,NAME,SOURCES,HEADERS)): an optional telemetry library (DCMI, CNDev) on its own copy
+# of the core, with test-NAME for native/test/test_NAME.c.
+define kx_emu_telemetry
+$(call kx_emu_lib,$(1),$(2) $(KX_CORE_SRCS),$(3) $(wildcard $(KX_NATIVE_DIR)/emu/core/*.h),\
+    -I$(KX_NATIVE_DIR)/include -I$(KX_NATIVE_DIR)/emu/core,)
+$(call kx_emu_test,$(1),-I$(KX_NATIVE_DIR)/test,)
+endef
 endif

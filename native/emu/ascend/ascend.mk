@@ -10,9 +10,6 @@ include $(KX_NATIVE_DIR)/emu/vendor-emu.mk
 ASCEND_SRCS := $(wildcard $(ASCEND_MK_DIR)/*.c)
 ASCEND_HDRS := $(wildcard $(KX_NATIVE_DIR)/include/ascend/*.h $(ASCEND_MK_DIR)/*.h \
                  $(KX_NATIVE_DIR)/emu/core/*.h $(KX_NATIVE_DIR)/emu/hostmath/*.h)
-# Optional telemetry (DCMI, libdcmi.so): its own small library on its own copy of the core.
-DCMI_SRCS := $(ASCEND_MK_DIR)/dcmi/dcmi_emu.c
-DCMI_HDRS := $(KX_NATIVE_DIR)/include/ascend/dcmi_interface_api.h $(wildcard $(KX_NATIVE_DIR)/emu/core/*.h)
 
 .PHONY: ascend
 ascend: $(OUT)/libkuaxin-emu-ascend.so $(OUT)/libkuaxin-emu-dcmi.so
@@ -20,6 +17,5 @@ test-ascend: test-dcmi
 
 $(eval $(call kx_emu_lib,ascend,$(ASCEND_SRCS) $(KX_CORE_SRCS) $(KX_HOSTMATH_SRCS),$(ASCEND_HDRS),,-lm))
 $(eval $(call kx_emu_test,ascend,,-lm))
-$(eval $(call kx_emu_lib,dcmi,$(DCMI_SRCS) $(KX_CORE_SRCS),$(DCMI_HDRS),\
-    -I$(KX_NATIVE_DIR)/include -I$(KX_NATIVE_DIR)/emu/core,))
-$(eval $(call kx_emu_test,dcmi,-I$(KX_NATIVE_DIR)/test,))
+# Optional telemetry (DCMI, libdcmi.so): its own small library on its own copy of the core.
+$(eval $(call kx_emu_telemetry,dcmi,$(ASCEND_MK_DIR)/dcmi/dcmi_emu.c,$(KX_NATIVE_DIR)/include/ascend/dcmi_interface_api.h))

@@ -10,9 +10,6 @@ include $(KX_NATIVE_DIR)/emu/vendor-emu.mk
 CAMBRICON_SRCS := $(wildcard $(CAMBRICON_MK_DIR)/*.c)
 CAMBRICON_HDRS := $(wildcard $(KX_NATIVE_DIR)/include/cambricon/*.h $(CAMBRICON_MK_DIR)/*.h \
                  $(KX_NATIVE_DIR)/emu/core/*.h $(KX_NATIVE_DIR)/emu/hostmath/*.h)
-# Optional telemetry (CNDev, libcndev.so): its own small library on its own copy of the core.
-CNDEV_SRCS := $(CAMBRICON_MK_DIR)/cndev/cndev_emu.c
-CNDEV_HDRS := $(KX_NATIVE_DIR)/include/cambricon/cndev.h $(wildcard $(KX_NATIVE_DIR)/emu/core/*.h)
 
 .PHONY: cambricon
 cambricon: $(OUT)/libkuaxin-emu-cambricon.so $(OUT)/libkuaxin-emu-cndev.so
@@ -20,6 +17,5 @@ test-cambricon: test-cndev
 
 $(eval $(call kx_emu_lib,cambricon,$(CAMBRICON_SRCS) $(KX_CORE_SRCS) $(KX_HOSTMATH_SRCS),$(CAMBRICON_HDRS),,-lm))
 $(eval $(call kx_emu_test,cambricon,,-lm))
-$(eval $(call kx_emu_lib,cndev,$(CNDEV_SRCS) $(KX_CORE_SRCS),$(CNDEV_HDRS),\
-    -I$(KX_NATIVE_DIR)/include -I$(KX_NATIVE_DIR)/emu/core,))
-$(eval $(call kx_emu_test,cndev,-I$(KX_NATIVE_DIR)/test,))
+# Optional telemetry (CNDev, libcndev.so): its own small library on its own copy of the core.
+$(eval $(call kx_emu_telemetry,cndev,$(CAMBRICON_MK_DIR)/cndev/cndev_emu.c,$(KX_NATIVE_DIR)/include/cambricon/cndev.h))
