@@ -94,6 +94,18 @@ public final class HeaderValues {
         return bad;
     }
 
+    /**
+     * Checks that every number a binding passes equals the headers' value for its name, for a test's table of
+     * {@code enumerator -> bound Java value}. All differences are reported at once, so one run lists every wrong copy.
+     *
+     * @throws AssertionError listing each {@code name: java X, header Y} that differs (a test failure, not an error)
+     * @throws IllegalStateException as {@link #read} does, e.g. when a name is not in the headers
+     */
+    public static void assertBound(List<String> headers, Map<String, ? extends Number> bound) {
+        List<String> bad = mismatches(headers, bound);
+        if (!bad.isEmpty()) throw new AssertionError("bound values differ from " + headers + ": " + bad);
+    }
+
     private static String run(List<String> cmd, String what) throws IOException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         try {
