@@ -132,16 +132,18 @@ final class DecoderShard implements AutoCloseable {
         Tensor kSlot = kvCache[0].slice(1, pos, pos + t), vSlot = kvCache[1].slice(1, pos, pos + t);
         track(ops.copy(kr, kSlot));
         track(ops.copy(v4, vSlot));
-        Tensor kAll = kvCache[0].slice(1, 0, pos + t).permute(0, 2, 1, 3);
-        Tensor vAll = kvCache[1].slice(1, 0, pos + t).permute(0, 2, 1, 3);
+        // every view is closed below: an open view holds its storage (the cache's, or a's) past this step
+        Tensor kUsed = kvCache[0].slice(1, 0, pos + t), vUsed = kvCache[1].slice(1, 0, pos + t);
+        Tensor kAll = kUsed.permute(0, 2, 1, 3), vAll = vUsed.permute(0, 2, 1, 3);
         Tensor qh = qr.permute(0, 2, 1, 3);
         Tensor a = track(ops.attention(qh, kAll, vAll, Attention.causal().kvHeads(kvHeads)));
-        Tensor merged = track(ops.copy(a.permute(0, 2, 1, 3)));
+        Tensor ap = a.permute(0, 2, 1, 3);
+        Tensor merged = track(ops.copy(ap));
         Tensor flat = merged.reshape(t, qDim);
         Tensor o = track(ops.matmul(flat, w[4])); // this rank's heads' share of the projection
         allReduceSum.accept(o);
         Tensor x1 = track(ops.add(x, o));
-        close(xn, q, k, v, q4, k4, v4, qr, kr, kSlot, vSlot, kAll, vAll, qh, a, merged, flat, o, x);
+        close(xn, q, k, v, q4, k4, v4, qr, kr, kSlot, vSlot, kUsed, vUsed, kAll, vAll, qh, a, ap, merged, flat, o, x);
         Tensor xn2 = track(ops.rmsNorm(x1, w[5], c.eps()));
         Tensor gate = track(ops.matmul(xn2, w[6], Matmul.options().epilogue(Epilogue.SILU)));
         Tensor up = track(ops.matmul(xn2, w[7]));

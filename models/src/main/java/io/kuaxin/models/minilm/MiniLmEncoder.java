@@ -202,9 +202,7 @@ public final class MiniLmEncoder implements AutoCloseable {
                 long r0 = start[run[0]], r1 = start[run[1]];
                 Tensor rows = runs.size() == 1 ? qkv : qkv.slice(0, r0, r1);
                 Tensor q = rows.slice(1, 0, h), k = rows.slice(1, h, 2L * h), v = rows.slice(1, 2L * h, 3L * h);
-                Tensor qh = q.reshape(c, len, heads, dh).permute(0, 2, 1, 3);   // views: no copies
-                Tensor kh = k.reshape(c, len, heads, dh).permute(0, 2, 1, 3);
-                Tensor vh = v.reshape(c, len, heads, dh).permute(0, 2, 1, 3);
+                Tensor qh = headsView(q, c, len), kh = headsView(k, c, len), vh = headsView(v, c, len);
                 Tensor a = track(ops.attention(qh, kh, vh, attn));               // [c, heads, len, dh]
                 Tensor ap = a.permute(0, 2, 1, 3);
                 if (merged == null) {
@@ -272,13 +270,12 @@ public final class MiniLmEncoder implements AutoCloseable {
         for (LayerTensors l : layers) {
             Tensor qkv = track(ops.matmul(x, l.qkv(), Matmul.options().bias(l.qkvb()))); // [b*t, 3h]
             Tensor q = qkv.slice(1, 0, h), k = qkv.slice(1, h, 2L * h), v = qkv.slice(1, 2L * h, 3L * h);
-            Tensor qh = q.reshape(b, t, heads, dh).permute(0, 2, 1, 3);   // views: no copies
-            Tensor kh = k.reshape(b, t, heads, dh).permute(0, 2, 1, 3);
-            Tensor vh = v.reshape(b, t, heads, dh).permute(0, 2, 1, 3);
+            Tensor qh = headsView(q, b, t), kh = headsView(k, b, t), vh = headsView(v, b, t);
             Tensor a = track(ops.attention(qh, kh, vh, attn));                   // [b, heads, t, dh]
-            Tensor merged = track(ops.copy(a.permute(0, 2, 1, 3)));            // [b, t, heads, dh] dense
+            Tensor ap = a.permute(0, 2, 1, 3);
+            Tensor merged = track(ops.copy(ap));                                 // [b, t, heads, dh] dense
             Tensor flat = merged.reshape(b * (long) t, h);
-            closeAll(qkv, q, k, v, qh, kh, vh, a);
+            closeAll(qkv, q, k, v, qh, kh, vh, ap, a);
             // residual adds inside the GEMM: x (then x1) is accumulated in place, no separate pass over memory
             Tensor r1 = track(ops.matmul(flat, l.o(), Matmul.options().bias(l.ob()).accumulate(x, 1f), x));
             closeAll(merged, flat);
@@ -305,6 +302,17 @@ public final class MiniLmEncoder implements AutoCloseable {
         Provenance p = t.provenance();
         if (p != null) provenance.putIfAbsent(p.op(), p);
         return t;
+    }
+
+    /**
+     * {@code x} [rows, hidden] as the [batch, heads, len, headDim] view attention reads (no copy). The reshape in
+     * between is closed here: every open view holds its storage, so an unclosed one would keep the Q/K/V block
+     * alive until the weights close.
+     */
+    private Tensor headsView(Tensor x, long batch, long len) {
+        try (Tensor r = x.reshape(batch, len, config.heads(), config.headDim())) {
+            return r.permute(0, 2, 1, 3);
+        }
     }
 
     private static void closeAll(Tensor... ts) {

@@ -2,6 +2,7 @@ package io.kuaxin.models.decoder;
 
 import io.kuaxin.FallbackPolicy;
 import io.kuaxin.InvalidArgumentException;
+import io.kuaxin.Device;
 import io.kuaxin.Kuaxin;
 import io.kuaxin.Ops;
 import org.junit.jupiter.api.Test;
@@ -38,14 +39,21 @@ class TinyDecoderTest {
         ReferenceDecoder ref = new ReferenceDecoder(w);
         try (Kuaxin kx = Kuaxin.open();
              TinyDecoder dec = new TinyDecoder(kx.device("cpu"), w, Ops.withFallback(FallbackPolicy.FAIL))) {
+            Device cpu = kx.device("cpu");
             double[] want = ref.step(PROMPT);
             double err = worst(want, dec.step(PROMPT));
             assertTrue(err <= 1e-4, "prefill: " + err);
+            long inUse = -1;
             for (int i = 0; i < 4; i++) {
                 long[] next = {greedy(want)};
                 want = ref.step(next);
                 err = worst(want, dec.step(next));
                 assertTrue(err <= 1e-4, "decode step " + i + ": " + err);
+                // a decode step leaves nothing behind: the weights and the preallocated cache stay what is in use
+                cpu.synchronize();
+                long now = cpu.memoryStats().allocatedBytes();
+                if (inUse >= 0) assertEquals(inUse, now, "bytes in use after decode step " + i);
+                inUse = now;
             }
             assertEquals(PROMPT.length + 4, dec.length());
             assertTrue(dec.provenance().containsKey("attention"), dec.provenance()::toString);

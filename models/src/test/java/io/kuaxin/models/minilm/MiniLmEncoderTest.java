@@ -48,4 +48,36 @@ class MiniLmEncoderTest {
             assertEquals(0, cpu.memoryStats().allocatedBytes(), "every activation and weight was freed");
         }
     }
+
+    /**
+     * A forward leaves nothing behind: after the first call, device memory in use stays at the weights' size, for a
+     * right-padded batch (the packed path) and for a mask with holes (the padded path). Intermediate tensors join the
+     * weights' scope, so one left open would grow this with every call until the encoder closes.
+     */
+    @Test
+    void repeatedForwardsHoldNoMemoryBeyondTheWeights() {
+        MiniLmArtifact artifact = MiniLmArtifact.locate();
+        try (Arena arena = Arena.ofShared(); Kuaxin kx = Kuaxin.open()) {
+            MiniLmWeights w = MiniLmWeights.from(io.kuaxin.models.onnx.OnnxReader.read(artifact.readOnnx(arena)));
+            BatchEncoding padded = artifact.loadTokenizer().encodeBatch(
+                    List.of("The quick brown fox jumps over the lazy dog.", "Short.", "A man is playing a guitar."));
+            long[] holes = padded.attentionMask().clone();
+            holes[2] = 0; // a hole inside the first sentence: not right-padded, so the padded path runs
+            BatchEncoding holed = new BatchEncoding(padded.batchSize(), padded.sequenceLength(), padded.inputIds(),
+                    holes, padded.tokenTypeIds(), padded.lengths());
+            Device cpu = kx.device("cpu");
+            try (MiniLmEncoder enc = new MiniLmEncoder(cpu, w, Ops.withFallback(io.kuaxin.FallbackPolicy.FAIL))) {
+                cpu.synchronize();
+                long weights = cpu.memoryStats().allocatedBytes();
+                for (BatchEncoding batch : List.of(padded, holed)) {
+                    for (int i = 0; i < 3; i++) {
+                        enc.embed(batch);
+                        cpu.synchronize();
+                        assertEquals(weights, cpu.memoryStats().allocatedBytes(),
+                                "bytes in use after forward " + (i + 1) + " beyond the weights' " + weights);
+                    }
+                }
+            }
+        }
+    }
 }
