@@ -184,14 +184,7 @@ public final class MiniLmEncoder implements AutoCloseable {
         Tensor types = s.copyOf(typev, Shape.of(n));
         Tensor pos = s.copyOf(posv, Shape.of(n));
 
-        Tensor e1 = track(ops.embedding(word, ids));
-        Tensor e2 = track(ops.embedding(tokenType, types));
-        Tensor e3 = track(ops.embedding(position, pos));
-        Tensor sum = track(ops.add(e1, e2));
-        Tensor sum2 = track(ops.add(sum, e3));
-        closeAll(e1, e2, e3, sum);
-        Tensor x = track(ops.layerNorm(sum2, embGamma, embBeta, config.layerNormEps()));
-        sum2.close();
+        Tensor x = embeddings(ids, types, pos);
 
         Attention attn = Attention.defaults().scale((float) (1 / Math.sqrt(dh)));
         for (LayerTensors l : layers) {
@@ -257,14 +250,7 @@ public final class MiniLmEncoder implements AutoCloseable {
         Tensor pos = s.copyOf(positions, Shape.of(b * t));
         Tensor mask = s.copyOf(maskAdd, Shape.of(b, 1, 1, t));
 
-        Tensor e1 = track(ops.embedding(word, ids));
-        Tensor e2 = track(ops.embedding(tokenType, types));
-        Tensor e3 = track(ops.embedding(position, pos));
-        Tensor sum = track(ops.add(e1, e2));
-        Tensor sum2 = track(ops.add(sum, e3));
-        closeAll(e1, e2, e3, sum);
-        Tensor x = track(ops.layerNorm(sum2, embGamma, embBeta, config.layerNormEps()));
-        sum2.close();
+        Tensor x = embeddings(ids, types, pos);
 
         Attention attn = Attention.defaults().mask(mask).scale((float) (1 / Math.sqrt(dh)));
         for (LayerTensors l : layers) {
@@ -302,6 +288,19 @@ public final class MiniLmEncoder implements AutoCloseable {
         Provenance p = t.provenance();
         if (p != null) provenance.putIfAbsent(p.op(), p);
         return t;
+    }
+
+    /** Word + token-type + position embeddings of each row, layer-normalised: the encoder's input [rows, hidden]. */
+    private Tensor embeddings(Tensor ids, Tensor types, Tensor pos) {
+        Tensor e1 = track(ops.embedding(word, ids));
+        Tensor e2 = track(ops.embedding(tokenType, types));
+        Tensor e3 = track(ops.embedding(position, pos));
+        Tensor sum = track(ops.add(e1, e2));
+        Tensor sum2 = track(ops.add(sum, e3));
+        closeAll(e1, e2, e3, sum);
+        Tensor x = track(ops.layerNorm(sum2, embGamma, embBeta, config.layerNormEps()));
+        sum2.close();
+        return x;
     }
 
     /**
