@@ -210,15 +210,8 @@ public final class MiniLmEncoder implements AutoCloseable {
             }
             Tensor flat = merged.reshape(n, h);
             qkv.close();
-            // residual adds inside the GEMM: x (then x1) is accumulated in place, no separate pass over memory
-            Tensor r1 = track(ops.matmul(flat, l.o(), Matmul.options().bias(l.ob()).accumulate(x, 1f), x));
+            x = afterAttention(l, x, flat);
             closeAll(merged, flat);
-            Tensor x1 = track(ops.layerNorm(r1, l.ln1g(), l.ln1b(), config.layerNormEps()));
-            Tensor f = track(ops.matmul(x1, l.f1(), Matmul.options().bias(l.f1b()).epilogue(Epilogue.GELU_ERF)));
-            Tensor r2 = track(ops.matmul(f, l.f2(), Matmul.options().bias(l.f2b()).accumulate(x1, 1f), x1));
-            closeAll(r1, f);
-            x = track(ops.layerNorm(r2, l.ln2g(), l.ln2b(), config.layerNormEps()));
-            closeAll(r2);
         }
         // masked mean over each sentence's tokens as one matmul, then L2 normalisation
         Tensor p = s.copyOf(pool, Shape.of(b, n));
@@ -262,15 +255,8 @@ public final class MiniLmEncoder implements AutoCloseable {
             Tensor merged = track(ops.copy(ap));                                 // [b, t, heads, dh] dense
             Tensor flat = merged.reshape(b * (long) t, h);
             closeAll(qkv, q, k, v, qh, kh, vh, ap, a);
-            // residual adds inside the GEMM: x (then x1) is accumulated in place, no separate pass over memory
-            Tensor r1 = track(ops.matmul(flat, l.o(), Matmul.options().bias(l.ob()).accumulate(x, 1f), x));
+            x = afterAttention(l, x, flat);
             closeAll(merged, flat);
-            Tensor x1 = track(ops.layerNorm(r1, l.ln1g(), l.ln1b(), config.layerNormEps()));
-            Tensor f = track(ops.matmul(x1, l.f1(), Matmul.options().bias(l.f1b()).epilogue(Epilogue.GELU_ERF)));
-            Tensor r2 = track(ops.matmul(f, l.f2(), Matmul.options().bias(l.f2b()).accumulate(x1, 1f), x1));
-            closeAll(r1, f);
-            x = track(ops.layerNorm(r2, l.ln2g(), l.ln2b(), config.layerNormEps()));
-            closeAll(r2);
         }
         // masked mean over tokens, then L2 normalisation
         Tensor m = s.copyOf(maskMul, Shape.of(b, t, 1));
@@ -301,6 +287,22 @@ public final class MiniLmEncoder implements AutoCloseable {
         Tensor x = track(ops.layerNorm(sum2, embGamma, embBeta, config.layerNormEps()));
         sum2.close();
         return x;
+    }
+
+    /**
+     * The rest of layer {@code l} after attention: output projection with the residual, layer norm, the GELU FFN with
+     * its residual, layer norm. The residual adds ride the GEMMs ({@code x}, then x1, is accumulated in place), so
+     * {@code x} is consumed; returns the layer's output.
+     */
+    private Tensor afterAttention(LayerTensors l, Tensor x, Tensor attended) {
+        Tensor r1 = track(ops.matmul(attended, l.o(), Matmul.options().bias(l.ob()).accumulate(x, 1f), x));
+        Tensor x1 = track(ops.layerNorm(r1, l.ln1g(), l.ln1b(), config.layerNormEps()));
+        Tensor f = track(ops.matmul(x1, l.f1(), Matmul.options().bias(l.f1b()).epilogue(Epilogue.GELU_ERF)));
+        Tensor r2 = track(ops.matmul(f, l.f2(), Matmul.options().bias(l.f2b()).accumulate(x1, 1f), x1));
+        closeAll(r1, f);
+        Tensor out = track(ops.layerNorm(r2, l.ln2g(), l.ln2b(), config.layerNormEps()));
+        closeAll(r2);
+        return out;
     }
 
     /**
