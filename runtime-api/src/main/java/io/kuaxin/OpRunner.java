@@ -64,6 +64,9 @@ final class OpRunner {
                 kernel = launch(s, op, attrs, inputs, List.of(output));
             } catch (RuntimeException e) {
                 if (output != given) output.closeQuietly();
+                // the backend accepted this op but refused at launch (a kernel module found stale on first use):
+                // its remembered "yes" is gone, so the next call asks placement again and may fall back
+                if (e instanceof UnsupportedOpException) dev.candidate.forget(op);
                 throw e;
             }
         }

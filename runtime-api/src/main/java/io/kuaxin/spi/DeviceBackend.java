@@ -50,8 +50,10 @@ public interface DeviceBackend extends AutoCloseable {
 
     /**
      * Whether {@link StreamBackend#execute} can run {@code op} with these attributes (a matmul's epilogue or output
-     * dtype can decide whether a vendor library runs it) and input dtypes. The front door asks this before every op
-     * and {@link io.kuaxin.Device#supportsOp} answers through it, so it must agree exactly with
+     * dtype can decide whether a vendor library runs it) and input dtypes. The runtime remembers a {@code null}
+     * (accepted) answer per device and op; an accepted op may later be refused only by {@link StreamBackend#execute}
+     * throwing {@link io.kuaxin.UnsupportedOpException}, which makes the runtime ask again on the next call.
+     * {@link io.kuaxin.Device#supportsOp} answers through this method, so it must agree exactly with
      * {@link StreamBackend#execute}.
      *
      * @param attributes  the op's attribute record, e.g. {@link io.kuaxin.op.MatmulAttrs}, or

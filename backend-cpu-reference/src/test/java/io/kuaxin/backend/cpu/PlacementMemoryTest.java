@@ -16,6 +16,8 @@ import io.kuaxin.op.OpAttributes;
 import io.kuaxin.spi.Availability;
 import io.kuaxin.spi.BackendProvider;
 import io.kuaxin.spi.DeviceBackend;
+import io.kuaxin.spi.KernelCall;
+import io.kuaxin.spi.StreamBackend;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -104,6 +106,70 @@ class PlacementMemoryTest {
                 assertEquals(List.of(2f, 4f), floats(last));
                 assertEquals("picky:0", last.provenance().device());
             }
+        }
+    }
+
+    /**
+     * A backend that says yes to an add and then finds, at its first launch, that it cannot run it (as a device
+     * whose kernel module turns out stale on first use): from then on it refuses. The remembered yes must not outlive
+     * that refusal, or the op would go home and fail on every call instead of falling back.
+     */
+    static final class StaleAtLaunch extends ForwardingCpuDevice {
+        volatile String problem;
+        volatile boolean breakAtNextAdd;
+        private final StreamBackend stream;
+
+        StaleAtLaunch(CpuDevice d) {
+            super("stale", d);
+            StreamBackend inner = d.defaultStream();
+            stream = new StreamBackend() {
+                @Override public void copyHostToDevice(java.lang.foreign.MemorySegment src, long dst, long bytes) { inner.copyHostToDevice(src, dst, bytes); }
+                @Override public void copyDeviceToHost(long src, java.lang.foreign.MemorySegment dst, long bytes) { inner.copyDeviceToHost(src, dst, bytes); }
+                @Override public void copyDeviceToDevice(long src, long dst, long bytes) { inner.copyDeviceToDevice(src, dst, bytes); }
+                @Override public void fill(long dst, long bytes, byte value) { inner.fill(dst, bytes, value); }
+                @Override public String execute(KernelCall call) {
+                    if (call.op() == Op.ADD && breakAtNextAdd) {
+                        breakAtNextAdd = false;
+                        problem = "kernel module is stale";
+                        throw new UnsupportedOpException("add", List.of(DType.F32), "stale:0", problem);
+                    }
+                    return inner.execute(call);
+                }
+                @Override public io.kuaxin.spi.EventBackend recordEvent() { return inner.recordEvent(); }
+                @Override public void waitEvent(io.kuaxin.spi.EventBackend event) { inner.waitEvent(event); }
+                @Override public void synchronize() { inner.synchronize(); }
+                @Override public void enqueueHost(Runnable action) { inner.enqueueHost(action); }
+                @Override public void close() { inner.close(); }
+            };
+        }
+
+        @Override public StreamBackend defaultStream() { return stream; }
+
+        @Override public String unsupportedReason(Op op, OpAttributes attrs, List<DType> dtypes) {
+            String p = problem;
+            return op == Op.ADD && p != null ? p : super.unsupportedReason(op, attrs, dtypes);
+        }
+    }
+
+    @Test
+    void aRefusalAtLaunchMakesPlacementAskAgainSoTheNextCallFallsBack() {
+        StaleAtLaunch[] opened = new StaleAtLaunch[1];
+        BackendProvider p = new BackendProvider() {
+            @Override public String name() { return "stale"; }
+            @Override public String vendor() { return "test"; }
+            @Override public Availability probe() { return Availability.available(1, 1, "test", List.of()); }
+            @Override public DeviceBackend open(int ordinal) { return opened[0] = new StaleAtLaunch(new CpuDevice(ordinal)); }
+        };
+        try (Kuaxin kx = Kuaxin.open(Kuaxin.Options.defaults().withEnv(Map.of())
+                .withProviders(List.of(new CpuProvider(), p)).withFallbackPolicy(FallbackPolicy.ALLOW));
+             Scope s = kx.device("stale").scope()) {
+            Tensor a = s.copyOf(new float[] {1, 2}, Shape.of(2));
+            assertEquals(List.of(2f, 4f), floats(Ops.add(a, a)), "accepted and run at home; remembered");
+            opened[0].breakAtNextAdd = true;
+            assertThrows(UnsupportedOpException.class, () -> Ops.add(a, a), "the launch finds the problem");
+            Tensor y = Ops.add(a, a);
+            assertEquals(List.of(2f, 4f), floats(y));
+            assertEquals("cpu:0", y.provenance().device(), "asked again: refused, so it ran on the fallback device");
         }
     }
 

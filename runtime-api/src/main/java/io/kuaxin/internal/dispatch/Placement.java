@@ -48,6 +48,11 @@ public final class Placement {
         public boolean accepts(Op op, OpAttributes attrs, List<Tensor> inputs) {
             return accepted.contains(op, attrs, inputs);
         }
+
+        /** Drops what this backend accepted for {@code op}: it refused at launch, so placement must ask again. */
+        public void forget(Op op) {
+            accepted.forget(op);
+        }
     }
 
     /**
@@ -77,6 +82,10 @@ public final class Placement {
                 if (inputs.get(i).dtype() != d[i]) return false;
             }
             return e.attrs() == attrs || e.attrs().equals(attrs);
+        }
+
+        void forget(Op op) {
+            java.util.Arrays.fill(byOp[op.ordinal()], null);
         }
 
         void add(Op op, OpAttributes attrs, List<DType> dtypes) {
