@@ -21,7 +21,7 @@ record DecoderDemoInput(DecoderConfig config, DecoderWeights weights, long[] pro
      */
     static DecoderDemoInput prepare(CommandLine cmd, DeviceOptions device, int promptLength, int tokens) {
         DecoderConfig c = DecoderConfig.SMALL;
-        if (tokens < 1 || promptLength + tokens > c.maxSeq()) {
+        if (tokens < 1 || tokens > c.maxSeq() - promptLength) {
             throw new ParameterException(cmd, "--tokens must be between 1 and " + (c.maxSeq() - promptLength));
         }
         device.applyEmulation();

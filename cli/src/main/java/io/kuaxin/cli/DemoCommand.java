@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -73,6 +74,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (runs < 1) throw new ParameterException(spec.commandLine(), "--runs must be at least 1, got " + runs);
         if (decoder && tensorParallel != null) {
             return new TensorParallelDemo(spec.commandLine(), device, tokens, tensorParallel).run();
         }

@@ -83,6 +83,18 @@ class CliTest {
         r = run("demo", "--decoder", "--tensor-parallel", "cpu:0,cpu:0", "--tokens", "481");
         assertEquals("2", r[0], r[1] + r[2]);
         assertTrue(r[2].contains("--tokens must be between 1 and 480"), r[2]);
+        r = run("demo", "--decoder", "--tokens", String.valueOf(Integer.MAX_VALUE)); // no int overflow past the check
+        assertEquals("2", r[0], r[1] + r[2]);
+        assertTrue(r[2].contains("--tokens must be between 1 and 448"), r[2]);
+    }
+
+    @Test
+    void demoRunsMustBePositive() {
+        for (String runs : new String[] {"0", "-5"}) {
+            String[] r = run("demo", "--runs", runs);
+            assertEquals("2", r[0], r[1] + r[2]);
+            assertTrue(r[2].contains("--runs must be at least 1, got " + runs), r[2]);
+        }
     }
 
     @Test

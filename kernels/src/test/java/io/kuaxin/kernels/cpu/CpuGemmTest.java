@@ -77,7 +77,7 @@ class CpuGemmTest {
     void everyRowCountMatchesFp64(String name, CpuKernels kern) {
         Random r = new Random(42);
         int[] ns = {1, 3, 16, 31, 32, 33, 64, 65, 97};
-        int[] ks = {1, 2, 7, 32, 33, 128, 300};
+        int[] ks = {1, 2, 7, 32, 33, 128, 300, 1600}; // 1600: several K slices, beta then 1
         float[] alphas = {1f, 0.5f, -2f};
         float[] betas = {0f, 0f, 1f, -0.75f};
         for (int m = 1; m <= 130; m++) {

@@ -162,14 +162,12 @@ public final class MiniLmEncoder implements AutoCloseable {
         for (int i = 0; i < b; i++) start[i + 1] = start[i] + lens[i];
         int n = start[b];
         long[] idv = new long[n], typev = new long[n], posv = new long[n];
-        float[] pool = new float[b * n];
         for (int i = 0; i < b; i++) {
             for (int j = 0; j < lens[i]; j++) {
                 int r = start[i] + j;
                 idv[r] = batch.inputId(i, j);
                 typev[r] = batch.tokenTypeIds()[i * batch.sequenceLength() + j];
                 posv[r] = j;
-                pool[i * n + r] = 1f / lens[i];
             }
         }
         // runs of consecutive sentences with one length: [first sentence, end sentence)
@@ -214,8 +212,20 @@ public final class MiniLmEncoder implements AutoCloseable {
             closeAll(merged, flat);
         }
         // masked mean over each sentence's tokens as one matmul, then L2 normalisation
-        Tensor p = s.copyOf(pool, Shape.of(b, n));
-        Tensor mean = track(ops.matmul(p, x));
+        Tensor mean = s.empty(DType.F32, Shape.of(b, h));
+        for (int g0 = 0; g0 < b; g0 += POOL_GROUP) {
+            // a [sentences, rows] matrix holding 1/len over each sentence's rows; in groups, so it stays
+            // O(group x rows) instead of growing with the square of the batch
+            int g1 = Math.min(b, g0 + POOL_GROUP), rows = start[g1] - start[g0];
+            float[] pool = new float[(g1 - g0) * rows];
+            for (int i = g0; i < g1; i++) {
+                for (int r = start[i]; r < start[i + 1]; r++) pool[(i - g0) * rows + r - start[g0]] = 1f / lens[i];
+            }
+            try (Tensor pg = s.copyOf(pool, Shape.of(g1 - g0, rows));
+                 Tensor xs = x.slice(0, start[g0], start[g1]); Tensor dst = mean.slice(0, g0, g1)) {
+                track(ops.matmul(pg, xs, Matmul.options(), dst));
+            }
+        }
         Tensor unit = track(ops.rmsNorm(mean, l2Gamma, 1e-24));
         closeAll(mean, x);
         return unit;
@@ -275,6 +285,9 @@ public final class MiniLmEncoder implements AutoCloseable {
         if (p != null) provenance.putIfAbsent(p.op(), p);
         return t;
     }
+
+    /** Sentences per pooling matmul in the packed forward. */
+    private static final int POOL_GROUP = 64;
 
     /** Word + token-type + position embeddings of each row, layer-normalised: the encoder's input [rows, hidden]. */
     private Tensor embeddings(Tensor ids, Tensor types, Tensor pos) {

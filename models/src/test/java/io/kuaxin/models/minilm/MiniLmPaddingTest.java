@@ -51,6 +51,15 @@ class MiniLmPaddingTest {
     }
 
     @Test
+    void moreSentencesThanOnePoolingGroupMatchOnnxRuntime() {
+        // 150 sentences: the packed forward pools them in groups of 64, so this crosses two group boundaries with
+        // rows of varying length on each side
+        List<String> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 150; i++) many.add("sentence " + i + " has " + "some words ".repeat(i % 7));
+        compare(tok.encodeBatch(many));
+    }
+
+    @Test
     void oneTokenRowsMatchOnnxRuntime() {
         long cls = tok.encode("").id(0);
         // row 0: [CLS] alone; row 1: [CLS] and four padding positions; row 2: five real tokens
