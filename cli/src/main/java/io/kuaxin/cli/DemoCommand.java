@@ -63,7 +63,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--tokens", defaultValue = "32", description = "Decoder: tokens to generate (default ${DEFAULT-VALUE}).")
     int tokens;
 
-    @Option(names = "--runs", defaultValue = "15", description = "Timed runs; the median is reported (default ${DEFAULT-VALUE}).")
+    @Option(names = "--runs", defaultValue = "15", description = "Timed runs at least (each engine takes 3 turns of at least 0.7 s); the median is reported (default ${DEFAULT-VALUE}).")
     int runs;
 
     @Option(names = "--no-ort", description = "Skip the ONNX Runtime check.")
@@ -111,19 +111,20 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The shortest warm-up (see {@code report}); at least 20 runs in any case, at most 400. */
-    private static final long WARM_UP_NANOS = 4_000_000_000L;
+    /** Warm-up bounds (see {@link WarmUp}): at least 20 runs and this long, until the JIT is idle, at most the max. */
+    private static final long WARM_UP_MIN_NANOS = 4_000_000_000L, WARM_UP_MAX_NANOS = 30_000_000_000L;
     /** Timed runs are split into this many turns per engine. */
     private static final int ROUNDS = 3;
+    /** Each engine's turn lasts at least this long (and {@code --runs / ROUNDS} runs), at most TURN_MAX_RUNS runs. */
+    private static final long TURN_NANOS = 700_000_000L;
+    private static final int TURN_MAX_RUNS = 2000;
 
     private void report(PrintWriter out, Kuaxin kx, Device dev, MiniLmEncoder enc, OrtEmbedder ort,
                         BatchEncoding batch, List<String> sentences) {
-        // Warm-up until C2 has compiled the vector kernels: on a busy host that takes seconds, and a shorter warm-up
-        // times the interpreter. ONNX Runtime is native and needs a few runs only.
+        // Warm-up until C2 has compiled the kernels (WarmUp): timed runs then measure compiled code, as ONNX Runtime's
+        // native code is from its first run. ONNX Runtime needs a few runs only.
         float[][] emb = enc.embed(batch);
-        long warmEnd = System.nanoTime() + WARM_UP_NANOS;
-        int warm = 1;
-        for (; warm < 20 || (warm < 400 && System.nanoTime() < warmEnd); warm++) emb = enc.embed(batch);
+        WarmUp.Result warm = WarmUp.run(() -> enc.embed(batch), 20, WARM_UP_MIN_NANOS, WARM_UP_MAX_NANOS);
         float[][] ref = null;
         if (ort != null) {
             ref = ort.embed(batch);
@@ -135,18 +136,10 @@ final class DemoCommand implements Callable<Integer> {
         // reaches both alike. Runs of one engine stay together: ONNX Runtime's threads spin after a run, and a
         // strict one-for-one alternation would charge that spinning to the next Kuaxin run.
         int perRound = (runs + ROUNDS - 1) / ROUNDS;
-        long[] ours = new long[ROUNDS * perRound], theirs = new long[ROUNDS * perRound];
-        for (int round = 0, r = 0; round < ROUNDS; round++, r += perRound) {
-            for (int i = r; i < r + perRound; i++) {
-                long t0 = System.nanoTime();
-                emb = enc.embed(batch);
-                ours[i] = System.nanoTime() - t0;
-            }
-            for (int i = r; ort != null && i < r + perRound; i++) {
-                long t0 = System.nanoTime();
-                ort.embed(batch);
-                theirs[i] = System.nanoTime() - t0;
-            }
+        long[] ours = new long[0], theirs = new long[0];
+        for (int round = 0; round < ROUNDS; round++) {
+            ours = concat(ours, turn(() -> enc.embed(batch), perRound));
+            if (ort != null) theirs = concat(theirs, turn(() -> ort.embed(batch), perRound));
         }
         long peak = dev.memoryStats().peakAllocatedBytes();
         int realTokens = Arrays.stream(batch.lengths()).sum();
@@ -188,9 +181,11 @@ final class DemoCommand implements Callable<Integer> {
         prov.print(out);
         out.println();
         out.printf("Kuaxin     %.1f ms per batch (median of %d in %d turns with ONNX Runtime, after %d warm-up"
-                + " runs),"
+                + " runs in %.1f s%s),"
                 + " %.0f tokens/s (real tokens),"
-                + " peak device memory %s%n", ms, ours.length, ROUNDS, warm, realTokens / (ms / 1e3), Table.bytes(peak));
+                + " peak device memory %s%n", ms, ours.length, ROUNDS, warm.runs(), warm.seconds(),
+                warm.jitSettled() ? " until the JIT was idle" : ", JIT still compiling", realTokens / (ms / 1e3),
+                Table.bytes(peak));
         if (ort != null) {
             double ortMs = median(theirs) / 1e6;
             double min = 1;
@@ -225,6 +220,29 @@ final class DemoCommand implements Callable<Integer> {
         h[0] = "SENTENCE";
         for (int i = 0; i < n; i++) h[i + 1] = "#" + (i + 1);
         return h;
+    }
+
+    /**
+     * One engine's turn: at least {@code minRuns} runs and {@link #TURN_NANOS} (a few runs alone would let one
+     * hiccup of the host decide the median), at most {@link #TURN_MAX_RUNS}; the nanoseconds of each run.
+     */
+    static long[] turn(Runnable run, int minRuns) {
+        long[] t = new long[Math.max(minRuns, 16)];
+        long end = System.nanoTime() + TURN_NANOS;
+        int n = 0;
+        while (n < minRuns || (n < TURN_MAX_RUNS && System.nanoTime() < end)) {
+            if (n == t.length) t = Arrays.copyOf(t, 2 * n);
+            long t0 = System.nanoTime();
+            run.run();
+            t[n++] = System.nanoTime() - t0;
+        }
+        return Arrays.copyOf(t, n);
+    }
+
+    private static long[] concat(long[] a, long[] b) {
+        long[] r = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
     }
 
     static double median(long[] v) {
