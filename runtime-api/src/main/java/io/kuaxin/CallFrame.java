@@ -13,6 +13,10 @@ import java.util.RandomAccess;
  * therefore builds none of them. {@link #exit} drops every reference, so a frame keeps no tensor reachable between
  * ops.
  *
+ * <p>Why few stores matter: a frame lives long (old generation), and under G1 each reference stored into an old
+ * object pays a card-marking barrier with a memory fence, where a store into a fresh object does not. So the types
+ * are a view, not a copy.
+ *
  * <p>Thread-confined. A thread that enters the front door again while its frame is in use (from inside an op's
  * validation or launch) gets a fresh frame, so nothing it does can overwrite the outer op's.
  */
@@ -20,7 +24,8 @@ final class CallFrame {
     private static final ThreadLocal<CallFrame> CURRENT = ThreadLocal.withInitial(CallFrame::new);
 
     final Args<Tensor> inputs = new Args<>();
-    final Args<TensorType> types = new Args<>();
+    /** The inputs' types, read through from the inputs (each cached by its tensor): nothing stored per op. */
+    final java.util.List<TensorType> types = new TypesOf(inputs);
     final Args<Tensor> outputs = new Args<>();
     final KernelCall call = new KernelCall();
     private boolean busy;
@@ -35,10 +40,22 @@ final class CallFrame {
 
     void exit() {
         inputs.clear();
-        types.clear();
         outputs.clear();
         call.clear();
         busy = false;
+    }
+
+    /** {@code inputs.get(i).type()}, as a list. */
+    private static final class TypesOf extends AbstractList<TensorType> implements RandomAccess {
+        private final Args<Tensor> inputs;
+
+        TypesOf(Args<Tensor> inputs) { this.inputs = inputs; }
+
+        @Override
+        public TensorType get(int i) { return inputs.get(i).type(); }
+
+        @Override
+        public int size() { return inputs.size(); }
     }
 
     /** A list the frame refills for each op; unlike {@code List.of} it holds nulls, which validation reports. */

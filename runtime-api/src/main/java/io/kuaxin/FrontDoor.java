@@ -72,8 +72,7 @@ final class FrontDoor {
         A at = OpSpecs.attributes(op, spec, attrs);
         List<String> names = OpSpecs.inputs(op, at, in.size());
         for (int i = 0; i < names.size(); i++) need(op, names.get(i), in.get(i));
-        for (int i = 0, n = in.size(); i < n; i++) f.types.push(in.get(i).type()); // each cached by its tensor
-        List<TensorType> types = f.types;
+        List<TensorType> types = f.types; // a view of the inputs' types, read once they are known non-null
         TensorType t = spec.infer(op, at, types);
         if (check != null) check.run();
         if (out != null) checkOut(op, spec, at, out, t, in);
