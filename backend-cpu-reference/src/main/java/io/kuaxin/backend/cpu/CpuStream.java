@@ -179,7 +179,7 @@ final class CpuStream implements StreamBackend {
     @Override
     public EventBackend recordEvent() {
         CpuEvent e = new CpuEvent();
-        submitOrRun(0, e::signal);
+        submitOrRun(0, e);
         return e;
     }
 
@@ -193,7 +193,7 @@ final class CpuStream implements StreamBackend {
     public void synchronize() {
         if (completed.get() != submitted) {
             CpuEvent e = new CpuEvent();
-            submit(e::signal);
+            submit(e);
             e.synchronize();
         }
         RuntimeException f = failure.getAndSet(null);
