@@ -13,7 +13,7 @@ import java.util.Objects;
  *
  * <p>Lifetime: a call is a reusable slot. The runtime fills one, passes it to {@link StreamBackend#execute}, and
  * refills the same object for its next op, so the call a backend receives is valid only until {@code execute}
- * returns. A backend that runs the kernel later (a host stream's worker thread, a deferred launch) copies what it
+ * returns. A backend that runs the kernel later (a host stream's own thread, a deferred launch) copies what it
  * needs before returning: the whole call with {@link #copyFrom} into a slot it owns, or the {@link TensorRef}s it
  * reads (refs are immutable and may be kept). Enqueueing native work that reads the addresses is not "later": the
  * addresses stay valid until the work completes, as {@link StreamBackend} says.

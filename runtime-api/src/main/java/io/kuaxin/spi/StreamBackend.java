@@ -27,7 +27,7 @@ public interface StreamBackend extends AutoCloseable {
      * Runs an op; returns the name of the kernel or library call that will run it, for provenance.
      *
      * <p>{@code call} is valid only until this returns: the runtime refills the same object for its next op. A
-     * backend that runs the kernel later on another thread (a host stream's worker) copies what it needs first
+     * backend that runs the kernel later on another thread (a host stream's own thread) copies what it needs first
      * ({@link KernelCall#copyFrom} into a slot of its own); native work enqueued here may keep reading the
      * addresses, which stay valid until that work completes.
      */

@@ -5,7 +5,7 @@ import io.kuaxin.spi.EventBackend;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Signalled by the stream's worker when it reaches the event (it is that work item itself, so recording one builds
+ * Signalled by the stream's thread when it reaches the event (it is that work item itself, so recording one builds
  * no lambda); the time is taken then.
  */
 final class CpuEvent implements EventBackend, Runnable {

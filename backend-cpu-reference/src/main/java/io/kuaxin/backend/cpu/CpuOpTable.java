@@ -29,7 +29,7 @@ final class CpuOpTable {
     private CpuOpTable() {}
 
     /**
-     * A kernel chosen on the caller's thread and run there or on the stream's worker. It reads the call only while
+     * A kernel chosen on the caller's thread and run there or on the stream's own thread. It reads the call only while
      * {@link #run} runs, and keeps nothing of it (the call may be a recycled slot).
      */
     interface Kernel {

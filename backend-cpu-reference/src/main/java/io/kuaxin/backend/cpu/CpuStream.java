@@ -130,7 +130,7 @@ final class CpuStream implements StreamBackend {
     /**
      * A free slot of {@link #ring} for the submission about to be made, else a new one. Submission {@code s} uses
      * slot {@code s mod RING}, last used by a submission at most {@code s - RING}; work completes in order, so that
-     * one is finished (and the worker no longer reads the slot) once {@code completed > s - RING}.
+     * one is finished (and the stream's thread no longer reads the slot) once {@code completed > s - RING}.
      */
     private QueuedOp queuedOp() {
         long s = submitted; // one caller at a time, as in submit

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class QueuedCallSlotTest {
     @Test
     void queuedMatmulsAndSmallOpsEachComputeTheirOwnCall() {
-        int n = 160, rounds = 12; // 2·n³ flops: above the inline limit, so each matmul is queued on the worker
+        int n = 160, rounds = 12; // 2·n³ flops: above the inline limit, so each matmul is queued on the stream's thread
         Random r = new Random(7);
         try (Kuaxin kx = Kuaxin.open(); Scope s = kx.device("cpu").scope()) {
             float[] a = random(r, n * n);
@@ -41,7 +41,7 @@ class QueuedCallSlotTest {
                 ty.add(s.copyOf(ys.get(i), Shape.of(1, 48)));
             }
             for (int i = 0; i < rounds; i++) {
-                products.add(Ops.matmul(ta, tb.get(i)));           // queued: the worker is busy or it is large
+                products.add(Ops.matmul(ta, tb.get(i)));           // queued: the stream is busy or it is large
                 sums.add(Ops.add(tx.get(i), ty.get(i)));           // small, queued behind the matmul
             }
             for (int i = 0; i < rounds; i++) {
@@ -72,7 +72,7 @@ class QueuedCallSlotTest {
                 outs.add(s.empty(io.kuaxin.DType.F32, Shape.of(1, 16)));
             }
             kx.device("cpu").synchronize();
-            Tensor slow = Ops.matmul(big, big);                    // keeps the worker busy while the adds queue
+            Tensor slow = Ops.matmul(big, big);                    // keeps the stream busy while the adds queue
             for (int i = 0; i < ops; i++) Ops.add(xs.get(i), xs.get(i), outs.get(i));
             for (int i = 0; i < ops; i++) {
                 float[] got = outs.get(i).toFloatArray();
