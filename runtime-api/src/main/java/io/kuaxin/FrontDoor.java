@@ -7,7 +7,6 @@ import io.kuaxin.op.OpSpecs;
 import io.kuaxin.op.TensorType;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -24,6 +23,7 @@ final class FrontDoor {
      *
      * @param stream where it goes, or null for its device's default stream
      * @param policy the fallback policy, or null for the runtime's
+     * @param inputs the inputs, read before this returns (a caller's array may change afterwards)
      * @param out    a caller-provided output, or null for a new one
      * @param check  an extra check once the spec has accepted the inputs (a typed method's option), or null
      * @return {@code out}, or the new output (owned by the first input's scope, if any)
@@ -32,16 +32,47 @@ final class FrontDoor {
                        Tensor out, Runnable check) {
         if (op == null) throw new InvalidArgumentException("op is null; pass one of io.kuaxin.op.Op");
         if (inputs == null) throw new InvalidArgumentException(op.label() + ": inputs is null; pass the tensors");
-        return call(stream, policy, op, op.spec(), attrs, inputs, out, check);
+        CallFrame f = CallFrame.enter();
+        try {
+            for (int i = 0, n = inputs.size(); i < n; i++) f.inputs.push(inputs.get(i));
+            return call(stream, policy, op, op.spec(), attrs, f, out, check);
+        } finally {
+            f.exit();
+        }
+    }
+
+    /** {@link #call(Stream, FallbackPolicy, Op, OpAttributes, List, Tensor, Runnable)} of one input. */
+    static Tensor call(Stream stream, FallbackPolicy policy, Op op, OpAttributes attrs, Tensor x, Tensor out) {
+        CallFrame f = CallFrame.enter();
+        try {
+            f.inputs.push(x);
+            return call(stream, policy, op, op.spec(), attrs, f, out, null);
+        } finally {
+            f.exit();
+        }
+    }
+
+    /** {@link #call(Stream, FallbackPolicy, Op, OpAttributes, List, Tensor, Runnable)} of two inputs. */
+    static Tensor call(Stream stream, FallbackPolicy policy, Op op, OpAttributes attrs, Tensor a, Tensor b,
+                       Tensor out) {
+        CallFrame f = CallFrame.enter();
+        try {
+            f.inputs.push(a);
+            f.inputs.push(b);
+            return call(stream, policy, op, op.spec(), attrs, f, out, null);
+        } finally {
+            f.exit();
+        }
     }
 
     private static <A extends OpAttributes> Tensor call(Stream stream, FallbackPolicy policy, Op op, OpSpec<A> spec,
-                                                        OpAttributes attrs, List<Tensor> in, Tensor out,
+                                                        OpAttributes attrs, CallFrame f, Tensor out,
                                                         Runnable check) {
+        List<Tensor> in = f.inputs;
         A at = OpSpecs.attributes(op, spec, attrs);
         List<String> names = OpSpecs.inputs(op, at, in.size());
         for (int i = 0; i < names.size(); i++) need(op, names.get(i), in.get(i));
-        List<TensorType> types = types(in);
+        List<TensorType> types = f.types; // a view of the inputs' types, read once they are known non-null
         TensorType t = spec.infer(op, at, types);
         if (check != null) check.run();
         if (out != null) checkOut(op, spec, at, out, t, in);
@@ -59,7 +90,7 @@ final class FrontDoor {
                 }
                 kernelInputs.set(i, expand(in.get(i), target, views));
             }
-            return OpRunner.run(stream, policy, op, at, kernelInputs, t, out);
+            return OpRunner.run(stream, policy, op, at, kernelInputs, t, out, f);
         } finally {
             if (views != null) {
                 for (Tensor v : views) v.closeQuietly(); // the stream keeps their memory alive while the op runs
@@ -71,19 +102,6 @@ final class FrontDoor {
         if (t == null) throw new InvalidArgumentException(op.label() + ": " + name + " is null");
         t.checkOpen();
         return t;
-    }
-
-    /** The inputs' types (each cached by its tensor); one or two, the common case, in a list without an array. */
-    static List<TensorType> types(List<Tensor> in) {
-        return switch (in.size()) {
-            case 1 -> List.of(in.getFirst().type());
-            case 2 -> List.of(in.get(0).type(), in.get(1).type());
-            default -> {
-                TensorType[] t = new TensorType[in.size()];
-                for (int i = 0; i < t.length; i++) t[i] = in.get(i).type();
-                yield Arrays.asList(t);
-            }
-        };
     }
 
     /**

@@ -80,19 +80,19 @@ public final class OpContext {
     /** The caller's inputs, copied: the array may change once validation has read it. */
     private static List<Tensor> snapshot(Tensor[] inputs) { return inputs == null ? null : Arrays.asList(inputs.clone()); }
 
-    /**
-     * A typed method's inputs: {@code List.of} (no array behind it) unless one is null, which {@code List.of}
-     * refuses and the front door reports by the name the op's spec gives it.
-     */
-    private static List<Tensor> inputs(Tensor x) { return x != null ? List.of(x) : Arrays.asList(x); }
-
-    private static List<Tensor> inputs(Tensor a, Tensor b) {
-        return a != null && b != null ? List.of(a, b) : Arrays.asList(a, b);
-    }
-
-    /** Runs {@code op} for a typed method; a null input is reported by the name its spec gives it. */
+    /** Runs {@code op} for a typed method with a list of inputs; a null input is reported by its spec's name. */
     private Tensor run(Op op, OpAttributes attrs, Tensor out, List<Tensor> in) {
         return FrontDoor.call(stream, policy, op, attrs, in, out, null);
+    }
+
+    /** Runs a one-input op for a typed method; no list is built for the input. */
+    private Tensor run(Op op, OpAttributes attrs, Tensor out, Tensor x) {
+        return FrontDoor.call(stream, policy, op, attrs, x, out);
+    }
+
+    /** Runs a two-input op for a typed method; no list is built for the inputs. */
+    private Tensor run(Op op, OpAttributes attrs, Tensor out, Tensor a, Tensor b) {
+        return FrontDoor.call(stream, policy, op, attrs, a, b, out);
     }
 
     /** A contiguous copy of {@code x} (any strides, including broadcast views) on its device. */
@@ -103,7 +103,7 @@ public final class OpContext {
      *
      * @throws InvalidArgumentException if {@code out} differs in dtype or shape, is strided, or overlaps {@code x}
      */
-    public Tensor copy(Tensor x, Tensor out) { return run(Op.COPY, OpAttributes.NONE, out, inputs(x)); }
+    public Tensor copy(Tensor x, Tensor out) { return run(Op.COPY, OpAttributes.NONE, out, x); }
 
     // ---------------------------------------------------------------- matmul, attention
 
@@ -211,7 +211,7 @@ public final class OpContext {
      */
     public Tensor softmax(Tensor x, int axis) {
         FrontDoor.need(Op.SOFTMAX, "x", x);
-        return run(Op.SOFTMAX, new AxisAttrs(normalise(Op.SOFTMAX, axis, x.rank())), null, List.of(x));
+        return run(Op.SOFTMAX, new AxisAttrs(normalise(Op.SOFTMAX, axis, x.rank())), null, x);
     }
 
     /**
@@ -282,7 +282,7 @@ public final class OpContext {
     public Tensor div(Tensor a, Tensor b, Tensor out) { return binary(Op.DIV, a, b, out); }
 
     private Tensor binary(Op op, Tensor a, Tensor b, Tensor out) {
-        return run(op, OpAttributes.NONE, out, inputs(a, b));
+        return run(op, OpAttributes.NONE, out, a, b);
     }
 
     /** {@code x·sigmoid(x)}. */
@@ -310,19 +310,19 @@ public final class OpContext {
 
     public Tensor exp(Tensor x, Tensor out) { return unary(Op.EXP, x, out); }
 
-    private Tensor unary(Op op, Tensor x, Tensor out) { return run(op, OpAttributes.NONE, out, inputs(x)); }
+    private Tensor unary(Op op, Tensor x, Tensor out) { return run(op, OpAttributes.NONE, out, x); }
 
     /** {@code x} converted to {@code dtype} (see {@link DType#setFromDouble} for the rounding rules). */
     public Tensor cast(Tensor x, DType dtype) {
         FrontDoor.need(Op.CAST, "x", x);
-        return run(Op.CAST, new CastAttrs(dtype), null, List.of(x));
+        return run(Op.CAST, new CastAttrs(dtype), null, x);
     }
 
     /** {@code x} converted to {@code out}'s dtype, into {@code out}. */
     public Tensor cast(Tensor x, Tensor out) {
         FrontDoor.need(Op.CAST, "x", x);
         FrontDoor.need(Op.CAST, "out", out);
-        return run(Op.CAST, new CastAttrs(out.dtype()), out, List.of(x));
+        return run(Op.CAST, new CastAttrs(out.dtype()), out, x);
     }
 
     // ---------------------------------------------------------------- reductions, embedding
@@ -350,7 +350,7 @@ public final class OpContext {
 
     private Tensor reduce(Op op, Tensor x, int axis, boolean keepDims) {
         FrontDoor.need(op, "x", x);
-        return run(op, new ReduceAttrs(normalise(op, axis, x.rank()), keepDims), null, List.of(x));
+        return run(op, new ReduceAttrs(normalise(op, axis, x.rank()), keepDims), null, x);
     }
 
     /**
@@ -358,6 +358,6 @@ public final class OpContext {
      * An id outside {@code [0, V)} gives a row of zeros (ids are device data, not checked here).
      */
     public Tensor embedding(Tensor table, Tensor ids) {
-        return run(Op.EMBEDDING, OpAttributes.NONE, null, inputs(table, ids));
+        return run(Op.EMBEDDING, OpAttributes.NONE, null, table, ids);
     }
 }

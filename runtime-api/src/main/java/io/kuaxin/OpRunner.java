@@ -5,7 +5,6 @@ import io.kuaxin.op.Op;
 import io.kuaxin.op.OpAttributes;
 import io.kuaxin.op.TensorType;
 import io.kuaxin.spi.KernelCall;
-import io.kuaxin.spi.TensorRef;
 
 import jdk.jfr.FlightRecorder;
 
@@ -32,13 +31,13 @@ final class OpRunner {
      * @param stream where the op goes, or null for its device's default stream
      * @param policy the caller's fallback policy, or null for the runtime's
      * @param out    the output's dtype and shape, inferred by the op's spec
+     * @param frame  the calling thread's frame: its output list and kernel call slot are filled here
      * @return {@code given}, or the new output (owned by the first input's scope, if any)
      */
     static Tensor run(Stream stream, FallbackPolicy policy, Op op, OpAttributes attrs, List<Tensor> inputs,
-                      TensorType out, Tensor given) {
+                      TensorType out, Tensor given, CallFrame frame) {
         // Every op comes here: nothing below allocates on the common path (home device, placement answered before)
-        // apart from the output, its one-element list, the kernel call and its tensor refs. The JFR event only while
-        // JFR runs.
+        // apart from a new output; lists and the kernel call are the frame's. The JFR event only while JFR runs.
         OpEvent ev = null;
         if (FlightRecorder.isInitialized()) {
             ev = new OpEvent();
@@ -55,13 +54,14 @@ final class OpRunner {
         Tensor output;
         String kernel;
         if (fallback) {
-            Launched done = runOnFallback(s, exec, op, attrs, inputs, out, given);
+            Launched done = runOnFallback(s, exec, op, attrs, inputs, out, given, frame.call);
             output = done.output();
             kernel = done.kernel();
         } else {
             output = given != null ? given : allocate(s.device(), out, inputs);
             try {
-                kernel = launch(s, op, attrs, inputs, List.of(output));
+                frame.outputs.push(output);
+                kernel = launch(s, frame.call, op, attrs, inputs, frame.outputs);
             } catch (RuntimeException e) {
                 if (output != given) output.closeQuietly();
                 // the backend accepted this op but refused at launch (a kernel module found stale on first use):
@@ -103,13 +103,13 @@ final class OpRunner {
      * on the caller's stream {@code s}.
      */
     private static Launched runOnFallback(Stream s, Device exec, Op op, OpAttributes attrs, List<Tensor> inputs,
-                                          TensorType out, Tensor given) {
+                                          TensorType out, Tensor given, KernelCall slot) {
         List<Tensor> moved = new ArrayList<>();
         Tensor remote = null;
         try {
             for (Tensor t : inputs) moved.add(onDevice(t, exec));
             remote = exec.allocate(out.dtype(), out.shape(), null, null);
-            String kernel = launch(exec.defaultStream(), op, attrs, moved, List.of(remote));
+            String kernel = launch(exec.defaultStream(), slot, op, attrs, moved, List.of(remote));
             if (given != null) {
                 s.copy(remote, given);
                 return new Launched(given, kernel);
@@ -168,21 +168,16 @@ final class OpRunner {
         return dev.allocate(out.dtype(), out.shape(), owner, null);
     }
 
-    private static String launch(Stream s, Op op, OpAttributes attrs, List<Tensor> inputs, List<Tensor> outputs) {
-        return s.launch(new KernelCall(op, attrs, refs(inputs), refs(outputs)), inputs, outputs);
-    }
-
-    /** The tensors' refs; one or two (most ops) in an immutable list that holds them without an array. */
-    private static List<TensorRef> refs(List<Tensor> ts) {
-        return switch (ts.size()) {
-            case 0 -> List.of();
-            case 1 -> List.of(ts.get(0).ref());
-            case 2 -> List.of(ts.get(0).ref(), ts.get(1).ref());
-            default -> {
-                TensorRef[] r = new TensorRef[ts.size()];
-                for (int i = 0; i < r.length; i++) r[i] = ts.get(i).ref();
-                yield Arrays.asList(r);
-            }
-        };
+    /**
+     * Fills the frame's call slot and enqueues it. The slot is reused by this thread's next op: backends read it
+     * only until {@code execute} returns (see {@link KernelCall}).
+     */
+    private static String launch(Stream s, KernelCall slot, Op op, OpAttributes attrs, List<Tensor> inputs,
+                                 List<Tensor> outputs) {
+        int ni = inputs.size(), no = outputs.size();
+        slot.set(op, attrs, ni, no);
+        for (int i = 0; i < ni; i++) slot.setInput(i, inputs.get(i).ref());
+        for (int i = 0; i < no; i++) slot.setOutput(i, outputs.get(i).ref());
+        return s.launch(slot, inputs, outputs);
     }
 }

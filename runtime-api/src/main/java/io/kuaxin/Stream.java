@@ -212,7 +212,8 @@ public final class Stream implements AutoCloseable {
     public void synchronize() { queue.synchronize(); }
 
     /**
-     * Enqueues a validated kernel call. Front doors only.
+     * Enqueues a validated kernel call. Front doors only. {@code call} is the calling thread's reusable slot: the
+     * backend reads it only until {@code execute} returns (see {@link KernelCall}).
      *
      * @return the kernel name for provenance
      */

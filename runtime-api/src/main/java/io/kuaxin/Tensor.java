@@ -10,7 +10,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * An n-dimensional array on one {@link Device}: a dtype, a shape, element strides and an offset into a
@@ -281,7 +280,7 @@ public final class Tensor implements AutoCloseable {
     public Tensor contiguous() {
         checkOpen();
         if (isContiguous()) return view(shape, shape.contiguousStrides(), offset);
-        return FrontDoor.call(null, null, Op.COPY, OpAttributes.NONE, List.of(this), null, null);
+        return FrontDoor.call(null, null, Op.COPY, OpAttributes.NONE, this, null);
     }
 
     /** A tensor over {@code storage} from its start, contiguous; the caller closes it. */

@@ -7,7 +7,8 @@ import java.lang.foreign.MemorySegment;
  * otherwise. The runtime keeps host segments and device buffers used by enqueued work alive until an event
  * recorded after that work completes.
  *
- * <p>Thread-safety: called by one thread at a time (the front door serialises).
+ * <p>Thread-safety: called by one thread at a time (the front door serialises), though not always the same
+ * thread; each call happens-before the next. The runtime relies on this to reuse its {@link KernelCall} slots.
  */
 public interface StreamBackend extends AutoCloseable {
     /** Copies {@code bytes} from host {@code src} to device address {@code dst}. */
@@ -22,7 +23,14 @@ public interface StreamBackend extends AutoCloseable {
     /** Sets {@code bytes} bytes at {@code dst} to {@code value}. */
     void fill(long dst, long bytes, byte value);
 
-    /** Runs an op; returns the name of the kernel or library call that will run it, for provenance. */
+    /**
+     * Runs an op; returns the name of the kernel or library call that will run it, for provenance.
+     *
+     * <p>{@code call} is valid only until this returns: the runtime refills the same object for its next op. A
+     * backend that runs the kernel later on another thread (a host stream's own thread) copies what it needs first
+     * ({@link KernelCall#copyFrom} into a slot of its own); native work enqueued here may keep reading the
+     * addresses, which stay valid until that work completes.
+     */
     String execute(KernelCall call);
 
     /** Records an event after all work enqueued so far. */

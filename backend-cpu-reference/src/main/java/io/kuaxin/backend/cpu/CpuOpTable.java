@@ -28,7 +28,10 @@ import java.util.List;
 final class CpuOpTable {
     private CpuOpTable() {}
 
-    /** A kernel chosen on the caller's thread and run on the stream's worker. */
+    /**
+     * A kernel chosen on the caller's thread and run there or on the stream's own thread. It reads the call only while
+     * {@link #run} runs, and keeps nothing of it (the call may be a recycled slot).
+     */
     interface Kernel {
         String name();
 
@@ -128,8 +131,8 @@ final class CpuOpTable {
      */
     static long work(KernelCall call) {
         long elems = 0;
-        for (TensorRef t : call.inputs()) elems += t.numel();
-        for (TensorRef t : call.outputs()) elems += t.numel();
+        for (int i = 0; i < call.inputCount(); i++) elems += call.input(i).numel();
+        for (int i = 0; i < call.outputCount(); i++) elems += call.output(i).numel();
         return switch (call.op()) {
             case MATMUL -> {
                 TensorRef a = call.input(0), o = call.output(0);

@@ -32,6 +32,9 @@ final class CpuStream implements StreamBackend {
     private static final long INLINE_WORK = Long.getLong("kuaxin.cpu.inlineWork", DEFAULT_INLINE_WORK);
 
     private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
+    /** Slots for queued ops, recycled (see {@link #queuedOp}); a power of two. */
+    private static final int RING = 256;
+    private final QueuedOp[] ring = new QueuedOp[RING];
     /** Work items handed to the worker (written by the one calling thread) and finished by it. */
     private volatile long submitted;
     private final AtomicLong completed = new AtomicLong();
@@ -119,9 +122,44 @@ final class CpuStream implements StreamBackend {
         if (CpuOpTable.work(call) <= INLINE_WORK && completed.get() == submitted) {
             runInline(k, call); // as submitOrRun, without a lambda per op
         } else {
-            submit(() -> k.run(call));
+            submit(queuedOp().fill(k, call)); // the runtime reuses 'call' once this returns: the slot is a copy
         }
         return k.name();
+    }
+
+    /**
+     * A free slot of {@link #ring} for the submission about to be made, else a new one. Submission {@code s} uses
+     * slot {@code s mod RING}, last used by a submission at most {@code s - RING}; work completes in order, so that
+     * one is finished (and the stream's thread no longer reads the slot) once {@code completed > s - RING}.
+     */
+    private QueuedOp queuedOp() {
+        long s = submitted; // one caller at a time, as in submit
+        int i = (int) (s & (RING - 1));
+        QueuedOp slot = ring[i];
+        if (slot == null) return ring[i] = new QueuedOp();
+        return completed.get() > s - RING ? slot : new QueuedOp(); // still queued: a deep queue pays an object
+    }
+
+    /** A queued op: its kernel and a copy of its call, owned by this stream and recycled through {@link #ring}. */
+    private static final class QueuedOp implements Runnable {
+        private final KernelCall call = new KernelCall();
+        private CpuOpTable.Kernel kernel;
+
+        QueuedOp fill(CpuOpTable.Kernel k, KernelCall c) {
+            kernel = k;
+            call.copyFrom(c);
+            return this;
+        }
+
+        @Override
+        public void run() {
+            try {
+                kernel.run(call);
+            } finally {
+                call.clear(); // before 'completed' counts it: the slot is free from then on
+                kernel = null;
+            }
+        }
     }
 
     /** {@link #run(Runnable)} for a kernel: a failure is kept for {@link #synchronize()} as the worker keeps it. */
@@ -141,7 +179,7 @@ final class CpuStream implements StreamBackend {
     @Override
     public EventBackend recordEvent() {
         CpuEvent e = new CpuEvent();
-        submitOrRun(0, e::signal);
+        submitOrRun(0, e);
         return e;
     }
 
@@ -155,7 +193,7 @@ final class CpuStream implements StreamBackend {
     public void synchronize() {
         if (completed.get() != submitted) {
             CpuEvent e = new CpuEvent();
-            submit(e::signal);
+            submit(e);
             e.synchronize();
         }
         RuntimeException f = failure.getAndSet(null);

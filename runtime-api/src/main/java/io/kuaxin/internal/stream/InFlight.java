@@ -20,10 +20,10 @@ final class InFlight {
     /** Lists kept for reuse; more are only needed while many batches are pending, and then they are dropped. */
     private static final int SPARE_LISTS = 4;
 
-    private record Batch(EventBackend event, ArrayList<Releasable> resources) {}
-
     private final StreamBackend stream;
-    private final ArrayDeque<Batch> sealed = new ArrayDeque<>();
+    /** Sealed batches, oldest first: each one's event and its resources, in two queues (no object per batch). */
+    private final ArrayDeque<EventBackend> sealedEvents = new ArrayDeque<>();
+    private final ArrayDeque<ArrayList<Releasable>> sealedResources = new ArrayDeque<>();
     private final ArrayDeque<ArrayList<Releasable>> spare = new ArrayDeque<>();
     private ArrayList<Releasable> open = new ArrayList<>();
     private int opsInOpen;
@@ -41,7 +41,9 @@ final class InFlight {
 
     private void seal() {
         if (!open.isEmpty()) {
-            sealed.add(new Batch(stream.recordEvent(), open));
+            EventBackend e = stream.recordEvent();
+            sealedEvents.add(e);
+            sealedResources.add(open);
             open = newList();
         }
         opsInOpen = 0;
@@ -55,7 +57,7 @@ final class InFlight {
 
     private void poll() {
         RuntimeException first = null;
-        while (!sealed.isEmpty() && sealed.peek().event().isComplete()) first = release(sealed.poll(), first);
+        while (!sealedEvents.isEmpty() && sealedEvents.peek().isComplete()) first = releaseOldest(first);
         if (first != null) throw first;
     }
 
@@ -65,7 +67,7 @@ final class InFlight {
      */
     void releaseAll() {
         RuntimeException first = null;
-        while (!sealed.isEmpty()) first = release(sealed.poll(), first);
+        while (!sealedEvents.isEmpty()) first = releaseOldest(first);
         ArrayList<Releasable> o = open;
         open = newList(); // first: a release that enqueues again must not add to the list being released
         opsInOpen = 0;
@@ -74,15 +76,17 @@ final class InFlight {
         if (first != null) throw first;
     }
 
-    /** Closes the batch's event, releases its resources, and keeps its emptied list for reuse. */
-    private RuntimeException release(Batch b, RuntimeException first) {
+    /** Closes the oldest batch's event, releases its resources, and keeps its emptied list for reuse. */
+    private RuntimeException releaseOldest(RuntimeException first) {
+        EventBackend event = sealedEvents.poll();
+        ArrayList<Releasable> resources = sealedResources.poll();
         try {
-            b.event().close();
+            event.close();
         } catch (RuntimeException e) {
             first = suppress(e, first);
         }
-        first = releaseEach(b.resources(), first);
-        if (spare.size() < SPARE_LISTS) spare.add(b.resources());
+        first = releaseEach(resources, first);
+        if (spare.size() < SPARE_LISTS) spare.add(resources);
         return first;
     }
 
@@ -105,5 +109,5 @@ final class InFlight {
         return first;
     }
 
-    boolean isEmpty() { return sealed.isEmpty() && open.isEmpty(); }
+    boolean isEmpty() { return sealedEvents.isEmpty() && open.isEmpty(); }
 }

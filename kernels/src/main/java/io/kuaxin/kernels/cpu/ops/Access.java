@@ -17,7 +17,25 @@ public final class Access {
     private static final ValueLayout.OfInt I32 = ValueLayout.JAVA_INT_UNALIGNED;
     private static final ValueLayout.OfLong I64 = ValueLayout.JAVA_LONG_UNALIGNED;
 
+    /**
+     * Every address, for kernels that index memory by absolute element index ({@link #index}) instead of a segment
+     * built per operand per op. Accesses through it are checked only against the address space, not against the
+     * tensor: a kernel uses it only where each index it forms is provably inside the elements the front door
+     * validated (a dense operand read over exactly its {@code numel} elements).
+     */
+    public static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+
     private Access() {}
+
+    /**
+     * The index in {@link #ALL}, in elements of {@code t}'s dtype, of {@code t}'s element 0; -1 where its address is
+     * not a multiple of the element size (then use {@link #segment}).
+     */
+    public static long index(TensorRef t) {
+        int es = t.dtype().byteSize();
+        long a = t.address();
+        return a % es == 0 ? a / es : -1;
+    }
 
     /** A segment over every element {@code t} can address (strides are non-negative; front doors guarantee it). */
     public static MemorySegment segment(TensorRef t) {

@@ -42,15 +42,26 @@ final class FastF32 {
             default -> null;
         };
         if (k == null) return false;
-        MemorySegment ma = Access.segment(a), mb = Access.segment(b), mo = Access.segment(out);
+        // Absolute indices into Access.ALL (no segment per operand): all three are dense with n elements, and the
+        // kernel reads and writes exactly [index, index + n) of each.
+        long ia = Access.index(a), ib = Access.index(b), io = Access.index(out);
+        MemorySegment ma = Access.ALL, mb = Access.ALL, mo = Access.ALL;
+        if (ia < 0 || ib < 0 || io < 0) {
+            ma = Access.segment(a);
+            mb = Access.segment(b);
+            mo = Access.segment(out);
+            ia = ib = io = 0;
+        }
         CpuKernels kern = CpuKernels.instance();
         int chunks = chunks(n, PARALLEL_ELEMENTS);
         if (chunks <= 1) {
-            kern.binary(k, ma, 0, mb, 0, mo, 0, n);
+            kern.binary(k, ma, ia, mb, ib, mo, io, n);
         } else {
+            MemorySegment sa = ma, sb = mb, so = mo;
+            long oa = ia, ob = ib, oo = io;
             CpuThreads.run(chunks, CpuThreads.MIN_PARALLEL_FLOPS, c -> {
                 long from = (long) n * c / chunks, to = (long) n * (c + 1) / chunks;
-                kern.binary(k, ma, from, mb, from, mo, from, (int) (to - from));
+                kern.binary(k, sa, oa + from, sb, ob + from, so, oo + from, (int) (to - from));
             });
         }
         return true;
@@ -70,15 +81,23 @@ final class FastF32 {
             default -> null;
         };
         if (k == null) return false;
-        MemorySegment mx = Access.segment(x), mo = Access.segment(out);
+        long ix = Access.index(x), io = Access.index(out); // as in binary: dense, exactly n elements each
+        MemorySegment mx = Access.ALL, mo = Access.ALL;
+        if (ix < 0 || io < 0) {
+            mx = Access.segment(x);
+            mo = Access.segment(out);
+            ix = io = 0;
+        }
         CpuKernels kern = CpuKernels.instance();
         int chunks = chunks(n, k == CpuKernels.Unary.RELU ? PARALLEL_ELEMENTS : PARALLEL_ELEMENTS / 8);
         if (chunks <= 1) {
-            kern.unary(k, mx, 0, mo, 0, n);
+            kern.unary(k, mx, ix, mo, io, n);
         } else {
+            MemorySegment sx = mx, so = mo;
+            long ox = ix, oo = io;
             CpuThreads.run(chunks, CpuThreads.MIN_PARALLEL_FLOPS, c -> {
                 long from = (long) n * c / chunks, to = (long) n * (c + 1) / chunks;
-                kern.unary(k, mx, from, mo, from, (int) (to - from));
+                kern.unary(k, sx, ox + from, so, oo + from, (int) (to - from));
             });
         }
         return true;

@@ -45,7 +45,10 @@ final class AcmeStream implements StreamBackend {
                 check("acmeMemsetAsync"));
     }
 
-    /** COPY only (unsupportedReason refuses the rest): a strided copy as contiguous runs of acmeMemcpyAsync. */
+    /**
+     * COPY only (unsupportedReason refuses the rest): a strided copy as contiguous runs of acmeMemcpyAsync. The call
+     * is read here, before returning: the runtime reuses it for its next op.
+     */
     @Override
     public String execute(KernelCall call) {
         StridedCopy.byRuns(this, call.input(0), call.output(0));
