@@ -2,6 +2,7 @@ package io.kuaxin.kernels.cpu;
 
 import io.kuaxin.DType;
 
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
@@ -228,11 +229,15 @@ public final class CpuAttention {
                         Arrays.fill(s, so, so + bc, 0f);
                         continue;
                     }
-                    float alpha = (float) Math.exp(m[r] - mNew);
                     float sum = kk.expSum(s, so, lim, mNew);
-                    l[r] = l[r] * alpha + sum;
+                    if (m[r] == Float.NEGATIVE_INFINITY) { // first visible block: O and l are still 0
+                        l[r] = sum;
+                    } else {
+                        float alpha = (float) Math.exp(m[r] - mNew);
+                        l[r] = l[r] * alpha + sum;
+                        if (alpha != 1f) kk.scale(o, r * dPad, dPad, alpha);
+                    }
                     m[r] = mNew;
-                    if (alpha != 1f) kk.scale(o, r * dPad, dPad, alpha);
                 }
                 for (int rg = 0; rg < groups; rg++) {
                     for (int pd = 0; pd < dPad; pd += NR) {
@@ -243,10 +248,16 @@ public final class CpuAttention {
             for (int r = 0; r < rows; r++) writeRow(b, h, i0 + r, o, r * dPad, l[r]);
         }
 
+        /** Scales the row by 1/sum in place, then stores it: one bulk copy when O's rows are contiguous. */
         private void writeRow(int b, int h, int i, float[] o, int oOff, float sum) {
             long dst = out.index(b, h, i, 0);
             float inv = sum > 0f ? 1f / sum : 0f; // no visible key → 0
-            for (int dd = 0; dd < d; dd++) out.segment().setAtIndex(Elements.F32, dst + dd * out.s3(), o[oOff + dd] * inv);
+            kern.scale(o, oOff, d, inv);
+            if (out.s3() == 1) {
+                MemorySegment.copy(o, oOff, out.segment(), Elements.F32, dst * 4, d);
+            } else {
+                for (int dd = 0; dd < d; dd++) out.segment().setAtIndex(Elements.F32, dst + dd * out.s3(), o[oOff + dd]);
+            }
         }
 
         /** Few queries: scores for all keys (O(rows·Lkv)), exact two-pass softmax, K/V rows read once. */

@@ -48,6 +48,16 @@ class CpuAttentionTest {
         cs.add(new Case(1, 1, 1, 9, 3, 8, true, Mask.NONE, false, DType.F32, Layout.BHSD)); // early queries see no key
         cs.add(new Case(1, 1, 1, 5, 0, 8, false, Mask.NONE, false, DType.F32, Layout.BHSD)); // no keys at all
         cs.add(new Case(1, 3, 3, 160, 160, 1, true, Mask.NONE, false, DType.F16, Layout.BHSD));
+        // Every short length (rows shorter than, equal to and just past a 16-lane vector, where the row kernels'
+        // masked tails do all the work) and the lengths around 128 (MiniLM's 12 heads of 32), causal and masked
+        // in turn, with head dims that are and are not a multiple of the vector length.
+        for (int s = 1; s <= 40; s++) {
+            cs.add(new Case(1, 2, 2, s, s, s % 4 == 1 ? 20 : 32, s % 2 == 0, s % 3 == 0 ? Mask.FULL : Mask.NONE,
+                    false, DType.F32, Layout.BHSD));
+        }
+        for (int s = 127; s <= 130; s++) {
+            cs.add(new Case(1, 12, 12, s, s, 32, s % 2 == 0, s == 129 ? Mask.FULL : Mask.NONE, false, DType.F32, Layout.BSHD));
+        }
         List<Arguments> out = new ArrayList<>();
         for (CpuKernels kern : Ref.kernels()) for (Case c : cs) out.add(Arguments.of(kern.name(), kern, c));
         return out.stream();

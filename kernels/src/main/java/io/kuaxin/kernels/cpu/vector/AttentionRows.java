@@ -22,16 +22,22 @@ final class AttentionRows {
         FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         int i = 0;
         for (; i + L <= n; i += L) m = m.max(FloatVector.fromArray(S, x, off + i));
-        float r = m.reduceLanes(VectorOperators.MAX);
-        for (; i < n; i++) r = Math.max(r, x[off + i]);
-        return r;
+        if (i < n) {
+            VectorMask<Float> in = S.indexInRange(i, n);
+            m = m.lanewise(VectorOperators.MAX, FloatVector.fromArray(S, x, off + i, in), in);
+        }
+        return m.reduceLanes(VectorOperators.MAX);
     }
 
+    /**
+     * {@code x[i] = exp(x[i] − max)} over [off, off + n), returning the sum. Every step, the last one too, is one
+     * vector: the tail is masked, so a row shorter than a vector (an 8–16-token sentence) takes no scalar exp.
+     */
     static float expSum(float[] x, int off, int n, float max) {
         FloatVector sum = FloatVector.zero(S);
-        int i = 0;
-        for (; i + L <= n; i += L) {
-            FloatVector v = FloatVector.fromArray(S, x, off + i).sub(max);
+        for (int i = 0; i < n; i += L) {
+            VectorMask<Float> in = S.indexInRange(i, n);
+            FloatVector v = FloatVector.fromArray(S, x, off + i, in).sub(max);
             // exp, inline (see expInline for the method)
             VectorMask<Float> under = v.lt(-87.3f);
             FloatVector xc = v.max(-87.3f).min(88.3f);
@@ -46,36 +52,36 @@ final class AttentionRows {
             p = p.mul(r.mul(r)).add(r).add(1f);
             FloatVector e = p.mul(t.reinterpretAsInts().sub(0x4B400000 - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
                     .blend(0f, under);
-            e.intoArray(x, off + i);
-            sum = sum.add(e);
+            e.intoArray(x, off + i, in);
+            sum = sum.add(e, in);
         }
-        float s = sum.reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) {
-            float e = (float) Math.exp(x[off + i] - max);
-            x[off + i] = e;
-            s += e;
-        }
-        return s;
+        return sum.reduceLanes(VectorOperators.ADD);
     }
 
     static void scaleAdd(float[] x, int off, int n, float scale, float[] add, int addOff) {
         int i = 0;
         if (add == null) {
-            for (; i + L <= n; i += L) FloatVector.fromArray(S, x, off + i).mul(scale).intoArray(x, off + i);
-            for (; i < n; i++) x[off + i] *= scale;
-        } else {
-            for (; i + L <= n; i += L) {
-                FloatVector.fromArray(S, x, off + i).fma(FloatVector.broadcast(S, scale), FloatVector.fromArray(S, add, addOff + i))
-                        .intoArray(x, off + i);
-            }
-            for (; i < n; i++) x[off + i] = x[off + i] * scale + add[addOff + i];
+            scale(x, off, n, scale);
+            return;
+        }
+        FloatVector f = FloatVector.broadcast(S, scale);
+        for (; i + L <= n; i += L) {
+            FloatVector.fromArray(S, x, off + i).fma(f, FloatVector.fromArray(S, add, addOff + i)).intoArray(x, off + i);
+        }
+        if (i < n) {
+            VectorMask<Float> in = S.indexInRange(i, n);
+            FloatVector.fromArray(S, x, off + i, in).fma(f, FloatVector.fromArray(S, add, addOff + i, in))
+                    .intoArray(x, off + i, in);
         }
     }
 
     static void scale(float[] x, int off, int n, float f) {
         int i = 0;
         for (; i + L <= n; i += L) FloatVector.fromArray(S, x, off + i).mul(f).intoArray(x, off + i);
-        for (; i < n; i++) x[off + i] *= f;
+        if (i < n) {
+            VectorMask<Float> in = S.indexInRange(i, n);
+            FloatVector.fromArray(S, x, off + i, in).mul(f).intoArray(x, off + i, in);
+        }
     }
 
     static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
@@ -86,9 +92,11 @@ final class AttentionRows {
             s1 = FloatVector.fromArray(S, a, aOff + i + L).fma(FloatVector.fromArray(S, b, bOff + i + L), s1);
         }
         for (; i + L <= n; i += L) s0 = FloatVector.fromArray(S, a, aOff + i).fma(FloatVector.fromArray(S, b, bOff + i), s0);
-        float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
-        for (; i < n; i++) s = Math.fma(a[aOff + i], b[bOff + i], s);
-        return s;
+        if (i < n) { // masked-off lanes load 0 and add nothing
+            VectorMask<Float> in = S.indexInRange(i, n);
+            s1 = FloatVector.fromArray(S, a, aOff + i, in).fma(FloatVector.fromArray(S, b, bOff + i, in), s1);
+        }
+        return s0.add(s1).reduceLanes(VectorOperators.ADD);
     }
 
     static void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
@@ -97,7 +105,10 @@ final class AttentionRows {
         for (; i + L <= n; i += L) {
             av.fma(FloatVector.fromArray(S, x, xOff + i), FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
         }
-        for (; i < n; i++) y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
+        if (i < n) {
+            VectorMask<Float> in = S.indexInRange(i, n);
+            av.fma(FloatVector.fromArray(S, x, xOff + i, in), FloatVector.fromArray(S, y, yOff + i, in)).intoArray(y, yOff + i, in);
+        }
     }
 
     static void dotRows(float[] q, int qOff, MemorySegment k, long kOff, long kStride, int rows, int d, float[] s, int sOff) {
