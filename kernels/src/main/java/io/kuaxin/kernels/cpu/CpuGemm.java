@@ -249,7 +249,7 @@ public final class CpuGemm {
             CpuThreads.run(mBlocks * nBlocks, flops, blockBody);
         }
 
-        private void packPanel(int p) { CpuGemm.packPanel(packedB, p, transB, k, n, b, bType, bOff, ldb); }
+        private void packPanel(int p) { CpuGemm.packPanel(kern, packedB, p, transB, k, n, b, bType, bOff, ldb); }
 
         /** One MC×NC block of C: all K slices, then the epilogue while the block is still warm. */
         private void block(int item) {
@@ -322,7 +322,7 @@ public final class CpuGemm {
                         // the partial last panel (N not a multiple of NR): packed here, zero-padded, all of K at once
                         if (p0 == 0) {
                             ws.panel = Workspace.grow(ws.panel, k * NR);
-                            CpuGemm.packPanel(ws.panel, 0, false, k, cols, b, bType, bOff + j, ldb);
+                            CpuGemm.packPanel(kern, ws.panel, 0, false, k, cols, b, bType, bOff + j, ldb);
                         }
                         pb = ws.panel;
                         bo = p0 * NR;
@@ -334,8 +334,7 @@ public final class CpuGemm {
                         if (rows == mr && cols == NR) {
                             kern.gemmTileRowsA(kc, a, ao, lda, pb, bo, alpha, bt, c, co, ldc);
                         } else {
-                            kern.gemmTileRowsAToArray(kc, a, ao, lda, rows, pb, bo, tile);
-                            mergeEdge(tile, rows, cols, bt, co);
+                            kern.gemmTileRowsAEdge(kc, a, ao, lda, rows, pb, bo, cols, alpha, bt, c, co, ldc, tile);
                         }
                     }
                 }
@@ -364,7 +363,7 @@ public final class CpuGemm {
             }
         }
 
-        private void mergeEdge(float[] tile, int rows, int cols, float bt, long co) { merge(tile, rows, cols, alpha, bt, c, co, ldc); }
+        private void mergeEdge(float[] tile, int rows, int cols, float bt, long co) { kern.gemmMerge(tile, rows, cols, alpha, bt, c, co, ldc); }
 
         /** K = 0: C = beta·C, then the epilogue. */
         private void scaleRowOnly(int r) {
@@ -419,7 +418,8 @@ public final class CpuGemm {
     }
 
     /** Panel p of op(B): {@code dst[(p·K + kk)·NR + j] = op(B)[kk][p·NR + j]}, zero beyond N. */
-    static void packPanel(float[] dst, int p, boolean transB, int k, int n, MemorySegment b, DType bType, long bOff, long ldb) {
+    static void packPanel(CpuKernels kern, float[] dst, int p, boolean transB, int k, int n, MemorySegment b, DType bType,
+                          long bOff, long ldb) {
         int j0 = p * NR, cols = Math.min(NR, n - j0);
         int base = p * k * NR;
         if (!transB) {
@@ -429,13 +429,9 @@ public final class CpuGemm {
                 for (int j = cols; j < NR; j++) dst[d + j] = 0f;
             }
         } else if (bType == DType.F32) {
-            // A plain strided gather: Elements.load would stage every column through a per-thread scratch array,
-            // which cost more than the copy itself for attention's short Kᵀ columns (K = head size).
-            for (int j = 0; j < cols; j++) {
-                long src = bOff + (j0 + j) * ldb;
-                for (int kk = 0, d = base + j; kk < k; kk++, d += NR) dst[d] = b.getAtIndex(Elements.F32, src + kk);
-            }
-            for (int j = cols; j < NR; j++) for (int kk = 0; kk < k; kk++) dst[base + kk * NR + j] = 0f;
+            // Not through Elements.load: it would stage every column through a per-thread scratch array, which cost
+            // more than the copy itself for attention's short Kᵀ columns (K = head size).
+            kern.gemmPackPanelT(dst, base, b, bOff + (long) j0 * ldb, ldb, k, cols);
         } else {
             for (int j = 0; j < cols; j++) Elements.load(b, bType, bOff + (j0 + j) * ldb, 1, k, dst, base + j, NR);
             for (int j = cols; j < NR; j++) for (int kk = 0; kk < k; kk++) dst[base + kk * NR + j] = 0f;
