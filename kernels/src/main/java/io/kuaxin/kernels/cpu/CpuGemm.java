@@ -152,9 +152,12 @@ public final class CpuGemm {
             call.prepacked = prepacked;
             long flops = 2L * m * n * Math.max(k, 1);
             if (batch > 1 && flops < CpuThreads.MIN_PARALLEL_FLOPS) {
-                // Many small products: one item per matrix, each single-threaded.
+                // Many small products: a few items, each a run of whole matrices driven straight through the
+                // tile loop on one thread (no nested call, no per-matrix workspace lookup or region).
                 call.setBatch(a, aOffset, strideA, b, bOffset, strideB, cOffset, strideC);
-                CpuThreads.run(batch, flops * batch, call.batchBody);
+                call.batchCount = batch;
+                call.batchChunks = Math.min(batch, 4 * CpuThreads.threads());
+                CpuThreads.run(call.batchChunks, flops * batch, call.batchBody);
                 return;
             }
             for (int i = 0; i < batch; i++) {
@@ -187,6 +190,7 @@ public final class CpuGemm {
         // batch-parallel mode
         MemorySegment batchA, batchB;
         long batchAOff, batchAStride, batchBOff, batchBStride, batchCOff, batchCStride;
+        int batchCount, batchChunks;
 
         final CpuThreads.Body packBody = this::packPanel;
         final CpuThreads.Body blockBody = this::block;
@@ -209,11 +213,55 @@ public final class CpuGemm {
             batchCOff = cOff; batchCStride = cStride;
         }
 
-        private void batchItem(int i) {
-            // Runs single-threaded (nested regions do), on its own thread's workspace and Call.
-            gemmBatched(kern, 1, transA, transB, m, n, k, alpha, batchA, aType, batchAOff + i * batchAStride, lda, 0,
-                 batchB, bType, batchBOff + i * batchBStride, ldb, 0, beta, c, batchCOff + i * batchCStride, ldc, 0,
-                 bias, biasOff, act, prepacked);
+        private void batchItem(int chunk) {
+            // Matrices [from, to) on this thread's workspace and its Call one nesting level down.
+            int from = (int) ((long) chunk * batchCount / batchChunks), to = (int) ((long) (chunk + 1) * batchCount / batchChunks);
+            Workspace ws = Workspace.get();
+            int depth = ws.gemmDepth++;
+            Call in = depth < ws.gemmCalls.length ? ws.gemmCalls[depth] : new Call();
+            if (depth < ws.gemmCalls.length && in == null) in = ws.gemmCalls[depth] = new Call();
+            try {
+                in.kern = kern;
+                in.mr = mr;
+                in.setShape(transA, transB, m, n, k, alpha, aType, lda, bType, ldb, beta, c, ldc, bias, biasOff, act);
+                in.prepacked = prepacked;
+                in.id = CALLS.getAndIncrement();
+                for (int i = from; i < to; i++) {
+                    boolean samePackedB = prepacked != null || (i > from && batchBStride == 0);
+                    in.runDirect(batchA, batchAOff + i * batchAStride, batchB, batchBOff + i * batchBStride,
+                            batchCOff + i * batchCStride, samePackedB, ws, depth);
+                }
+            } finally {
+                ws.gemmDepth--;
+            }
+        }
+
+        /** {@link #run} on the calling thread alone, for one small matrix of a batch: plain loops, no regions. */
+        void runDirect(MemorySegment a, long aOff, MemorySegment b, long bOff, long cOff, boolean samePackedB, Workspace ws, int depth) {
+            this.a = a; this.aOff = aOff; this.b = b; this.bOff = bOff; this.cOff = cOff;
+            if (k == 0) {
+                for (int r = 0; r < m; r++) scaleRowOnly(r);
+                return;
+            }
+            // The A block left packed by the previous matrix is not this one's.
+            ws.packACall = -1;
+            mc = MC;
+            mBlocks = ceilDiv(m, mc);
+            nc = NC;
+            nBlocks = ceilDiv(n, nc);
+            bPanels = ceilDiv(n, NR);
+            kPad = k;
+            rowsB = rowsA && prepacked == null && !transB && bType == DType.F32;
+            if (rowsB) {
+                packedB = null;
+            } else if (prepacked != null) {
+                packedB = prepacked.panels;
+            } else if (!samePackedB) {
+                ws.packB[depth & 1] = Workspace.grow(ws.packB[depth & 1], bPanels * NR * k);
+                packedB = ws.packB[depth & 1];
+                for (int p = 0; p < bPanels; p++) packPanel(p);
+            }
+            for (int item = 0, items = mBlocks * nBlocks; item < items; item++) block(ws, item);
         }
 
         void run(MemorySegment a, long aOff, MemorySegment b, long bOff, long cOff, boolean samePackedB, Workspace ws, int depth) {
@@ -252,8 +300,9 @@ public final class CpuGemm {
         private void packPanel(int p) { CpuGemm.packPanel(kern, packedB, p, transB, k, n, b, bType, bOff, ldb); }
 
         /** One MC×NC block of C: all K slices, then the epilogue while the block is still warm. */
-        private void block(int item) {
-            Workspace ws = Workspace.get();
+        private void block(int item) { block(Workspace.get(), item); }
+
+        private void block(Workspace ws, int item) {
             int i0 = (item / nBlocks) * this.mc, j0 = (item % nBlocks) * nc;
             int mc = Math.min(this.mc, m - i0), ncb = Math.min(nc, n - j0);
             if (rowsA) {

@@ -117,33 +117,37 @@ class CpuGemmTest {
     }
 
     /**
-     * Batched attention-like products (12 items, each with its own B) through the batch-parallel small path:
-     * Q·Kᵀ (transposed B, N = S ≤ 16 and just past it) and P·V, with alpha ≠ 1, beta ≠ 0 and a padded C.
+     * Batched attention-like products (5 or 12 items, each with its own B) through the batch-parallel small path:
+     * Q·Kᵀ (transposed B) and P·V, A plain or transposed, at S = 1..24 and 127..130, with strided items, alpha ≠ 1, beta ≠ 0, padded C.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("impls")
     void batchedSmallProductsMatchFp64(String name, CpuKernels kern) {
-        int batch = 12, d = 32;
-        for (int s : new int[] {1, 5, 16, 17, 24}) for (boolean tb : new boolean[] {true, false}) {
+        int d = 32;
+        int[] sizes = java.util.stream.IntStream.concat(java.util.stream.IntStream.rangeClosed(1, 24),
+                java.util.stream.IntStream.rangeClosed(127, 130)).toArray();
+        for (int s : sizes) for (boolean tb : new boolean[] {true, false}) for (boolean ta : new boolean[] {false, true}) {
+            int batch = s % 2 == 0 ? 12 : 5; // uneven runs of matrices per thread item too
             int m = s, n = tb ? s : d, k = tb ? d : s, ldb = tb ? k : n, ldc = n + 2;
-            Random rnd = new Random(s * 2 + (tb ? 1 : 0));
+            int lda = ta ? m : k;
+            Random rnd = new Random(s * 4 + (tb ? 1 : 0) + (ta ? 2 : 0));
             long sa = (long) m * k + 1, sb = (long) (tb ? n : k) * ldb + 3, sc = (long) m * ldc + 5;
             Ref.Buf a = new Ref.Buf(DType.F32, (int) (batch * sa), rnd, false);
             Ref.Buf b = new Ref.Buf(DType.F32, (int) (batch * sb), rnd, false);
             Ref.Buf c = new Ref.Buf(DType.F32, (int) (batch * sc), rnd, false);
             double[] c0 = c.val.clone();
-            CpuGemm.gemmBatched(kern, batch, false, tb, m, n, k, 0.125f, a.seg, DType.F32, 0, k, sa, b.seg, DType.F32, 0, ldb, sb,
+            CpuGemm.gemmBatched(kern, batch, ta, tb, m, n, k, 0.125f, a.seg, DType.F32, 0, lda, sa, b.seg, DType.F32, 0, ldb, sb,
                                 -0.5f, c.seg, 0, ldc, sc, null, 0, Activation.NONE, null);
             for (int bi = 0; bi < batch; bi++) {
                 for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) {
                     double acc = 0;
                     for (int p = 0; p < k; p++) {
-                        acc += a.val[(int) (bi * sa) + i * k + p] * b.val[(int) (bi * sb) + (tb ? j * ldb + p : p * ldb + j)];
+                        acc += a.val[(int) (bi * sa) + (ta ? p * lda + i : i * k + p)] * b.val[(int) (bi * sb) + (tb ? j * ldb + p : p * ldb + j)];
                     }
                     int at = (int) (bi * sc) + i * ldc + j;
                     double want = 0.125 * acc - 0.5 * c0[at];
                     assertEquals(want, c.getF32(at), 1e-5 * Math.sqrt(k) * (1 + Math.abs(want)),
-                            "S=" + s + (tb ? " Bt" : "") + " batch " + bi + " C[" + i + "][" + j + "]");
+                            "S=" + s + (ta ? " At" : "") + (tb ? " Bt" : "") + " batch " + bi + " C[" + i + "][" + j + "]");
                 }
                 for (int i = 0; i < m; i++) { // the padding after each row is untouched
                     int pad = (int) (bi * sc) + i * ldc + n;
