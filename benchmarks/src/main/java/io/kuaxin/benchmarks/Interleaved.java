@@ -24,10 +24,11 @@ import org.bytedeco.openblas.global.openblas;
  * Ratios on a noisy host: the contenders run in alternating short slices inside one JVM (after a long warm-up),
  * each slice preceded by a peak probe on the same thread count, so every ratio compares neighbours in time.
  * Slices whose probe reads below {@code gate} of the nominal peak are dropped (the host took a core).
- * Usage: {@code Interleaved gemm|attn|minilm|heads threads rounds [size...]}; {@code minilm} takes M values (tokens ×
+ * Usage: {@code Interleaved gemm|attn|minilm|heads|single threads rounds [size...]}; {@code minilm} takes M values (tokens ×
  * batch) and runs MiniLM's four projection shapes (K×N = 384×1152, 384×384, 384×1536, 1536×384) with B packed once,
  * as the forward does; {@code heads} takes sequence lengths S and runs MiniLM's per-head products (12 heads,
- * D = 32) as batched calls. {@code -Dgate=0.85} is the fraction of the nominal peak a slice's probe must reach ({@code 0}
+ * D = 32) as batched calls; {@code single} takes S and runs one head's Q·Kᵀ and P·V and an S×384 · 384×384
+ * product (B not packed beforehand) as unbatched calls. {@code -Dgate=0.85} is the fraction of the nominal peak a slice's probe must reach ({@code 0}
  * keeps every slice, for a host shared with other work). JMH remains the benchmark of record.
  * For 2 threads, run with {@code OPENBLAS_THREAD_TIMEOUT=4} so OpenBLAS's idle threads stop spinning quickly.
  */
@@ -107,6 +108,26 @@ public final class Interleaved {
                         openblas.CblasNoTrans, s, d, s, 1f, x[0], s, x[1], d, 0f, x[2], d);
             });
             for (String key : ops.keySet()) flops.put(key, 2.0 * h * s * s * d);
+        } else if (what.equals("single")) {
+            // Unbatched small products, as Ops.matmul on one head's views runs them: Q·Kᵀ (S×S, K = 32) and P·V
+            // (S×32, K = S) of one head at S = n, and an n×384 · 384×384 product with B not packed beforehand.
+            int d = 32, s = n, w = 384;
+            MemorySegment q = BenchSupport.randomF32(arena, (long) s * d, 1), k = BenchSupport.randomF32(arena, (long) s * d, 2);
+            MemorySegment p = BenchSupport.randomF32(arena, (long) s * s, 3), x = BenchSupport.randomF32(arena, (long) n * w, 4);
+            MemorySegment wt = BenchSupport.randomF32(arena, (long) w * w, 5);
+            MemorySegment sc = arena.allocate((long) s * s * 4, 64), o = arena.allocate((long) s * d * 4, 64);
+            MemorySegment y = arena.allocate((long) n * w * 4, 64);
+            FloatPointer fq = copy(q, (long) s * d), fk = copy(k, (long) s * d), fp = copy(p, (long) s * s);
+            FloatPointer fx = copy(x, (long) n * w), fw = copy(wt, (long) w * w);
+            FloatPointer fs = new FloatPointer((long) s * s), fo = new FloatPointer((long) s * d), fy = new FloatPointer((long) n * w);
+            int nt = openblas.CblasNoTrans, tr = openblas.CblasTrans, rm = openblas.CblasRowMajor;
+            ops.put("kuaxin_qk", () -> CpuGemm.sgemm(false, true, s, s, d, 0.125f, q, 0, d, k, 0, d, 0f, sc, 0, s));
+            ops.put("openblas_qk", () -> openblas.cblas_sgemm(rm, nt, tr, s, s, d, 0.125f, fq, d, fk, d, 0f, fs, s));
+            ops.put("kuaxin_pv", () -> CpuGemm.sgemm(false, false, s, d, s, 1f, p, 0, s, k, 0, d, 0f, o, 0, d));
+            ops.put("openblas_pv", () -> openblas.cblas_sgemm(rm, nt, nt, s, d, s, 1f, fp, s, fk, d, 0f, fo, d));
+            ops.put("kuaxin_xw", () -> CpuGemm.sgemm(false, false, n, w, w, 1f, x, 0, w, wt, 0, w, 0f, y, 0, w));
+            ops.put("openblas_xw", () -> openblas.cblas_sgemm(rm, nt, nt, n, w, w, 1f, fx, w, fw, w, 0f, fy, w));
+            for (String key : ops.keySet()) flops.put(key, key.endsWith("xw") ? 2.0 * n * w * w : 2.0 * s * s * d);
         } else {
             int h = 8, d = 64;
             StridedTensor q = StridedTensor.dense(BenchSupport.randomF32(arena, (long) h * n * d, 1), DType.F32, 1, h, n, d);

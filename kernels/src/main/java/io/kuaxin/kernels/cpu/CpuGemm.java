@@ -152,9 +152,12 @@ public final class CpuGemm {
             call.prepacked = prepacked;
             long flops = 2L * m * n * Math.max(k, 1);
             if (batch > 1 && flops < CpuThreads.MIN_PARALLEL_FLOPS) {
-                // Many small products: one item per matrix, each single-threaded.
+                // Many small products: a few items, each a run of whole matrices driven straight through the
+                // tile loop on one thread (no nested call, no per-matrix workspace lookup or region).
                 call.setBatch(a, aOffset, strideA, b, bOffset, strideB, cOffset, strideC);
-                CpuThreads.run(batch, flops * batch, call.batchBody);
+                call.batchCount = batch;
+                call.batchChunks = Math.min(batch, 4 * CpuThreads.threads());
+                CpuThreads.run(call.batchChunks, flops * batch, call.batchBody);
                 return;
             }
             for (int i = 0; i < batch; i++) {
@@ -187,6 +190,7 @@ public final class CpuGemm {
         // batch-parallel mode
         MemorySegment batchA, batchB;
         long batchAOff, batchAStride, batchBOff, batchBStride, batchCOff, batchCStride;
+        int batchCount, batchChunks;
 
         final CpuThreads.Body packBody = this::packPanel;
         final CpuThreads.Body blockBody = this::block;
@@ -209,11 +213,55 @@ public final class CpuGemm {
             batchCOff = cOff; batchCStride = cStride;
         }
 
-        private void batchItem(int i) {
-            // Runs single-threaded (nested regions do), on its own thread's workspace and Call.
-            gemmBatched(kern, 1, transA, transB, m, n, k, alpha, batchA, aType, batchAOff + i * batchAStride, lda, 0,
-                 batchB, bType, batchBOff + i * batchBStride, ldb, 0, beta, c, batchCOff + i * batchCStride, ldc, 0,
-                 bias, biasOff, act, prepacked);
+        private void batchItem(int chunk) {
+            // Matrices [from, to) on this thread's workspace and its Call one nesting level down.
+            int from = (int) ((long) chunk * batchCount / batchChunks), to = (int) ((long) (chunk + 1) * batchCount / batchChunks);
+            Workspace ws = Workspace.get();
+            int depth = ws.gemmDepth++;
+            Call in = depth < ws.gemmCalls.length ? ws.gemmCalls[depth] : new Call();
+            if (depth < ws.gemmCalls.length && in == null) in = ws.gemmCalls[depth] = new Call();
+            try {
+                in.kern = kern;
+                in.mr = mr;
+                in.setShape(transA, transB, m, n, k, alpha, aType, lda, bType, ldb, beta, c, ldc, bias, biasOff, act);
+                in.prepacked = prepacked;
+                in.id = CALLS.getAndIncrement();
+                for (int i = from; i < to; i++) {
+                    boolean samePackedB = prepacked != null || (i > from && batchBStride == 0);
+                    in.runDirect(batchA, batchAOff + i * batchAStride, batchB, batchBOff + i * batchBStride,
+                            batchCOff + i * batchCStride, samePackedB, ws, depth);
+                }
+            } finally {
+                ws.gemmDepth--;
+            }
+        }
+
+        /** {@link #run} on the calling thread alone, for one small matrix of a batch: plain loops, no regions. */
+        void runDirect(MemorySegment a, long aOff, MemorySegment b, long bOff, long cOff, boolean samePackedB, Workspace ws, int depth) {
+            this.a = a; this.aOff = aOff; this.b = b; this.bOff = bOff; this.cOff = cOff;
+            if (k == 0) {
+                for (int r = 0; r < m; r++) scaleRowOnly(r);
+                return;
+            }
+            // The A block left packed by the previous matrix is not this one's.
+            ws.packACall = -1;
+            mc = MC;
+            mBlocks = ceilDiv(m, mc);
+            nc = NC;
+            nBlocks = ceilDiv(n, nc);
+            bPanels = ceilDiv(n, NR);
+            kPad = k;
+            rowsB = rowsA && prepacked == null && !transB && bType == DType.F32;
+            if (rowsB) {
+                packedB = null;
+            } else if (prepacked != null) {
+                packedB = prepacked.panels;
+            } else if (!samePackedB) {
+                ws.packB[depth & 1] = Workspace.grow(ws.packB[depth & 1], bPanels * NR * k);
+                packedB = ws.packB[depth & 1];
+                for (int p = 0; p < bPanels; p++) packPanel(p);
+            }
+            for (int item = 0, items = mBlocks * nBlocks; item < items; item++) block(ws, item);
         }
 
         void run(MemorySegment a, long aOff, MemorySegment b, long bOff, long cOff, boolean samePackedB, Workspace ws, int depth) {
@@ -249,11 +297,12 @@ public final class CpuGemm {
             CpuThreads.run(mBlocks * nBlocks, flops, blockBody);
         }
 
-        private void packPanel(int p) { CpuGemm.packPanel(packedB, p, transB, k, n, b, bType, bOff, ldb); }
+        private void packPanel(int p) { CpuGemm.packPanel(kern, packedB, p, transB, k, n, b, bType, bOff, ldb); }
 
         /** One MC×NC block of C: all K slices, then the epilogue while the block is still warm. */
-        private void block(int item) {
-            Workspace ws = Workspace.get();
+        private void block(int item) { block(Workspace.get(), item); }
+
+        private void block(Workspace ws, int item) {
             int i0 = (item / nBlocks) * this.mc, j0 = (item % nBlocks) * nc;
             int mc = Math.min(this.mc, m - i0), ncb = Math.min(nc, n - j0);
             if (rowsA) {
@@ -322,7 +371,7 @@ public final class CpuGemm {
                         // the partial last panel (N not a multiple of NR): packed here, zero-padded, all of K at once
                         if (p0 == 0) {
                             ws.panel = Workspace.grow(ws.panel, k * NR);
-                            CpuGemm.packPanel(ws.panel, 0, false, k, cols, b, bType, bOff + j, ldb);
+                            CpuGemm.packPanel(kern, ws.panel, 0, false, k, cols, b, bType, bOff + j, ldb);
                         }
                         pb = ws.panel;
                         bo = p0 * NR;
@@ -334,8 +383,7 @@ public final class CpuGemm {
                         if (rows == mr && cols == NR) {
                             kern.gemmTileRowsA(kc, a, ao, lda, pb, bo, alpha, bt, c, co, ldc);
                         } else {
-                            kern.gemmTileRowsAToArray(kc, a, ao, lda, rows, pb, bo, tile);
-                            mergeEdge(tile, rows, cols, bt, co);
+                            kern.gemmTileRowsAEdge(kc, a, ao, lda, rows, pb, bo, cols, alpha, bt, c, co, ldc, tile);
                         }
                     }
                 }
@@ -364,7 +412,7 @@ public final class CpuGemm {
             }
         }
 
-        private void mergeEdge(float[] tile, int rows, int cols, float bt, long co) { merge(tile, rows, cols, alpha, bt, c, co, ldc); }
+        private void mergeEdge(float[] tile, int rows, int cols, float bt, long co) { kern.gemmMerge(tile, rows, cols, alpha, bt, c, co, ldc); }
 
         /** K = 0: C = beta·C, then the epilogue. */
         private void scaleRowOnly(int r) {
@@ -419,7 +467,8 @@ public final class CpuGemm {
     }
 
     /** Panel p of op(B): {@code dst[(p·K + kk)·NR + j] = op(B)[kk][p·NR + j]}, zero beyond N. */
-    static void packPanel(float[] dst, int p, boolean transB, int k, int n, MemorySegment b, DType bType, long bOff, long ldb) {
+    static void packPanel(CpuKernels kern, float[] dst, int p, boolean transB, int k, int n, MemorySegment b, DType bType,
+                          long bOff, long ldb) {
         int j0 = p * NR, cols = Math.min(NR, n - j0);
         int base = p * k * NR;
         if (!transB) {
@@ -429,13 +478,9 @@ public final class CpuGemm {
                 for (int j = cols; j < NR; j++) dst[d + j] = 0f;
             }
         } else if (bType == DType.F32) {
-            // A plain strided gather: Elements.load would stage every column through a per-thread scratch array,
-            // which cost more than the copy itself for attention's short Kᵀ columns (K = head size).
-            for (int j = 0; j < cols; j++) {
-                long src = bOff + (j0 + j) * ldb;
-                for (int kk = 0, d = base + j; kk < k; kk++, d += NR) dst[d] = b.getAtIndex(Elements.F32, src + kk);
-            }
-            for (int j = cols; j < NR; j++) for (int kk = 0; kk < k; kk++) dst[base + kk * NR + j] = 0f;
+            // Not through Elements.load: it would stage every column through a per-thread scratch array, which cost
+            // more than the copy itself for attention's short Kᵀ columns (K = head size).
+            kern.gemmPackPanelT(dst, base, b, bOff + (long) j0 * ldb, ldb, k, cols);
         } else {
             for (int j = 0; j < cols; j++) Elements.load(b, bType, bOff + (j0 + j) * ldb, 1, k, dst, base + j, NR);
             for (int j = cols; j < NR; j++) for (int kk = 0; kk < k; kk++) dst[base + kk * NR + j] = 0f;

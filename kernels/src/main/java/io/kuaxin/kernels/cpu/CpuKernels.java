@@ -87,6 +87,37 @@ public interface CpuKernels {
     }
 
     /**
+     * An edge tile with A read in place: {@code rows} (1 to R) rows of A as in {@link #gemmTileRowsA} times the first
+     * {@code cols} (1 to NR) columns of the panel at {@code bOff}; writes exactly {@code rows × cols} of C:
+     * alpha·sums + beta·C ({@code beta == 0} never reads C). {@code scratch} holds at least R·NR floats.
+     */
+    default void gemmTileRowsAEdge(int kc, MemorySegment a, long aOff, long lda, int rows, float[] b, int bOff, int cols,
+                                   float alpha, float beta, MemorySegment c, long cOff, long ldc, float[] scratch) {
+        gemmTileRowsAToArray(kc, a, aOff, lda, rows, b, bOff, scratch);
+        gemmMerge(scratch, rows, cols, alpha, beta, c, cOff, ldc);
+    }
+
+    /**
+     * One panel of a transposed fp32 B: {@code dst[dOff + kk·NR + j] = b[bOff + j·ldb + kk]} for kk in [0, k) and
+     * j in [0, cols) (cols 1 to NR), zero for j in [cols, NR).
+     */
+    default void gemmPackPanelT(float[] dst, int dOff, MemorySegment b, long bOff, long ldb, int k, int cols) {
+        for (int j = 0; j < cols; j++) {
+            long src = bOff + j * ldb;
+            for (int kk = 0, d = dOff + j; kk < k; kk++, d += NR) dst[d] = b.getAtIndex(Elements.F32, src + kk);
+        }
+        for (int j = cols; j < NR; j++) for (int kk = 0; kk < k; kk++) dst[dOff + kk * NR + j] = 0f;
+    }
+
+    /**
+     * Lands an edge tile's raw sums: {@code C[r][j] = alpha·tile[r·NR + j] + beta·C[r][j]} for {@code rows × cols}
+     * from element {@code cOff} of C (row stride {@code ldc}); C is not read when beta = 0.
+     */
+    default void gemmMerge(float[] tile, int rows, int cols, float alpha, float beta, MemorySegment c, long cOff, long ldc) {
+        CpuGemm.merge(tile, rows, cols, alpha, beta, c, cOff, ldc);
+    }
+
+    /**
      * A tile with both operands read in place: {@code rows} (1 to R) rows of fp32 A as in {@link #gemmTileRowsA}, and
      * NR columns of fp32 B, row-major in {@code b} from element {@code bOff} with row stride {@code ldb} (the tile
      * reads {@code kc} rows of NR elements). Writes {@code rows} rows of NR columns of C: alpha·sums + beta·C,

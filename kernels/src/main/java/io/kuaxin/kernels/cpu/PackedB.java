@@ -37,7 +37,7 @@ public final class PackedB {
         int panels = CpuGemm.ceilDiv(n, CpuKernels.NR);
         if ((long) panels * CpuKernels.NR * k > Integer.MAX_VALUE - 16) throw new IllegalArgumentException("N·K too large to pack");
         float[] dst = new float[panels * CpuKernels.NR * k];
-        for (int p = 0; p < panels; p++) CpuGemm.packPanel(dst, p, transB, k, n, b, bType, bOffset, ldb);
+        for (int p = 0; p < panels; p++) CpuGemm.packPanel(CpuKernels.instance(), dst, p, transB, k, n, b, bType, bOffset, ldb);
         return new PackedB(k, n, dst);
     }
 

@@ -92,6 +92,71 @@ class CpuGemmTest {
         }
     }
 
+    /**
+     * The edge paths of small products: every N from 1 to 40 (the 16-column masked tile up to 16, the vector-landed
+     * partial 32-column panel beyond, a full panel plus an edge past 32) with every M from 1 to 20 (edge row tiles),
+     * K from 1 to 70 (transposed-B panels built in 16×16 blocks with a K tail), transposed and plain B, padded leading
+     * dimensions and offsets, alpha ≠ 1 and beta ≠ 0; and M at the in-place-A threshold (127 to 129 rows).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("impls")
+    void smallEdgeShapesMatchFp64(String name, CpuKernels kern) {
+        Random r = new Random(7);
+        int[] ks = {1, 2, 5, 15, 16, 17, 31, 32, 33, 47, 64, 70};
+        float[] alphas = {1f, 0.125f, -1.5f};
+        float[] betas = {0f, 1f, -0.5f};
+        for (int n = 1; n <= 40; n++) {
+            for (int m = 1; m <= 20; m++) {
+                check(kern, new Case(m, n, ks[r.nextInt(ks.length)], false, (m + n) % 2 == 0, DType.F32, DType.F32,
+                        r.nextInt(3), alphas[r.nextInt(alphas.length)], betas[r.nextInt(betas.length)], false, Activation.NONE));
+            }
+        }
+        for (int m = 127; m <= 129; m++) for (int n : new int[] {16, 17, 33}) {
+            check(kern, new Case(m, n, 32, false, true, DType.F32, DType.F32, 1, 0.5f, 0.25f, false, Activation.NONE));
+        }
+    }
+
+    /**
+     * Batched attention-like products (5 or 12 items, each with its own B) through the batch-parallel small path:
+     * Q·Kᵀ (transposed B) and P·V, A plain or transposed, at S = 1..24 and 127..130, with strided items, alpha ≠ 1, beta ≠ 0, padded C.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("impls")
+    void batchedSmallProductsMatchFp64(String name, CpuKernels kern) {
+        int d = 32;
+        int[] sizes = java.util.stream.IntStream.concat(java.util.stream.IntStream.rangeClosed(1, 24),
+                java.util.stream.IntStream.rangeClosed(127, 130)).toArray();
+        for (int s : sizes) for (boolean tb : new boolean[] {true, false}) for (boolean ta : new boolean[] {false, true}) {
+            int batch = s % 2 == 0 ? 12 : 5; // uneven runs of matrices per thread item too
+            int m = s, n = tb ? s : d, k = tb ? d : s, ldb = tb ? k : n, ldc = n + 2;
+            int lda = ta ? m : k;
+            Random rnd = new Random(s * 4 + (tb ? 1 : 0) + (ta ? 2 : 0));
+            long sa = (long) m * k + 1, sb = (long) (tb ? n : k) * ldb + 3, sc = (long) m * ldc + 5;
+            Ref.Buf a = new Ref.Buf(DType.F32, (int) (batch * sa), rnd, false);
+            Ref.Buf b = new Ref.Buf(DType.F32, (int) (batch * sb), rnd, false);
+            Ref.Buf c = new Ref.Buf(DType.F32, (int) (batch * sc), rnd, false);
+            double[] c0 = c.val.clone();
+            CpuGemm.gemmBatched(kern, batch, ta, tb, m, n, k, 0.125f, a.seg, DType.F32, 0, lda, sa, b.seg, DType.F32, 0, ldb, sb,
+                                -0.5f, c.seg, 0, ldc, sc, null, 0, Activation.NONE, null);
+            for (int bi = 0; bi < batch; bi++) {
+                for (int i = 0; i < m; i++) for (int j = 0; j < n; j++) {
+                    double acc = 0;
+                    for (int p = 0; p < k; p++) {
+                        acc += a.val[(int) (bi * sa) + (ta ? p * lda + i : i * k + p)] * b.val[(int) (bi * sb) + (tb ? j * ldb + p : p * ldb + j)];
+                    }
+                    int at = (int) (bi * sc) + i * ldc + j;
+                    double want = 0.125 * acc - 0.5 * c0[at];
+                    assertEquals(want, c.getF32(at), 1e-5 * Math.sqrt(k) * (1 + Math.abs(want)),
+                            "S=" + s + (ta ? " At" : "") + (tb ? " Bt" : "") + " batch " + bi + " C[" + i + "][" + j + "]");
+                }
+                for (int i = 0; i < m; i++) { // the padding after each row is untouched
+                    int pad = (int) (bi * sc) + i * ldc + n;
+                    assertEquals(c0[pad], c.getF32(pad), 0.0, "padding after row " + i + " of batch " + bi);
+                }
+            }
+        }
+    }
+
     private static void check(CpuKernels kern, Case c) {
         Random rnd = new Random(c.hashCode());
         int lda = (c.ta ? c.m : c.k) + c.pad, ldb = (c.tb ? c.k : c.n) + c.pad, ldc = c.n + c.pad;

@@ -4,6 +4,7 @@ import io.kuaxin.kernels.cpu.CpuKernels;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 
 import static io.kuaxin.kernels.cpu.CpuKernels.MR;
 import static io.kuaxin.kernels.cpu.CpuKernels.NR;
@@ -542,6 +543,112 @@ final class GemmTiles {
         c61.intoArray(out, 6 * NR + L);
         c70.intoArray(out, 7 * NR);
         c71.intoArray(out, 7 * NR + L);
+    }
+
+    /**
+     * An edge tile of at most one vector of columns (512-bit vectors only): {@code rows} (1 to 8) rows of A read in
+     * place times the first {@code cols} (1 to 16) columns of the panel at {@code bOff}, landed in C with masked
+     * stores. Half the FMAs of the 32-wide tile, and no scalar merge: attention's Q·Kᵀ at 16 tokens (N = 16) is
+     * made of nothing but such tiles.
+     */
+    static void gemmTile8NarrowRowsA(int kc, MemorySegment a, long aOff, long lda, int rows, float[] b, int bOff,
+                                     int cols, float alpha, float beta, MemorySegment c, long cOff, long ldc) {
+        // Rows past the edge repeat the last real row: A is never read beyond it, their sums are not stored.
+        long ld = lda * 4, a0 = aOff * 4, last = a0 + (rows - 1) * ld;
+        long a1 = Math.min(a0 + ld, last), a2 = Math.min(a1 + ld, last), a3 = Math.min(a2 + ld, last);
+        long a4 = Math.min(a3 + ld, last), a5 = Math.min(a4 + ld, last), a6 = Math.min(a5 + ld, last);
+        long a7 = Math.min(a6 + ld, last);
+        FloatVector c0 = FloatVector.zero(S), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+        for (int p = 0, bi = bOff; p < kc; p++, bi += NR) {
+            long q = (long) p * 4;
+            FloatVector b0 = FloatVector.fromArray(S, b, bi);
+            c0 = FloatVector.broadcast(S, a.get(F32, a0 + q)).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a.get(F32, a1 + q)).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a.get(F32, a2 + q)).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a.get(F32, a3 + q)).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, a.get(F32, a4 + q)).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, a.get(F32, a5 + q)).fma(b0, c5);
+            c6 = FloatVector.broadcast(S, a.get(F32, a6 + q)).fma(b0, c6);
+            c7 = FloatVector.broadcast(S, a.get(F32, a7 + q)).fma(b0, c7);
+        }
+        // Through the per-thread array, not a store helper taking the sums: C2 declines to inline such a helper in
+        // a method this size and then passes every vector boxed (an allocation per row; measured 6× slower).
+        float[] t = TILE8.get();
+        c0.intoArray(t, 0);
+        c1.intoArray(t, NR);
+        c2.intoArray(t, 2 * NR);
+        c3.intoArray(t, 3 * NR);
+        c4.intoArray(t, 4 * NR);
+        c5.intoArray(t, 5 * NR);
+        c6.intoArray(t, 6 * NR);
+        c7.intoArray(t, 7 * NR);
+        merge(t, rows, cols, alpha, beta, c, cOff, ldc);
+    }
+
+    /**
+     * An edge tile's landing, {@code rows × cols} of C from the raw sums in {@code t} (row-major, NR per row), with
+     * masked vector loads and stores instead of element by element.
+     */
+    static void merge(float[] t, int rows, int cols, float alpha, float beta, MemorySegment c, long cOff, long ldc) {
+        for (int j = 0; j < cols; j += L) {
+            VectorMask<Float> m = S.indexInRange(j, cols);
+            for (int r = 0; r < rows; r++) {
+                long o = (cOff + r * ldc + j) * 4;
+                FloatVector v = FloatVector.fromArray(S, t, r * NR + j).mul(alpha);
+                if (beta != 0f) v = FloatVector.fromMemorySegment(S, c, o, NATIVE, m).mul(beta).add(v);
+                v.intoMemorySegment(c, o, NATIVE, m);
+            }
+        }
+    }
+
+    /** Lane indices of {@link #packPanelT}'s two-vector selects; round h pairs rows r and r + h (r without bit h). */
+    private static final float[][] T_LO = new float[L][], T_HI = new float[L][];
+
+    static {
+        for (int h = 1; h < L; h <<= 1) {
+            T_LO[h] = new float[L];
+            T_HI[h] = new float[L];
+            for (int l = 0; l < L; l++) {
+                boolean up = (l & h) != 0;
+                T_LO[h][l] = up ? L + l - h : l;
+                T_HI[h][l] = up ? L + l : l + h;
+            }
+        }
+    }
+
+    /**
+     * A panel of Bᵀ (see {@code CpuKernels.gemmPackPanelT}) in L×L blocks: L rows of B (vector loads, masked at the
+     * K edge, zero past {@code cols}) are transposed in a per-thread block by log2(L) rounds that each swap one bit
+     * of the row index with the same bit of the lane index (two lane selects per row pair), then stored as panel
+     * rows. A strided scalar gather cost about as much per head as Q·Kᵀ's tiles at 16 tokens.
+     */
+    static void packPanelT(float[] dst, int dOff, MemorySegment b, long bOff, long ldb, int k, int cols) {
+        float[] t = TILE8.get(); // L·L ≤ 8·NR floats; not in use by a tile while a panel is packed
+        FloatVector zero = FloatVector.zero(S);
+        for (int j0 = 0; j0 < NR; j0 += L) {
+            if (j0 >= cols) {
+                for (int kk = 0; kk < k; kk++) zero.intoArray(dst, dOff + kk * NR + j0);
+                continue;
+            }
+            for (int k0 = 0; k0 < k; k0 += L) {
+                int kn = Math.min(L, k - k0);
+                VectorMask<Float> m = S.indexInRange(0, kn);
+                for (int j = 0; j < L; j++) {
+                    FloatVector row = j0 + j >= cols ? zero
+                            : FloatVector.fromMemorySegment(S, b, (bOff + (j0 + j) * ldb + k0) * 4, NATIVE, m);
+                    row.intoArray(t, j * L);
+                }
+                for (int h = L / 2; h >= 1; h >>= 1) {
+                    FloatVector lo = FloatVector.fromArray(S, T_LO[h], 0), hi = FloatVector.fromArray(S, T_HI[h], 0);
+                    for (int r = 0; r < L; r = (r + 1 + h) & ~h) { // r over the rows without bit h
+                        FloatVector x = FloatVector.fromArray(S, t, r * L), y = FloatVector.fromArray(S, t, (r + h) * L);
+                        lo.selectFrom(x, y).intoArray(t, r * L);
+                        hi.selectFrom(x, y).intoArray(t, (r + h) * L);
+                    }
+                }
+                for (int kk = 0; kk < kn; kk++) FloatVector.fromArray(S, t, kk * L).intoArray(dst, dOff + (k0 + kk) * NR + j0);
+            }
+        }
     }
 
     static void tileRowMajor(int kc, float[] a, int aOff, int lda, float[] b, int bOff,

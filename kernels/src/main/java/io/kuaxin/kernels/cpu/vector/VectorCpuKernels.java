@@ -52,6 +52,23 @@ public final class VectorCpuKernels implements CpuKernels {
     }
 
     @Override
+    public void gemmTileRowsAEdge(int kc, MemorySegment a, long aOff, long lda, int rows, float[] b, int bOff, int cols,
+                                  float alpha, float beta, MemorySegment c, long cOff, long ldc, float[] scratch) {
+        if (GemmTiles.ROWS == 8 && cols <= L) GemmTiles.gemmTile8NarrowRowsA(kc, a, aOff, lda, rows, b, bOff, cols, alpha, beta, c, cOff, ldc);
+        else CpuKernels.super.gemmTileRowsAEdge(kc, a, aOff, lda, rows, b, bOff, cols, alpha, beta, c, cOff, ldc, scratch);
+    }
+
+    @Override
+    public void gemmPackPanelT(float[] dst, int dOff, MemorySegment b, long bOff, long ldb, int k, int cols) {
+        GemmTiles.packPanelT(dst, dOff, b, bOff, ldb, k, cols);
+    }
+
+    @Override
+    public void gemmMerge(float[] tile, int rows, int cols, float alpha, float beta, MemorySegment c, long cOff, long ldc) {
+        GemmTiles.merge(tile, rows, cols, alpha, beta, c, cOff, ldc);
+    }
+
+    @Override
     public void gemmTile(int kc, float[] a, int aOff, float[] b, int bOff, float alpha, float beta, MemorySegment c, long cOff, long ldc) {
         GemmTiles.gemmTile(kc, a, aOff, b, bOff, alpha, beta, c, cOff, ldc);
     }
