@@ -1,0 +1,79 @@
+package io.kuaxin.benchmarks.model;
+
+import io.kuaxin.FallbackPolicy;
+import io.kuaxin.Kuaxin;
+import io.kuaxin.Ops;
+import io.kuaxin.models.minilm.MiniLmArtifact;
+import io.kuaxin.models.minilm.MiniLmEncoder;
+import io.kuaxin.models.minilm.MiniLmWeights;
+import io.kuaxin.models.minilm.OrtEmbedder;
+import io.kuaxin.models.onnx.OnnxReader;
+import io.kuaxin.models.text.BatchEncoding;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Steady-state ratio on a host whose speed drifts: Kuaxin's MiniLM forward and ONNX Runtime's in one JVM, warmed up
+ * together for {@code warm-up} seconds (C2 needs 10-20 s for the kernels on 2 cores), then in alternating slices of
+ * {@code -Dslice} seconds (default 1), {@code rounds} each; prints both medians, p10/p90 and ORT / Kuaxin.
+ * {@code MiniLmAlternating BxT|demo threads warm-up rounds}; {@code demo} is the demo's 8 sentences (padded batch).
+ * The first Kuaxin runs of each slice carry ONNX Runtime's spinning threads: read medians, not means.
+ * {@link MiniLmBench} (separate forks) remains the benchmark of record.
+ */
+public final class MiniLmAlternating {
+    /** The sentences {@code kuaxin demo} embeds (8 sentences of 8-13 tokens). */
+    static final List<String> DEMO = List.of("A man is playing a guitar.", "Someone strums an acoustic guitar on stage.",
+            "The new movie is awesome.", "I loved that film, it was fantastic.", "A cat is sleeping on the windowsill.",
+            "The kitten naps in the sun by the window.", "Stock markets fell sharply today.",
+            "Shares dropped steeply on Wall Street this afternoon.");
+
+    private MiniLmAlternating() {}
+
+    public static void main(String[] args) throws Exception {
+        int threads = Integer.parseInt(args[1]);
+        System.setProperty("kuaxin.cpu.threads", args[1]);
+        double warm = Double.parseDouble(args[2]), slice = Double.parseDouble(System.getProperty("slice", "1"));
+        int rounds = Integer.parseInt(args[3]);
+        try (Arena arena = Arena.ofShared(); Kuaxin kx = Kuaxin.open()) {
+            MiniLmArtifact artifact = MiniLmArtifact.locate();
+            MemorySegment onnx = artifact.readOnnx(arena);
+            MiniLmWeights w = MiniLmWeights.from(OnnxReader.read(onnx));
+            try (MiniLmEncoder enc = new MiniLmEncoder(kx.device("cpu"), w, Ops.withFallback(FallbackPolicy.FAIL));
+                 OrtEmbedder ort = new OrtEmbedder(onnx, threads)) {
+                BatchEncoding batch = args[0].equals("demo")
+                        ? artifact.loadTokenizer().encodeBatch(DEMO)
+                        : MiniLmBench.synthetic(Integer.parseInt(args[0].split("x")[0]), Integer.parseInt(args[0].split("x")[1]));
+                long end = System.nanoTime() + (long) (warm * 1e9);
+                while (System.nanoTime() < end) {
+                    enc.embed(batch);
+                    ort.embed(batch);
+                }
+                List<Double> k = new ArrayList<>(), o = new ArrayList<>();
+                for (int r = 0; r < rounds; r++) {
+                    time(() -> enc.embed(batch), slice, k);
+                    time(() -> ort.embed(batch), slice, o);
+                }
+                Collections.sort(k);
+                Collections.sort(o);
+                System.out.printf("%s threads=%d: kuaxin %.2f ms (n=%d, p10 %.2f, p90 %.2f), ort %.2f ms (n=%d, p10 %.2f,"
+                        + " p90 %.2f), ratio ort/kuaxin %.2f%n", args[0], threads, q(k, 0.5), k.size(), q(k, 0.1),
+                        q(k, 0.9), q(o, 0.5), o.size(), q(o, 0.1), q(o, 0.9), q(o, 0.5) / q(k, 0.5));
+            }
+        }
+    }
+
+    private static void time(Runnable run, double seconds, List<Double> into) {
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        do {
+            long t0 = System.nanoTime();
+            run.run();
+            into.add((System.nanoTime() - t0) / 1e6);
+        } while (System.nanoTime() < end);
+    }
+
+    private static double q(List<Double> sorted, double p) { return sorted.get((int) (p * (sorted.size() - 1))); }
+}
