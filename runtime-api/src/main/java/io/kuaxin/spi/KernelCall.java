@@ -54,6 +54,9 @@ public final class KernelCall {
         this.attributes = Objects.requireNonNull(attributes, "attributes");
         if (inputs.length < inputCount) inputs = new TensorRef[inputCount];
         if (outputs.length < outputCount) outputs = new TensorRef[outputCount];
+        // refs beyond the new counts are unreachable through this slot: drop them so clear() need not know of them
+        if (inputCount < this.inputCount) Arrays.fill(inputs, inputCount, this.inputCount, null);
+        if (outputCount < this.outputCount) Arrays.fill(outputs, outputCount, this.outputCount, null);
         this.inputCount = inputCount;
         this.outputCount = outputCount;
         return this;

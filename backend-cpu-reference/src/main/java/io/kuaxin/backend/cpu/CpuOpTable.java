@@ -30,7 +30,7 @@ final class CpuOpTable {
 
     /**
      * A kernel chosen on the caller's thread and run there or on the stream's own thread. It reads the call only while
-     * {@link #run} runs, and keeps nothing of it (the call may be a recycled slot).
+     * {@link #run} runs and keeps no ref of it (the call may be a recycled slot), only its immutable attributes.
      */
     interface Kernel {
         String name();
