@@ -249,18 +249,7 @@ public final class CpuGemm {
             mBlocks = ceilDiv(m, mc);
             nc = NC;
             nBlocks = ceilDiv(n, nc);
-            bPanels = ceilDiv(n, NR);
-            kPad = k;
-            rowsB = rowsA && prepacked == null && !transB && bType == DType.F32;
-            if (rowsB) {
-                packedB = null;
-            } else if (prepacked != null) {
-                packedB = prepacked.panels;
-            } else if (!samePackedB) {
-                ws.packB[depth & 1] = Workspace.grow(ws.packB[depth & 1], bPanels * NR * k);
-                packedB = ws.packB[depth & 1];
-                for (int p = 0; p < bPanels; p++) packPanel(p);
-            }
+            prepareB(samePackedB, ws, depth, false, 0);
             for (int item = 0, items = mBlocks * nBlocks; item < items; item++) block(ws, item);
         }
 
@@ -280,6 +269,15 @@ public final class CpuGemm {
             while (nc > 2 * NR && (long) mBlocks * ceilDiv(n, nc) < want) nc >>= 1;
             this.nc = nc;
             nBlocks = ceilDiv(n, nc);
+            prepareB(samePackedB, ws, depth, true, flops);
+            CpuThreads.run(mBlocks * nBlocks, flops, blockBody);
+        }
+
+        /**
+         * Where the tile reads B: in place (fp32, untransposed, not prepacked, A in place too), the prepacked panels,
+         * or this nesting depth's buffer, packed now unless the previous matrix left the same B packed.
+         */
+        private void prepareB(boolean samePackedB, Workspace ws, int depth, boolean parallel, long flops) {
             bPanels = ceilDiv(n, NR);
             kPad = k;
             rowsB = rowsA && prepacked == null && !transB && bType == DType.F32;
@@ -292,9 +290,9 @@ public final class CpuGemm {
                 // overwrite the panel its outer call shares.
                 ws.packB[depth & 1] = Workspace.grow(ws.packB[depth & 1], bPanels * NR * k);
                 packedB = ws.packB[depth & 1];
-                CpuThreads.run(bPanels, flops, packBody);
+                if (parallel) CpuThreads.run(bPanels, flops, packBody);
+                else for (int p = 0; p < bPanels; p++) packPanel(p);
             }
-            CpuThreads.run(mBlocks * nBlocks, flops, blockBody);
         }
 
         private void packPanel(int p) { CpuGemm.packPanel(kern, packedB, p, transB, k, n, b, bType, bOff, ldb); }
