@@ -572,12 +572,23 @@ final class GemmTiles {
             c7 = FloatVector.broadcast(S, a.get(F32, a7 + q)).fma(b0, c7);
         }
         if (beta == 0f) {
-            // C is not read: alpha·sums go straight into it with masked stores (16×16×32 as two tiles: 156 vs
-            // 180 ns through the array and merge, microbenchmark). Written out, not through a store helper taking
+            // C is not read: alpha·sums go straight into it, masked past cols (16×16×32 as two tiles: 156 vs 180 ns
+            // through the array and merge, microbenchmark). Written out, not through a store helper taking
             // the sums: C2 declines to inline such a helper in a method this size and then passes every vector
             // boxed (an allocation per row; measured 6× slower).
-            VectorMask<Float> m = S.indexInRange(0, cols);
             long lc = ldc * 4, o = cOff * 4;
+            if (cols == L) { // whole rows store unmasked: a masked segment store costs more
+                c0.mul(alpha).intoMemorySegment(c, o, NATIVE);
+                if (rows > 1) c1.mul(alpha).intoMemorySegment(c, o + lc, NATIVE);
+                if (rows > 2) c2.mul(alpha).intoMemorySegment(c, o + 2 * lc, NATIVE);
+                if (rows > 3) c3.mul(alpha).intoMemorySegment(c, o + 3 * lc, NATIVE);
+                if (rows > 4) c4.mul(alpha).intoMemorySegment(c, o + 4 * lc, NATIVE);
+                if (rows > 5) c5.mul(alpha).intoMemorySegment(c, o + 5 * lc, NATIVE);
+                if (rows > 6) c6.mul(alpha).intoMemorySegment(c, o + 6 * lc, NATIVE);
+                if (rows > 7) c7.mul(alpha).intoMemorySegment(c, o + 7 * lc, NATIVE);
+                return;
+            }
+            VectorMask<Float> m = S.indexInRange(0, cols);
             c0.mul(alpha).intoMemorySegment(c, o, NATIVE, m);
             if (rows > 1) c1.mul(alpha).intoMemorySegment(c, o + lc, NATIVE, m);
             if (rows > 2) c2.mul(alpha).intoMemorySegment(c, o + 2 * lc, NATIVE, m);
@@ -686,28 +697,46 @@ final class GemmTiles {
     /**
      * {@link #transposeBlock} for L = 16 with the 16 rows held in registers all the way: written out because C2
      * does not inline a helper taking or returning the 16 vectors (it then boxes each one) and keeps an array
-     * round trip per round otherwise (microbenchmark, one 16×32 panel: 108 vs 171 ns).
+     * round trip per round otherwise (microbenchmark, one 16×32 panel: 93 vs 171 ns).
      * Rows from {@code rows} on are zero; only the first {@code kn} transposed rows are stored.
      */
     private static void transpose16(float[] d, int o, MemorySegment b, long src, long ld, int kn, int rows) {
         VectorMask<Float> m = S.indexInRange(0, kn);
+        // whole rows load unmasked: a masked segment load costs more (one 16×32 panel: 67 vs 93 ns)
+        boolean full = kn == 16;
         FloatVector z = FloatVector.zero(S);
-        FloatVector x0 = rows > 0 ? FloatVector.fromMemorySegment(S, b, src + 0 * ld, NATIVE, m) : z;
-        FloatVector x1 = rows > 1 ? FloatVector.fromMemorySegment(S, b, src + 1 * ld, NATIVE, m) : z;
-        FloatVector x2 = rows > 2 ? FloatVector.fromMemorySegment(S, b, src + 2 * ld, NATIVE, m) : z;
-        FloatVector x3 = rows > 3 ? FloatVector.fromMemorySegment(S, b, src + 3 * ld, NATIVE, m) : z;
-        FloatVector x4 = rows > 4 ? FloatVector.fromMemorySegment(S, b, src + 4 * ld, NATIVE, m) : z;
-        FloatVector x5 = rows > 5 ? FloatVector.fromMemorySegment(S, b, src + 5 * ld, NATIVE, m) : z;
-        FloatVector x6 = rows > 6 ? FloatVector.fromMemorySegment(S, b, src + 6 * ld, NATIVE, m) : z;
-        FloatVector x7 = rows > 7 ? FloatVector.fromMemorySegment(S, b, src + 7 * ld, NATIVE, m) : z;
-        FloatVector x8 = rows > 8 ? FloatVector.fromMemorySegment(S, b, src + 8 * ld, NATIVE, m) : z;
-        FloatVector x9 = rows > 9 ? FloatVector.fromMemorySegment(S, b, src + 9 * ld, NATIVE, m) : z;
-        FloatVector x10 = rows > 10 ? FloatVector.fromMemorySegment(S, b, src + 10 * ld, NATIVE, m) : z;
-        FloatVector x11 = rows > 11 ? FloatVector.fromMemorySegment(S, b, src + 11 * ld, NATIVE, m) : z;
-        FloatVector x12 = rows > 12 ? FloatVector.fromMemorySegment(S, b, src + 12 * ld, NATIVE, m) : z;
-        FloatVector x13 = rows > 13 ? FloatVector.fromMemorySegment(S, b, src + 13 * ld, NATIVE, m) : z;
-        FloatVector x14 = rows > 14 ? FloatVector.fromMemorySegment(S, b, src + 14 * ld, NATIVE, m) : z;
-        FloatVector x15 = rows > 15 ? FloatVector.fromMemorySegment(S, b, src + 15 * ld, NATIVE, m) : z;
+        FloatVector x0 = rows > 0 ? (full ? FloatVector.fromMemorySegment(S, b, src + 0 * ld, NATIVE)
+                : FloatVector.fromMemorySegment(S, b, src + 0 * ld, NATIVE, m)) : z;
+        FloatVector x1 = rows > 1 ? (full ? FloatVector.fromMemorySegment(S, b, src + 1 * ld, NATIVE)
+                : FloatVector.fromMemorySegment(S, b, src + 1 * ld, NATIVE, m)) : z;
+        FloatVector x2 = rows > 2 ? (full ? FloatVector.fromMemorySegment(S, b, src + 2 * ld, NATIVE)
+                : FloatVector.fromMemorySegment(S, b, src + 2 * ld, NATIVE, m)) : z;
+        FloatVector x3 = rows > 3 ? (full ? FloatVector.fromMemorySegment(S, b, src + 3 * ld, NATIVE)
+                : FloatVector.fromMemorySegment(S, b, src + 3 * ld, NATIVE, m)) : z;
+        FloatVector x4 = rows > 4 ? (full ? FloatVector.fromMemorySegment(S, b, src + 4 * ld, NATIVE)
+                : FloatVector.fromMemorySegment(S, b, src + 4 * ld, NATIVE, m)) : z;
+        FloatVector x5 = rows > 5 ? (full ? FloatVector.fromMemorySegment(S, b, src + 5 * ld, NATIVE)
+                : FloatVector.fromMemorySegment(S, b, src + 5 * ld, NATIVE, m)) : z;
+        FloatVector x6 = rows > 6 ? (full ? FloatVector.fromMemorySegment(S, b, src + 6 * ld, NATIVE)
+                : FloatVector.fromMemorySegment(S, b, src + 6 * ld, NATIVE, m)) : z;
+        FloatVector x7 = rows > 7 ? (full ? FloatVector.fromMemorySegment(S, b, src + 7 * ld, NATIVE)
+                : FloatVector.fromMemorySegment(S, b, src + 7 * ld, NATIVE, m)) : z;
+        FloatVector x8 = rows > 8 ? (full ? FloatVector.fromMemorySegment(S, b, src + 8 * ld, NATIVE)
+                : FloatVector.fromMemorySegment(S, b, src + 8 * ld, NATIVE, m)) : z;
+        FloatVector x9 = rows > 9 ? (full ? FloatVector.fromMemorySegment(S, b, src + 9 * ld, NATIVE)
+                : FloatVector.fromMemorySegment(S, b, src + 9 * ld, NATIVE, m)) : z;
+        FloatVector x10 = rows > 10 ? (full ? FloatVector.fromMemorySegment(S, b, src + 10 * ld, NATIVE)
+                : FloatVector.fromMemorySegment(S, b, src + 10 * ld, NATIVE, m)) : z;
+        FloatVector x11 = rows > 11 ? (full ? FloatVector.fromMemorySegment(S, b, src + 11 * ld, NATIVE)
+                : FloatVector.fromMemorySegment(S, b, src + 11 * ld, NATIVE, m)) : z;
+        FloatVector x12 = rows > 12 ? (full ? FloatVector.fromMemorySegment(S, b, src + 12 * ld, NATIVE)
+                : FloatVector.fromMemorySegment(S, b, src + 12 * ld, NATIVE, m)) : z;
+        FloatVector x13 = rows > 13 ? (full ? FloatVector.fromMemorySegment(S, b, src + 13 * ld, NATIVE)
+                : FloatVector.fromMemorySegment(S, b, src + 13 * ld, NATIVE, m)) : z;
+        FloatVector x14 = rows > 14 ? (full ? FloatVector.fromMemorySegment(S, b, src + 14 * ld, NATIVE)
+                : FloatVector.fromMemorySegment(S, b, src + 14 * ld, NATIVE, m)) : z;
+        FloatVector x15 = rows > 15 ? (full ? FloatVector.fromMemorySegment(S, b, src + 15 * ld, NATIVE)
+                : FloatVector.fromMemorySegment(S, b, src + 15 * ld, NATIVE, m)) : z;
         FloatVector y0, y1, y2, y3, y4, y5, y6, y7, y8, y9, y10, y11, y12, y13, y14, y15;
         y0 = LO8.selectFrom(x0, x8);
         y8 = HI8.selectFrom(x0, x8);
