@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Why the caller's thread: on a CPU the "device" is the cores the caller would otherwise wait on. Handing an op
  * to a second thread gains nothing while the kernels' pool already uses every core, and the two threads then compete
  * for a core: on a 2-vCPU host, MiniLM's forward at one 16-token sentence on one kernel thread ran 0.81-1.19x ONNX
- * Runtime from one JVM to the next with hand-offs, 1.04-1.12x on the caller's thread. Work runs there only when
+ * Runtime from one JVM to the next with hand-offs, 1.05-1.12x on the caller's thread. Work runs there only when
  * everything enqueued before it has completed, so stream order holds; work from other streams is ordered by
  * {@link #waitEvent}, which is enqueued work too, so ops behind it queue. System property
  * {@code kuaxin.cpu.inlineWork} (default: no limit; 0 sends everything to the
@@ -93,7 +93,7 @@ final class CpuStream implements StreamBackend {
                 : new IllegalStateException("cpu kernel failed: " + e, e));
     }
 
-    /** Runs small work now on the calling thread when nothing enqueued is pending, else hands it to the worker. */
+    /** Runs work now on the calling thread when nothing enqueued is pending and it is within the limit, else queues. */
     private void submitOrRun(long work, Runnable r) {
         if (work <= inlineWork && completed.get() == submitted) run(r);
         else submit(r);
