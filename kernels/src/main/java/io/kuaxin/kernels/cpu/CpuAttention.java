@@ -173,9 +173,18 @@ public final class CpuAttention {
             ws.kt = Workspace.grow(ws.kt, kPanels * d * NR);
             ws.vp = Workspace.grow(ws.vp, dPad * kvPad);
             float[] kt = ws.kt, vp = ws.vp;
+            // fp32 keys with contiguous head dims: whole panels transposed in registers (zero past kvLen), instead of
+            // one strided scatter per key, which cost more than the short rows' products it feeds
+            boolean kPanelsT = k.type() == DType.F32 && k.s3() == 1;
+            if (kPanelsT) {
+                for (int p = 0; p < kPanels; p++) {
+                    kern.gemmPackPanelT(kt, p * d * NR, k.segment(), k.index(b, kvh, (long) p * NR, 0), k.s2(), d,
+                            Math.min(NR, kvLen - p * NR));
+                }
+            }
             for (int j = 0; j < kvLen; j++) {
                 int p = j / NR, cc = j % NR;
-                Elements.load(k.segment(), k.type(), k.index(b, kvh, j, 0), k.s3(), d, kt, p * d * NR + cc, NR);
+                if (!kPanelsT) Elements.load(k.segment(), k.type(), k.index(b, kvh, j, 0), k.s3(), d, kt, p * d * NR + cc, NR);
                 for (int pd = 0; pd < dPad; pd += NR) {
                     int w = Math.min(NR, d - pd);
                     int o = (pd / NR * kvPad + j) * NR;
@@ -184,7 +193,7 @@ public final class CpuAttention {
                 }
             }
             // Keys past kvLen in the last panel: zero, so the padded score columns stay finite.
-            for (int j = kvLen; j < kvPad; j++) {
+            for (int j = kPanelsT ? kvPad : kvLen; j < kvPad; j++) {
                 int p = j / NR, cc = j % NR;
                 for (int dd = 0; dd < d; dd++) kt[(p * d + dd) * NR + cc] = 0f;
             }

@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Both kernel implementations against a direct fp64 softmax(QKᵀ·scale + mask)·V computed here. */
 class CpuAttentionTest {
-    enum Layout { BHSD, BSHD }
+    /** BHDS: head dims strided (sequence contiguous), the layout that keeps the keys' per-row gather covered. */
+    enum Layout { BHSD, BSHD, BHDS }
     enum Mask { NONE, FULL, BROADCAST }
 
     record Case(int batch, int qHeads, int kvHeads, int lq, int lkv, int d, boolean causal, Mask mask,
@@ -48,6 +49,10 @@ class CpuAttentionTest {
         cs.add(new Case(1, 1, 1, 9, 3, 8, true, Mask.NONE, false, DType.F32, Layout.BHSD)); // early queries see no key
         cs.add(new Case(1, 1, 1, 5, 0, 8, false, Mask.NONE, false, DType.F32, Layout.BHSD)); // no keys at all
         cs.add(new Case(1, 3, 3, 160, 160, 1, true, Mask.NONE, false, DType.F16, Layout.BHSD));
+        // fp32 keys whose head dims are not contiguous (the per-key gather, not the transposed panels), one panel
+        // and a partial second one, with and without a causal offset
+        cs.add(new Case(2, 3, 3, 17, 17, 31, false, Mask.NONE, false, DType.F32, Layout.BHDS));
+        cs.add(new Case(1, 4, 2, 20, 45, 32, true, Mask.FULL, true, DType.F32, Layout.BHDS));
         // Every short length (rows shorter than, equal to and just past a 16-lane vector, where the row kernels'
         // masked tails do all the work) and the lengths around 128 (MiniLM's 12 heads of 32), causal and masked
         // in turn, with head dims that are and are not a multiple of the vector length.
@@ -64,9 +69,11 @@ class CpuAttentionTest {
     }
 
     private static StridedTensor view(Ref.Buf buf, int b, int h, int s, int d, Layout layout) {
-        return layout == Layout.BHSD
-                ? new StridedTensor(buf.seg, buf.type, 0, (long) h * s * d, (long) s * d, d, 1)
-                : new StridedTensor(buf.seg, buf.type, 0, (long) s * h * d, d, (long) h * d, 1);
+        return switch (layout) {
+            case BHSD -> new StridedTensor(buf.seg, buf.type, 0, (long) h * s * d, (long) s * d, d, 1);
+            case BSHD -> new StridedTensor(buf.seg, buf.type, 0, (long) s * h * d, d, (long) h * d, 1);
+            case BHDS -> new StridedTensor(buf.seg, buf.type, 0, (long) h * s * d, (long) s * d, 1, s);
+        };
     }
 
     @ParameterizedTest(name = "{0} {2}")
