@@ -98,6 +98,18 @@ public interface CpuKernels {
     }
 
     /**
+     * Reads {@code a[from, from + n)} in order, at least one element per 64-byte line, and returns a value computed
+     * from what it read: a plain stream over a panel that tiles are about to sweep, so that it comes from memory at
+     * a read loop's rate instead of at the rate a tile's demand loads reach ({@code CpuGemm.WARM}). Only the reads
+     * matter; the caller keeps the value so that they are not dropped.
+     */
+    default float gemmWarm(float[] a, int from, int n) {
+        float s = 0;
+        for (int i = from; i < from + n; i += 16) s += a[i];   // one element per 64-byte line
+        return s;
+    }
+
+    /**
      * One panel of a transposed fp32 B: {@code dst[dOff + kk·NR + j] = b[bOff + j·ldb + kk]} for kk in [0, k) and
      * j in [0, cols) (cols 1 to NR), zero for j in [cols, NR).
      */

@@ -4,6 +4,7 @@ import io.kuaxin.DType;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The right-hand operand of a GEMM packed once into the panels {@link CpuGemm} streams through its register tile:
@@ -14,8 +15,12 @@ import java.util.Objects;
  * whoever keeps one must make sure B does not change while it is used in B's place.
  */
 public final class PackedB {
+    private static final AtomicLong IDS = new AtomicLong();
+
     final int k, n;
     final float[] panels;
+    /** Unique per pack: lets a thread tell that it meets the same weight again without holding on to it. */
+    final long id = IDS.getAndIncrement();
 
     private PackedB(int k, int n, float[] panels) {
         this.k = k;

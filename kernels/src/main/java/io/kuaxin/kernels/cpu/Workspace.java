@@ -20,6 +20,10 @@ final class Workspace {
     final float[] tile = new float[CpuKernels.MAX_GEMM_ROWS * CpuKernels.NR];
     final CpuGemm.Call[] gemmCalls = new CpuGemm.Call[2]; // reusable per nesting depth
     int gemmDepth;
+    // CpuGemm.WARM: the prepacked weight and the call this thread last ran, and where the warm reads' sums go
+    long warmWeight = -1, warmCall = -1;
+    boolean warmThisCall;
+    float warmSink;
 
     // int8 GEMM
     byte[] packB8 = new byte[0];

@@ -220,12 +220,14 @@ class CpuGemmTest {
     /**
      * B packed once gives the per-call packed result bit for bit, and both agree with fp64: single products (edge
      * tiles, several KC slices, the tall blocks), a batch sharing B (batch-parallel and per-matrix), transposed B,
-     * half-precision B and the bias + GELU epilogue.
+     * half-precision B and the bias + GELU epilogue; short products whose panels are warmed first in one run per
+     * block (M = 16), panel by panel (M = 20, a block beyond WARM_BLOCK_MAX; M = 3, K in slices) or not at all.
      */
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.CsvSource({
             "1,1152,384,1,false,F32", "16,384,384,1,false,F32", "128,1536,384,1,true,F32", "37,70,300,1,false,BF16",
-            "5,33,9,3,false,F16", "70,90,130,4,true,F32", "1031,45,37,1,false,F32", "3,33,2053,1,true,F32"})
+            "5,33,9,3,false,F16", "70,90,130,4,true,F32", "1031,45,37,1,false,F32", "3,33,2053,1,true,F32",
+            "20,1536,1536,1,false,F32"})
     void prepackedBMatchesPerCallPacking(int m, int n, int k, int batch, boolean tb, DType bt) {
         Random rnd = new Random(m * 131 + n * 7 + k);
         long sa = (long) m * k + 3, sc = (long) m * n + 1;

@@ -209,4 +209,27 @@ class DenseF32KernelsTest {
         return x < 0 ? -r : r;
     }
 
+
+    /**
+     * {@code gemmWarm} reads exactly its range: the array ends where the range does (a read past it throws), every
+     * start from 0 to 17 and every length up to 70 (whole vectors, pairs and tails), and nothing is written.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kernelsOnly")
+    void warmReadsOnlyItsRange(String name, CpuKernels k) {
+        for (int from = 0; from <= 17; from++) {
+            for (int n = 0; n <= 70; n++) {
+                float[] a = new float[from + n];
+                for (int i = 0; i < a.length; i++) a[i] = i;
+                float[] before = a.clone();
+                float v = k.gemmWarm(a, from, n);
+                assertTrue(!Float.isNaN(v), "from " + from + ", n " + n);
+                assertTrue(java.util.Arrays.equals(before, a), "gemmWarm wrote to its input");
+            }
+        }
+    }
+
+    static Stream<Arguments> kernelsOnly() {
+        return Ref.kernels().stream().map(k -> Arguments.of(k.name(), k));
+    }
 }

@@ -5,6 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 
 import static io.kuaxin.kernels.cpu.CpuKernels.MR;
 import static io.kuaxin.kernels.cpu.CpuKernels.NR;
@@ -113,6 +114,19 @@ final class GemmTiles {
             c30.intoArray(out, 3 * NR + col);
             c31.intoArray(out, 3 * NR + col + L);
         }
+    }
+
+    /** {@code CpuKernels.gemmWarm}: two vectors per step, two accumulators, a scalar tail. */
+    static float warm(float[] a, int from, int n) {
+        FloatVector s0 = FloatVector.zero(S), s1 = s0;
+        int i = from, end = from + n;
+        for (; i + 2 * L <= end; i += 2 * L) {
+            s0 = s0.add(FloatVector.fromArray(S, a, i));
+            s1 = s1.add(FloatVector.fromArray(S, a, i + L));
+        }
+        float s = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        for (; i < end; i++) s += a[i];
+        return s;
     }
 
     /** Per-thread landing area of the 8×32 tile's sums (row-major, 8·NR floats). */

@@ -39,6 +39,9 @@ public final class VectorCpuKernels implements CpuKernels {
     }
 
     @Override
+    public float gemmWarm(float[] a, int from, int n) { return GemmTiles.warm(a, from, n); }
+
+    @Override
     public void gemmTileRowsAB(int kc, MemorySegment a, long aOff, long lda, int rows, MemorySegment b, long bOff,
                                long ldb, float alpha, float beta, MemorySegment c, long cOff, long ldc) {
         if (GemmTiles.ROWS == 8) GemmTiles.gemmTile8RowsAB(kc, a, aOff, lda, rows, b, bOff, ldb, alpha, beta, c, cOff, ldc);
