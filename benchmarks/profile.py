@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Per-op-kind table from a JFR recording of MiniLmProfile: each jdk.ExecutionSample is charged to the first
 frame (from the top) whose class/method names an op kind; samples with none are 'other'.
-Usage: jfr print --events jdk.ExecutionSample rec.jfr | python3 profile.py"""
+Usage: jfr print --stack-depth 64 --events jdk.ExecutionSample rec.jfr | python3 profile.py
+(without --stack-depth, jfr prints 5 frames and inlined tile code lands in "other")"""
 import re, sys, collections
 
 # first match from the top of the stack wins; order matters (GEMM tile code is called from attention too)
@@ -10,6 +11,7 @@ KINDS = [
     ("gemm: pack B", r"CpuGemm\$Call\.packPanel|CpuGemm\.packPanel|PackedB\.pack"),
     ("gemm: pack A", r"CpuGemm\$Call\.packA"),
     ("gemm: epilogue (bias, GELU)", r"\.epilogue|geluErf"),
+    ("gemm: weights streamed in (warm)", r"GemmTiles\.warm|gemmWarm"),
     ("gemm: tile", r"gemmTile|CpuGemm|MatmulKernel|OpenBlas"),
     ("layer norm / rms norm", r"RowKernels\.norm|FastF32\.norm|Rows\.norm|normRow|layerNorm|rmsNorm"),
     ("elementwise (add, mul, div)", r"ElementwiseKernels|FastF32\.binary|binary"),
