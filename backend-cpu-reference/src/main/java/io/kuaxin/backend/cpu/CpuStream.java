@@ -13,23 +13,30 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A CPU stream: one daemon thread running enqueued work in order (spinning briefly when idle, then parking), so the host thread returns at once as it would
- * with a device. A failure in enqueued work is kept and rethrown by the next {@link #synchronize()}; later work
- * still runs, as a device stream does after an asynchronous error is reported.
+ * A CPU stream: work runs in order, on the caller's thread when the stream is idle, else on the stream's own daemon
+ * thread (spinning briefly when idle, then parking). A failure in a kernel is kept and rethrown by the next
+ * {@link #synchronize()}, wherever it ran; later work still runs, as a device stream does after an asynchronous
+ * error is reported.
  *
- * <p>Small work runs on the caller's thread when the stream is idle (everything enqueued before it has completed, so
- * stream order holds; work from other streams is ordered by {@link #waitEvent}, which is enqueued work too): handing
- * an op of a few microseconds to the worker and back costs about as much as the op. A failure there is kept for
- * {@link #synchronize()} exactly as the worker keeps it. System property {@code kuaxin.cpu.inlineWork} (default
- * {@value #DEFAULT_INLINE_WORK}; 0 turns it off): the largest estimated work, in flops or bytes, run that way.
+ * <p>Why the caller's thread: on a CPU the "device" is the cores the caller would otherwise wait on. Handing an op
+ * to a second thread gains nothing while the kernels' pool already uses every core, and the two threads then compete
+ * for a core: on a 2-vCPU host, MiniLM's forward at one 16-token sentence on one kernel thread ran 0.81-1.19x ONNX
+ * Runtime from one JVM to the next with hand-offs, 1.05-1.12x on the caller's thread. Work runs there only when
+ * everything enqueued before it has completed, so stream order holds; work from other streams is ordered by
+ * {@link #waitEvent}, which is enqueued work too, so ops behind it queue. System property
+ * {@code kuaxin.cpu.inlineWork} (default: no limit; 0 sends everything to the
+ * stream's thread): the largest estimated work, in flops or bytes, run on the caller's thread. A caller that wants
+ * the host thread back at once for large ops (to overlap its own work with kernels on spare cores) sets it, for
+ * example to {@code 4194304}.
  */
 final class CpuStream implements StreamBackend {
     private static final AtomicInteger IDS = new AtomicInteger();
     /** How long an idle worker spins before parking: back-to-back ops then skip a park/unpark round trip. */
     private static final long SPIN_NANOS = Long.getLong("kuaxin.cpu.spinNanos", 20_000);
 
-    static final long DEFAULT_INLINE_WORK = 1L << 22;
-    private static final long INLINE_WORK = Long.getLong("kuaxin.cpu.inlineWork", DEFAULT_INLINE_WORK);
+    static final long DEFAULT_INLINE_WORK = Long.MAX_VALUE;
+    /** Read per stream, when it is created, so a caller (or a test) can choose it for the streams it opens. */
+    private final long inlineWork = Long.getLong("kuaxin.cpu.inlineWork", DEFAULT_INLINE_WORK);
 
     private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
     /** Slots for queued ops, recycled (see {@link #queuedOp}); a power of two. */
@@ -86,9 +93,9 @@ final class CpuStream implements StreamBackend {
                 : new IllegalStateException("cpu kernel failed: " + e, e));
     }
 
-    /** Runs small work now on the calling thread when nothing enqueued is pending, else hands it to the worker. */
+    /** Runs work now on the calling thread when nothing enqueued is pending and it is within the limit, else queues. */
     private void submitOrRun(long work, Runnable r) {
-        if (work <= INLINE_WORK && completed.get() == submitted) run(r);
+        if (work <= inlineWork && completed.get() == submitted) run(r);
         else submit(r);
     }
 
@@ -119,7 +126,7 @@ final class CpuStream implements StreamBackend {
     @Override
     public String execute(KernelCall call) {
         CpuOpTable.Kernel k = CpuOpTable.select(call);
-        if (CpuOpTable.work(call) <= INLINE_WORK && completed.get() == submitted) {
+        if (CpuOpTable.work(call) <= inlineWork && completed.get() == submitted) {
             runInline(k, call); // as submitOrRun, without a lambda per op
         } else {
             submit(queuedOp().fill(k, call)); // the runtime reuses 'call' once this returns: the slot is a copy

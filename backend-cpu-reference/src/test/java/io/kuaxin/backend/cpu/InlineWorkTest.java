@@ -13,6 +13,8 @@ import io.kuaxin.op.Op;
 import io.kuaxin.op.OpAttributes;
 import io.kuaxin.spi.KernelCall;
 import io.kuaxin.spi.TensorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
@@ -30,6 +32,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * small op follows large work still running on the worker, on the same stream and across streams.
  */
 class InlineWorkTest {
+    /** Large ops go to the stream's thread only under a limit (by default everything runs on the caller's). */
+    @BeforeAll
+    static void largeOpsGoToTheStreamsThread() { System.setProperty(CallerThreadTest.LIMIT, "4194304"); }
+
+    @AfterAll
+    static void defaultLimit() { System.clearProperty(CallerThreadTest.LIMIT); }
+
     private static final int N = 384;
 
     /** x·x for x = all 1/N except 2/N in row 0 col 0: known values, large enough to go to the worker. */

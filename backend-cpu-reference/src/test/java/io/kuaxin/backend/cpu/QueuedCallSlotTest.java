@@ -5,6 +5,8 @@ import io.kuaxin.Ops;
 import io.kuaxin.Scope;
 import io.kuaxin.Shape;
 import io.kuaxin.Tensor;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -20,6 +22,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * compute on the later op's tensors.
  */
 class QueuedCallSlotTest {
+    /** Large ops go to the stream's thread only under a limit (by default everything runs on the caller's). */
+    @BeforeAll
+    static void largeOpsGoToTheStreamsThread() { System.setProperty(CallerThreadTest.LIMIT, "4194304"); }
+
+    @AfterAll
+    static void defaultLimit() { System.clearProperty(CallerThreadTest.LIMIT); }
+
     @Test
     void queuedMatmulsAndSmallOpsEachComputeTheirOwnCall() {
         int n = 160, rounds = 12; // 2·n³ flops: above the inline limit, so each matmul is queued on the stream's thread

@@ -571,8 +571,34 @@ final class GemmTiles {
             c6 = FloatVector.broadcast(S, a.get(F32, a6 + q)).fma(b0, c6);
             c7 = FloatVector.broadcast(S, a.get(F32, a7 + q)).fma(b0, c7);
         }
-        // Through the per-thread array, not a store helper taking the sums: C2 declines to inline such a helper in
-        // a method this size and then passes every vector boxed (an allocation per row; measured 6× slower).
+        if (beta == 0f) {
+            // C is not read: alpha·sums go straight into it, masked past cols (16×16×32 as two tiles: 156 vs 180 ns
+            // through the array and merge, microbenchmark). Written out, not through a store helper taking
+            // the sums: C2 declines to inline such a helper in a method this size and then passes every vector
+            // boxed (an allocation per row; measured 6× slower).
+            long lc = ldc * 4, o = cOff * 4;
+            if (cols == L) { // whole rows store unmasked: a masked segment store costs more
+                c0.mul(alpha).intoMemorySegment(c, o, NATIVE);
+                if (rows > 1) c1.mul(alpha).intoMemorySegment(c, o + lc, NATIVE);
+                if (rows > 2) c2.mul(alpha).intoMemorySegment(c, o + 2 * lc, NATIVE);
+                if (rows > 3) c3.mul(alpha).intoMemorySegment(c, o + 3 * lc, NATIVE);
+                if (rows > 4) c4.mul(alpha).intoMemorySegment(c, o + 4 * lc, NATIVE);
+                if (rows > 5) c5.mul(alpha).intoMemorySegment(c, o + 5 * lc, NATIVE);
+                if (rows > 6) c6.mul(alpha).intoMemorySegment(c, o + 6 * lc, NATIVE);
+                if (rows > 7) c7.mul(alpha).intoMemorySegment(c, o + 7 * lc, NATIVE);
+                return;
+            }
+            VectorMask<Float> m = S.indexInRange(0, cols);
+            c0.mul(alpha).intoMemorySegment(c, o, NATIVE, m);
+            if (rows > 1) c1.mul(alpha).intoMemorySegment(c, o + lc, NATIVE, m);
+            if (rows > 2) c2.mul(alpha).intoMemorySegment(c, o + 2 * lc, NATIVE, m);
+            if (rows > 3) c3.mul(alpha).intoMemorySegment(c, o + 3 * lc, NATIVE, m);
+            if (rows > 4) c4.mul(alpha).intoMemorySegment(c, o + 4 * lc, NATIVE, m);
+            if (rows > 5) c5.mul(alpha).intoMemorySegment(c, o + 5 * lc, NATIVE, m);
+            if (rows > 6) c6.mul(alpha).intoMemorySegment(c, o + 6 * lc, NATIVE, m);
+            if (rows > 7) c7.mul(alpha).intoMemorySegment(c, o + 7 * lc, NATIVE, m);
+            return;
+        }
         float[] t = TILE8.get();
         c0.intoArray(t, 0);
         c1.intoArray(t, NR);
@@ -601,7 +627,7 @@ final class GemmTiles {
         }
     }
 
-    /** Lane indices of {@link #packPanelT}'s two-vector selects; round h pairs rows r and r + h (r without bit h). */
+    /** Lane indices of the transposes' two-vector selects; round h pairs rows r and r + h (r without bit h). */
     private static final float[][] T_LO = new float[L][], T_HI = new float[L][];
 
     static {
@@ -616,14 +642,24 @@ final class GemmTiles {
         }
     }
 
+    /** {@link #T_LO} and {@link #T_HI} as vectors, for {@link #transpose16} (512-bit vectors only). */
+    private static final FloatVector LO8 = L == 16 ? FloatVector.fromArray(S, T_LO[8], 0) : null;
+    private static final FloatVector HI8 = L == 16 ? FloatVector.fromArray(S, T_HI[8], 0) : null;
+    private static final FloatVector LO4 = L == 16 ? FloatVector.fromArray(S, T_LO[4], 0) : null;
+    private static final FloatVector HI4 = L == 16 ? FloatVector.fromArray(S, T_HI[4], 0) : null;
+    private static final FloatVector LO2 = L == 16 ? FloatVector.fromArray(S, T_LO[2], 0) : null;
+    private static final FloatVector HI2 = L == 16 ? FloatVector.fromArray(S, T_HI[2], 0) : null;
+    private static final FloatVector LO1 = L == 16 ? FloatVector.fromArray(S, T_LO[1], 0) : null;
+    private static final FloatVector HI1 = L == 16 ? FloatVector.fromArray(S, T_HI[1], 0) : null;
+
     /**
      * A panel of Bᵀ (see {@code CpuKernels.gemmPackPanelT}) in L×L blocks: L rows of B (vector loads, masked at the
-     * K edge, zero past {@code cols}) are transposed in a per-thread block by log2(L) rounds that each swap one bit
-     * of the row index with the same bit of the lane index (two lane selects per row pair), then stored as panel
-     * rows. A strided scalar gather cost about as much per head as Q·Kᵀ's tiles at 16 tokens.
+     * K edge, zero past {@code cols}) are transposed by log2(L) rounds that each swap one bit of the row index with
+     * the same bit of the lane index (two lane selects per row pair), then stored as panel rows. On 512-bit vectors
+     * the block stays in registers ({@link #transpose16}); a strided scalar gather cost about as much per head as
+     * Q·Kᵀ's tiles at 16 tokens.
      */
     static void packPanelT(float[] dst, int dOff, MemorySegment b, long bOff, long ldb, int k, int cols) {
-        float[] t = TILE8.get(); // L·L ≤ 8·NR floats; not in use by a tile while a panel is packed
         FloatVector zero = FloatVector.zero(S);
         for (int j0 = 0; j0 < NR; j0 += L) {
             if (j0 >= cols) {
@@ -631,24 +667,157 @@ final class GemmTiles {
                 continue;
             }
             for (int k0 = 0; k0 < k; k0 += L) {
-                int kn = Math.min(L, k - k0);
-                VectorMask<Float> m = S.indexInRange(0, kn);
-                for (int j = 0; j < L; j++) {
-                    FloatVector row = j0 + j >= cols ? zero
-                            : FloatVector.fromMemorySegment(S, b, (bOff + (j0 + j) * ldb + k0) * 4, NATIVE, m);
-                    row.intoArray(t, j * L);
-                }
-                for (int h = L / 2; h >= 1; h >>= 1) {
-                    FloatVector lo = FloatVector.fromArray(S, T_LO[h], 0), hi = FloatVector.fromArray(S, T_HI[h], 0);
-                    for (int r = 0; r < L; r = (r + 1 + h) & ~h) { // r over the rows without bit h
-                        FloatVector x = FloatVector.fromArray(S, t, r * L), y = FloatVector.fromArray(S, t, (r + h) * L);
-                        lo.selectFrom(x, y).intoArray(t, r * L);
-                        hi.selectFrom(x, y).intoArray(t, (r + h) * L);
-                    }
-                }
-                for (int kk = 0; kk < kn; kk++) FloatVector.fromArray(S, t, kk * L).intoArray(dst, dOff + (k0 + kk) * NR + j0);
+                int kn = Math.min(L, k - k0), d = dOff + k0 * NR + j0;
+                long src = (bOff + j0 * ldb + k0) * 4;
+                if (L == 16) transpose16(dst, d, b, src, ldb * 4, kn, cols - j0);
+                else transposeBlock(dst, d, b, src, ldb * 4, kn, cols - j0);
             }
         }
+    }
+
+    /** One L×L block through the per-thread array: the form for any L (256-bit vectors). */
+    private static void transposeBlock(float[] dst, int d, MemorySegment b, long src, long ld, int kn, int rows) {
+        float[] t = TILE8.get(); // L·L ≤ 8·NR floats; not in use by a tile while a panel is packed
+        VectorMask<Float> m = S.indexInRange(0, kn);
+        for (int j = 0; j < L; j++) {
+            FloatVector row = j >= rows ? FloatVector.zero(S) : FloatVector.fromMemorySegment(S, b, src + j * ld, NATIVE, m);
+            row.intoArray(t, j * L);
+        }
+        for (int h = L / 2; h >= 1; h >>= 1) {
+            FloatVector lo = FloatVector.fromArray(S, T_LO[h], 0), hi = FloatVector.fromArray(S, T_HI[h], 0);
+            for (int r = 0; r < L; r = (r + 1 + h) & ~h) { // r over the rows without bit h
+                FloatVector x = FloatVector.fromArray(S, t, r * L), y = FloatVector.fromArray(S, t, (r + h) * L);
+                lo.selectFrom(x, y).intoArray(t, r * L);
+                hi.selectFrom(x, y).intoArray(t, (r + h) * L);
+            }
+        }
+        for (int kk = 0; kk < kn; kk++) FloatVector.fromArray(S, t, kk * L).intoArray(dst, d + kk * NR);
+    }
+
+    /**
+     * {@link #transposeBlock} for L = 16 with the 16 rows held in registers all the way: written out because C2
+     * does not inline a helper taking or returning the 16 vectors (it then boxes each one) and keeps an array
+     * round trip per round otherwise (microbenchmark, one 16×32 panel: 93 vs 171 ns).
+     * Rows from {@code rows} on are zero; only the first {@code kn} transposed rows are stored.
+     */
+    private static void transpose16(float[] d, int o, MemorySegment b, long src, long ld, int kn, int rows) {
+        VectorMask<Float> m = S.indexInRange(0, kn);
+        // whole rows load unmasked: a masked segment load costs more (one 16×32 panel: 67 vs 93 ns)
+        boolean full = kn == 16;
+        FloatVector z = FloatVector.zero(S);
+        FloatVector x0 = rows > 0 ? (full ? FloatVector.fromMemorySegment(S, b, src + 0 * ld, NATIVE)
+                : FloatVector.fromMemorySegment(S, b, src + 0 * ld, NATIVE, m)) : z;
+        FloatVector x1 = rows > 1 ? (full ? FloatVector.fromMemorySegment(S, b, src + 1 * ld, NATIVE)
+                : FloatVector.fromMemorySegment(S, b, src + 1 * ld, NATIVE, m)) : z;
+        FloatVector x2 = rows > 2 ? (full ? FloatVector.fromMemorySegment(S, b, src + 2 * ld, NATIVE)
+                : FloatVector.fromMemorySegment(S, b, src + 2 * ld, NATIVE, m)) : z;
+        FloatVector x3 = rows > 3 ? (full ? FloatVector.fromMemorySegment(S, b, src + 3 * ld, NATIVE)
+                : FloatVector.fromMemorySegment(S, b, src + 3 * ld, NATIVE, m)) : z;
+        FloatVector x4 = rows > 4 ? (full ? FloatVector.fromMemorySegment(S, b, src + 4 * ld, NATIVE)
+                : FloatVector.fromMemorySegment(S, b, src + 4 * ld, NATIVE, m)) : z;
+        FloatVector x5 = rows > 5 ? (full ? FloatVector.fromMemorySegment(S, b, src + 5 * ld, NATIVE)
+                : FloatVector.fromMemorySegment(S, b, src + 5 * ld, NATIVE, m)) : z;
+        FloatVector x6 = rows > 6 ? (full ? FloatVector.fromMemorySegment(S, b, src + 6 * ld, NATIVE)
+                : FloatVector.fromMemorySegment(S, b, src + 6 * ld, NATIVE, m)) : z;
+        FloatVector x7 = rows > 7 ? (full ? FloatVector.fromMemorySegment(S, b, src + 7 * ld, NATIVE)
+                : FloatVector.fromMemorySegment(S, b, src + 7 * ld, NATIVE, m)) : z;
+        FloatVector x8 = rows > 8 ? (full ? FloatVector.fromMemorySegment(S, b, src + 8 * ld, NATIVE)
+                : FloatVector.fromMemorySegment(S, b, src + 8 * ld, NATIVE, m)) : z;
+        FloatVector x9 = rows > 9 ? (full ? FloatVector.fromMemorySegment(S, b, src + 9 * ld, NATIVE)
+                : FloatVector.fromMemorySegment(S, b, src + 9 * ld, NATIVE, m)) : z;
+        FloatVector x10 = rows > 10 ? (full ? FloatVector.fromMemorySegment(S, b, src + 10 * ld, NATIVE)
+                : FloatVector.fromMemorySegment(S, b, src + 10 * ld, NATIVE, m)) : z;
+        FloatVector x11 = rows > 11 ? (full ? FloatVector.fromMemorySegment(S, b, src + 11 * ld, NATIVE)
+                : FloatVector.fromMemorySegment(S, b, src + 11 * ld, NATIVE, m)) : z;
+        FloatVector x12 = rows > 12 ? (full ? FloatVector.fromMemorySegment(S, b, src + 12 * ld, NATIVE)
+                : FloatVector.fromMemorySegment(S, b, src + 12 * ld, NATIVE, m)) : z;
+        FloatVector x13 = rows > 13 ? (full ? FloatVector.fromMemorySegment(S, b, src + 13 * ld, NATIVE)
+                : FloatVector.fromMemorySegment(S, b, src + 13 * ld, NATIVE, m)) : z;
+        FloatVector x14 = rows > 14 ? (full ? FloatVector.fromMemorySegment(S, b, src + 14 * ld, NATIVE)
+                : FloatVector.fromMemorySegment(S, b, src + 14 * ld, NATIVE, m)) : z;
+        FloatVector x15 = rows > 15 ? (full ? FloatVector.fromMemorySegment(S, b, src + 15 * ld, NATIVE)
+                : FloatVector.fromMemorySegment(S, b, src + 15 * ld, NATIVE, m)) : z;
+        FloatVector y0, y1, y2, y3, y4, y5, y6, y7, y8, y9, y10, y11, y12, y13, y14, y15;
+        y0 = LO8.selectFrom(x0, x8);
+        y8 = HI8.selectFrom(x0, x8);
+        y1 = LO8.selectFrom(x1, x9);
+        y9 = HI8.selectFrom(x1, x9);
+        y2 = LO8.selectFrom(x2, x10);
+        y10 = HI8.selectFrom(x2, x10);
+        y3 = LO8.selectFrom(x3, x11);
+        y11 = HI8.selectFrom(x3, x11);
+        y4 = LO8.selectFrom(x4, x12);
+        y12 = HI8.selectFrom(x4, x12);
+        y5 = LO8.selectFrom(x5, x13);
+        y13 = HI8.selectFrom(x5, x13);
+        y6 = LO8.selectFrom(x6, x14);
+        y14 = HI8.selectFrom(x6, x14);
+        y7 = LO8.selectFrom(x7, x15);
+        y15 = HI8.selectFrom(x7, x15);
+        x0 = LO4.selectFrom(y0, y4);
+        x4 = HI4.selectFrom(y0, y4);
+        x1 = LO4.selectFrom(y1, y5);
+        x5 = HI4.selectFrom(y1, y5);
+        x2 = LO4.selectFrom(y2, y6);
+        x6 = HI4.selectFrom(y2, y6);
+        x3 = LO4.selectFrom(y3, y7);
+        x7 = HI4.selectFrom(y3, y7);
+        x8 = LO4.selectFrom(y8, y12);
+        x12 = HI4.selectFrom(y8, y12);
+        x9 = LO4.selectFrom(y9, y13);
+        x13 = HI4.selectFrom(y9, y13);
+        x10 = LO4.selectFrom(y10, y14);
+        x14 = HI4.selectFrom(y10, y14);
+        x11 = LO4.selectFrom(y11, y15);
+        x15 = HI4.selectFrom(y11, y15);
+        y0 = LO2.selectFrom(x0, x2);
+        y2 = HI2.selectFrom(x0, x2);
+        y1 = LO2.selectFrom(x1, x3);
+        y3 = HI2.selectFrom(x1, x3);
+        y4 = LO2.selectFrom(x4, x6);
+        y6 = HI2.selectFrom(x4, x6);
+        y5 = LO2.selectFrom(x5, x7);
+        y7 = HI2.selectFrom(x5, x7);
+        y8 = LO2.selectFrom(x8, x10);
+        y10 = HI2.selectFrom(x8, x10);
+        y9 = LO2.selectFrom(x9, x11);
+        y11 = HI2.selectFrom(x9, x11);
+        y12 = LO2.selectFrom(x12, x14);
+        y14 = HI2.selectFrom(x12, x14);
+        y13 = LO2.selectFrom(x13, x15);
+        y15 = HI2.selectFrom(x13, x15);
+        x0 = LO1.selectFrom(y0, y1);
+        x1 = HI1.selectFrom(y0, y1);
+        x2 = LO1.selectFrom(y2, y3);
+        x3 = HI1.selectFrom(y2, y3);
+        x4 = LO1.selectFrom(y4, y5);
+        x5 = HI1.selectFrom(y4, y5);
+        x6 = LO1.selectFrom(y6, y7);
+        x7 = HI1.selectFrom(y6, y7);
+        x8 = LO1.selectFrom(y8, y9);
+        x9 = HI1.selectFrom(y8, y9);
+        x10 = LO1.selectFrom(y10, y11);
+        x11 = HI1.selectFrom(y10, y11);
+        x12 = LO1.selectFrom(y12, y13);
+        x13 = HI1.selectFrom(y12, y13);
+        x14 = LO1.selectFrom(y14, y15);
+        x15 = HI1.selectFrom(y14, y15);
+        x0.intoArray(d, o);
+        if (kn > 1) x1.intoArray(d, o + 1 * NR);
+        if (kn > 2) x2.intoArray(d, o + 2 * NR);
+        if (kn > 3) x3.intoArray(d, o + 3 * NR);
+        if (kn > 4) x4.intoArray(d, o + 4 * NR);
+        if (kn > 5) x5.intoArray(d, o + 5 * NR);
+        if (kn > 6) x6.intoArray(d, o + 6 * NR);
+        if (kn > 7) x7.intoArray(d, o + 7 * NR);
+        if (kn > 8) x8.intoArray(d, o + 8 * NR);
+        if (kn > 9) x9.intoArray(d, o + 9 * NR);
+        if (kn > 10) x10.intoArray(d, o + 10 * NR);
+        if (kn > 11) x11.intoArray(d, o + 11 * NR);
+        if (kn > 12) x12.intoArray(d, o + 12 * NR);
+        if (kn > 13) x13.intoArray(d, o + 13 * NR);
+        if (kn > 14) x14.intoArray(d, o + 14 * NR);
+        if (kn > 15) x15.intoArray(d, o + 15 * NR);
     }
 
     static void tileRowMajor(int kc, float[] a, int aOff, int lda, float[] b, int bOff,
