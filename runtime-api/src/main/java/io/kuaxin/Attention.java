@@ -3,8 +3,9 @@ package io.kuaxin;
 import io.kuaxin.op.AttentionAttrs;
 
 /**
- * Options of {@link Ops#attention(Tensor, Tensor, Tensor, Attention)}, scaled dot-product attention. Immutable;
- * each method returns a changed copy. Semantics: {@link io.kuaxin.op.AttentionAttrs}.
+ * Options of {@link Ops#attention(Tensor, Tensor, Tensor, Attention)}, scaled dot-product attention. Immutable in
+ * what it describes (each method returns a changed copy) and safe to share between threads. Semantics:
+ * {@link io.kuaxin.op.AttentionAttrs}.
  *
  * {@snippet :
  * Tensor o = Ops.attention(q, k, v, Attention.causal());                       // prefill
@@ -19,7 +20,10 @@ public final class Attention {
     private final boolean causal;
     private final Tensor mask, kvLengths;
     private final int kvHeads;
-    /** The attribute record of the last call, reused while its scale fits (as {@code Matmul}'s). */
+    /**
+     * The attribute record of the last call, reused while its scale fits (as {@code Matmul}'s): read once, compared
+     * by value, replaced when it does not fit; a record's final fields make the unsynchronised read safe.
+     */
     private AttentionAttrs attrs;
 
     private Attention(float scale, boolean causal, Tensor mask, Tensor kvLengths, int kvHeads) {

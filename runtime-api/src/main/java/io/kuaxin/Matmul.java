@@ -5,7 +5,8 @@ import io.kuaxin.op.MatmulAttrs;
 
 /**
  * Options of {@link Ops#matmul(Tensor, Tensor, Matmul)}: {@code out = epilogue(alpha·op(a)·op(b) + beta·c + bias)}.
- * Immutable; each method returns a changed copy.
+ * Immutable in what it describes (each method returns a changed copy) and safe to share between threads; it caches
+ * the attribute record of its last use, a benign race (see the field).
  *
  * {@snippet :
  * Tensor y = Ops.matmul(x, w, Matmul.options().transposeB().bias(b).epilogue(Epilogue.GELU_TANH));

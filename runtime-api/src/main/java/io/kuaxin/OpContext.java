@@ -20,6 +20,12 @@ import java.util.List;
  *
  * <p>Every op validates its arguments completely before anything reaches a backend, allocates its outputs on the
  * executing device (owned by the scope of its first input, if any), enqueues, and returns without waiting.
+ *
+ * <p>Threading: any number of threads may call one context at once (the {@link Ops} methods share one). The only
+ * state a call changes is a cache of the last norm's attribute record, an immutable record held in a plain field:
+ * a thread reads the field once, compares the record by value and builds its own when it does not match, so it
+ * never runs with another call's eps; the record's final fields make a racy read see it whole. Threads that
+ * alternate eps only build more records.
  */
 public final class OpContext {
     static final OpContext DEFAULT = new OpContext(null, null);
@@ -28,8 +34,9 @@ public final class OpContext {
     private final FallbackPolicy policy;
     /**
      * The norm attributes of the last norm through this context, reused while eps and the optional inputs match
-     * (a model passes the same few each layer). Immutable records: a racing reader sees one whole; a race only
-     * builds one more.
+     * (a model passes the same few each layer). Read once per call and compared by value, so a call only ever uses
+     * a record equal to the one its arguments describe; records have final fields only, so an unsynchronised read
+     * sees one whole, and a race only builds one more (see the class's threading note).
      */
     private NormAttrs lastNorm;
 
