@@ -1,8 +1,11 @@
 package io.kuaxin;
 
+import io.kuaxin.op.AttentionAttrs;
+
 /**
- * Options of {@link Ops#attention(Tensor, Tensor, Tensor, Attention)}, scaled dot-product attention. Immutable;
- * each method returns a changed copy. Semantics: {@link io.kuaxin.op.AttentionAttrs}.
+ * Options of {@link Ops#attention(Tensor, Tensor, Tensor, Attention)}, scaled dot-product attention. Immutable in
+ * what it describes (each method returns a changed copy) and safe to share between threads. Semantics:
+ * {@link io.kuaxin.op.AttentionAttrs}.
  *
  * {@snippet :
  * Tensor o = Ops.attention(q, k, v, Attention.causal());                       // prefill
@@ -17,6 +20,11 @@ public final class Attention {
     private final boolean causal;
     private final Tensor mask, kvLengths;
     private final int kvHeads;
+    /**
+     * The attribute record of the last call, reused while its scale fits (as {@code Matmul}'s): read once, compared
+     * by value, replaced when it does not fit; a record's final fields make the unsynchronised read safe.
+     */
+    private AttentionAttrs attrs;
 
     private Attention(float scale, boolean causal, Tensor mask, Tensor kvLengths, int kvHeads) {
         this.scale = scale;
@@ -24,6 +32,16 @@ public final class Attention {
         this.mask = mask;
         this.kvLengths = kvLengths;
         this.kvHeads = kvHeads;
+    }
+
+    /** The attribute record for these options with a query of head size {@code d} (for the default scale). */
+    AttentionAttrs attrs(long d) {
+        float s = !Float.isNaN(scale) ? scale : d > 0 ? (float) (1 / Math.sqrt(d)) : 1f;
+        AttentionAttrs at = attrs;
+        if (at == null || Float.floatToRawIntBits(at.scale()) != Float.floatToRawIntBits(s)) {
+            attrs = at = new AttentionAttrs(s, causal, mask != null, kvLengths != null);
+        }
+        return at;
     }
 
     /** Not causal, scale {@code 1/√D}, no mask, every key valid. */

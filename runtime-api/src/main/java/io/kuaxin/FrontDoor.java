@@ -65,6 +65,30 @@ final class FrontDoor {
         }
     }
 
+    /**
+     * {@link #call(Stream, FallbackPolicy, Op, OpAttributes, List, Tensor, Runnable)} of up to five inputs, for the
+     * typed methods whose options add inputs (a matmul's bias, a norm's gamma): the first {@code required} go in as
+     * given (a null one is reported by name), the others only where non-null, so no list is built per call.
+     */
+    static Tensor call(Stream stream, FallbackPolicy policy, Op op, OpAttributes attrs, int required, Tensor t0,
+                       Tensor t1, Tensor t2, Tensor t3, Tensor t4, Tensor out, Runnable check) {
+        CallFrame f = CallFrame.enter();
+        try {
+            push(f, 0, required, t0);
+            push(f, 1, required, t1);
+            push(f, 2, required, t2);
+            push(f, 3, required, t3);
+            push(f, 4, required, t4);
+            return call(stream, policy, op, op.spec(), attrs, f, out, check);
+        } finally {
+            f.exit();
+        }
+    }
+
+    private static void push(CallFrame f, int i, int required, Tensor t) {
+        if (i < required || t != null) f.inputs.push(t);
+    }
+
     private static <A extends OpAttributes> Tensor call(Stream stream, FallbackPolicy policy, Op op, OpSpec<A> spec,
                                                         OpAttributes attrs, CallFrame f, Tensor out,
                                                         Runnable check) {

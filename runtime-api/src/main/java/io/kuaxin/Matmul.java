@@ -1,10 +1,12 @@
 package io.kuaxin;
 
 import io.kuaxin.op.Epilogue;
+import io.kuaxin.op.MatmulAttrs;
 
 /**
  * Options of {@link Ops#matmul(Tensor, Tensor, Matmul)}: {@code out = epilogue(alpha·op(a)·op(b) + beta·c + bias)}.
- * Immutable; each method returns a changed copy.
+ * Immutable in what it describes (each method returns a changed copy) and safe to share between threads; it caches
+ * the attribute record of its last use, a benign race (see the field).
  *
  * {@snippet :
  * Tensor y = Ops.matmul(x, w, Matmul.options().transposeB().bias(b).epilogue(Epilogue.GELU_TANH));
@@ -21,6 +23,12 @@ public final class Matmul {
     private final Epilogue epilogue;
     private final DType outDtype;
     private final boolean reducedReduction;
+    /**
+     * The attribute record of the last call with these options, reused while its output dtype fits: options are
+     * immutable and built once per call site, so the record is too. A record has only final fields, so a thread
+     * that reads this field without synchronisation sees it whole; a race only builds one more.
+     */
+    private MatmulAttrs attrs;
 
     private Matmul(boolean transA, boolean transB, float alpha, float beta, Tensor c, Tensor bias, Epilogue epilogue,
                    DType outDtype, boolean reducedReduction) {
@@ -83,6 +91,17 @@ public final class Matmul {
      */
     public Matmul allowReducedPrecisionReduction() {
         return new Matmul(transA, transB, alpha, beta, c, bias, epilogue, outDtype, true);
+    }
+
+    /** The attribute record for these options with an input of dtype {@code a} (its default output dtype). */
+    MatmulAttrs attrs(DType a) {
+        DType out = outDtype != null ? outDtype : a == DType.I8 ? DType.I32 : a;
+        MatmulAttrs at = attrs;
+        if (at == null || at.outDtype() != out) {
+            attrs = at = new MatmulAttrs(transA, transB, alpha, beta, c != null, bias != null, epilogue, out,
+                    reducedReduction);
+        }
+        return at;
     }
 
     /** Whether {@link #allowReducedPrecisionReduction()} was asked for. */

@@ -4,14 +4,12 @@ import io.kuaxin.internal.memory.Storage;
 import io.kuaxin.op.AttentionAttrs;
 import io.kuaxin.op.AxisAttrs;
 import io.kuaxin.op.CastAttrs;
-import io.kuaxin.op.MatmulAttrs;
 import io.kuaxin.op.NormAttrs;
 import io.kuaxin.op.Op;
 import io.kuaxin.op.OpAttributes;
 import io.kuaxin.op.ReduceAttrs;
 import io.kuaxin.op.RopeAttrs;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -22,12 +20,40 @@ import java.util.List;
  *
  * <p>Every op validates its arguments completely before anything reaches a backend, allocates its outputs on the
  * executing device (owned by the scope of its first input, if any), enqueues, and returns without waiting.
+ *
+ * <p>Threading: any number of threads may call one context at once (the {@link Ops} methods share one). The only
+ * state a call changes is a cache of the last norm's attribute record, an immutable record held in a plain field:
+ * a thread reads the field once, compares the record by value and builds its own when it does not match, so it
+ * never runs with another call's eps; the record's final fields make a racy read see it whole. Threads that
+ * alternate eps only build more records.
  */
 public final class OpContext {
     static final OpContext DEFAULT = new OpContext(null, null);
 
     private final Stream stream;
     private final FallbackPolicy policy;
+    /**
+     * The norm attributes of the last norm through this context, reused while eps and the optional inputs match
+     * (a model passes the same few each layer). Read once per call and compared by value, so a call only ever uses
+     * a record equal to the one its arguments describe; records have final fields only, so an unsynchronised read
+     * sees one whole, and a race only builds one more (see the class's threading note).
+     */
+    private NormAttrs lastNorm;
+
+    /** The attribute records of the typed methods whose options are few values, built once (all immutable). */
+    private static final CastAttrs[] CASTS = new CastAttrs[DType.values().length];
+    private static final int CACHED_AXES = 8;
+    private static final AxisAttrs[] AXES = new AxisAttrs[CACHED_AXES];
+    private static final ReduceAttrs[] REDUCES = new ReduceAttrs[2 * CACHED_AXES];
+
+    static {
+        for (DType t : DType.values()) CASTS[t.ordinal()] = new CastAttrs(t);
+        for (int i = 0; i < CACHED_AXES; i++) {
+            AXES[i] = new AxisAttrs(i);
+            REDUCES[2 * i] = new ReduceAttrs(i, false);
+            REDUCES[2 * i + 1] = new ReduceAttrs(i, true);
+        }
+    }
 
     OpContext(Stream stream, FallbackPolicy policy) {
         this.stream = stream;
@@ -160,14 +186,8 @@ public final class OpContext {
     public Tensor matmul(Tensor a, Tensor b, Matmul options, Tensor out) {
         FrontDoor.need(Op.MATMUL, "a", a);
         if (options == null) throw new InvalidArgumentException("matmul: options is null; use Matmul.options()");
-        List<Tensor> in = new ArrayList<>(Arrays.asList(a, b));
-        if (options.c() != null) in.add(options.c());
-        if (options.bias() != null) in.add(options.bias());
-        DType outDtype = options.outDtype() != null ? options.outDtype() : a.dtype() == DType.I8 ? DType.I32 : a.dtype();
-        MatmulAttrs at = new MatmulAttrs(options.isTransposeA(), options.isTransposeB(), options.alpha(),
-                options.beta(), options.c() != null, options.bias() != null, options.epilogue(), outDtype,
-                options.isReducedPrecisionReductionAllowed());
-        return run(Op.MATMUL, at, out, in);
+        return FrontDoor.call(stream, policy, Op.MATMUL, options.attrs(a.dtype()), 2, a, b, options.c(),
+                options.bias(), null, out, null);
     }
 
     /** Non-causal attention with scale {@code 1/√D}. */
@@ -183,20 +203,15 @@ public final class OpContext {
     public Tensor attention(Tensor q, Tensor k, Tensor v, Attention options) {
         FrontDoor.need(Op.ATTENTION, "q", q);
         if (options == null) throw new InvalidArgumentException("attention: options is null; use Attention.defaults()");
-        List<Tensor> in = new ArrayList<>(Arrays.asList(q, k, v));
-        if (options.mask() != null) in.add(options.mask());
-        if (options.kvLengths() != null) in.add(options.kvLengths());
-        float scale = options.scale();
-        if (Float.isNaN(scale)) scale = q.rank() == 4 && q.shape().dim(3) > 0 ? (float) (1 / Math.sqrt(q.shape().dim(3))) : 1f;
-        AttentionAttrs at = new AttentionAttrs(scale, options.isCausal(), options.mask() != null,
-                options.kvLengths() != null);
+        AttentionAttrs at = options.attrs(q.rank() == 4 ? q.shape().dim(3) : 0);
         Runnable kvHeads = options.kvHeads() <= 0 ? null : () -> { // once the spec has accepted k's shape
             if (k.shape().dim(1) != options.kvHeads()) {
                 throw new InvalidArgumentException("attention: kvHeads(" + options.kvHeads() + ") was asked for but k "
                         + k.shape() + " has " + k.shape().dim(1) + " heads");
             }
         };
-        return FrontDoor.call(stream, policy, Op.ATTENTION, at, in, null, kvHeads);
+        return FrontDoor.call(stream, policy, Op.ATTENTION, at, 3, q, k, v, options.mask(), options.kvLengths(), null,
+                kvHeads);
     }
 
     // ---------------------------------------------------------------- softmax, norms, rope
@@ -211,7 +226,8 @@ public final class OpContext {
      */
     public Tensor softmax(Tensor x, int axis) {
         FrontDoor.need(Op.SOFTMAX, "x", x);
-        return run(Op.SOFTMAX, new AxisAttrs(normalise(Op.SOFTMAX, axis, x.rank())), null, x);
+        int a = normalise(Op.SOFTMAX, axis, x.rank());
+        return run(Op.SOFTMAX, a < CACHED_AXES ? AXES[a] : new AxisAttrs(a), null, x);
     }
 
     /**
@@ -226,10 +242,12 @@ public final class OpContext {
     public Tensor rmsNorm(Tensor x, Tensor gamma, double eps) { return norm(Op.RMS_NORM, x, gamma, null, eps); }
 
     private Tensor norm(Op op, Tensor x, Tensor gamma, Tensor beta, double eps) {
-        List<Tensor> in = new ArrayList<>(Arrays.asList(x));
-        if (gamma != null) in.add(gamma);
-        if (beta != null) in.add(beta);
-        return run(op, new NormAttrs(eps, gamma != null, beta != null), null, in);
+        NormAttrs at = lastNorm;
+        if (at == null || Double.doubleToRawLongBits(at.eps()) != Double.doubleToRawLongBits(eps)
+                || at.hasGamma() != (gamma != null) || at.hasBeta() != (beta != null)) {
+            lastNorm = at = new NormAttrs(eps, gamma != null, beta != null);
+        }
+        return FrontDoor.call(stream, policy, op, at, 1, x, gamma, beta, null, null, null, null);
     }
 
     /**
@@ -241,12 +259,10 @@ public final class OpContext {
         Op op = Op.ROPE;
         FrontDoor.need(op, "x", x);
         if (options == null) throw new InvalidArgumentException("rope: options is null; use Rope.halfSplit()");
-        List<Tensor> in = new ArrayList<>(List.of(x));
-        if (options.positions() != null) in.add(options.positions());
         int r = options.rotaryDims() > 0 ? options.rotaryDims() : x.rank() > 0 ? (int) Math.min(x.shape().dim(-1), Integer.MAX_VALUE) : 0;
         RopeAttrs at = new RopeAttrs(options.mode(), options.base(), r, options.start(),
                 normalise(op, options.seqAxis(), x.rank()), options.positions() != null);
-        return run(op, at, null, in);
+        return FrontDoor.call(stream, policy, op, at, 1, x, options.positions(), null, null, null, null, null);
     }
 
     private static int normalise(Op op, int axis, int rank) {
@@ -315,14 +331,14 @@ public final class OpContext {
     /** {@code x} converted to {@code dtype} (see {@link DType#setFromDouble} for the rounding rules). */
     public Tensor cast(Tensor x, DType dtype) {
         FrontDoor.need(Op.CAST, "x", x);
-        return run(Op.CAST, new CastAttrs(dtype), null, x);
+        return run(Op.CAST, castTo(dtype), null, x);
     }
 
     /** {@code x} converted to {@code out}'s dtype, into {@code out}. */
     public Tensor cast(Tensor x, Tensor out) {
         FrontDoor.need(Op.CAST, "x", x);
         FrontDoor.need(Op.CAST, "out", out);
-        return run(Op.CAST, new CastAttrs(out.dtype()), out, x);
+        return run(Op.CAST, castTo(out.dtype()), out, x);
     }
 
     // ---------------------------------------------------------------- reductions, embedding
@@ -350,7 +366,12 @@ public final class OpContext {
 
     private Tensor reduce(Op op, Tensor x, int axis, boolean keepDims) {
         FrontDoor.need(op, "x", x);
-        return run(op, new ReduceAttrs(normalise(op, axis, x.rank()), keepDims), null, x);
+        int a = normalise(op, axis, x.rank());
+        return run(op, a < CACHED_AXES ? REDUCES[2 * a + (keepDims ? 1 : 0)] : new ReduceAttrs(a, keepDims), null, x);
+    }
+
+    private static CastAttrs castTo(DType t) {
+        return t == null ? new CastAttrs(null) : CASTS[t.ordinal()]; // the record's check reports the null
     }
 
     /**

@@ -53,7 +53,12 @@ final class CudaGemm {
     private record Operand(long address, int op, int ld, long[] batchStrides) {}
 
     String matmul(KernelCall call, MatmulAttrs at) {
-        TensorRef a = call.input(0), b = call.input(1), out = call.output(0);
+        return matmul(call.input(0), call.input(1), at.hasC() ? call.input(at.cIndex()) : null,
+                at.hasBias() ? call.input(at.biasIndex()) : null, call.output(0), at);
+    }
+
+    /** The GEMM of {@code at} on these operands ({@code c}, {@code bias} null where {@code at} has none). */
+    String matmul(TensorRef a, TensorRef b, TensorRef c, TensorRef bias, TensorRef out, MatmulAttrs at) {
         int r = out.rank(), nb = r - 2;
         long m = out.shape()[r - 2], n = out.shape()[r - 1];
         long k = at.transA() ? a.shape()[r - 2] : a.shape()[r - 1];
@@ -63,8 +68,6 @@ final class CudaGemm {
                 + out.dtype().label();
         if (m == 0 || n == 0 || batch == 0) return kernel;
         String reduction = s.reductionMode(at.allowReducedPrecisionReduction());
-        TensorRef c = at.hasC() ? call.input(at.cIndex()) : null;
-        TensorRef bias = at.hasBias() ? call.input(at.biasIndex()) : null;
         boolean cInPlace = c != null && c.address() == out.address() && java.util.Arrays.equals(c.strides(), out.strides())
                 && c.dtype() == out.dtype();
         long[] sc = contiguousStrides(out.shape());

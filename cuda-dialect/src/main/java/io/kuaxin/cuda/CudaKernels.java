@@ -6,7 +6,6 @@ import io.kuaxin.op.MatmulAttrs;
 import io.kuaxin.op.Op;
 import io.kuaxin.op.OpAttributes;
 import io.kuaxin.spi.KernelCall;
-import io.kuaxin.spi.TensorRef;
 
 import java.util.List;
 
@@ -111,8 +110,7 @@ final class CudaKernels {
 
     /** GEMM-Ex alone, or GEMM-Ex into scratch then {@code kx_epilogue} ({@link GemmEpilogue}). */
     private static String matmul(CudaStream s, KernelCall call, MatmulAttrs at) {
-        List<DType> d = call.inputs().stream().map(TensorRef::dtype).toList();
-        if (GemmEpilogue.needed(s.rt, at, d)) return GemmEpilogue.execute(s, call, at);
+        if (GemmEpilogue.needed(s.rt, at, call)) return GemmEpilogue.execute(s, call, at);
         return new CudaGemm(s).matmul(call, at);
     }
 }

@@ -3,7 +3,6 @@ package io.kuaxin.cuda;
 import io.kuaxin.DType;
 import io.kuaxin.op.Epilogue;
 import io.kuaxin.op.MatmulAttrs;
-import io.kuaxin.op.Op;
 import io.kuaxin.spi.KernelCall;
 import io.kuaxin.spi.TensorRef;
 
@@ -23,12 +22,20 @@ import static io.kuaxin.cuda.KernelAbi.View;
 final class GemmEpilogue {
     private GemmEpilogue() {}
 
-    /** Whether {@code at} with inputs {@code d} needs the epilogue kernel (else GEMM-Ex alone computes it). */
-    static boolean needed(CudaRuntime rt, MatmulAttrs at, List<DType> d) {
-        DType in = d.getFirst(), o = at.outDtype();
+    /**
+     * Whether {@code at} with the call's inputs needs the epilogue kernel (else GEMM-Ex alone computes it); reads
+     * the inputs' dtypes in place, so nothing is allocated per call.
+     */
+    static boolean needed(CudaRuntime rt, MatmulAttrs at, KernelCall call) {
+        return needed(rt, at, call.input(0).dtype(), at.hasC() ? call.input(at.cIndex()).dtype() : null,
+                at.hasBias() ? call.input(at.biasIndex()).dtype() : null);
+    }
+
+    private static boolean needed(CudaRuntime rt, MatmulAttrs at, DType in, DType c, DType bias) {
+        DType o = at.outDtype();
         return at.epilogue() != Epilogue.NONE || !CudaKernels.convertible(rt, in, o)
-                || (at.hasC() && !CudaKernels.convertible(rt, d.get(at.cIndex()), o))
-                || (at.hasBias() && !CudaKernels.convertible(rt, d.get(at.biasIndex()), o));
+                || (c != null && !CudaKernels.convertible(rt, c, o))
+                || (bias != null && !CudaKernels.convertible(rt, bias, o));
     }
 
     /** Whether the epilogue kernel reads and writes these dtypes: floats the BLAS knows, c and bias any float. */
@@ -52,8 +59,7 @@ final class GemmEpilogue {
         TensorRef acc = new TensorRef(s.scratch(Math.max(1, out.numel()) * accType.byteSize()), accType, shape, strides);
         MatmulAttrs plain = new MatmulAttrs(at.transA(), at.transB(), at.alpha(), 0f, false, false, Epilogue.NONE,
                 accType, at.allowReducedPrecisionReduction());
-        String gemm = new CudaGemm(s).matmul(new KernelCall(Op.MATMUL, plain, call.inputs().subList(0, 2),
-                List.of(acc)), plain);
+        String gemm = new CudaGemm(s).matmul(call.input(0), call.input(1), null, null, acc, plain);
         long n = out.numel();
         if (n == 0) return gemm;
         View c = at.hasC() ? View.of(call.input(at.cIndex())).broadcastTo(shape) : View.absent();

@@ -43,13 +43,19 @@ final class CnnlMatmul {
         return steps && at.outDtype() != DType.F32;
     }
 
+    /** The inputs' dtypes, for a refusal's message only: the call itself reads its inputs in place. */
+    private static List<DType> dtypes(KernelCall c) {
+        DType[] d = new DType[c.inputCount()];
+        for (int i = 0; i < d.length; i++) d[i] = c.input(i).dtype();
+        return List.of(d);
+    }
+
     static String execute(CambriconStream q, KernelCall c) {
         MatmulAttrs at = (MatmulAttrs) c.attributes();
         TensorRef a = c.input(0), b = c.input(1), out = c.output(0);
         String dev = "mlu:" + q.dev.ordinal;
-        List<io.kuaxin.DType> dtypes = c.inputs().stream().map(TensorRef::dtype).toList();
         if (!CambriconOps.isDeviceFloat(out.dtype())) {
-            throw new UnsupportedOpException("matmul", dtypes, dev, "CNNL matmul writes f32, f16 or bf16, not "
+            throw new UnsupportedOpException("matmul", dtypes(c), dev, "CNNL matmul writes f32, f16 or bf16, not "
                     + out.dtype().label());
         }
         if (out.numel() == 0) return "none (empty)";
@@ -57,7 +63,7 @@ final class CnnlMatmul {
         // a chain rounds once: it runs in an f32 temporary and is cast to a half-precision output at the end
         boolean viaF32 = needsCast(at);
         if (viaF32) {
-            throw new UnsupportedOpException("matmul", dtypes, dev, CambriconOps.CAST_VALUES_UNKNOWN);
+            throw new UnsupportedOpException("matmul", dtypes(c), dev, CambriconOps.CAST_VALUES_UNKNOWN);
         }
         TensorRef r = viaF32 ? dense(q.scratch.get(StreamScratch.TEMP0, out.numel() * 4), DType.F32, out.shape()) : out;
         StringBuilder k = new StringBuilder();

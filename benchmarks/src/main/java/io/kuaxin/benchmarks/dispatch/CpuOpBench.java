@@ -3,12 +3,14 @@ package io.kuaxin.benchmarks.dispatch;
 import io.kuaxin.DType;
 import io.kuaxin.Device;
 import io.kuaxin.Kuaxin;
+import io.kuaxin.Matmul;
 import io.kuaxin.OpContext;
 import io.kuaxin.Ops;
 import io.kuaxin.Shape;
 import io.kuaxin.Tensor;
 import io.kuaxin.kernels.cpu.ops.ElementwiseKernels;
 import io.kuaxin.kernels.cpu.ops.RowKernels;
+import io.kuaxin.op.Epilogue;
 import io.kuaxin.op.NormAttrs;
 import io.kuaxin.op.Op;
 import io.kuaxin.spi.TensorRef;
@@ -32,7 +34,10 @@ import java.util.concurrent.TimeUnit;
  * The small ops of a short MiniLM forward on {@code cpu:0}: {@code add} on 1×384 f32 and a layer norm on 16×384
  * f32, through the ops front door (into a given output, and into a new output closed again) against the same CPU
  * kernel called directly on host memory of the same shape (the baseline: the op's arithmetic alone). The difference
- * is what dispatch costs per op on the CPU. Run with {@code -prof gc} to see bytes per op.
+ * is what dispatch costs per op on the CPU. The matmul (1×384 · 384×384 with a bias and a GELU epilogue, the
+ * shape of one token through a MiniLM projection) and the attention (one head group of a 12-head, 16-token,
+ * 32-wide self-attention) are there for the front door of multi-input ops with options: their {@code -prof gc}
+ * bytes per op less the output's own objects are what dispatch leaves. Run with {@code -prof gc} to see bytes per op.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -48,7 +53,11 @@ public class CpuOpBench {
 
     private Kuaxin kx;
     private OpContext ops;
+    private static final int HEADS = 12, LEN = 16, HEAD_DIM = 32;
+
     private Tensor a, b, out, x, gamma, beta, y;
+    private Tensor w, bias, mm, q, k, v;
+    private Matmul mmOptions;
     private Arena arena;
     private TensorRef ra, rb, rout, rx, rgamma, rbeta, ry;
     private final NormAttrs norm = new NormAttrs(EPS, true, true);
@@ -65,6 +74,13 @@ public class CpuOpBench {
         gamma = cpu.copyOf(fill(D, 4), Shape.of(D));
         beta = cpu.copyOf(fill(D, 5), Shape.of(D));
         y = cpu.empty(DType.F32, Shape.of(ROWS, D));
+        w = cpu.copyOf(fill(D * D, 6), Shape.of(D, D));
+        bias = cpu.copyOf(fill(D, 7), Shape.of(D));
+        mm = cpu.empty(DType.F32, Shape.of(1, D));
+        mmOptions = Matmul.options().bias(bias).epilogue(Epilogue.GELU_TANH);
+        q = cpu.copyOf(fill(HEADS * LEN * HEAD_DIM, 8), Shape.of(1, HEADS, LEN, HEAD_DIM));
+        k = cpu.copyOf(fill(HEADS * LEN * HEAD_DIM, 9), Shape.of(1, HEADS, LEN, HEAD_DIM));
+        v = cpu.copyOf(fill(HEADS * LEN * HEAD_DIM, 10), Shape.of(1, HEADS, LEN, HEAD_DIM));
         cpu.synchronize();
 
         arena = Arena.ofShared();
@@ -97,7 +113,7 @@ public class CpuOpBench {
 
     @TearDown
     public void tearDown() {
-        for (Tensor t : new Tensor[] {a, b, out, x, gamma, beta, y}) t.close();
+        for (Tensor t : new Tensor[] {a, b, out, x, gamma, beta, y, w, bias, mm, q, k, v}) t.close();
         kx.close();
         arena.close();
     }
@@ -125,5 +141,20 @@ public class CpuOpBench {
     @Benchmark
     public void layerNormNewOutput() {
         ops.layerNorm(x, gamma, beta, EPS).close();
+    }
+
+    @Benchmark
+    public Tensor matmulIntoOut() {
+        return ops.matmul(a, w, mmOptions, mm);
+    }
+
+    @Benchmark
+    public void matmulNewOutput() {
+        ops.matmul(a, w, mmOptions).close();
+    }
+
+    @Benchmark
+    public void attentionNewOutput() {
+        ops.attention(q, k, v).close();
     }
 }
