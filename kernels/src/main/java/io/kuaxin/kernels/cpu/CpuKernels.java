@@ -104,7 +104,7 @@ public interface CpuKernels {
      * matter; the caller keeps the value so that they are not dropped.
      */
     default float gemmWarm(float[] a, int from, int n) {
-        float s = 0;
+        float s = n > 0 ? a[from + n - 1] : 0;                 // the last line, which the stride may step over
         for (int i = from; i < from + n; i += 16) s += a[i];   // one element per 64-byte line
         return s;
     }
