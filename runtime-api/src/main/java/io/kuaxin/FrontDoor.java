@@ -97,7 +97,7 @@ final class FrontDoor {
         List<String> names = OpSpecs.inputs(op, at, in.size());
         for (int i = 0; i < names.size(); i++) need(op, names.get(i), in.get(i));
         List<TensorType> types = f.types; // a view of the inputs' types, read once they are known non-null
-        TensorType t = spec.infer(op, at, types);
+        TensorType t = out == null ? spec.infer(op, at, types) : spec.infer(op, at, types, out.type());
         if (check != null) check.run();
         if (out != null) checkOut(op, spec, at, out, t, in);
         // Kernel contract: broadcast inputs become stride-0 views of the shapes the spec names. Lists are made only

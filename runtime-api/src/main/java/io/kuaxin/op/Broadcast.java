@@ -55,11 +55,22 @@ public final class Broadcast {
         }
     }
 
-    /** The first {@code n} extents of {@code s}. */
+    /** The first {@code n} extents of {@code s}; {@code s} itself or the scalar shape, not a copy, where it can. */
     public static Shape prefix(Shape s, int n) {
+        if (n == s.rank()) return s;
+        if (n == 0) return Shape.scalar();
         long[] d = new long[n];
         for (int i = 0; i < n; i++) d[i] = s.dim(i);
         return Shape.of(d);
+    }
+
+    /** Whether {@code s} is exactly {@code head} followed by {@code tail}; builds nothing. */
+    public static boolean isConcat(Shape s, Shape head, long... tail) {
+        int h = head.rank();
+        if (s.rank() != h + tail.length) return false;
+        for (int i = 0; i < h; i++) if (s.dim(i) != head.dim(i)) return false;
+        for (int i = 0; i < tail.length; i++) if (s.dim(h + i) != tail[i]) return false;
+        return true;
     }
 
     /** {@code a} followed by {@code tail}. */

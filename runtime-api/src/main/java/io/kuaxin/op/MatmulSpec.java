@@ -27,21 +27,30 @@ public final class MatmulSpec {
         @Override public Class<MatmulAttrs> attributes() { return MatmulAttrs.class; }
         @Override public List<String> inputs(MatmulAttrs at) { return names.with(at.hasC(), at.hasBias()); }
         @Override public TensorType infer(Op op, MatmulAttrs at, List<TensorType> in) {
-            return MatmulSpec.infer(in, at);
+            return MatmulSpec.infer(in, at, null);
+        }
+        @Override public TensorType infer(Op op, MatmulAttrs at, List<TensorType> in, TensorType given) {
+            return MatmulSpec.infer(in, at, given);
         }
         @Override public String dtypeError(Op op, List<DType> d) { return MatmulSpec.dtypeError(d); }
         @Override public Shape kernelShape(MatmulAttrs at, int i, List<TensorType> in, TensorType out) {
             Shape os = out.shape();
             if (i == at.cIndex()) return os;
             if (i > 1) return null; // bias is [N] by contract
-            Shape x = in.get(i).shape();
-            return Broadcast.concat(Broadcast.prefix(os, os.rank() - 2), x.dim(-2), x.dim(-1));
+            Shape x = in.get(i).shape(), batch = Broadcast.prefix(os, os.rank() - 2);
+            // an operand that already has the output's batch dims is its own target: nothing built
+            return Broadcast.isConcat(x, batch, x.dim(-2), x.dim(-1)) ? x : Broadcast.concat(batch, x.dim(-2), x.dim(-1));
         }
         @Override public boolean inPlace(MatmulAttrs at, int i) { return i == at.cIndex(); }
     };
 
     /** The output type, or {@link io.kuaxin.InvalidArgumentException} naming the bad argument. */
     public static TensorType infer(List<TensorType> in, MatmulAttrs at) {
+        return infer(in, at, null);
+    }
+
+    /** {@link #infer(List, MatmulAttrs)}; {@code given} itself when it is the output type (then nothing is built). */
+    private static TensorType infer(List<TensorType> in, MatmulAttrs at, TensorType given) {
         Specs.count(Op.MATMUL, in, at.inputCount(), "a, b" + (at.hasC() ? ", c" : "") + (at.hasBias() ? ", bias" : ""));
         TensorType a = in.get(0), b = in.get(1);
         Specs.rankAtLeast(Op.MATMUL, "a", a, 2, "[..., M, K]; reshape a vector to [1, K]");
@@ -78,7 +87,8 @@ public final class MatmulSpec {
         }
         Shape batch = Broadcast.shapes(Op.MATMUL.label(), "a's batch dims", Broadcast.prefix(as, as.rank() - 2),
                 "b's batch dims", Broadcast.prefix(bs, bs.rank() - 2));
-        Shape out = Broadcast.concat(batch, m, n);
+        boolean isGiven = given != null && given.dtype() == at.outDtype() && Broadcast.isConcat(given.shape(), batch, m, n);
+        Shape out = isGiven ? given.shape() : Broadcast.concat(batch, m, n);
         if (at.hasC()) {
             TensorType c = in.get(at.cIndex());
             Specs.floatInput(Op.MATMUL, "c", c.dtype());
@@ -92,7 +102,7 @@ public final class MatmulSpec {
                         + "] (one value per output column); for other shapes pass it as c with beta 1");
             }
         }
-        return new TensorType(at.outDtype(), out);
+        return isGiven ? given : new TensorType(at.outDtype(), out);
     }
 
     static String dtypeError(List<DType> d) {

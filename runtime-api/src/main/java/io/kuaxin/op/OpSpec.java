@@ -33,6 +33,19 @@ public interface OpSpec<A extends OpAttributes> {
     TensorType infer(Op op, A attrs, List<TensorType> in);
 
     /**
+     * {@link #infer(Op, OpAttributes, List)} for a call into a caller's output of type {@code given}: returns
+     * {@code given} itself when it is the result, so such a call need build no type. The default infers and
+     * compares; a spec whose inference builds shapes may compare in place instead. The caller still checks the
+     * output against the result.
+     *
+     * @throws io.kuaxin.InvalidArgumentException as {@link #infer(Op, OpAttributes, List)} does
+     */
+    default TensorType infer(Op op, A attrs, List<TensorType> in, TensorType given) {
+        TensorType t = infer(op, attrs, in);
+        return t.equals(given) ? given : t;
+    }
+
+    /**
      * Whether the dtype rules accept these input dtypes (in input order, optional inputs included).
      *
      * @return {@code null} if they do, else why not

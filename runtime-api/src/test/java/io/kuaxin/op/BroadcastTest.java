@@ -34,6 +34,22 @@ class BroadcastTest {
     }
 
     @Test
+    void prefixesAndConcatenations() {
+        Shape s = Shape.of(2, 3, 4);
+        assertSame(s, Broadcast.prefix(s, 3));
+        assertSame(Shape.scalar(), Broadcast.prefix(s, 0));
+        assertEquals(Shape.of(2, 3), Broadcast.prefix(s, 2));
+        assertEquals(s, Broadcast.concat(Shape.of(2), 3, 4));
+        assertTrue(Broadcast.isConcat(s, Shape.of(2), 3, 4));
+        assertTrue(Broadcast.isConcat(s, Shape.of(2, 3, 4)));
+        assertTrue(Broadcast.isConcat(Shape.of(3, 4), Shape.scalar(), 3, 4));
+        assertFalse(Broadcast.isConcat(s, Shape.of(2), 3, 5));
+        assertFalse(Broadcast.isConcat(s, Shape.of(1), 3, 4));
+        assertFalse(Broadcast.isConcat(s, Shape.of(2), 3));
+        assertFalse(Broadcast.isConcat(s, Shape.of(2, 3), 4, 1));
+    }
+
+    @Test
     void clashingExtentsNameBothArgumentsAndTheDimension() {
         var e = assertThrows(InvalidArgumentException.class, () -> bc(Shape.of(2, 3), Shape.of(4, 3)));
         assertEquals("add: a [2, 3] and b [4, 3] do not broadcast: dimension -2 is 2 vs 4; extents must be equal or 1"

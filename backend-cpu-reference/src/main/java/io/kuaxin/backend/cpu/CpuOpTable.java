@@ -109,20 +109,48 @@ final class CpuOpTable {
     /** Kuaxin's GEMM or, for plain fp32 products, whatever {@link GemmSelector} picks (timed while it trials). */
     private static Kernel matmul(KernelCall call) {
         MatmulAttrs at = (MatmulAttrs) call.attributes();
-        io.kuaxin.kernels.cpu.PackedB packed = at.transB() ? null : CpuPackedWeights.find(call.input(1));
-        if (packed != null) {
-            // a prepacked weight: Kuaxin's GEMM on its panels, whatever GemmSelector would pick for packing per call
-            return new Named(MatmulKernel.name(call.input(0).dtype()) + ".prepacked", c -> MatmulKernel.run(at,
-                    c.input(0), c.input(1), opt(c, at.cIndex()), opt(c, at.biasIndex()), c.output(0), null, packed));
-        }
+        Kernel packed = at.transB() ? null : CpuPackedWeights.kernel(call.input(1));
+        if (packed != null) return packed; // Kuaxin's GEMM on its panels, whatever GemmSelector would pick
         long flops = MatmulKernel.sgemmFlops(at, call.input(0), call.input(1), call.output(0));
         GemmSelector.Choice ch = flops < 0 ? GemmSelector.OURS : GemmSelector.instance().choose(flops);
         Sgemm sgemm = ch.sgemm();
+        if (ch.trial() == null) return sgemm == null ? GEMM[call.input(0).dtype().ordinal()] : blas(sgemm);
+        // one of a size's trial calls: timed for the selector, so a kernel of its own
         return new Named(sgemm == null ? MatmulKernel.name(call.input(0).dtype()) : "cpu.gemm." + sgemm.name(), c -> {
             long t0 = System.nanoTime();
-            MatmulKernel.run(at, c.input(0), c.input(1), opt(c, at.cIndex()), opt(c, at.biasIndex()), c.output(0), sgemm);
-            if (ch.trial() != null) GemmSelector.record(ch, System.nanoTime() - t0, flops);
+            new Gemm(null, sgemm, null).run(c);
+            GemmSelector.record(ch, System.nanoTime() - t0, flops);
         });
+    }
+
+    /**
+     * A matmul on one GEMM: Kuaxin's (packing b per call, or on {@code packed}, the panels of b made by
+     * {@code Ops.prepack}) or an external {@code sgemm}. Holds nothing of a call, so one serves every call that
+     * chose it.
+     */
+    record Gemm(String name, Sgemm sgemm, io.kuaxin.kernels.cpu.PackedB packed) implements Kernel {
+        @Override
+        public void run(KernelCall c) {
+            MatmulAttrs at = (MatmulAttrs) c.attributes();
+            MatmulKernel.run(at, c.input(0), c.input(1), opt(c, at.cIndex()), opt(c, at.biasIndex()), c.output(0),
+                    sgemm, packed);
+        }
+    }
+
+    /** Kuaxin's GEMM by input dtype, made once. */
+    private static final Kernel[] GEMM = new Kernel[DType.values().length];
+
+    static {
+        for (DType t : DType.values()) GEMM[t.ordinal()] = new Gemm(MatmulKernel.name(t), null, null);
+    }
+
+    /** The kernel of an external GEMM once the selector has chosen it for a size; there is one such library. */
+    private static volatile Gemm blas;
+
+    private static Kernel blas(Sgemm sgemm) {
+        Gemm k = blas;
+        if (k == null || k.sgemm() != sgemm) blas = k = new Gemm("cpu.gemm." + sgemm.name(), sgemm, null);
+        return k;
     }
 
     /**

@@ -12,10 +12,12 @@ import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Objects;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * OpenBLAS from JavaCPP's preset ({@code org.bytedeco:openblas} with its platform jar) as an fp32 GEMM for the CPU
@@ -96,13 +98,22 @@ final class OpenBlas implements Sgemm {
     private void call(boolean transA, boolean transB, int m, int n, int k, float alpha,
                       MemorySegment a, long aOffset, long lda, MemorySegment b, long bOffset, long ldb,
                       float beta, MemorySegment c, long cOffset, long ldc) {
+        long pa = at(a, aOffset), pb = at(b, bOffset), pc = at(c, cOffset);
         try {
             sgemm.invokeExact(ROW_MAJOR, transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k, alpha,
-                    a.asSlice(aOffset * 4), Math.toIntExact(lda), b.asSlice(bOffset * 4), Math.toIntExact(ldb), beta,
-                    c.asSlice(cOffset * 4), Math.toIntExact(ldc));
+                    pa, Math.toIntExact(lda), pb, Math.toIntExact(ldb), beta, pc, Math.toIntExact(ldc));
         } catch (Throwable e) {
             throw new IllegalStateException("cblas_sgemm failed", e);
         }
+    }
+
+    /**
+     * The address of float {@code offset} of native segment {@code s}: pointers go to {@code cblas_sgemm} as
+     * 64-bit integers, so a call builds no slice per operand (an {@code ADDRESS} argument would need one).
+     */
+    private static long at(MemorySegment s, long offset) {
+        if (!s.isNative()) throw new IllegalArgumentException("cblas_sgemm reads native memory only, not " + s);
+        return s.address() + Objects.checkIndex(offset * 4, s.byteSize() + 1);
     }
 
     private static Loaded tryLoad() throws Throwable {
@@ -124,11 +135,17 @@ final class OpenBlas implements Sgemm {
             if (path == null || path.contains("jni") || !Files.exists(Path.of(path)) || !exports(path, "cblas_sgemm")) {
                 continue;
             }
+            if (ADDRESS.byteSize() != Long.BYTES) {
+                return new Loaded(null, "OpenBLAS is called with 64-bit pointers; this platform's are "
+                        + ADDRESS.byteSize() * 8 + "-bit");
+            }
             // Bound for the life of the JVM, like the JavaCPP load underneath: the one library this class owns.
+            // The three matrix pointers are bound as JAVA_LONG (see at()): on LP64 ABIs a pointer and a 64-bit
+            // integer argument are passed alike.
             SymbolBinder bind = new SymbolBinder(SymbolLookup.libraryLookup(Path.of(path), Arena.global()), path);
             MethodHandle sgemm = bind.bind("cblas_sgemm", FunctionDescriptor.ofVoid(JAVA_INT, JAVA_INT, JAVA_INT,
-                    JAVA_INT, JAVA_INT, JAVA_INT, JAVA_FLOAT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, JAVA_FLOAT,
-                    ADDRESS, JAVA_INT));
+                    JAVA_INT, JAVA_INT, JAVA_INT, JAVA_FLOAT, JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_FLOAT,
+                    JAVA_LONG, JAVA_INT));
             MethodHandle setThreads = bind.optional("openblas_set_num_threads", FunctionDescriptor.ofVoid(JAVA_INT))
                     .orElse(null);
             if (setThreads != null) setThreads.invokeExact(1);

@@ -125,6 +125,52 @@ class PrepackTest {
         }
     }
 
+    /**
+     * Many packed weights at once, closed in a shuffled order: after each close every weight still open is found
+     * with its own panels (prepacked kernel, fp64-exact within rounding), so the lookup table stays sorted and
+     * removes exactly the closed entry.
+     */
+    @Test
+    void manyWeightsEachFindTheirOwnPanels() {
+        int count = 13;
+        java.util.List<Tensor> weights = new java.util.ArrayList<>();
+        java.util.List<float[]> values = new java.util.ArrayList<>();
+        try (Scope s = cpu.scope()) {
+            for (int i = 0; i < count; i++) {
+                float[] wv = random((8 + i) * (16 + 2 * i), 40 + i);
+                values.add(wv);
+                weights.add(Ops.prepack(s.copyOf(wv, Shape.of(8 + i, 16 + 2 * i))));
+            }
+            java.util.List<Integer> order = new java.util.ArrayList<>();
+            for (int i = 0; i < count; i++) order.add(i);
+            java.util.Collections.shuffle(order, new java.util.Random(7));
+            boolean[] closed = new boolean[count];
+            for (int step = 0; step <= count; step++) {
+                for (int i = 0; i < count; i++) {
+                    if (closed[i]) continue;
+                    int k = 8 + i, n = 16 + 2 * i;
+                    Tensor x = s.copyOf(random(3 * k, 60 + i), Shape.of(3, k));
+                    Tensor y = Ops.matmul(x, weights.get(i));
+                    assertTrue(y.provenance().kernel().endsWith(".prepacked"), "weight " + i + " at step " + step);
+                    double[] xs = held(x);
+                    float[] got = y.toFloatArray(), wv = values.get(i);
+                    for (int r = 0; r < 3; r++) for (int j = 0; j < n; j++) {
+                        double acc = 0;
+                        for (int p = 0; p < k; p++) acc += xs[r * k + p] * wv[p * n + j];
+                        assertEquals(acc, got[r * n + j], 1e-5, "weight " + i + " [" + r + "][" + j + "] at step " + step);
+                    }
+                    x.close();
+                    y.close();
+                }
+                if (step < count) {
+                    int c = order.get(step);
+                    weights.get(c).close();
+                    closed[c] = true;
+                }
+            }
+        }
+    }
+
     /** Freed weights' panels go with them: new data at a reused address is multiplied as it is. */
     @Test
     void noStalePanelsAfterTheWeightIsFreed() {

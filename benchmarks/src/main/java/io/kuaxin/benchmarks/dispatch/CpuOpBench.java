@@ -36,8 +36,9 @@ import java.util.concurrent.TimeUnit;
  * kernel called directly on host memory of the same shape (the baseline: the op's arithmetic alone). The difference
  * is what dispatch costs per op on the CPU. The matmul (1×384 · 384×384 with a bias and a GELU epilogue, the
  * shape of one token through a MiniLM projection) and the attention (one head group of a 12-head, 16-token,
- * 32-wide self-attention) are there for the front door of multi-input ops with options: their {@code -prof gc}
- * bytes per op less the output's own objects are what dispatch leaves. Run with {@code -prof gc} to see bytes per op.
+ * 32-wide self-attention) are there for the front door of multi-input ops with options, and the prepacked
+ * residual matmul (16×384 · a prepacked 384×384 weight, bias, added into the residual in place) for the call MiniLM
+ * makes most: their {@code -prof gc} bytes per op less the output's own objects are what dispatch leaves. Run with {@code -prof gc} to see bytes per op.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -56,8 +57,8 @@ public class CpuOpBench {
     private static final int HEADS = 12, LEN = 16, HEAD_DIM = 32;
 
     private Tensor a, b, out, x, gamma, beta, y;
-    private Tensor w, bias, mm, q, k, v;
-    private Matmul mmOptions;
+    private Tensor w, bias, mm, q, k, v, packed, acc;
+    private Matmul mmOptions, residual;
     private Arena arena;
     private TensorRef ra, rb, rout, rx, rgamma, rbeta, ry;
     private final NormAttrs norm = new NormAttrs(EPS, true, true);
@@ -78,6 +79,9 @@ public class CpuOpBench {
         bias = cpu.copyOf(fill(D, 7), Shape.of(D));
         mm = cpu.empty(DType.F32, Shape.of(1, D));
         mmOptions = Matmul.options().bias(bias).epilogue(Epilogue.GELU_TANH);
+        packed = ops.prepack(w);
+        acc = cpu.copyOf(fill(ROWS * D, 11), Shape.of(ROWS, D));
+        residual = Matmul.options().bias(bias).accumulate(acc, 1f);
         q = cpu.copyOf(fill(HEADS * LEN * HEAD_DIM, 8), Shape.of(1, HEADS, LEN, HEAD_DIM));
         k = cpu.copyOf(fill(HEADS * LEN * HEAD_DIM, 9), Shape.of(1, HEADS, LEN, HEAD_DIM));
         v = cpu.copyOf(fill(HEADS * LEN * HEAD_DIM, 10), Shape.of(1, HEADS, LEN, HEAD_DIM));
@@ -113,7 +117,7 @@ public class CpuOpBench {
 
     @TearDown
     public void tearDown() {
-        for (Tensor t : new Tensor[] {a, b, out, x, gamma, beta, y, w, bias, mm, q, k, v}) t.close();
+        for (Tensor t : new Tensor[] {a, b, out, x, gamma, beta, y, packed, w, bias, mm, q, k, v, acc}) t.close();
         kx.close();
         arena.close();
     }
@@ -146,6 +150,12 @@ public class CpuOpBench {
     @Benchmark
     public Tensor matmulIntoOut() {
         return ops.matmul(a, w, mmOptions, mm);
+    }
+
+    /** A MiniLM residual projection: 16 tokens times a prepacked weight, plus bias, added into the residual. */
+    @Benchmark
+    public Tensor matmulPackedResidual() {
+        return ops.matmul(x, packed, residual, acc);
     }
 
     @Benchmark

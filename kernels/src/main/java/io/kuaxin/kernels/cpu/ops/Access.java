@@ -29,22 +29,12 @@ public final class Access {
 
     /**
      * The index in {@link #ALL}, in elements of {@code t}'s dtype, of {@code t}'s element 0; -1 where its address is
-     * not a multiple of the element size (then use {@link #segment}).
+     * not a multiple of the element size (then use {@link TensorRef#segment}).
      */
     public static long index(TensorRef t) {
         int es = t.dtype().byteSize();
         long a = t.address();
         return a % es == 0 ? a / es : -1;
-    }
-
-    /** A segment over every element {@code t} can address (strides are non-negative; front doors guarantee it). */
-    public static MemorySegment segment(TensorRef t) {
-        long last = 0;
-        for (int i = 0; i < t.rank(); i++) {
-            if (t.shape()[i] == 0) return MemorySegment.NULL;
-            last += (t.shape()[i] - 1) * t.strides()[i];
-        }
-        return MemorySegment.ofAddress(t.address()).reinterpret((last + 1) * t.dtype().byteSize());
     }
 
     /** {@code buf[p] = x[base + p·stride]} for p in [0, n), widened to double. */

@@ -22,19 +22,20 @@ public final class AttentionKernel {
         int hkv = (int) k.shape()[1], lkv = (int) k.shape()[2];
         if (b == 0 || hq == 0 || lq == 0) return;
         boolean direct = out.dtype() == DType.F32;
-        MemorySegment mo = Access.segment(out);
+        MemorySegment mo = out.segment();
         MemorySegment acc = direct ? mo : MemorySegment.ofArray(new float[Math.multiplyExact(b * hq * lq, d)]);
-        StridedTensor o = StridedTensor.dense(acc, DType.F32, b, hq, lq, d);
-        StridedTensor m = mask == null ? null : strided(mask);
+        // views made once per tensor and kept by its ref: a call on the same tensors allocates none
+        StridedTensor o = direct ? view(out) : StridedTensor.dense(acc, DType.F32, b, hq, lq, d);
+        StridedTensor m = mask == null ? null : view(mask);
         int[] lens = null;
         if (kvLens != null) {
             lens = new int[b];
-            MemorySegment ml = Access.segment(kvLens);
+            MemorySegment ml = kvLens.segment();
             for (int i = 0; i < b; i++) {
                 lens[i] = Math.max(0, ml.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i * kvLens.strides()[0]));
             }
         }
-        CpuAttention.attention(strided(q), strided(k), strided(v), o, b, hq, hkv, lq, lkv, d, at.scale(), at.causal(),
+        CpuAttention.attention(view(q), view(k), view(v), o, b, hq, hkv, lq, lkv, d, at.scale(), at.causal(),
                 m, null, lens);
         if (!direct) {
             double[] row = new double[d];
@@ -46,6 +47,11 @@ public final class AttentionKernel {
         }
     }
 
+    /** {@link #strided}, kept by the ref; not an f64 tensor's, whose view is a copy of values that may change. */
+    private static StridedTensor view(TensorRef t) {
+        return t.dtype() == DType.F64 ? strided(t) : t.derived(StridedTensor.class, AttentionKernel::strided);
+    }
+
     /** A 4-D strided view; f64 masks are narrowed to a dense f32 copy (the flash kernel reads f32/f16/bf16). */
     private static StridedTensor strided(TensorRef t) {
         long[] s = t.strides();
@@ -55,7 +61,7 @@ public final class AttentionKernel {
             long[] rows = Rows.bases(sh, s, 3);
             double[] v = new double[(int) sh[3]];
             for (int r = 0; r < rows.length; r++) {
-                Access.load(Access.segment(t), DType.F64, rows[r], s[3], v.length, v);
+                Access.load(t.segment(), DType.F64, rows[r], s[3], v.length, v);
                 for (int j = 0; j < v.length; j++) dense[r * v.length + j] = (float) v[j];
             }
             return StridedTensor.dense(MemorySegment.ofArray(dense), DType.F32,
@@ -65,7 +71,7 @@ public final class AttentionKernel {
             case F16, BF16 -> t.dtype();
             default -> DType.F32;
         };
-        MemorySegment seg = Access.segment(t);
+        MemorySegment seg = t.segment();
         if (seg == MemorySegment.NULL) seg = MemorySegment.ofArray(new float[1]); // empty view: never read
         return new StridedTensor(seg, kt, 0, s[0], s[1], s[2], s[3]);
     }

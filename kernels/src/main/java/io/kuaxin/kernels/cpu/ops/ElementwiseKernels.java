@@ -21,7 +21,7 @@ public final class ElementwiseKernels {
         long[] ro = Rows.bases(lo.shape, lo.strides, lo.last());
         int n = (int) lo.shape[lo.last()];
         long sa = la.strides[la.last()], sb = lb.strides[lb.last()];
-        MemorySegment ma = Access.segment(a), mb = Access.segment(b), mo = Access.segment(out);
+        MemorySegment ma = a.segment(), mb = b.segment(), mo = out.segment();
         DType t = out.dtype();
         boolean integer = !t.isFloatingPoint();
         Parallel.rows(ro.length, n, (from, to) -> {
@@ -64,7 +64,7 @@ public final class ElementwiseKernels {
         long[] rx = Rows.bases(lx.shape, lx.strides, lx.last()), ro = Rows.bases(lo.shape, lo.strides, lo.last());
         int n = (int) lo.shape[lo.last()];
         long sx = lx.strides[lx.last()];
-        MemorySegment mx = Access.segment(x), mo = Access.segment(out);
+        MemorySegment mx = x.segment(), mo = out.segment();
         Parallel.rows(ro.length, 20L * n, (from, to) -> {
             double[] v = new double[n];
             for (int r = from; r < to; r++) {
@@ -87,7 +87,7 @@ public final class ElementwiseKernels {
         long[] rx = Rows.bases(lx.shape, lx.strides, lx.last()), ro = Rows.bases(lo.shape, lo.strides, lo.last());
         int n = (int) lo.shape[lo.last()];
         long sx = lx.strides[lx.last()];
-        MemorySegment mx = Access.segment(x), mo = Access.segment(out);
+        MemorySegment mx = x.segment(), mo = out.segment();
         boolean ints = !x.dtype().isFloatingPoint() && !out.dtype().isFloatingPoint();
         Parallel.rows(ro.length, n, (from, to) -> {
             double[] v = new double[n];

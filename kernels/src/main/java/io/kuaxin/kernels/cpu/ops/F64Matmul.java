@@ -15,11 +15,11 @@ final class F64Matmul {
         // Element (i, q) of op(A) and (q, j) of op(B) through strides; transposes just swap them.
         long aI = at.transA() ? a.strides()[r - 1] : a.strides()[r - 2], aQ = at.transA() ? a.strides()[r - 2] : a.strides()[r - 1];
         long bQ = at.transB() ? b.strides()[r - 1] : b.strides()[r - 2], bJ = at.transB() ? b.strides()[r - 2] : b.strides()[r - 1];
-        MemorySegment ma = Access.segment(a), mb = Access.segment(b), mo = Access.segment(out);
-        MemorySegment mc = at.hasC() ? Access.segment(c) : null;
+        MemorySegment ma = a.segment(), mb = b.segment(), mo = out.segment();
+        MemorySegment mc = at.hasC() ? c.segment() : null;
         long[] cRows = at.hasC() ? Rows.bases(c.shape(), c.strides(), c.rank() - 1) : null;
         double[] bv = new double[n];
-        if (at.hasBias()) Access.load(Access.segment(bias), bias.dtype(), 0, bias.strides()[0], n, bv);
+        if (at.hasBias()) Access.load(bias.segment(), bias.dtype(), 0, bias.strides()[0], n, bv);
         int batches = aBatch.length;
         Parallel.rows(batches * m, 2L * n * k, (from, to) -> {
             double[] arow = new double[k], bcol = new double[k], o = new double[n], cr = new double[n];

@@ -47,9 +47,9 @@ final class FastF32 {
         long ia = Access.index(a), ib = Access.index(b), io = Access.index(out);
         MemorySegment ma = Access.ALL, mb = Access.ALL, mo = Access.ALL;
         if (ia < 0 || ib < 0 || io < 0) {
-            ma = Access.segment(a);
-            mb = Access.segment(b);
-            mo = Access.segment(out);
+            ma = a.segment();
+            mb = b.segment();
+            mo = out.segment();
             ia = ib = io = 0;
         }
         CpuKernels kern = CpuKernels.instance();
@@ -84,8 +84,8 @@ final class FastF32 {
         long ix = Access.index(x), io = Access.index(out); // as in binary: dense, exactly n elements each
         MemorySegment mx = Access.ALL, mo = Access.ALL;
         if (ix < 0 || io < 0) {
-            mx = Access.segment(x);
-            mo = Access.segment(out);
+            mx = x.segment();
+            mo = out.segment();
             ix = io = 0;
         }
         CpuKernels kern = CpuKernels.instance();
@@ -119,8 +119,8 @@ final class FastF32 {
         if (total > Integer.MAX_VALUE) return false;
         if (total == 0 || d == 0) return true;
         int rows = (int) (total / d);
-        MemorySegment mx = Access.segment(x), mo = Access.segment(out);
-        MemorySegment mg = gamma == null ? null : Access.segment(gamma), mb = beta == null ? null : Access.segment(beta);
+        MemorySegment mx = x.segment(), mo = out.segment();
+        MemorySegment mg = gamma == null ? null : gamma.segment(), mb = beta == null ? null : beta.segment();
         CpuKernels kern = CpuKernels.instance();
         if (serial(rows, 8L * d)) {
             kern.normRows(layer, mx, 0, mo, 0, rows, d, mg, mb, eps);
@@ -140,7 +140,7 @@ final class FastF32 {
         if (total > Integer.MAX_VALUE) return false;
         if (total == 0 || n == 0) return true;
         int rows = (int) (total / n);
-        MemorySegment mx = Access.segment(x), mo = Access.segment(out);
+        MemorySegment mx = x.segment(), mo = out.segment();
         CpuKernels kern = CpuKernels.instance();
         if (serial(rows, 25L * n)) {
             kern.softmaxRows(mx, 0, mo, 0, rows, n);

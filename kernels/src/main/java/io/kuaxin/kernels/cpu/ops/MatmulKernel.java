@@ -69,7 +69,7 @@ public final class MatmulKernel {
         if (w.dtype() != DType.F32 && w.dtype() != DType.F16 && w.dtype() != DType.BF16) return null;
         long k = w.shape()[0], n = w.shape()[1];
         if (k > Integer.MAX_VALUE || n > Integer.MAX_VALUE || k * n > Integer.MAX_VALUE / 2) return null;
-        Mat B = mat(Access.segment(w), w, 0, false, n, k);
+        Mat B = mat(w.segment(), w, 0, false, n, k);
         return PackedB.pack(B.trans, (int) k, (int) n, B.seg, kernelType(w.dtype()), B.off, B.ld);
     }
 
@@ -94,7 +94,7 @@ public final class MatmulKernel {
             F64Matmul.run(at, a, b, c, bias, out, aBatch, bBatch, m, n, k);
             return;
         }
-        MemorySegment ma = Access.segment(a), mb = Access.segment(b), mo = Access.segment(out);
+        MemorySegment ma = a.segment(), mb = b.segment(), mo = out.segment();
         if (t == DType.I8) {
             for (int p = 0; p < batches; p++) {
                 Mat A = mat(ma, a, aBatch[p], at.transA(), k, m);
@@ -116,11 +116,11 @@ public final class MatmulKernel {
         }
         MemorySegment biasSeg = null;
         if (at.hasBias() && bias.dtype() == DType.F32 && (bias.strides()[0] == 1 || n == 1)) {
-            biasSeg = Access.segment(bias); // dense fp32 (the usual case): read in place, nothing allocated
+            biasSeg = bias.segment(); // dense fp32 (the usual case): read in place, nothing allocated
         } else if (at.hasBias()) {
             float[] bv = new float[n];
             double[] tmp = new double[n];
-            Access.load(Access.segment(bias), bias.dtype(), 0, bias.strides()[0], n, tmp);
+            Access.load(bias.segment(), bias.dtype(), 0, bias.strides()[0], n, tmp);
             for (int j = 0; j < n; j++) bv[j] = (float) tmp[j];
             biasSeg = MemorySegment.ofArray(bv);
         }
@@ -166,6 +166,10 @@ public final class MatmulKernel {
         sgemm.sgemm(A.trans, B.trans, m, n, k, alpha, A.seg, A.off, A.ld, B.seg, B.off, B.ld, beta, acc, cOff, ldc);
         if (bias == null && act == Activation.NONE) return;
         CpuKernels kern = CpuKernels.instance();
+        if (!Parallel.splits(m, 8L * n)) { // a few rows: no lambda to build
+            for (int i = 0; i < m; i++) kern.epilogue(acc, cOff + (long) i * ldc, n, bias, 0, act);
+            return;
+        }
         Parallel.rows(m, 8L * n, (from, to) -> {
             for (int i = from; i < to; i++) kern.epilogue(acc, cOff + (long) i * ldc, n, bias, 0, act);
         });
@@ -191,11 +195,16 @@ public final class MatmulKernel {
         };
     }
 
+    /** {@link #batchOffsets} of a rank-2 operand; shared, so callers only read it. */
+    private static final long[] ONE_MATRIX = {0};
+
     /**
      * Element offsets of each batch matrix (row-major over the batch dims); one offset {@code 0} for rank 2.
+     * Read-only: the rank-2 answer is shared.
      */
     static long[] batchOffsets(TensorRef t) {
         int br = t.rank() - 2;
+        if (br == 0) return ONE_MATRIX; // the common call: nothing allocated
         long[] shape = new long[br + 1], strides = new long[br + 1];
         for (int i = 0; i < br; i++) {
             shape[i] = t.shape()[i];
@@ -247,7 +256,7 @@ public final class MatmulKernel {
         int last = c.rank() - 1;
         int n = (int) c.shape()[last];
         long[] rows = Rows.bases(c.shape(), c.strides(), last);
-        MemorySegment mc = Access.segment(c);
+        MemorySegment mc = c.segment();
         double[] v = new double[n];
         for (int r = 0; r < rows.length; r++) {
             Access.load(mc, c.dtype(), rows[r], c.strides()[last], n, v);

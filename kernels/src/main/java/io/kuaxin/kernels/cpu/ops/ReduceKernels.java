@@ -18,7 +18,7 @@ public final class ReduceKernels {
         long[] rx = Rows.bases(withoutZero(x.shape(), axis), x.strides(), axis);
         int n = (int) x.shape()[axis];
         long sx = x.strides()[axis];
-        MemorySegment mx = Access.segment(x), mo = Access.segment(out);
+        MemorySegment mx = x.segment(), mo = out.segment();
         DType ot = out.dtype();
         boolean exactInts = op == Op.SUM && !x.dtype().isFloatingPoint();
         Parallel.rows(rx.length, n, (from, to) -> {
@@ -81,14 +81,14 @@ public final class ReduceKernels {
         if (count == 0 || d == 0) return;
         // Ids as rows of length 1 along a virtual trailing axis.
         long[] bases = Rows.bases(append(idShape, 1), append(idStrides, 1), idShape.length);
-        MemorySegment mt = Access.segment(table), mi = Access.segment(ids), mo = Access.segment(out);
+        MemorySegment mt = table.segment(), mi = ids.segment(), mo = out.segment();
         long ts0 = table.strides()[0], ts1 = table.strides()[1];
         DType tt = table.dtype();
         boolean dense = ts1 == 1;
         int es = tt.byteSize();
         Parallel.rows(bases.length, d, (from, to) -> {
             long[] id = new long[1];
-            double[] row = new double[d];
+            double[] row = dense ? null : new double[d]; // dense rows are copied as bytes: no buffer
             for (int r = from; r < to; r++) {
                 Access.loadLong(mi, ids.dtype(), bases[r], 1, 1, id);
                 long o = (long) r * d;

@@ -19,7 +19,7 @@ public final class RowKernels {
         long[] rx = Rows.bases(x.shape(), x.strides(), axis), ro = Rows.bases(out.shape(), out.strides(), axis);
         int n = (int) x.shape()[axis];
         long sx = x.strides()[axis], so = out.strides()[axis];
-        MemorySegment mx = Access.segment(x), mo = Access.segment(out);
+        MemorySegment mx = x.segment(), mo = out.segment();
         Parallel.rows(ro.length, 25L * n, (from, to) -> {
             double[] v = new double[n];
             for (int r = from; r < to; r++) {
@@ -45,7 +45,7 @@ public final class RowKernels {
         int d = (int) x.shape()[last];
         long[] rx = Rows.bases(x.shape(), x.strides(), last), ro = Rows.bases(out.shape(), out.strides(), last);
         long sx = x.strides()[last];
-        MemorySegment mx = Access.segment(x), mo = Access.segment(out);
+        MemorySegment mx = x.segment(), mo = out.segment();
         double[] g = gamma == null ? null : vector(gamma, d), b = beta == null ? null : vector(beta, d);
         double eps = at.eps();
         Parallel.rows(ro.length, 8L * d, (from, to) -> {
@@ -76,7 +76,7 @@ public final class RowKernels {
 
     private static double[] vector(TensorRef t, int d) {
         double[] v = new double[d];
-        Access.load(Access.segment(t), t.dtype(), 0, t.strides()[0], d, v);
+        Access.load(t.segment(), t.dtype(), 0, t.strides()[0], d, v);
         return v;
     }
 
@@ -86,7 +86,7 @@ public final class RowKernels {
         int d = (int) x.shape()[last], rot = at.rotaryDims(), half = rot / 2;
         long[] rx = Rows.bases(x.shape(), x.strides(), last), ro = Rows.bases(out.shape(), out.strides(), last);
         long sx = x.strides()[last];
-        MemorySegment mx = Access.segment(x), mo = Access.segment(out);
+        MemorySegment mx = x.segment(), mo = out.segment();
         long[] pos = positions(x, positions, at);
         double[] invFreq = new double[half];
         for (int i = 0; i < half; i++) invFreq[i] = Math.pow(at.base(), -2.0 * i / rot);
@@ -118,7 +118,7 @@ public final class RowKernels {
         if (rows == 0) return pos;
         if (positions != null) {
             long[] bases = Rows.bases(append1(positions.shape()), append1(positions.strides()), lead);
-            MemorySegment mp = Access.segment(positions);
+            MemorySegment mp = positions.segment();
             long[] one = new long[1];
             for (int r = 0; r < pos.length; r++) {
                 Access.loadLong(mp, positions.dtype(), bases[r], 1, 1, one);

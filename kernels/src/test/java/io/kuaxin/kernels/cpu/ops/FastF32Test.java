@@ -24,7 +24,7 @@ class FastF32Test {
         return new TensorRef(m.address(), DType.F32, shape, Rows.dense(shape));
     }
 
-    private static MemorySegment seg(TensorRef t) { return Access.segment(t); }
+    private static MemorySegment seg(TensorRef t) { return t.segment(); }
 
     @Test
     void largeBinaryAndUnarySplitOverThePool() {
