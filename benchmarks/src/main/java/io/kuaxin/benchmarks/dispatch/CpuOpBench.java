@@ -79,7 +79,7 @@ public class CpuOpBench {
         bias = cpu.copyOf(fill(D, 7), Shape.of(D));
         mm = cpu.empty(DType.F32, Shape.of(1, D));
         mmOptions = Matmul.options().bias(bias).epilogue(Epilogue.GELU_TANH);
-        packed = ops.prepack(w);
+        packed = ops.prepack(cpu.copyOf(fill(D * D, 6), Shape.of(D, D))); // prepack marks its tensor: not w
         acc = cpu.copyOf(fill(ROWS * D, 11), Shape.of(ROWS, D));
         residual = Matmul.options().bias(bias).accumulate(acc, 1f);
         q = cpu.copyOf(fill(HEADS * LEN * HEAD_DIM, 8), Shape.of(1, HEADS, LEN, HEAD_DIM));
@@ -150,6 +150,12 @@ public class CpuOpBench {
     @Benchmark
     public Tensor matmulIntoOut() {
         return ops.matmul(a, w, mmOptions, mm);
+    }
+
+    /** {@link #matmulIntoOut} with the weight prepacked: one row through Kuaxin's GEMM on the packed panels. */
+    @Benchmark
+    public Tensor matmulPackedIntoOut() {
+        return ops.matmul(a, packed, mmOptions, mm);
     }
 
     /** A MiniLM residual projection: 16 tokens times a prepacked weight, plus bias, added into the residual. */
