@@ -41,6 +41,8 @@ public final class CpuGemm {
      * tile spends on it when N is narrow (attention's P·V, N = 32), and small M leaves nothing to amortise it over.
      */
     static final int ROWS_A_MAX_M = Integer.getInteger("kuaxin.cpu.gemm.rowsAMaxM", 128);
+    /** A block's remainder of at most this many rows runs row by row over its panels ({@code gemmRowPanels}). */
+    static final int GEMV_MAX_ROWS = Integer.getInteger("kuaxin.cpu.gemm.gemvMaxRows", 2);
     /**
      * Prepacked panels read in place by the tiles of a short product (M ≤ {@link #WARM_MAX_M}) are first streamed
      * by a plain read loop ({@link CpuKernels#gemmWarm}): at MiniLM's sizes (M = 16, 42 MB of weights) the tiles'
@@ -367,8 +369,12 @@ public final class CpuGemm {
         /** {@link #block} with A read in place: no packing, the tile broadcasts from A's rows. */
         private void blockRowsA(Workspace ws, int i0, int mc, int j0, int ncb) {
             float[] pb = packedB, tile = ws.tile;
+            // A block's last few rows (a GEMV when M = 1) run one row across all its panels instead of as a tile of
+            // mostly missing rows; B packed (or prepacked) only, where the panels are consecutive runs.
+            int rem = mc % mr, tiled = !rowsB && rem > 0 && rem <= GEMV_MAX_ROWS ? mc - rem : mc;
             boolean warm = false;
-            if (WARM && prepacked != null && m <= WARM_MAX_M) {
+            // no warm read before rows alone: the row loop itself streams the panels (measured: the read first costs)
+            if (WARM && prepacked != null && m <= WARM_MAX_M && tiled > 0) {
                 if (ws.warmCall != id) {   // this thread's first block of the call decides for all of them
                     ws.warmThisCall = prepacked.id != ws.warmWeight || prepacked.bytes() > WARM_CACHED_MAX;
                     ws.warmWeight = prepacked.id;
@@ -387,7 +393,11 @@ public final class CpuGemm {
             for (int p0 = 0; p0 < k; p0 += kcMax) {
                 int kc = Math.min(kcMax, k - p0);
                 float bt = p0 == 0 ? beta : 1f;
-                for (int jr = 0; jr < ncb; jr += NR) {
+                for (int r = tiled; r < mc; r++) {
+                    kern.gemmRowPanels(kc, a, aOff + (i0 + r) * lda + p0, pb, ((j0 / NR) * k + p0) * NR, k * NR, ncb,
+                            alpha, bt, c, cOff + (i0 + r) * ldc + j0, tile);
+                }
+                for (int jr = 0; jr < ncb && tiled > 0; jr += NR) {
                     int j = j0 + jr;
                     int bo = ((j / NR) * k + p0) * NR;
                     int cols = Math.min(NR, n - j);
@@ -408,8 +418,8 @@ public final class CpuGemm {
                         bo = p0 * NR;
                     }
                     if (warm) ws.warmSink += kern.gemmWarm(pb, bo, kc * NR);
-                    for (int ir = 0; ir < mc; ir += mr) {
-                        int rows = Math.min(mr, mc - ir);
+                    for (int ir = 0; ir < tiled; ir += mr) {
+                        int rows = Math.min(mr, tiled - ir);
                         long ao = aOff + (i0 + ir) * lda + p0;
                         long co = cOff + (i0 + ir) * ldc + j;
                         if (rows == mr && cols == NR) {

@@ -98,6 +98,21 @@ public interface CpuKernels {
     }
 
     /**
+     * One row of fp32 A, in place ({@code kc} elements from {@code aOff}), times {@code cols} columns of packed B
+     * held in consecutive panels (panel {@code p} at {@code bOff + p·panelStride}, the last one may be partial):
+     * {@code C[0][j] = alpha·Σ_k A[0][k]·B[k][j] + beta·C[0][j]}, C fp32 from {@code cOff}; {@code beta == 0} never
+     * reads C. A row of a matrix-vector product (M = 1) costs a full R-row tile in {@link #gemmTileRowsAEdge}; an
+     * implementation may do better. Each element gets the bits that {@link #gemmTileRowsAEdge} gives it.
+     * {@code scratch} holds at least {@link #MAX_GEMM_ROWS}·{@link #NR} floats.
+     */
+    default void gemmRowPanels(int kc, MemorySegment a, long aOff, float[] b, int bOff, int panelStride, int cols,
+                               float alpha, float beta, MemorySegment c, long cOff, float[] scratch) {
+        for (int j = 0, bo = bOff; j < cols; j += NR, bo += panelStride) {
+            gemmTileRowsAEdge(kc, a, aOff, kc, 1, b, bo, Math.min(NR, cols - j), alpha, beta, c, cOff + j, NR, scratch);
+        }
+    }
+
+    /**
      * Reads {@code a[from, from + n)} in order, at least one element per 64-byte line, and returns a value computed
      * from what it read: a plain stream over a panel that tiles are about to sweep, so that it comes from memory at
      * a read loop's rate instead of at the rate a tile's demand loads reach ({@code CpuGemm.WARM}). Only the reads

@@ -221,13 +221,16 @@ class CpuGemmTest {
      * B packed once gives the per-call packed result bit for bit, and both agree with fp64: single products (edge
      * tiles, several KC slices, the tall blocks), a batch sharing B (batch-parallel and per-matrix), transposed B,
      * half-precision B and the bias + GELU epilogue; short products whose panels are warmed first in one run per
-     * block (M = 16), panel by panel (M = 20, a block beyond WARM_BLOCK_MAX; M = 3, K in slices) or not at all.
+     * block (M = 16), panel by panel (M = 20, a block beyond WARM_BLOCK_MAX; M = 3, K in slices) or not at all;
+     * remainders of one or two rows run row by row over the panels (M = 1, 2, 9, 10; partial panels, K in slices,
+     * several column blocks).
      */
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.CsvSource({
             "1,1152,384,1,false,F32", "16,384,384,1,false,F32", "128,1536,384,1,true,F32", "37,70,300,1,false,BF16",
             "5,33,9,3,false,F16", "70,90,130,4,true,F32", "1031,45,37,1,false,F32", "3,33,2053,1,true,F32",
-            "20,1536,1536,1,false,F32"})
+            "20,1536,1536,1,false,F32", "2,161,1600,1,false,F32", "9,130,70,1,true,F32", "10,200,33,2,false,BF16",
+            "1,4000,64,1,false,F32"})
     void prepackedBMatchesPerCallPacking(int m, int n, int k, int batch, boolean tb, DType bt) {
         Random rnd = new Random(m * 131 + n * 7 + k);
         long sa = (long) m * k + 3, sc = (long) m * n + 1;
@@ -251,6 +254,56 @@ class CpuGemmTest {
                 float got = c2.getF32(at);
                 assertEquals(c1.getF32(at), got, 0.0, "batch " + bi + " C[" + i + "][" + j + "] vs per-call packing");
                 assertEquals(want, got, 1e-5 * Math.sqrt(k) * (1 + Math.abs(want)), "batch " + bi + " C[" + i + "][" + j + "] vs fp64");
+            }
+        }
+    }
+
+    /**
+     * {@code gemmRowPanels} gives each element the bits the one-row edge tile gives it, panel by panel, and agrees
+     * with fp64: one to many panels (four at a time and single ones), partial last panels, K from 1 to 1000, a panel
+     * stride beyond the panel, alpha ≠ 1, beta 0 (C not read: NaN there stays unread) and beta ≠ 0.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("impls")
+    void rowPanelsGiveTheEdgeTilesBits(String name, CpuKernels kern) {
+        Random rnd = new Random(11);
+        float[] scratch = new float[CpuKernels.MAX_GEMM_ROWS * CpuKernels.NR];
+        for (int kc : new int[] {1, 7, 384, 1000}) for (int cols : new int[] {1, 16, 17, 32, 33, 100, 128, 129, 200}) {
+            for (float beta : new float[] {0f, -0.75f}) {
+                int panels = (cols + CpuKernels.NR - 1) / CpuKernels.NR, stride = kc * CpuKernels.NR + 48;
+                float alpha = 1.5f;
+                Ref.Buf a = new Ref.Buf(DType.F32, kc + 3, rnd, false);
+                float[] b = new float[5 + panels * stride];
+                for (int p = 0; p < panels; p++) for (int k = 0; k < kc; k++) for (int j = 0; j < CpuKernels.NR; j++) {
+                    int col = p * CpuKernels.NR + j;
+                    b[5 + p * stride + k * CpuKernels.NR + j] = col < cols ? (float) rnd.nextGaussian() : 0f; // zero-padded
+                }
+                Ref.Buf c1 = new Ref.Buf(DType.F32, cols + 9, rnd, false), c2 = new Ref.Buf(DType.F32, cols + 9, rnd, false);
+                float[] init = new float[cols + 9];
+                for (int j = 0; j < cols + 9; j++) {
+                    float v = init[j] = beta == 0f ? Float.NaN : (float) rnd.nextGaussian();
+                    c1.seg.setAtIndex(ValueLayout.JAVA_FLOAT, j, v);
+                    c2.seg.setAtIndex(ValueLayout.JAVA_FLOAT, j, v);
+                }
+                kern.gemmRowPanels(kc, a.seg, 3, b, 5, stride, cols, alpha, beta, c1.seg, 4, scratch);
+                for (int p = 0; p < panels; p++) {
+                    kern.gemmTileRowsAEdge(kc, a.seg, 3, kc, 1, b, 5 + p * stride, Math.min(CpuKernels.NR, cols - p * CpuKernels.NR),
+                            alpha, beta, c2.seg, 4 + (long) p * CpuKernels.NR, CpuKernels.NR, scratch);
+                }
+                String at = "kc " + kc + " cols " + cols + " beta " + beta;
+                for (int j = 0; j < cols + 9; j++) {
+                    float got = c1.seg.getAtIndex(ValueLayout.JAVA_FLOAT, j);
+                    assertEquals(c2.seg.getAtIndex(ValueLayout.JAVA_FLOAT, j), got, 0.0, at + " C[" + j + "] vs the edge tile");
+                    if (j < 4 || j >= 4 + cols) continue; // outside the row: untouched, as checked just above
+                    int col = j - 4, p = col / CpuKernels.NR;
+                    double sum = 0;
+                    for (int k = 0; k < kc; k++) {
+                        sum += (double) a.seg.getAtIndex(ValueLayout.JAVA_FLOAT, 3 + k)
+                                * b[5 + p * stride + k * CpuKernels.NR + col % CpuKernels.NR];
+                    }
+                    double want = alpha * sum + (beta == 0f ? 0 : beta * (double) init[j]);
+                    assertEquals(want, got, 1e-5 * Math.sqrt(kc) * (1 + Math.abs(want)), at + " C[" + j + "] vs fp64");
+                }
             }
         }
     }

@@ -10,8 +10,8 @@ import static io.kuaxin.kernels.cpu.vector.VectorMath.S;
 /**
  * Vector API kernels. Loaded reflectively by {@code CpuKernels.instance()}; the constructor throws (and the scalar
  * kernels are used) when the preferred vector is narrower than 256 bits. One file per concept, each a set of static
- * kernels this class delegates to: {@code GemmTiles}, {@code Elementwise}, {@code Int8Gemv}, {@code AttentionRows},
- * {@code NormSoftmaxRows}; {@code VectorMath} holds what they share.
+ * kernels this class delegates to: {@code GemmTiles}, {@code GemvPanels}, {@code Elementwise}, {@code Int8Gemv},
+ * {@code AttentionRows}, * {@code NormSoftmaxRows}; {@code VectorMath} holds what they share.
  */
 public final class VectorCpuKernels implements CpuKernels {
     public VectorCpuKernels() {
@@ -59,6 +59,13 @@ public final class VectorCpuKernels implements CpuKernels {
                                   float alpha, float beta, MemorySegment c, long cOff, long ldc, float[] scratch) {
         if (GemmTiles.ROWS == 8 && cols <= L) GemmTiles.gemmTile8NarrowRowsA(kc, a, aOff, lda, rows, b, bOff, cols, alpha, beta, c, cOff, ldc);
         else CpuKernels.super.gemmTileRowsAEdge(kc, a, aOff, lda, rows, b, bOff, cols, alpha, beta, c, cOff, ldc, scratch);
+    }
+
+    @Override
+    public void gemmRowPanels(int kc, MemorySegment a, long aOff, float[] b, int bOff, int panelStride, int cols,
+                              float alpha, float beta, MemorySegment c, long cOff, float[] scratch) {
+        if (GemvPanels.supported()) GemvPanels.rowPanels(kc, a, aOff, b, bOff, panelStride, cols, alpha, beta, c, cOff);
+        else CpuKernels.super.gemmRowPanels(kc, a, aOff, b, bOff, panelStride, cols, alpha, beta, c, cOff, scratch);
     }
 
     @Override
