@@ -60,6 +60,11 @@ final class NnCases {
                 new NormAttrs(1e-3, false, false), Math.sqrt(50), (ctx, in) -> ctx.layerNorm(in.get(0), null, null, 1e-3)));
         out.add(Case.positive(Op.RMS_NORM, t.label(), "no-gamma-transposed", List.of(g.transposed(t, 6, 50)),
                 new NormAttrs(1e-5, false, false), Math.sqrt(50), (ctx, in) -> ctx.rmsNorm(in.get(0), null, 1e-5)));
+        // one affine part alone: each is applied by itself, not only when both are given
+        out.add(Case.positive(Op.LAYER_NORM, t.label(), "beta-only", List.of(g.dense(t, 3, 40), g.dense(t, 40)),
+                new NormAttrs(1e-5, false, true), Math.sqrt(40), (ctx, in) -> ctx.layerNorm(in.get(0), null, in.get(1), 1e-5)));
+        out.add(Case.positive(Op.LAYER_NORM, t.label(), "gamma-only", List.of(g.dense(t, 3, 40), g.dense(t, 40)),
+                new NormAttrs(1e-5, true, false), Math.sqrt(40), (ctx, in) -> ctx.layerNorm(in.get(0), in.get(1), null, 1e-5)));
         DType other = t == DType.F32 ? DType.BF16 : DType.F32;
         out.add(Case.positive(Op.LAYER_NORM, t.label(), "gamma-beta-" + other.label(),
                 List.of(g.dense(t, 3, 40), g.dense(other, 40), g.dense(other, 40)), new NormAttrs(1e-5, true, true),

@@ -91,6 +91,37 @@ class FrontDoorAttrsTest {
         }
     }
 
+    /**
+     * Every combination of gamma and beta, at widths below, at and past a vector (the kernels' tails and vector
+     * loops): a beta without gamma is added, not dropped.
+     */
+    @Test
+    void eachAffinePartIsAppliedAlone() {
+        for (int d : new int[] {8, 16, 40}) {
+            float[] x = data(ROWS * d, 7), g = data(d, 8), b = data(d, 9);
+            try (Scope s = cpu.scope()) {
+                Tensor tx = s.copyOf(x, Shape.of(ROWS, d)), tg = s.copyOf(g, Shape.of(d)), tb = s.copyOf(b, Shape.of(d));
+                for (int mask = 0; mask < 4; mask++) {
+                    boolean withG = (mask & 1) != 0, withB = (mask & 2) != 0;
+                    double[] want = new double[x.length];
+                    for (int r = 0; r < ROWS; r++) {
+                        double mean = 0, var = 0;
+                        for (int j = 0; j < d; j++) mean += x[r * d + j];
+                        mean /= d;
+                        for (int j = 0; j < d; j++) var += (x[r * d + j] - mean) * (x[r * d + j] - mean);
+                        var /= d;
+                        for (int j = 0; j < d; j++) {
+                            double v = (x[r * d + j] - mean) / Math.sqrt(var + EPS[1]);
+                            want[r * d + j] = v * (withG ? g[j] : 1) + (withB ? b[j] : 0);
+                        }
+                    }
+                    close(want, Ops.layerNorm(tx, withG ? tg : null, withB ? tb : null, EPS[1]).toFloatArray(),
+                            "layerNorm d=" + d + (withG ? " gamma" : "") + (withB ? " beta" : ""));
+                }
+            }
+        }
+    }
+
     @Test
     void threadsWithDifferentEpsEachGetTheirOwn() throws Exception {
         float[] x = data(ROWS * D, 4), g = data(D, 5), b = data(D, 6);

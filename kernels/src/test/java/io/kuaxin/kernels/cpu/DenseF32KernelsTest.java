@@ -140,9 +140,12 @@ class DenseF32KernelsTest {
                 g.setAtIndex(F, p, (float) (0.5 + rnd.nextDouble()));
                 b.setAtIndex(F, p, (float) (rnd.nextDouble() - 0.5));
             }
-            for (int variant = 0; variant < 4; variant++) {
-                boolean layer = variant < 2, affine = variant % 2 == 0;
-                MemorySegment gg = affine ? g : null, bb = affine && layer ? b : null;
+            // layer norm with gamma and beta, with neither, with beta alone and with gamma alone; RMS norm with and
+            // without gamma
+            for (int variant = 0; variant < 6; variant++) {
+                boolean layer = variant < 4, affine = variant % 2 == 0;
+                MemorySegment gg = variant == 2 ? null : affine || variant == 3 ? g : null;
+                MemorySegment bb = layer && (variant == 0 || variant == 2) ? b : null;
                 double eps = 1e-5;
                 k.normRows(layer, x, OFF, o, OFF, rows, d, gg, bb, eps);
                 for (int r = 0; r < rows; r++) {
@@ -164,7 +167,7 @@ class DenseF32KernelsTest {
                     rms = Math.sqrt(rms / Math.max(d, 1));
                     for (int p = 0; p < d; p++) err = Math.max(err, Math.abs(get(o, r * d + p) - want[p]) - 0x1p-23 * Math.abs(want[p]));
                     // the conformance tolerance: 1e-6·√d relative to the output's rms
-                    assertTrue(err <= 1e-6 * Math.sqrt(d) * rms, "layer=" + layer + " affine=" + affine + " row " + r + " err " + err + " rms " + rms);
+                    assertTrue(err <= 1e-6 * Math.sqrt(d) * rms, "layer=" + layer + " gamma=" + (gg != null) + " beta=" + (bb != null) + " row " + r + " err " + err + " rms " + rms);
                 }
             }
         }

@@ -19,8 +19,7 @@ final class NormSoftmaxRows {
             long xo = xOff + (long) r * d, oo = outOff + (long) r * d;
             float mean = center ? rowSum(x, xo, d) / d : 0f;
             float inv = (float) (1 / Math.sqrt((double) rowSquares(x, xo, d, mean) / d + eps));
-            if (gamma != null && beta != null) normAffine(x, xo, out, oo, d, mean, inv, gamma, beta);
-            else normScale(x, xo, out, oo, d, mean, inv, gamma);
+            normApply(x, xo, out, oo, d, mean, inv, gamma, beta);
         }
     }
 
@@ -69,33 +68,27 @@ final class NormSoftmaxRows {
         return s;
     }
 
-    /** {@code out = (x − mean)·inv·gamma + beta}. */
-    private static void normAffine(MemorySegment x, long xOff, MemorySegment out, long outOff, int n, float mean, float inv,
-                                   MemorySegment gamma, MemorySegment beta) {
+    /**
+     * {@code out = (x − mean)·inv (·gamma) (+ beta)}. One method for every form: a rare one (RMS norm without beta,
+     * once per forward for an embedding's L2 norm) would otherwise stay out of C2 and run the Vector API's boxing
+     * fallback; here it runs in the code the frequent layer norms keep compiled.
+     */
+    private static void normApply(MemorySegment x, long xOff, MemorySegment out, long outOff, int n, float mean,
+                                  float inv, MemorySegment gamma, MemorySegment beta) {
         long xo = xOff * 4, oo = outOff * 4;
         FloatVector m = FloatVector.broadcast(S, mean), s = FloatVector.broadcast(S, inv);
         int i = 0;
         for (; i + L <= n; i += L) {
-            ld(x, xo + 4L * i).sub(m).mul(s).mul(ld(gamma, 4L * i)).add(ld(beta, 4L * i)).intoMemorySegment(out, oo + 4L * i, NATIVE);
+            FloatVector v = ld(x, xo + 4L * i).sub(m).mul(s);
+            if (gamma != null) v = v.mul(ld(gamma, 4L * i));
+            if (beta != null) v = v.add(ld(beta, 4L * i));
+            v.intoMemorySegment(out, oo + 4L * i, NATIVE);
         }
         for (; i < n; i++) {
-            float y = (x.getAtIndex(F32, xOff + i) - mean) * inv * gamma.getAtIndex(F32, i) + beta.getAtIndex(F32, i);
+            float y = (x.getAtIndex(F32, xOff + i) - mean) * inv;
+            if (gamma != null) y *= gamma.getAtIndex(F32, i);
+            if (beta != null) y += beta.getAtIndex(F32, i);
             out.setAtIndex(F32, outOff + i, y);
-        }
-    }
-
-    /** {@code out = (x − mean)·inv (·gamma)}; no beta. */
-    private static void normScale(MemorySegment x, long xOff, MemorySegment out, long outOff, int n, float mean, float inv,
-                                  MemorySegment gamma) {
-        long xo = xOff * 4, oo = outOff * 4;
-        FloatVector m = FloatVector.broadcast(S, mean), s = FloatVector.broadcast(S, inv);
-        int i = 0;
-        if (gamma != null) {
-            for (; i + L <= n; i += L) ld(x, xo + 4L * i).sub(m).mul(s).mul(ld(gamma, 4L * i)).intoMemorySegment(out, oo + 4L * i, NATIVE);
-            for (; i < n; i++) out.setAtIndex(F32, outOff + i, (x.getAtIndex(F32, xOff + i) - mean) * inv * gamma.getAtIndex(F32, i));
-        } else {
-            for (; i + L <= n; i += L) ld(x, xo + 4L * i).sub(m).mul(s).intoMemorySegment(out, oo + 4L * i, NATIVE);
-            for (; i < n; i++) out.setAtIndex(F32, outOff + i, (x.getAtIndex(F32, xOff + i) - mean) * inv);
         }
     }
 
