@@ -39,17 +39,20 @@ class FrontDoorAttrsTest {
         return a;
     }
 
-    static double[] layerNormRef(float[] x, float[] g, float[] b, double eps) {
+    static double[] layerNormRef(float[] x, float[] g, float[] b, double eps) { return layerNormRef(x, g, b, eps, D); }
+
+    /** Rows of {@code d}; a null {@code g} or {@code b} is left out. */
+    static double[] layerNormRef(float[] x, float[] g, float[] b, double eps, int d) {
         double[] y = new double[x.length];
-        for (int r = 0; r < x.length / D; r++) {
+        for (int r = 0; r < x.length / d; r++) {
             double mean = 0, var = 0;
-            for (int j = 0; j < D; j++) mean += x[r * D + j];
-            mean /= D;
-            for (int j = 0; j < D; j++) var += (x[r * D + j] - mean) * (x[r * D + j] - mean);
-            var /= D;
-            for (int j = 0; j < D; j++) {
-                double v = (x[r * D + j] - mean) / Math.sqrt(var + eps);
-                y[r * D + j] = v * (g == null ? 1 : g[j]) + (b == null ? 0 : b[j]);
+            for (int j = 0; j < d; j++) mean += x[r * d + j];
+            mean /= d;
+            for (int j = 0; j < d; j++) var += (x[r * d + j] - mean) * (x[r * d + j] - mean);
+            var /= d;
+            for (int j = 0; j < d; j++) {
+                double v = (x[r * d + j] - mean) / Math.sqrt(var + eps);
+                y[r * d + j] = v * (g == null ? 1 : g[j]) + (b == null ? 0 : b[j]);
             }
         }
         return y;
@@ -103,19 +106,7 @@ class FrontDoorAttrsTest {
                 Tensor tx = s.copyOf(x, Shape.of(ROWS, d)), tg = s.copyOf(g, Shape.of(d)), tb = s.copyOf(b, Shape.of(d));
                 for (int mask = 0; mask < 4; mask++) {
                     boolean withG = (mask & 1) != 0, withB = (mask & 2) != 0;
-                    double[] want = new double[x.length];
-                    for (int r = 0; r < ROWS; r++) {
-                        double mean = 0, var = 0;
-                        for (int j = 0; j < d; j++) mean += x[r * d + j];
-                        mean /= d;
-                        for (int j = 0; j < d; j++) var += (x[r * d + j] - mean) * (x[r * d + j] - mean);
-                        var /= d;
-                        for (int j = 0; j < d; j++) {
-                            double v = (x[r * d + j] - mean) / Math.sqrt(var + EPS[1]);
-                            want[r * d + j] = v * (withG ? g[j] : 1) + (withB ? b[j] : 0);
-                        }
-                    }
-                    close(want, Ops.layerNorm(tx, withG ? tg : null, withB ? tb : null, EPS[1]).toFloatArray(),
+                    close(layerNormRef(x, withG ? g : null, withB ? b : null, EPS[1], d), Ops.layerNorm(tx, withG ? tg : null, withB ? tb : null, EPS[1]).toFloatArray(),
                             "layerNorm d=" + d + (withG ? " gamma" : "") + (withB ? " beta" : ""));
                 }
             }
