@@ -37,10 +37,19 @@ public final class MiniLmEncoder implements AutoCloseable {
     private final List<LayerTensors> layers = new ArrayList<>();
     private final Map<String, Provenance> provenance = new LinkedHashMap<>();
 
-    /** One layer on the device; Q, K and V are fused into one [hidden, 3 * hidden] matmul. */
+    /**
+     * One layer on the device; Q, K and V are fused into one [hidden, 3 * hidden] matmul. The options of the two
+     * matmuls that name only weights are built once here (they keep their attribute record), not per forward.
+     */
     private record LayerTensors(Tensor qkv, Tensor qkvb, Tensor o, Tensor ob,
                                 Tensor ln1g, Tensor ln1b, Tensor f1, Tensor f1b, Tensor f2, Tensor f2b,
-                                Tensor ln2g, Tensor ln2b) {}
+                                Tensor ln2g, Tensor ln2b, Matmul qkvOptions, Matmul f1Options) {
+        LayerTensors(Tensor qkv, Tensor qkvb, Tensor o, Tensor ob, Tensor ln1g, Tensor ln1b, Tensor f1, Tensor f1b,
+                     Tensor f2, Tensor f2b, Tensor ln2g, Tensor ln2b) {
+            this(qkv, qkvb, o, ob, ln1g, ln1b, f1, f1b, f2, f2b, ln2g, ln2b, Matmul.options().bias(qkvb),
+                    Matmul.options().bias(f1b).epilogue(Epilogue.GELU_ERF));
+        }
+    }
 
     /**
      * Uploads the weights to {@code device}.
@@ -186,7 +195,7 @@ public final class MiniLmEncoder implements AutoCloseable {
 
         Attention attn = Attention.defaults().scale((float) (1 / Math.sqrt(dh)));
         for (LayerTensors l : layers) {
-            Tensor qkv = track(ops.matmul(x, l.qkv(), Matmul.options().bias(l.qkvb()))); // [n, 3h]
+            Tensor qkv = track(ops.matmul(x, l.qkv(), l.qkvOptions())); // [n, 3h]
             Tensor merged = runs.size() == 1 ? null : s.empty(DType.F32, Shape.of(n, h));
             for (int[] run : runs) {
                 int c = run[1] - run[0], len = lens[run[0]];
@@ -257,7 +266,7 @@ public final class MiniLmEncoder implements AutoCloseable {
 
         Attention attn = Attention.defaults().mask(mask).scale((float) (1 / Math.sqrt(dh)));
         for (LayerTensors l : layers) {
-            Tensor qkv = track(ops.matmul(x, l.qkv(), Matmul.options().bias(l.qkvb()))); // [b*t, 3h]
+            Tensor qkv = track(ops.matmul(x, l.qkv(), l.qkvOptions())); // [b*t, 3h]
             Tensor q = qkv.slice(1, 0, h), k = qkv.slice(1, h, 2L * h), v = qkv.slice(1, 2L * h, 3L * h);
             Tensor qh = headsView(q, b, t), kh = headsView(k, b, t), vh = headsView(v, b, t);
             Tensor a = track(ops.attention(qh, kh, vh, attn));                   // [b, heads, t, dh]
@@ -310,7 +319,7 @@ public final class MiniLmEncoder implements AutoCloseable {
     private Tensor afterAttention(LayerTensors l, Tensor x, Tensor attended) {
         Tensor r1 = track(ops.matmul(attended, l.o(), Matmul.options().bias(l.ob()).accumulate(x, 1f), x));
         Tensor x1 = track(ops.layerNorm(r1, l.ln1g(), l.ln1b(), config.layerNormEps()));
-        Tensor f = track(ops.matmul(x1, l.f1(), Matmul.options().bias(l.f1b()).epilogue(Epilogue.GELU_ERF)));
+        Tensor f = track(ops.matmul(x1, l.f1(), l.f1Options()));
         Tensor r2 = track(ops.matmul(f, l.f2(), Matmul.options().bias(l.f2b()).accumulate(x1, 1f), x1));
         closeAll(r1, f);
         Tensor out = track(ops.layerNorm(r2, l.ln2g(), l.ln2b(), config.layerNormEps()));
