@@ -118,7 +118,7 @@ final class CpuOpTable {
         // one of a size's trial calls: timed for the selector, so a kernel of its own
         return new Named(sgemm == null ? MatmulKernel.name(call.input(0).dtype()) : "cpu.gemm." + sgemm.name(), c -> {
             long t0 = System.nanoTime();
-            new Gemm(null, sgemm, null).run(c);
+            gemm(c, sgemm, null);
             GemmSelector.record(ch, System.nanoTime() - t0, flops);
         });
     }
@@ -130,11 +130,13 @@ final class CpuOpTable {
      */
     record Gemm(String name, Sgemm sgemm, io.kuaxin.kernels.cpu.PackedB packed) implements Kernel {
         @Override
-        public void run(KernelCall c) {
-            MatmulAttrs at = (MatmulAttrs) c.attributes();
-            MatmulKernel.run(at, c.input(0), c.input(1), opt(c, at.cIndex()), opt(c, at.biasIndex()), c.output(0),
-                    sgemm, packed);
-        }
+        public void run(KernelCall c) { gemm(c, sgemm, packed); }
+    }
+
+    private static void gemm(KernelCall c, Sgemm sgemm, io.kuaxin.kernels.cpu.PackedB packed) {
+        MatmulAttrs at = (MatmulAttrs) c.attributes();
+        MatmulKernel.run(at, c.input(0), c.input(1), opt(c, at.cIndex()), opt(c, at.biasIndex()), c.output(0), sgemm,
+                packed);
     }
 
     /** Kuaxin's GEMM by input dtype, made once. */
