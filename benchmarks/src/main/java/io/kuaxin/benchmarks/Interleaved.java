@@ -161,11 +161,14 @@ public final class Interleaved {
         }
         System.out.printf("%s n=%d threads=%d: %d of %d slices kept (probe ≥ %.0f GFLOP/s)%n", what, n, threads, kept, rounds, GATE * peak);
         double base = -1;
+        // the FMA peak as measured in this run (the probe's median), not a nominal figure of some other host
+        double fma = gf.get("probe").isEmpty() ? Double.NaN : median(gf.get("probe"));
         for (var e : gf.entrySet()) {
             if (e.getValue().isEmpty()) continue;
             double med = median(e.getValue());
             if (base < 0) base = med;
-            System.out.printf("  %-14s median %7.1f GFLOP/s  %5.1f%% of %.0f  ratio to first %.2f%n", e.getKey(), med, 100 * med / (118.0 * threads), 118.0 * threads, med / base);
+            System.out.printf("  %-14s median %7.1f GFLOP/s  %5.1f%% of the probe's %.0f  ratio to first %.2f%n",
+                    e.getKey(), med, 100 * med / fma, fma, med / base);
         }
         arena.close();
     }
