@@ -103,6 +103,47 @@ class OracleTest {
         }
     }
 
+    /**
+     * {x, gelu_erf(x)} and {z, erf(z)} correctly rounded, from a 300-bit evaluation: the near-minimum of gelu (κ ≈ 0,
+     * where the f64 tolerance is tightest), both sides of the series/continued-fraction switches, the tail, and a
+     * subnormal result.
+     */
+    static final double[][] GELU_ERF_ROUNDED = {
+            {-0x1.68d5d3efadabep-1, -0x1.5b18937e987f5p-3}, {-0x1.3d70a3d70a3d7p-1, -0x1.53d3100ec5effp-3},
+            {-0x1.3333333333333p-2, -0x1.d582ac7c317abp-4}, {0x1.999999999999ap-4, 0x1.ba3a1a550a71cp-5},
+            {0x1.560d98a78e20ap-1, 0x1.ffae7c3a97f01p-2}, {-0x1.ccccccccccccdp-1, -0x1.534276a7ce6ccp-3},
+            {-0x1.b333333333333p+0, -0x1.3651778a266dep-4}, {-0x1.d33be8d1a0af0p+1, -0x1.f55a9d3d20ca0p-12},
+            {-0x1.0e1aefb0ccbaep+2, -0x1.afb304c70431bp-15}, {-0x1.7dc76a5217a48p+2, -0x1.f481e78d8e263p-28},
+            {-0x1.b6402103e2abep+2, -0x1.c423d82de7558p-36}, {-0x1.9000000000000p+3, -0x1.f02494d8a3f13p-115},
+            {0x1.4000000000000p+1, 0x1.3e034de12223cp+1}, {0x1.4000000000000p+2, 0x1.3ffff9fd0d146p+2},
+            {-0x1.3266666666666p+5, -0x0.0000000005cc9p-1022}};
+    static final double[][] ERF_ROUNDED = {
+            {0x1.999999999999ap-4, 0x1.cca5ea24fb334p-4}, {0x1.ccccccccccccdp-2, 0x1.e6e4ae11529c0p-2},
+            {0x1.0000000000000p-1, 0x1.0a7ef5c18edd2p-1}, {0x1.6666666666666p-1, 0x1.5b08c21171646p-1},
+            {0x1.4cccccccccccdp+0, 0x1.de364a1372d3ap-1}, {0x1.7333333333333p+1, 0x1.fffa9cfbea4e3p-1},
+            {0x1.8cccccccccccdp+1, 0x1.fffe7922cb8dbp-1}, {0x1.2000000000000p+2, 0x1.fffffffe4fa30p-1},
+            {0x1.8000000000000p+2, 0x1.0000000000000p+0}};
+
+    /**
+     * The oracle judges f64 kernels to a few ulps, so its own error must sit well below one: within one ulp of the
+     * correctly rounded value (an fp64 evaluation is 3–5 ulps off near these points, and 0 instead of a subnormal).
+     */
+    @Test
+    void geluErfAndErfAreWithinOneUlpOfTheCorrectlyRoundedValue() {
+        for (double[] c : GELU_ERF_ROUNDED) {
+            assertEquals(c[1], Functions.geluErf(c[0]), Math.ulp(c[1]), "gelu_erf(" + c[0] + ")");
+        }
+        for (double[] c : ERF_ROUNDED) {
+            assertEquals(c[1], Functions.erf(c[0]), Math.ulp(c[1]), "erf(" + c[0] + ")");
+            assertEquals(-c[1], Functions.erf(-c[0]), Math.ulp(c[1]), "erf(" + -c[0] + ")");
+        }
+        assertEquals(Double.NaN, Functions.geluErf(Double.NaN));
+        assertEquals(Double.NaN, Functions.geluErf(Double.NEGATIVE_INFINITY));   // −∞·0, as 0.5·x·(1 + erf) gives
+        assertEquals(Double.POSITIVE_INFINITY, Functions.geluErf(Double.POSITIVE_INFINITY));
+        assertEquals(-0.0, Functions.geluErf(-50));
+        assertEquals(1.0, Functions.erf(Double.POSITIVE_INFINITY));
+    }
+
     @Test
     void softmaxOverAZeroLengthAxisOrAnEmptyTensorIsEmpty() {
         for (long[] shape : new long[][] {{5, 0}, {0, 5}}) {

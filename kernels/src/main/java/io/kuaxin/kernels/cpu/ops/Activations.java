@@ -19,10 +19,38 @@ public final class Activations {
 
     public static double geluErf(double x) {
         if (Double.isNaN(x)) return x;
-        double a = Math.abs(x), p = a * a;
+        double a = Math.abs(x);
+        if (a < SERIES_LIMIT) {
+            // erf(a/√2) = √(2/π)·a·S(a²/2) without rounding a/√2 first; 1 ∓ erf with one rounding (fma)
+            double p = SQRT_2_OVER_PI * a, s = erfSeries(0.5 * a * a);
+            return 0.5 * x * (x < 0 ? Math.fma(-p, s, 1) : Math.fma(p, s, 1));
+        }
+        double p = a * a;
         // e^(−x²/2) from x²'s exact two-part product: x² rounded would cost ~x² ulps in the tail
         double c = erfc(a * INV_SQRT_2, -p / 2, -Math.fma(a, a, -p) / 2);
         return 0.5 * x * (x < 0 ? c : 2 - c);
+    }
+
+    /** |x| below which gelu uses the series: x/√2 &lt; 0.5, where erf ≤ 0.53 and 1 − erf cancels little. */
+    private static final double SERIES_LIMIT = 0.5 * Math.sqrt(2);
+
+    /**
+     * S(w) = Σ (−w)^n / (n!·(2n+1)) for 0 ≤ w ≤ 1/8 by Horner (fma), so that erf(z) = 2z/√π · S(z²); 13 terms
+     * leave the last below 10^−20 of the sum.
+     */
+    private static double erfSeries(double w) {
+        double s = 0;
+        for (int n = SERIES.length - 1; n >= 0; n--) s = Math.fma(s, -w, SERIES[n]);
+        return s;
+    }
+
+    private static final double[] SERIES = new double[13];
+    static {
+        double factorial = 1;
+        for (int n = 0; n < SERIES.length; n++) {
+            if (n > 0) factorial *= n;
+            SERIES[n] = 1 / (factorial * (2 * n + 1));
+        }
     }
 
     /**
@@ -48,7 +76,7 @@ public final class Activations {
      */
     public static double erfc(double z, double hi, double lo) {
         if (z < 0.5) return 1 - erf(z);
-        if (z > 27) return 0;
+        if (z > 27.3) return 0;                     // e^(−z²) underflows past 27.3
         int terms = z < 1 ? 1500 : z < 2 ? 400 : 100;
         double f = z;
         for (int n = terms; n >= 1; n--) f = z + (n * 0.5) / f;
