@@ -441,6 +441,10 @@ public final class CpuGemm {
             for (int pnl = 0; pnl < panels; pnl++) {
                 int r0 = pnl * mr, rows = Math.min(mr, mc - r0);
                 int base = pnl * kc * mr;
+                if (!transA && aType == DType.F32) {
+                    kern.gemmPackRowsA(pa, base, a, aOff + (long) (i0 + r0) * lda + p0, lda, rows, kc);
+                    continue;
+                }
                 if (!transA) {
                     for (int r = 0; r < rows; r++) {
                         Elements.load(a, aType, aOff + (long) (i0 + r0 + r) * lda + p0, 1, kc, pa, base + r, mr);

@@ -1,5 +1,6 @@
 package io.kuaxin.kernels.cpu;
 
+import io.kuaxin.DType;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -122,6 +123,16 @@ public interface CpuKernels {
         float s = n > 0 ? a[from + n - 1] : 0;                 // the last line, which the stride may step over
         for (int i = from; i < from + n; i += 16) s += a[i];   // one element per 64-byte line
         return s;
+    }
+
+    /**
+     * One panel of fp32, untransposed A packed for {@link #gemmTile}: {@code dst[dOff + kk·R + r] = a[aOff + r·lda + kk]}
+     * for r in [0, rows) and kk in [0, kc), zero for r in [rows, R), R = {@link #gemmRows()}.
+     */
+    default void gemmPackRowsA(float[] dst, int dOff, MemorySegment a, long aOff, long lda, int rows, int kc) {
+        int mr = gemmRows();
+        for (int r = 0; r < rows; r++) Elements.load(a, DType.F32, aOff + r * lda, 1, kc, dst, dOff + r, mr);
+        for (int r = rows; r < mr; r++) for (int kk = 0; kk < kc; kk++) dst[dOff + kk * mr + r] = 0f;
     }
 
     /**

@@ -117,6 +117,35 @@ class CpuGemmTest {
     }
 
     /**
+     * Packing fp32 A for the tile is its definition, {@code dst[kk·R + r] = A[r][kk]} with zero rows past {@code rows},
+     * at every row count and K around the 16-wide blocks the vector packing transposes (K tails of 1 to 15), with a
+     * padded leading dimension and an offset; every element of the panel is written (NaN-poisoned before).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("impls")
+    void packingRowsOfAIsItsDefinition(String name, CpuKernels kern) {
+        int mr = kern.gemmRows();
+        try (Arena arena = Arena.ofConfined()) {
+            for (int kc : new int[] {1, 7, 15, 16, 17, 32, 33, 47, 256, 300}) {
+                long lda = kc + 5, off = 3;
+                MemorySegment a = arena.allocate((off + mr * lda) * 4);
+                for (long i = 0; i < off + mr * lda; i++) a.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) (i * 0.5 - 7));
+                for (int rows = 1; rows <= mr; rows++) {
+                    float[] dst = new float[2 + kc * mr + 2];
+                    java.util.Arrays.fill(dst, Float.NaN);
+                    kern.gemmPackRowsA(dst, 2, a, off, lda, rows, kc);
+                    for (int kk = 0; kk < kc; kk++) for (int r = 0; r < mr; r++) {
+                        float want = r < rows ? a.getAtIndex(ValueLayout.JAVA_FLOAT, off + r * lda + kk) : 0f;
+                        assertEquals(want, dst[2 + kk * mr + r], "kc " + kc + " rows " + rows + " r " + r + " k " + kk);
+                    }
+                    assertEquals(Float.NaN, dst[0]);
+                    assertEquals(Float.NaN, dst[dst.length - 1]);
+                }
+            }
+        }
+    }
+
+    /**
      * Batched attention-like products (5 or 12 items, each with its own B) through the batch-parallel small path:
      * Q·Kᵀ (transposed B) and P·V, A plain or transposed, at S = 1..24 and 127..130, with strided items, alpha ≠ 1, beta ≠ 0, padded C.
      */

@@ -656,15 +656,15 @@ final class GemmTiles {
         }
     }
 
-    /** {@link #T_LO} and {@link #T_HI} as vectors, for {@link #transpose16} (512-bit vectors only). */
+    /** {@link #T_LO} and {@link #T_HI} as vectors, for {@link #transpose16} and {@link PackRowsA} (512-bit only). */
     private static final FloatVector LO8 = L == 16 ? FloatVector.fromArray(S, T_LO[8], 0) : null;
     private static final FloatVector HI8 = L == 16 ? FloatVector.fromArray(S, T_HI[8], 0) : null;
-    private static final FloatVector LO4 = L == 16 ? FloatVector.fromArray(S, T_LO[4], 0) : null;
-    private static final FloatVector HI4 = L == 16 ? FloatVector.fromArray(S, T_HI[4], 0) : null;
-    private static final FloatVector LO2 = L == 16 ? FloatVector.fromArray(S, T_LO[2], 0) : null;
-    private static final FloatVector HI2 = L == 16 ? FloatVector.fromArray(S, T_HI[2], 0) : null;
-    private static final FloatVector LO1 = L == 16 ? FloatVector.fromArray(S, T_LO[1], 0) : null;
-    private static final FloatVector HI1 = L == 16 ? FloatVector.fromArray(S, T_HI[1], 0) : null;
+    static final FloatVector LO4 = L == 16 ? FloatVector.fromArray(S, T_LO[4], 0) : null;
+    static final FloatVector HI4 = L == 16 ? FloatVector.fromArray(S, T_HI[4], 0) : null;
+    static final FloatVector LO2 = L == 16 ? FloatVector.fromArray(S, T_LO[2], 0) : null;
+    static final FloatVector HI2 = L == 16 ? FloatVector.fromArray(S, T_HI[2], 0) : null;
+    static final FloatVector LO1 = L == 16 ? FloatVector.fromArray(S, T_LO[1], 0) : null;
+    static final FloatVector HI1 = L == 16 ? FloatVector.fromArray(S, T_HI[1], 0) : null;
 
     /**
      * A panel of Bᵀ (see {@code CpuKernels.gemmPackPanelT}) in L×L blocks: L rows of B (vector loads, masked at the

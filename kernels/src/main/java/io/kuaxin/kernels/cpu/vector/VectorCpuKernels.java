@@ -69,6 +69,12 @@ public final class VectorCpuKernels implements CpuKernels {
     }
 
     @Override
+    public void gemmPackRowsA(float[] dst, int dOff, MemorySegment a, long aOff, long lda, int rows, int kc) {
+        if (GemmTiles.ROWS == 8 && L == 16 && rows == 8) PackRowsA.pack8(dst, dOff, a, aOff, lda, kc);
+        else CpuKernels.super.gemmPackRowsA(dst, dOff, a, aOff, lda, rows, kc);
+    }
+
+    @Override
     public void gemmPackPanelT(float[] dst, int dOff, MemorySegment b, long bOff, long ldb, int k, int cols) {
         GemmTiles.packPanelT(dst, dOff, b, bOff, ldb, k, cols);
     }
