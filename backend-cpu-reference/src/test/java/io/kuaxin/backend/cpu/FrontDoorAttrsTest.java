@@ -106,7 +106,8 @@ class FrontDoorAttrsTest {
                 Tensor tx = s.copyOf(x, Shape.of(ROWS, d)), tg = s.copyOf(g, Shape.of(d)), tb = s.copyOf(b, Shape.of(d));
                 for (int mask = 0; mask < 4; mask++) {
                     boolean withG = (mask & 1) != 0, withB = (mask & 2) != 0;
-                    close(layerNormRef(x, withG ? g : null, withB ? b : null, EPS[1], d), Ops.layerNorm(tx, withG ? tg : null, withB ? tb : null, EPS[1]).toFloatArray(),
+                    double[] want = layerNormRef(x, withG ? g : null, withB ? b : null, EPS[1], d);
+                    close(want, Ops.layerNorm(tx, withG ? tg : null, withB ? tb : null, EPS[1]).toFloatArray(),
                             "layerNorm d=" + d + (withG ? " gamma" : "") + (withB ? " beta" : ""));
                 }
             }

@@ -38,7 +38,9 @@ class ActivationTailTest {
         for (double[] range : ranges) {
             for (int i = 0; i < 50_000; i++) check(range[0] + (range[1] - range[0]) * r.nextDouble());
         }
-        for (double x : new double[] {-0.7047563772274186, -0x1.3266666666666p+5, -Math.sqrt(0.5), Math.sqrt(0.5)}) check(x);
+        for (double x : new double[] {-0.7047563772274186, -0x1.3266666666666p+5, -Math.sqrt(0.5), Math.sqrt(0.5)}) {
+            check(x);
+        }
     }
 
     private static void check(double x) {

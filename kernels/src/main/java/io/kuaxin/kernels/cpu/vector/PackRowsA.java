@@ -26,7 +26,8 @@ final class PackRowsA {
     private PackRowsA() {}
 
     /** Lane l takes k = 2·(l mod 8) + l/8. */
-    private static final VectorShuffle<Float> SPREAD = L == 16 ? VectorShuffle.fromOp(S, l -> ((l & 7) << 1) | (l >> 3)) : null;
+    private static final VectorShuffle<Float> SPREAD =
+            L == 16 ? VectorShuffle.fromOp(S, l -> ((l & 7) << 1) | (l >> 3)) : null;
 
     /** {@code dst[dOff + kk·8 + r] = a[aOff + r·lda + kk]} for r in [0, 8), kk in [0, kc). */
     static void pack8(float[] dst, int dOff, MemorySegment a, long aOff, long lda, int kc) {
