@@ -199,6 +199,49 @@ class DenseF32KernelsTest {
         }
     }
 
+    /**
+     * Attention's row steps, {@code max} and {@code expSum}, against fp64: every length up to 70 (pairs of vectors,
+     * one whole vector, masked tails) at offsets 0 to 3, scores in [−120, 30] (so some exponents underflow) with a
+     * masked (−∞) key; the max exactly, each exp within 4 float ulps of the rounded exponent's, the sum within 1e-6, nothing outside the range
+     * touched. A NaN score makes the row's sum NaN.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kernelsOnly")
+    void attentionRowMaxAndExpSum(String name, CpuKernels k) {
+        Random rnd = new Random(7);
+        for (int off = 0; off <= 3; off++) {
+            for (int n = 0; n <= 70; n++) {
+                float[] x = new float[off + n + 2];
+                java.util.Arrays.fill(x, 1e30f); // sentinels: larger than any score, so a read past the range shows
+                for (int i = 0; i < n; i++) x[off + i] = (float) (-120 + 150 * rnd.nextDouble());
+                if (n > 3) x[off + n / 2] = Float.NEGATIVE_INFINITY;
+                float want = Float.NEGATIVE_INFINITY;
+                for (int i = 0; i < n; i++) want = Math.max(want, x[off + i]);
+                String at = "off " + off + ", n " + n;
+                assertEquals(want, k.max(x, off, n), 0f, at);
+                if (n == 0) continue;
+                float[] before = x.clone();
+                float sum = k.expSum(x, off, n, want);
+                double wantSum = 0;
+                for (int i = 0; i < n; i++) {
+                    double arg = (double) before[off + i] - want, e = Math.exp(arg);
+                    wantSum += e;
+                    // x − max is rounded to float first: half an ulp of it is a relative error of exp's result;
+                    // below e^−87.3 the vector exp flushes to 0
+                    double rel = 0.5 * Math.ulp((float) arg) + 4 * 0x1p-24;
+                    double tol = (e == 0 ? 0 : e * rel) + 0x1p-125;
+                    assertEquals(e, x[off + i], tol, at + ", element " + i);
+                }
+                assertEquals(wantSum, sum, 1e-6 * wantSum, at + ", sum");
+                for (int i = 0; i < off; i++) assertEquals(before[i], x[i], 0f, at + ", before the range");
+                for (int i = off + n; i < x.length; i++) assertEquals(before[i], x[i], 0f, at + ", after the range");
+            }
+        }
+        float[] nan = new float[40];
+        nan[33] = Float.NaN;
+        assertTrue(Float.isNaN(k.expSum(nan, 0, 40, k.max(nan, 0, 40))), "a NaN score must reach the sum");
+    }
+
     /** erf by its Taylor series (|x| small) or continued fraction of erfc; double accuracy is not needed here. */
     private static double erf(double x) {
         double z = Math.abs(x);
