@@ -190,10 +190,13 @@ public interface CpuKernels {
     /** {@code out[j] = Σ_{p<k} a[aOff+p]·b[p·ldb + j]} for j in [0, n), int8 inputs, int32 sums. */
     void s8Gemv(byte[] a, int aOff, int k, byte[] b, int ldb, int n, int[] out);
 
-    /** Maximum of {@code x[off..off+n)}; -∞ when n = 0. */
+    /** Maximum of {@code x[off..off+n)}; -∞ when n = 0. A NaN element may be skipped or returned. */
     float max(float[] x, int off, int n);
 
-    /** {@code x = exp(x - max)} in place; returns the sum. */
+    /**
+     * {@code x = exp(x - max)} in place; returns the sum. {@code max} must be at least every element (the row's max,
+     * as softmax passes it): implementations may skip the overflow side of exp. Results below e^−87.3 may be 0.
+     */
     float expSum(float[] x, int off, int n, float max);
 
     /** {@code x = x·scale + add} in place ({@code add} may be null). */
