@@ -341,16 +341,17 @@ public final class CpuAttention {
             int maxLim = causal ? Math.min(kvLen, qLen - 1 + off + 1) : kvLen;
             boolean vDirect = v.type() == DType.F32 && v.s3() == 1;
             Arrays.fill(o, 0, rowsN * d, 0f);
+            // l = 0: no visible key, the row stays 0; l = NaN (a NaN score) must still reach the output
             if (vDirect) {
                 long v0 = v.index(b, kvh, 0, 0);
                 for (int r = 0; r < rowsN; r++) {
-                    if (l[r] > 0f) kk.axpyRows(s, r * kvLen, v.segment(), v0, v.s2(), limit(r % qLen, off, kvLen), d, o, r * d);
+                    if (l[r] != 0f) kk.axpyRows(s, r * kvLen, v.segment(), v0, v.s2(), limit(r % qLen, off, kvLen), d, o, r * d);
                 }
             } else {
                 for (int j = 0; j < maxLim; j++) {
                     Elements.load(v.segment(), v.type(), v.index(b, kvh, j, 0), v.s3(), d, row, 0, 1);
                     for (int r = 0; r < rowsN; r++) {
-                        if (l[r] > 0f && j < limit(r % qLen, off, kvLen)) kk.axpy(s[r * kvLen + j], row, 0, o, r * d, d);
+                        if (l[r] != 0f && j < limit(r % qLen, off, kvLen)) kk.axpy(s[r * kvLen + j], row, 0, o, r * d, d);
                     }
                 }
             }

@@ -190,7 +190,10 @@ public interface CpuKernels {
     /** {@code out[j] = Σ_{p<k} a[aOff+p]·b[p·ldb + j]} for j in [0, n), int8 inputs, int32 sums. */
     void s8Gemv(byte[] a, int aOff, int k, byte[] b, int ldb, int n, int[] out);
 
-    /** Maximum of {@code x[off..off+n)}; -∞ when n = 0. A NaN element may be skipped or returned. */
+    /**
+     * Maximum of {@code x[off..off+n)}; -∞ when n = 0. A NaN element may be skipped, but a row with nothing above −∞
+     * and a NaN gives NaN (never the −∞ of a fully masked row).
+     */
     float max(float[] x, int off, int n);
 
     /**

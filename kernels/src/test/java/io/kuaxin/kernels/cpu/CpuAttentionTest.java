@@ -144,4 +144,36 @@ class CpuAttentionTest {
             }
         }
     }
+
+    /**
+     * A NaN in one query row makes that row's output NaN, on every path (one query, short and long rows, one and
+     * several key blocks), and leaves the other rows finite: a NaN row must not be taken for a fully masked one,
+     * which writes 0.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kernelsOnly")
+    void aNanQueryRowGivesANanOutputRow(String name, CpuKernels kern) {
+        for (int[] shape : new int[][] {{1, 40}, {16, 16}, {128, 128}, {200, 200}}) {
+            int lq = shape[0], lk = shape[1], d = 32, bad = lq / 2;
+            Random rnd = new Random(lq);
+            Ref.Buf q = new Ref.Buf(DType.F32, lq * d, rnd, false), k = new Ref.Buf(DType.F32, lk * d, rnd, true);
+            Ref.Buf v = new Ref.Buf(DType.F32, lk * d, rnd, false), o = new Ref.Buf(DType.F32, lq * d, rnd, false);
+            for (int x = 0; x < d; x++) q.set(bad * d + x, Float.NaN);
+            CpuAttention.attention(kern, view(q, 1, 1, lq, d, Layout.BHSD), view(k, 1, 1, lk, d, Layout.BHSD),
+                    view(v, 1, 1, lk, d, Layout.BHSD), view(o, 1, 1, lq, d, Layout.BHSD), 1, 1, 1, lq, lk, d, 0.17f,
+                    false, null, null, null);
+            for (int i = 0; i < lq; i++) {
+                for (int x = 0; x < d; x++) {
+                    float got = o.getF32((long) i * d + x);
+                    if (i == bad ? !Float.isNaN(got) : !Float.isFinite(got)) {
+                        fail("q" + lq + " kv" + lk + ": O[" + i + "][" + x + "] = " + got + (i == bad ? ", want NaN" : ""));
+                    }
+                }
+            }
+        }
+    }
+
+    static Stream<Arguments> kernelsOnly() {
+        return Ref.kernels().stream().map(k -> Arguments.of(k.name(), k));
+    }
 }

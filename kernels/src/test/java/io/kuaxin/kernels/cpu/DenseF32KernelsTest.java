@@ -203,7 +203,7 @@ class DenseF32KernelsTest {
      * Attention's row steps, {@code max} and {@code expSum}, against fp64: every length up to 70 (pairs of vectors,
      * one whole vector, masked tails) at offsets 0 to 3, scores in [−120, 30] (so some exponents underflow) with a
      * masked (−∞) key; the max exactly, each exp within 4 float ulps of the rounded exponent's, the sum within 1e-6, nothing outside the range
-     * touched. A NaN score makes the row's sum NaN.
+     * touched. A NaN score makes the row's sum NaN; a row of −∞ and NaN has a NaN max.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("kernelsOnly")
@@ -240,6 +240,12 @@ class DenseF32KernelsTest {
         float[] nan = new float[40];
         nan[33] = Float.NaN;
         assertTrue(Float.isNaN(k.expSum(nan, 0, 40, k.max(nan, 0, 40))), "a NaN score must reach the sum");
+        // nothing above −∞ but a NaN: NaN, not the −∞ that marks a fully masked row
+        for (int n : new int[] {1, 16, 40}) {
+            java.util.Arrays.fill(nan, Float.NEGATIVE_INFINITY);
+            nan[n - 1] = Float.NaN;
+            assertTrue(Float.isNaN(k.max(nan, 0, n)), "NaN and −∞ only, n " + n);
+        }
     }
 
     /** erf by its Taylor series (|x| small) or continued fraction of erfc; double accuracy is not needed here. */

@@ -21,7 +21,8 @@ final class AttentionRows {
     /**
      * Maximum of the row by compare-and-blend, not {@code FloatVector.max}: Java's max orders −0 below +0 and returns
      * NaN for a NaN lane, which C2 pays for with fix-up instructions on every step (a row of 128 scores: 22 → 13 ns
-     * on Zen 5, with two chains). A NaN score is skipped here; it still reaches the output through its own exp.
+     * on Zen 5, with two chains). A NaN score is skipped here; it still reaches the output through its own exp. A row
+     * with nothing above −∞ but a NaN returns NaN.
      */
     static float max(float[] x, int off, int n) {
         FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), m1 = m0;
@@ -41,7 +42,10 @@ final class AttentionRows {
             FloatVector v = FloatVector.fromArray(S, x, off + i, in);
             m1 = m1.blend(v, m1.lt(v).and(in));
         }
-        return m0.blend(m1, m0.lt(m1)).reduceLanes(VectorOperators.MAX);
+        float m = m0.blend(m1, m0.lt(m1)).reduceLanes(VectorOperators.MAX);
+        // nothing above −∞: a NaN row must not pass for a fully masked one (attention would write 0 for it)
+        if (m == Float.NEGATIVE_INFINITY) for (int j = 0; j < n; j++) if (Float.isNaN(x[off + j])) return Float.NaN;
+        return m;
     }
 
     /**
