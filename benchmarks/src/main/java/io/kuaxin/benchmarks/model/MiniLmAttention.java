@@ -30,17 +30,19 @@ public final class MiniLmAttention {
         SplittableRandom rnd = new SplittableRandom(1);
         try (Arena arena = Arena.ofShared()) {
             long elems = (long) HEADS * n * D;
-            StridedTensor q = random(arena, elems, rnd, n), k = random(arena, elems, rnd, n), v = random(arena, elems, rnd, n);
+            StridedTensor q = random(arena, elems, rnd, n), k = random(arena, elems, rnd, n);
+            StridedTensor v = random(arena, elems, rnd, n);
             StridedTensor o = StridedTensor.dense(arena.allocate(elems * 4, 64), DType.F32, 1, HEADS, n, D);
             float scale = (float) (1 / Math.sqrt(D));
-            Runnable attention = () -> CpuAttention.attention(q, k, v, o, 1, HEADS, HEADS, n, n, D, scale, false, null, null, null);
+            Runnable attention = () -> CpuAttention.attention(q, k, v, o, 1, HEADS, HEADS, n, n, D, scale, false,
+                    null, null, null);
 
             CpuKernels kern = CpuKernels.instance();
             int rows = HEADS * n;
             float[] s = new float[rows * n];
             for (int i = 0; i < s.length; i++) s[i] = (float) rnd.nextDouble();
             float[] sink = new float[1];
-            // scores in [0, 1] and max 1: exp(x − 1) stays in [e⁻¹, 1], so repeated calls keep the same inputs' range
+            // scores in [0, 1] and max 1: exp(x − 1) stays in [e⁻¹, 1], so repeated calls keep the inputs' range
             Runnable max = () -> { for (int r = 0; r < rows; r++) sink[0] += kern.max(s, r * n, n); };
             Runnable expSum = () -> { for (int r = 0; r < rows; r++) sink[0] += kern.expSum(s, r * n, n, 1f); };
 

@@ -345,13 +345,15 @@ public final class CpuAttention {
             if (vDirect) {
                 long v0 = v.index(b, kvh, 0, 0);
                 for (int r = 0; r < rowsN; r++) {
-                    if (l[r] != 0f) kk.axpyRows(s, r * kvLen, v.segment(), v0, v.s2(), limit(r % qLen, off, kvLen), d, o, r * d);
+                    if (l[r] == 0f) continue;
+                    kk.axpyRows(s, r * kvLen, v.segment(), v0, v.s2(), limit(r % qLen, off, kvLen), d, o, r * d);
                 }
             } else {
                 for (int j = 0; j < maxLim; j++) {
                     Elements.load(v.segment(), v.type(), v.index(b, kvh, j, 0), v.s3(), d, row, 0, 1);
                     for (int r = 0; r < rowsN; r++) {
-                        if (l[r] != 0f && j < limit(r % qLen, off, kvLen)) kk.axpy(s[r * kvLen + j], row, 0, o, r * d, d);
+                        if (l[r] == 0f || j >= limit(r % qLen, off, kvLen)) continue;
+                        kk.axpy(s[r * kvLen + j], row, 0, o, r * d, d);
                     }
                 }
             }

@@ -191,8 +191,8 @@ public interface CpuKernels {
     void s8Gemv(byte[] a, int aOff, int k, byte[] b, int ldb, int n, int[] out);
 
     /**
-     * Maximum of {@code x[off..off+n)}; -∞ when n = 0. A NaN element may be skipped, but a row with nothing above −∞
-     * and a NaN gives NaN (never the −∞ of a fully masked row).
+     * Maximum of {@code x[off..off+n)}; -∞ when n = 0. A NaN element may be skipped, but a row with nothing above
+     * −∞ and a NaN gives NaN (never the −∞ of a fully masked row).
      */
     float max(float[] x, int off, int n);
 

@@ -166,7 +166,8 @@ class CpuAttentionTest {
                 for (int x = 0; x < d; x++) {
                     float got = o.getF32((long) i * d + x);
                     if (i == bad ? !Float.isNaN(got) : !Float.isFinite(got)) {
-                        fail("q" + lq + " kv" + lk + ": O[" + i + "][" + x + "] = " + got + (i == bad ? ", want NaN" : ""));
+                        String want = i == bad ? ", want NaN" : ", want a finite value";
+                        fail("q" + lq + " kv" + lk + ": O[" + i + "][" + x + "] = " + got + want);
                     }
                 }
             }

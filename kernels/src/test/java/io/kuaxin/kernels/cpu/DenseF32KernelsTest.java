@@ -202,8 +202,9 @@ class DenseF32KernelsTest {
     /**
      * Attention's row steps, {@code max} and {@code expSum}, against fp64: every length up to 70 (pairs of vectors,
      * one whole vector, masked tails) at offsets 0 to 3, scores in [−120, 30] (so some exponents underflow) with a
-     * masked (−∞) key; the max exactly, each exp within 4 float ulps of the rounded exponent's, the sum within 1e-6, nothing outside the range
-     * touched. A NaN score makes the row's sum NaN; a row of −∞ and NaN has a NaN max.
+     * masked (−∞) key; the max exactly, each exp within 4 float ulps of the rounded exponent's, the sum within
+     * 1e-6, nothing outside the range touched. A NaN score makes the row's sum NaN; a row of −∞ and NaN has a NaN
+     * max.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("kernelsOnly")

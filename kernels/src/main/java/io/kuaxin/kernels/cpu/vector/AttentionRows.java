@@ -59,7 +59,8 @@ final class AttentionRows {
         for (int i = 0; i < n; i += L) {
             boolean whole = i + L <= n;
             VectorMask<Float> in = whole ? null : S.indexInRange(i, n);
-            FloatVector v = (whole ? FloatVector.fromArray(S, x, off + i) : FloatVector.fromArray(S, x, off + i, in)).sub(max);
+            FloatVector v = whole ? FloatVector.fromArray(S, x, off + i) : FloatVector.fromArray(S, x, off + i, in);
+            v = v.sub(max);
             // exp, inline (see expInline for the method)
             VectorMask<Float> under = v.lt(-87.3f);
             FloatVector xc = v.blend(-87.3f, under);
