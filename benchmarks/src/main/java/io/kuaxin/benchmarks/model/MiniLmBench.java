@@ -13,6 +13,7 @@ import io.kuaxin.models.text.BatchEncoding;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -31,6 +32,9 @@ import java.util.concurrent.TimeUnit;
  * all-MiniLM-L6-v2 on the CPU: Kuaxin's forward pass (weights read from the .onnx, every layer through Kuaxin ops)
  * against ONNX Runtime 1.29.0 on the same .onnx, in the same fork, same thread count. {@code input} is
  * batch x tokens. Each (input, threads) pair runs in its own forks, so the thread setting is read fresh.
+ * <p>After every iteration a fork prints one read of a 64 MB array ({@code memory read N GB/s}): on a shared host
+ * a process can land in a slower memory mode for its whole life, and the weight-streaming GEMMs of a short
+ * sentence feel it; the read tells such forks apart when Kuaxin's and ORT's forks of a cell disagree.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -51,6 +55,8 @@ public class MiniLmBench {
     private MiniLmEncoder encoder;
     private OrtEmbedder ort;
     private BatchEncoding batch;
+    private float[] probe;
+    private double probeSink;
 
     @Setup
     public void setup() {
@@ -65,6 +71,29 @@ public class MiniLmBench {
         ort = new OrtEmbedder(onnx, threads);
         String[] bt = input.split("x");
         batch = synthetic(Integer.parseInt(bt[0]), Integer.parseInt(bt[1]));
+        probe = new float[16 << 20];
+        for (int i = 0; i < probe.length; i += 1024) probe[i] = i;   // every page touched before it is timed
+    }
+
+    /** One read of the 64 MB probe array between iterations (outside the timed region), printed in GB/s. */
+    @TearDown(Level.Iteration)
+    public void memoryProbe() {
+        long t0 = System.nanoTime();
+        // eight independent sums: the adds' latency must not be what is timed (four double sums read 10 GB/s)
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        for (int i = 0; i < probe.length; i += 8) {
+            s0 += probe[i];
+            s1 += probe[i + 1];
+            s2 += probe[i + 2];
+            s3 += probe[i + 3];
+            s4 += probe[i + 4];
+            s5 += probe[i + 5];
+            s6 += probe[i + 6];
+            s7 += probe[i + 7];
+        }
+        long ns = System.nanoTime() - t0;
+        probeSink += s0 + s1 + s2 + s3 + s4 + s5 + s6 + s7;
+        System.out.printf("(memory read %.1f GB/s) ", probe.length * 4.0 / ns);
     }
 
     /** [CLS] ids... [SEP] with every token real (no padding), as the peer's published figures use. */
