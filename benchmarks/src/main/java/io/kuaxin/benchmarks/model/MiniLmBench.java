@@ -30,8 +30,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * all-MiniLM-L6-v2 on the CPU: Kuaxin's forward pass (weights read from the .onnx, every layer through Kuaxin ops)
- * against ONNX Runtime 1.29.0 on the same .onnx, in the same fork, same thread count. {@code input} is
- * batch x tokens. Each (input, threads) pair runs in its own forks, so the thread setting is read fresh.
+ * against ONNX Runtime 1.29.0 on the same .onnx, same thread count, in one JMH run. {@code input} is batch x
+ * tokens. Each benchmark and (input, threads) pair runs in forks of its own, so the thread setting is read fresh;
+ * JMH runs every Kuaxin cell before any ORT cell, so on a drifting host run one cell at a time
+ * ({@code -p input=… -p threads=…}) to keep a cell's two sides minutes, not a whole run, apart.
  * <p>After every iteration a fork prints one read of a 64 MB array ({@code memory read N GB/s}): on a shared host
  * a process can land in a slower memory mode for its whole life, and the weight-streaming GEMMs of a short
  * sentence feel it; the read tells such forks apart when Kuaxin's and ORT's forks of a cell disagree.

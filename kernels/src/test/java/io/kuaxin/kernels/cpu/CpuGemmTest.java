@@ -73,7 +73,7 @@ class CpuGemmTest {
      * leading-dimension padding and offsets; and zero-size products. Both implementations against fp64.
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("impls")
+    @MethodSource("io.kuaxin.kernels.cpu.Ref#kernelArgs")
     void everyRowCountMatchesFp64(String name, CpuKernels kern) {
         Random r = new Random(42);
         int[] ns = {1, 3, 16, 31, 32, 33, 64, 65, 97};
@@ -99,7 +99,7 @@ class CpuGemmTest {
      * dimensions and offsets, alpha ≠ 1 and beta ≠ 0; and M at the in-place-A threshold (127 to 129 rows).
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("impls")
+    @MethodSource("io.kuaxin.kernels.cpu.Ref#kernelArgs")
     void smallEdgeShapesMatchFp64(String name, CpuKernels kern) {
         Random r = new Random(7);
         int[] ks = {1, 2, 5, 15, 16, 17, 31, 32, 33, 47, 64, 70};
@@ -122,7 +122,7 @@ class CpuGemmTest {
      * padded leading dimension and an offset; every element of the panel is written (NaN-poisoned before).
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("impls")
+    @MethodSource("io.kuaxin.kernels.cpu.Ref#kernelArgs")
     void packingRowsOfAIsItsDefinition(String name, CpuKernels kern) {
         int mr = kern.gemmRows();
         try (Arena arena = Arena.ofConfined()) {
@@ -150,7 +150,7 @@ class CpuGemmTest {
      * Q·Kᵀ (transposed B) and P·V, A plain or transposed, at S = 1..24 and 127..130, with strided items, alpha ≠ 1, beta ≠ 0, padded C.
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("impls")
+    @MethodSource("io.kuaxin.kernels.cpu.Ref#kernelArgs")
     void batchedSmallProductsMatchFp64(String name, CpuKernels kern) {
         int d = 32;
         int[] sizes = java.util.stream.IntStream.concat(java.util.stream.IntStream.rangeClosed(1, 24),
@@ -221,10 +221,9 @@ class CpuGemmTest {
         if (c.pad > 0 && c.m > 0) assertEquals(c0[cOff + c.n], cc.val[cOff + c.n] = cc.getF32(cOff + c.n), 0.0);
     }
 
-    static Stream<Arguments> impls() { return Ref.kernels().stream().map(k -> Arguments.of(k.name(), k)); }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("impls")
+    @MethodSource("io.kuaxin.kernels.cpu.Ref#kernelArgs")
     void batchedWithBroadcastB(String name, CpuKernels kern) {
         for (int[] shape : new int[][] {{3, 5, 7, 9}, {4, 70, 90, 130}}) { // small (batch-parallel) and large (per-matrix parallel)
             int batch = shape[0], m = shape[1], n = shape[2], k = shape[3];
@@ -293,7 +292,7 @@ class CpuGemmTest {
      * stride beyond the panel, alpha ≠ 1, beta 0 (C not read: NaN there stays unread) and beta ≠ 0.
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("impls")
+    @MethodSource("io.kuaxin.kernels.cpu.Ref#kernelArgs")
     void rowPanelsGiveTheEdgeTilesBits(String name, CpuKernels kern) {
         Random rnd = new Random(11);
         float[] scratch = new float[CpuKernels.MAX_GEMM_ROWS * CpuKernels.NR];
@@ -375,7 +374,7 @@ class CpuGemmTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("impls")
+    @MethodSource("io.kuaxin.kernels.cpu.Ref#kernelArgs")
     void int8(String name, CpuKernels kern) {
         for (int[] sh : new int[][] {{1, 1, 1}, {7, 67, 33}, {33, 129, 300}, {5, 3, 0}}) {
             for (boolean ta : new boolean[] {false, true}) for (boolean tb : new boolean[] {false, true}) {

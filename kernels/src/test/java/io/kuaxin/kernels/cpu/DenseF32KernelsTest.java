@@ -207,7 +207,7 @@ class DenseF32KernelsTest {
      * max.
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("kernelsOnly")
+    @MethodSource("io.kuaxin.kernels.cpu.Ref#kernelArgs")
     void attentionRowMaxAndExpSum(String name, CpuKernels k) {
         Random rnd = new Random(7);
         for (int off = 0; off <= 3; off++) {
@@ -268,7 +268,7 @@ class DenseF32KernelsTest {
      * start from 0 to 17 and every length up to 70 (whole vectors, pairs and tails), and nothing is written.
      */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("kernelsOnly")
+    @MethodSource("io.kuaxin.kernels.cpu.Ref#kernelArgs")
     void warmReadsOnlyItsRange(String name, CpuKernels k) {
         for (int from = 0; from <= 17; from++) {
             for (int n = 0; n <= 70; n++) {
@@ -280,9 +280,5 @@ class DenseF32KernelsTest {
                 assertTrue(java.util.Arrays.equals(before, a), "gemmWarm wrote to its input");
             }
         }
-    }
-
-    static Stream<Arguments> kernelsOnly() {
-        return Ref.kernels().stream().map(k -> Arguments.of(k.name(), k));
     }
 }

@@ -8,6 +8,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
 
 /** Test helpers: both kernel implementations, typed buffers, and fp64 math written independently of the code under test. */
 final class Ref {
@@ -21,6 +23,11 @@ final class Ref {
             throw new AssertionError("the Vector API kernels must load in tests (argLine adds the module)", e);
         }
         return List.of(ScalarCpuKernels.INSTANCE, vector);
+    }
+
+    /** {@link #kernels()} as parameterized-test arguments: the name, then the kernels. */
+    static Stream<Arguments> kernelArgs() {
+        return kernels().stream().map(k -> Arguments.of(k.name(), k));
     }
 
     /** A buffer of {@code n} elements holding random values in [-1, 1), with the exact decoded values kept as doubles. */
