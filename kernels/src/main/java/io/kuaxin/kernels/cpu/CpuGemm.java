@@ -31,10 +31,19 @@ public final class CpuGemm {
     static final int NC = 512;
     /**
      * Blocks for tall products (M ≥ {@link #LARGE_M}): 256×2048 blocks of C pack each A block once per 2048 columns
-     * instead of 512 (measured interleaved on Zen 5: +10–17% at n = 2048 on 1 and 2 threads, equal at 1024); small
-     * M keeps 64-row blocks, which leave more blocks for the threads (128 × 384 × 1536 lost 5–10% with 128+ rows).
+     * instead of 512 (measured interleaved on Zen 5: +10–17% at n = 2048 on 1 and 2 threads, equal at 1024); other
+     * M keeps 64-row blocks, which leave more blocks for the threads (128 × 384 × 1536 lost 5–10% with 128+ rows,
+     * separate JVMs), except the in-place-A products {@link #ROWS_A_BLOCK_BYTES} takes whole (paired in one JVM).
      */
     static final int MC_LARGE = 256, NC_LARGE = 2048, LARGE_M = 1024;
+    /**
+     * An in-place-A product of up to {@link #ROWS_A_MAX_M} rows whose A (M·K floats) fits this many bytes of L2 runs
+     * all its rows in one block: each weight panel is then read from memory once, not once per 64-row block (the
+     * second read came from L3, when other tenants left it there). Paired in one JVM, MiniLM forward with and without:
+     * 1×128 +2.2% (1 thread) and +2.9% (2 threads), eight 13-token sentences +2.5% and +2.5%; the same for every
+     * size of A (K = 1536 too: 768 KB) gained nothing on 1 thread and lost 1.4% on 2.
+     */
+    static final long ROWS_A_BLOCK_BYTES = 384L << 10;
     /**
      * Up to this M ({@code kuaxin.cpu.gemm.rowsAMaxM}) fp32, untransposed A is read in place by the register tile
      * ({@link CpuKernels#gemmTileRowsA}) instead of being packed: packing costs about as much per A element as the
@@ -282,6 +291,7 @@ public final class CpuGemm {
             }
             // Split C into MC×NC blocks; narrow NC when that leaves too few items to keep every thread busy.
             mc = m >= LARGE_M ? MC_LARGE : MC;
+            if (rowsA && m > mc && (long) m * k * 4 <= ROWS_A_BLOCK_BYTES) mc = m;
             mBlocks = ceilDiv(m, mc);
             int nc = m >= LARGE_M ? NC_LARGE : NC;
             int want = 4 * CpuThreads.threads();
