@@ -1,17 +1,9 @@
 package io.kuaxin.benchmarks.model;
 
-import io.kuaxin.FallbackPolicy;
-import io.kuaxin.Kuaxin;
-import io.kuaxin.Ops;
-import io.kuaxin.models.minilm.MiniLmArtifact;
 import io.kuaxin.models.minilm.MiniLmEncoder;
-import io.kuaxin.models.minilm.MiniLmWeights;
 import io.kuaxin.models.minilm.OrtEmbedder;
-import io.kuaxin.models.onnx.OnnxReader;
 import io.kuaxin.models.text.BatchEncoding;
 
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -24,55 +16,42 @@ import java.util.List;
  * drifts between rounds moves both slices of a round alike, so that figure is the steadier one.
  * {@code MiniLmAlternating BxT|demo threads warm-up rounds}; {@code demo} is the demo's 8 sentences (padded batch).
  * The first Kuaxin runs of each slice carry ONNX Runtime's spinning threads: read medians, not means.
- * {@link MiniLmBench} (separate forks) remains the benchmark of record.
+ * The benchmark of record for the ratio is {@link MiniLmPairedBench} (JMH, the same alternation, same fork).
  */
 public final class MiniLmAlternating {
-    /** The sentences {@code kuaxin demo} embeds (8 sentences of 8-13 tokens). */
-    static final List<String> DEMO = List.of("A man is playing a guitar.", "Someone strums an acoustic guitar on stage.",
-            "The new movie is awesome.", "I loved that film, it was fantastic.", "A cat is sleeping on the windowsill.",
-            "The kitten naps in the sun by the window.", "Stock markets fell sharply today.",
-            "Shares dropped steeply on Wall Street this afternoon.");
-
     private MiniLmAlternating() {}
 
     public static void main(String[] args) throws Exception {
         int threads = Integer.parseInt(args[1]);
-        System.setProperty("kuaxin.cpu.threads", args[1]);
         double warm = Double.parseDouble(args[2]), slice = Double.parseDouble(System.getProperty("slice", "1"));
         int rounds = Integer.parseInt(args[3]);
-        try (Arena arena = Arena.ofShared(); Kuaxin kx = Kuaxin.open()) {
-            MiniLmArtifact artifact = MiniLmArtifact.locate();
-            MemorySegment onnx = artifact.readOnnx(arena);
-            MiniLmWeights w = MiniLmWeights.from(OnnxReader.read(onnx));
-            try (MiniLmEncoder enc = new MiniLmEncoder(kx.device("cpu"), w, Ops.withFallback(FallbackPolicy.FAIL));
-                 OrtEmbedder ort = new OrtEmbedder(onnx, threads)) {
-                BatchEncoding batch = args[0].equals("demo")
-                        ? artifact.loadTokenizer().encodeBatch(DEMO)
-                        : MiniLmBench.synthetic(Integer.parseInt(args[0].split("x")[0]), Integer.parseInt(args[0].split("x")[1]));
-                long end = System.nanoTime() + (long) (warm * 1e9);
-                while (System.nanoTime() < end) {
-                    enc.embed(batch);
-                    ort.embed(batch);
-                }
-                List<Double> k = new ArrayList<>(), o = new ArrayList<>(), paired = new ArrayList<>();
-                for (int r = 0; r < rounds; r++) {
-                    List<Double> kr = new ArrayList<>(), or = new ArrayList<>();
-                    time(() -> enc.embed(batch), slice, kr);
-                    time(() -> ort.embed(batch), slice, or);
-                    k.addAll(kr);
-                    o.addAll(or);
-                    Collections.sort(kr);
-                    Collections.sort(or);
-                    paired.add(q(or, 0.5) / q(kr, 0.5));
-                }
-                Collections.sort(paired);
-                Collections.sort(k);
-                Collections.sort(o);
-                System.out.printf("%s threads=%d: kuaxin %.2f ms (n=%d, p10 %.2f, p90 %.2f), ort %.2f ms (n=%d, p10 %.2f,"
-                        + " p90 %.2f), ratio ort/kuaxin %.2f; per-round ratio median %.2f (p25 %.2f, p75 %.2f)%n", args[0],
-                        threads, q(k, 0.5), k.size(), q(k, 0.1), q(k, 0.9), q(o, 0.5), o.size(), q(o, 0.1), q(o, 0.9),
-                        q(o, 0.5) / q(k, 0.5), q(paired, 0.5), q(paired, 0.25), q(paired, 0.75));
+        try (MiniLmPair pair = MiniLmPair.open(threads)) {
+            MiniLmEncoder enc = pair.kuaxin;
+            OrtEmbedder ort = pair.ort;
+            BatchEncoding batch = pair.batch(args[0]);
+            long end = System.nanoTime() + (long) (warm * 1e9);
+            while (System.nanoTime() < end) {
+                enc.embed(batch);
+                ort.embed(batch);
             }
+            List<Double> k = new ArrayList<>(), o = new ArrayList<>(), paired = new ArrayList<>();
+            for (int r = 0; r < rounds; r++) {
+                List<Double> kr = new ArrayList<>(), or = new ArrayList<>();
+                time(() -> enc.embed(batch), slice, kr);
+                time(() -> ort.embed(batch), slice, or);
+                k.addAll(kr);
+                o.addAll(or);
+                Collections.sort(kr);
+                Collections.sort(or);
+                paired.add(q(or, 0.5) / q(kr, 0.5));
+            }
+            Collections.sort(paired);
+            Collections.sort(k);
+            Collections.sort(o);
+            System.out.printf("%s threads=%d: kuaxin %.2f ms (n=%d, p10 %.2f, p90 %.2f), ort %.2f ms (n=%d, p10 %.2f,"
+                    + " p90 %.2f), ratio ort/kuaxin %.2f; per-round ratio median %.2f (p25 %.2f, p75 %.2f)%n", args[0],
+                    threads, q(k, 0.5), k.size(), q(k, 0.1), q(k, 0.9), q(o, 0.5), o.size(), q(o, 0.1), q(o, 0.9),
+                    q(o, 0.5) / q(k, 0.5), q(paired, 0.5), q(paired, 0.25), q(paired, 0.75));
         }
     }
 

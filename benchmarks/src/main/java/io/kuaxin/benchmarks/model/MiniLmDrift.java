@@ -47,7 +47,7 @@ public final class MiniLmDrift {
             MemorySegment onnx = MiniLmArtifact.locate().readOnnx(arena);
             MiniLmWeights w = MiniLmWeights.from(OnnxReader.read(onnx));
             try (MiniLmEncoder enc = new MiniLmEncoder(kx.device("cpu"), w, Ops.withFallback(FallbackPolicy.FAIL))) {
-                BatchEncoding batch = MiniLmBench.synthetic(Integer.parseInt(bt[0]), Integer.parseInt(bt[1]));
+                BatchEncoding batch = MiniLmPair.synthetic(Integer.parseInt(bt[0]), Integer.parseInt(bt[1]));
                 List<Double> fwd = new ArrayList<>(), mem = new ArrayList<>(), clock = new ArrayList<>();
                 long start = System.nanoTime(), end = start + (long) (seconds * 1e9), next = start + window;
                 int pos = 0;

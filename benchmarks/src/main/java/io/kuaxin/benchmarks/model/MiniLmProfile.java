@@ -30,7 +30,7 @@ public final class MiniLmProfile {
             MemorySegment onnx = MiniLmArtifact.locate().readOnnx(arena);
             MiniLmWeights w = MiniLmWeights.from(OnnxReader.read(onnx));
             try (MiniLmEncoder enc = new MiniLmEncoder(kx.device("cpu"), w, Ops.withFallback(FallbackPolicy.FAIL))) {
-                BatchEncoding batch = MiniLmBench.synthetic(Integer.parseInt(bt[0]), Integer.parseInt(bt[1]));
+                BatchEncoding batch = MiniLmPair.synthetic(Integer.parseInt(bt[0]), Integer.parseInt(bt[1]));
                 long warm = System.nanoTime() + (long) (seconds / 3 * 1e9);
                 while (System.nanoTime() < warm) enc.embed(batch);
                 jdk.jfr.Recording rec = args.length > 3

@@ -38,7 +38,7 @@ public final class OrtProfile {
     private static void run(String[] args) throws Exception {
         String[] bt = args[0].split("x");
         int threads = Integer.parseInt(args[1]), forwards = Integer.parseInt(args[2]);
-        BatchEncoding batch = MiniLmBench.synthetic(Integer.parseInt(bt[0]), Integer.parseInt(bt[1]));
+        BatchEncoding batch = MiniLmPair.synthetic(Integer.parseInt(bt[0]), Integer.parseInt(bt[1]));
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (Arena arena = Arena.ofShared(); OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
             MemorySegment onnx = MiniLmArtifact.locate().readOnnx(arena);
