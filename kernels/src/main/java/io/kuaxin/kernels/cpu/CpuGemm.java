@@ -37,11 +37,12 @@ public final class CpuGemm {
      */
     static final int MC_LARGE = 256, NC_LARGE = 2048, LARGE_M = 1024;
     /**
-     * An in-place-A product of up to {@link #ROWS_A_MAX_M} rows whose A (M·K floats) fits this many bytes of L2 runs
-     * all its rows in one block: each weight panel is then read from memory once, not once per 64-row block (the
-     * second read came from L3, when other tenants left it there). Paired in one JVM, MiniLM forward with and without:
-     * 1×128 +2.2% (1 thread) and +2.9% (2 threads), eight 13-token sentences +2.5% and +2.5%; the same for every
-     * size of A (K = 1536 too: 768 KB) gained nothing on 1 thread and lost 1.4% on 2.
+     * A product of up to {@link #ROWS_A_MAX_M} rows whose A (M·K floats) fits this many bytes of L2 runs all its rows
+     * in one block: each weight panel is then read from memory once, not once per 64-row block (the second read came
+     * from L3, when other tenants left it there). Paired in one JVM, MiniLM forward with and without, A read in
+     * place: 1×128 +2.2% (1 thread) and +2.9% (2 threads), eight 13-token sentences +2.5% and +2.5%; the same for
+     * every size of A (K = 1536 too: 768 KB) gained nothing on 1 thread and lost 1.4% on 2. With A packed
+     * ({@link #PACK_A_MIN_N}): 1×128 +2.0% and ±0, eight short sentences +1.5% (2 threads).
      */
     static final long ROWS_A_BLOCK_BYTES = 384L << 10;
     /**
@@ -53,6 +54,16 @@ public final class CpuGemm {
     /** A block's remainder of at most this many rows runs row by row over its panels ({@code gemmRowPanels}). */
     static final int GEMV_MAX_ROWS = Integer.getInteger("kuaxin.cpu.gemm.gemvMaxRows", 2);
     /**
+     * From this N ({@code kuaxin.cpu.gemm.packAMinN}) a product of {@link CpuKernels#gemmRows} to
+     * {@link #ROWS_A_MAX_M} rows packs A after all: each A element then feeds N/32 ≥ 8 panels, so the packing (in
+     * registers, {@link CpuKernels#gemmPackRowsA}) is paid back, and the tile's loop broadcasting from a packed
+     * {@code float[]} takes fewer instructions per FMA than one reading eight rows of a segment. Paired in one JVM,
+     * MiniLM forward with and without: 1×16 +24% (1 thread) and +9.4% (2 threads), 1×128 +5.6% and +7.0%, eight
+     * 13-token sentences +8.1% (2 threads). Narrow products (attention's per-head Q·Kᵀ and P·V, N ≤ 128) and
+     * products of fewer rows than a tile (a decode step's one row) still read A in place.
+     */
+    static final int PACK_A_MIN_N = Integer.getInteger("kuaxin.cpu.gemm.packAMinN", 256);
+    /**
      * Prepacked panels read in place by the tiles of a short product (M ≤ {@link #WARM_MAX_M}) are first streamed
      * by a plain read loop ({@link CpuKernels#gemmWarm}): at MiniLM's sizes (M = 16, 42 MB of weights) the tiles'
      * own demand loads pulled weights from memory at 7–12 GB/s where a read loop reaches 23–30 GB/s, and the tiles
@@ -61,6 +72,8 @@ public final class CpuGemm {
      * 1.16 → 1.18 (where the tiles' work already hides the loads: not warmed). Skipped where the panels are most
      * likely still cached: the same weight as this thread's previous call, when it fits {@link #WARM_CACHED_MAX}
      * bytes. {@code kuaxin.cpu.gemm.warm=false} turns it off.
+     * Since {@link #PACK_A_MIN_N} only products that read A in place take this path: fewer rows than a tile, or
+     * narrower than that bound.
      */
     static final boolean WARM = Boolean.parseBoolean(System.getProperty("kuaxin.cpu.gemm.warm", "true"));
     /** The largest M whose prepacked panels are warmed: above it the tiles' work hides their loads. */
@@ -232,7 +245,8 @@ public final class CpuGemm {
             this.lda = lda; this.ldb = ldb; this.c = c; this.ldc = ldc; this.bias = bias; this.biasOff = biasOff;
             this.act = act;
             this.epilogue = bias != null || act != Activation.NONE;
-            this.rowsA = aType == DType.F32 && !transA && m <= ROWS_A_MAX_M && kern.gemmReadsRowsA();
+            this.rowsA = aType == DType.F32 && !transA && m <= ROWS_A_MAX_M && (m < mr || n < PACK_A_MIN_N)
+                    && kern.gemmReadsRowsA();
         }
 
         void setBatch(MemorySegment a, long aOff, long aStride, MemorySegment b, long bOff, long bStride, long cOff, long cStride) {
@@ -291,7 +305,7 @@ public final class CpuGemm {
             }
             // Split C into MC×NC blocks; narrow NC when that leaves too few items to keep every thread busy.
             mc = m >= LARGE_M ? MC_LARGE : MC;
-            if (rowsA && m > mc && (long) m * k * 4 <= ROWS_A_BLOCK_BYTES) mc = m;
+            if (m > mc && m <= ROWS_A_MAX_M && (long) m * k * 4 <= ROWS_A_BLOCK_BYTES) mc = m;
             mBlocks = ceilDiv(m, mc);
             int nc = m >= LARGE_M ? NC_LARGE : NC;
             int want = 4 * CpuThreads.threads();

@@ -68,7 +68,8 @@ class CpuGemmTest {
     }
 
     /**
-     * Every M from 1 to 130 (the in-place-A path up to 128 rows, edge row tiles of every height, packed A beyond),
+     * Every M from 1 to 130 (the in-place-A path up to 128 rows unless N is wide, edge row tiles of every height,
+     * packed A beyond),
      * each with a drawn N (full and partial 32-column panels), K (one slice or several), alpha, beta, transposes,
      * leading-dimension padding and offsets; and zero-size products. Both implementations against fp64.
      */
@@ -76,7 +77,7 @@ class CpuGemmTest {
     @MethodSource("io.kuaxin.kernels.cpu.Ref#kernelArgs")
     void everyRowCountMatchesFp64(String name, CpuKernels kern) {
         Random r = new Random(42);
-        int[] ns = {1, 3, 16, 31, 32, 33, 64, 65, 97};
+        int[] ns = {1, 3, 16, 31, 32, 33, 64, 65, 97, 256, 300}; // from 256: A packed above 7 rows (PACK_A_MIN_N)
         int[] ks = {1, 2, 7, 32, 33, 128, 300, 1600}; // 1600: several K slices, beta then 1
         float[] alphas = {1f, 0.5f, -2f};
         float[] betas = {0f, 0f, 1f, -0.75f};
