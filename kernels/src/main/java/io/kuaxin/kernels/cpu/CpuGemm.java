@@ -15,8 +15,9 @@ import static io.kuaxin.kernels.cpu.CpuKernels.NR;
  * <p>Blocking (GotoBLAS): B is packed once per call into {@link CpuKernels#NR}-wide panels shared by all threads;
  * work items are MC×NC blocks of C, each packing its A rows in KC-deep slices into panels of
  * {@link CpuKernels#gemmRows()} rows and running that many × NR register tile over them. Small products skip the
- * packing: up to 128 rows ({@code kuaxin.cpu.gemm.rowsAMaxM}), fp32 untransposed A is read in place by the tile,
- * and so is fp32 untransposed B when it was not packed before the call.
+ * packing: up to 128 rows ({@code kuaxin.cpu.gemm.rowsAMaxM}), fp32 untransposed A is read in place by the tile
+ * unless N is wide ({@code kuaxin.cpu.gemm.packAMinN}), and so is fp32 untransposed B when it was not packed before
+ * the call.
  */
 public final class CpuGemm {
     static final int KC = 256;
@@ -33,22 +34,25 @@ public final class CpuGemm {
      * Blocks for tall products (M ≥ {@link #LARGE_M}): 256×2048 blocks of C pack each A block once per 2048 columns
      * instead of 512 (measured interleaved on Zen 5: +10–17% at n = 2048 on 1 and 2 threads, equal at 1024); other
      * M keeps 64-row blocks, which leave more blocks for the threads (128 × 384 × 1536 lost 5–10% with 128+ rows,
-     * separate JVMs), except the in-place-A products {@link #ROWS_A_BLOCK_BYTES} takes whole (paired in one JVM).
+     * separate JVMs), except the short products {@link #ONE_BLOCK_BYTES} takes whole (paired in one JVM).
      */
     static final int MC_LARGE = 256, NC_LARGE = 2048, LARGE_M = 1024;
     /**
-     * A product of up to {@link #ROWS_A_MAX_M} rows whose A (M·K floats) fits this many bytes of L2 runs all its rows
-     * in one block: each weight panel is then read from memory once, not once per 64-row block (the second read came
+     * A product of up to {@link #ONE_BLOCK_MAX_M} rows whose A (M·K floats) fits this many bytes of L2 runs all its
+     * rows in one block, A packed or read in place: each weight panel is then read from memory once, not once per 64-row block (the second read came
      * from L3, when other tenants left it there). Paired in one JVM, MiniLM forward with and without, A read in
      * place: 1×128 +2.2% (1 thread) and +2.9% (2 threads), eight 13-token sentences +2.5% and +2.5%; the same for
      * every size of A (K = 1536 too: 768 KB) gained nothing on 1 thread and lost 1.4% on 2. With A packed
      * ({@link #PACK_A_MIN_N}): 1×128 +2.0% and ±0, eight short sentences +1.5% (2 threads).
      */
-    static final long ROWS_A_BLOCK_BYTES = 384L << 10;
+    static final long ONE_BLOCK_BYTES = 384L << 10;
+    /** The most rows {@link #ONE_BLOCK_BYTES} takes in one block. */
+    static final int ONE_BLOCK_MAX_M = 128;
     /**
      * Up to this M ({@code kuaxin.cpu.gemm.rowsAMaxM}) fp32, untransposed A is read in place by the register tile
-     * ({@link CpuKernels#gemmTileRowsA}) instead of being packed: packing costs about as much per A element as the
-     * tile spends on it when N is narrow (attention's P·V, N = 32), and small M leaves nothing to amortise it over.
+     * ({@link CpuKernels#gemmTileRowsA}) instead of being packed, when N is narrower than {@link #PACK_A_MIN_N} or M
+     * is below one tile: packing costs about as much per A element as the tile spends on it when N is narrow
+     * (attention's P·V, N = 32), and small M leaves nothing to amortise it over.
      */
     static final int ROWS_A_MAX_M = Integer.getInteger("kuaxin.cpu.gemm.rowsAMaxM", 128);
     /** A block's remainder of at most this many rows runs row by row over its panels ({@code gemmRowPanels}). */
@@ -305,7 +309,7 @@ public final class CpuGemm {
             }
             // Split C into MC×NC blocks; narrow NC when that leaves too few items to keep every thread busy.
             mc = m >= LARGE_M ? MC_LARGE : MC;
-            if (m > mc && m <= ROWS_A_MAX_M && (long) m * k * 4 <= ROWS_A_BLOCK_BYTES) mc = m;
+            if (m > mc && m <= ONE_BLOCK_MAX_M && (long) m * k * 4 <= ONE_BLOCK_BYTES) mc = m;
             mBlocks = ceilDiv(m, mc);
             int nc = m >= LARGE_M ? NC_LARGE : NC;
             int want = 4 * CpuThreads.threads();

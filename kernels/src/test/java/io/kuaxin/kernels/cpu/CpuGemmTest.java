@@ -69,9 +69,9 @@ class CpuGemmTest {
 
     /**
      * Every M from 1 to 130 (the in-place-A path up to 128 rows unless N is wide, edge row tiles of every height,
-     * packed A beyond),
-     * each with a drawn N (full and partial 32-column panels), K (one slice or several), alpha, beta, transposes,
-     * leading-dimension padding and offsets; and zero-size products. Both implementations against fp64.
+     * packed A beyond), each with a drawn N (full and partial 32-column panels), K (one slice or several), alpha,
+     * beta, transposes, leading-dimension padding and offsets; and zero-size products. Both implementations against
+     * fp64.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.kuaxin.kernels.cpu.Ref#kernelArgs")
@@ -221,7 +221,6 @@ class CpuGemmTest {
         // padding columns between rows are untouched
         if (c.pad > 0 && c.m > 0) assertEquals(c0[cOff + c.n], cc.val[cOff + c.n] = cc.getF32(cOff + c.n), 0.0);
     }
-
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.kuaxin.kernels.cpu.Ref#kernelArgs")
