@@ -18,6 +18,11 @@ import static io.kuaxin.kernels.cpu.vector.VectorMath.*;
  * vectors (32 registers) the GEMM tile has 8 rows instead: 16 accumulators + 2 + 1 = 19 live, which C2 keeps in
  * registers on JDK 25 (measured alone on Zen 5: 201 vs 181 GFLOP/s for 4 rows; {@code TileShapes}); with 16
  * registers (AVX2) that would spill, so 256-bit vectors keep 4 rows.
+ * <p>C1: every method here must also compile at tier 3 (C1 with profiling). A method C1 gives up on ("out of virtual
+ * registers") can stay on its tier-2 code for good, when it was compiled there first while C2 was busy: tier 2 keeps
+ * no profile, so C2 is never asked. That ran 8×8×8 GEMMs 47× slower ({@code -XX:Tier3DelayOn=0} forces the order).
+ * Hence the split methods below; {@code TierThreeCompileTest} compiles the hot kernels at tier 3 and fails on any
+ * such bail-out.
  */
 final class GemmTiles {
     /** The 32-wide tile is covered in passes of two vectors per row: 1 pass at 512 bits, 2 at 256. */
@@ -585,34 +590,24 @@ final class GemmTiles {
             c6 = FloatVector.broadcast(S, a.get(F32, a6 + q)).fma(b0, c6);
             c7 = FloatVector.broadcast(S, a.get(F32, a7 + q)).fma(b0, c7);
         }
-        if (beta == 0f) {
-            // C is not read: alpha·sums go straight into it, masked past cols (16×16×32 as two tiles: 156 vs 180 ns
-            // through the array and merge, microbenchmark). Written out, not through a store helper taking
-            // the sums: C2 declines to inline such a helper in a method this size and then passes every vector
-            // boxed (an allocation per row; measured 6× slower).
+        if (beta == 0f && cols == L) {
+            // Whole rows, C not read: alpha·sums go straight into it, unmasked. Written out, not through a store
+            // helper taking the sums: C2 declines to inline such a helper in a method this size and then passes
+            // every vector boxed (an allocation per row; measured 6× slower).
             long lc = ldc * 4, o = cOff * 4;
-            if (cols == L) { // whole rows store unmasked: a masked segment store costs more
-                c0.mul(alpha).intoMemorySegment(c, o, NATIVE);
-                if (rows > 1) c1.mul(alpha).intoMemorySegment(c, o + lc, NATIVE);
-                if (rows > 2) c2.mul(alpha).intoMemorySegment(c, o + 2 * lc, NATIVE);
-                if (rows > 3) c3.mul(alpha).intoMemorySegment(c, o + 3 * lc, NATIVE);
-                if (rows > 4) c4.mul(alpha).intoMemorySegment(c, o + 4 * lc, NATIVE);
-                if (rows > 5) c5.mul(alpha).intoMemorySegment(c, o + 5 * lc, NATIVE);
-                if (rows > 6) c6.mul(alpha).intoMemorySegment(c, o + 6 * lc, NATIVE);
-                if (rows > 7) c7.mul(alpha).intoMemorySegment(c, o + 7 * lc, NATIVE);
-                return;
-            }
-            VectorMask<Float> m = S.indexInRange(0, cols);
-            c0.mul(alpha).intoMemorySegment(c, o, NATIVE, m);
-            if (rows > 1) c1.mul(alpha).intoMemorySegment(c, o + lc, NATIVE, m);
-            if (rows > 2) c2.mul(alpha).intoMemorySegment(c, o + 2 * lc, NATIVE, m);
-            if (rows > 3) c3.mul(alpha).intoMemorySegment(c, o + 3 * lc, NATIVE, m);
-            if (rows > 4) c4.mul(alpha).intoMemorySegment(c, o + 4 * lc, NATIVE, m);
-            if (rows > 5) c5.mul(alpha).intoMemorySegment(c, o + 5 * lc, NATIVE, m);
-            if (rows > 6) c6.mul(alpha).intoMemorySegment(c, o + 6 * lc, NATIVE, m);
-            if (rows > 7) c7.mul(alpha).intoMemorySegment(c, o + 7 * lc, NATIVE, m);
+            c0.mul(alpha).intoMemorySegment(c, o, NATIVE);
+            if (rows > 1) c1.mul(alpha).intoMemorySegment(c, o + lc, NATIVE);
+            if (rows > 2) c2.mul(alpha).intoMemorySegment(c, o + 2 * lc, NATIVE);
+            if (rows > 3) c3.mul(alpha).intoMemorySegment(c, o + 3 * lc, NATIVE);
+            if (rows > 4) c4.mul(alpha).intoMemorySegment(c, o + 4 * lc, NATIVE);
+            if (rows > 5) c5.mul(alpha).intoMemorySegment(c, o + 5 * lc, NATIVE);
+            if (rows > 6) c6.mul(alpha).intoMemorySegment(c, o + 6 * lc, NATIVE);
+            if (rows > 7) c7.mul(alpha).intoMemorySegment(c, o + 7 * lc, NATIVE);
             return;
         }
+        // Fewer columns, or C read: through the per-thread array and merge's masked stores. Landing these straight
+        // in C as well made the method too large for C1 (see the class comment on C1), which can leave it running
+        // its unoptimised tier-2 code for good.
         float[] t = TILE8.get();
         c0.intoArray(t, 0);
         c1.intoArray(t, NR);
@@ -709,48 +704,70 @@ final class GemmTiles {
     }
 
     /**
-     * {@link #transposeBlock} for L = 16 with the 16 rows held in registers all the way: written out because C2
-     * does not inline a helper taking or returning the 16 vectors (it then boxes each one) and keeps an array
-     * round trip per round otherwise (microbenchmark, one 16×32 panel: 93 vs 171 ns).
-     * Rows from {@code rows} on are zero; only the first {@code kn} transposed rows are stored.
+     * {@link #transposeBlock} for L = 16, in registers ({@link #transpose16Whole}); a block with a K tail (kn &lt; 16)
+     * is first copied, masked and zero-padded, to a per-thread block. One method with masked and unmasked loads for
+     * both was too large for C1 (see the class comment on C1). Rows from {@code rows} on are zero; only the first
+     * {@code kn} transposed rows are stored.
      */
     private static void transpose16(float[] d, int o, MemorySegment b, long src, long ld, int kn, int rows) {
+        if (kn == L) {
+            transpose16Whole(d, o, b, src, ld, L, Math.min(rows, L));
+            return;
+        }
+        // A K tail (kn < 16): its rows, masked and zero-padded, into a per-thread 16×16 block first.
+        MemorySegment t = BLOCK16.get();
         VectorMask<Float> m = S.indexInRange(0, kn);
-        // whole rows load unmasked: a masked segment load costs more (one 16×32 panel: 67 vs 93 ns)
-        boolean full = kn == 16;
         FloatVector z = FloatVector.zero(S);
-        FloatVector x0 = rows > 0 ? (full ? FloatVector.fromMemorySegment(S, b, src + 0 * ld, NATIVE)
-                : FloatVector.fromMemorySegment(S, b, src + 0 * ld, NATIVE, m)) : z;
-        FloatVector x1 = rows > 1 ? (full ? FloatVector.fromMemorySegment(S, b, src + 1 * ld, NATIVE)
-                : FloatVector.fromMemorySegment(S, b, src + 1 * ld, NATIVE, m)) : z;
-        FloatVector x2 = rows > 2 ? (full ? FloatVector.fromMemorySegment(S, b, src + 2 * ld, NATIVE)
-                : FloatVector.fromMemorySegment(S, b, src + 2 * ld, NATIVE, m)) : z;
-        FloatVector x3 = rows > 3 ? (full ? FloatVector.fromMemorySegment(S, b, src + 3 * ld, NATIVE)
-                : FloatVector.fromMemorySegment(S, b, src + 3 * ld, NATIVE, m)) : z;
-        FloatVector x4 = rows > 4 ? (full ? FloatVector.fromMemorySegment(S, b, src + 4 * ld, NATIVE)
-                : FloatVector.fromMemorySegment(S, b, src + 4 * ld, NATIVE, m)) : z;
-        FloatVector x5 = rows > 5 ? (full ? FloatVector.fromMemorySegment(S, b, src + 5 * ld, NATIVE)
-                : FloatVector.fromMemorySegment(S, b, src + 5 * ld, NATIVE, m)) : z;
-        FloatVector x6 = rows > 6 ? (full ? FloatVector.fromMemorySegment(S, b, src + 6 * ld, NATIVE)
-                : FloatVector.fromMemorySegment(S, b, src + 6 * ld, NATIVE, m)) : z;
-        FloatVector x7 = rows > 7 ? (full ? FloatVector.fromMemorySegment(S, b, src + 7 * ld, NATIVE)
-                : FloatVector.fromMemorySegment(S, b, src + 7 * ld, NATIVE, m)) : z;
-        FloatVector x8 = rows > 8 ? (full ? FloatVector.fromMemorySegment(S, b, src + 8 * ld, NATIVE)
-                : FloatVector.fromMemorySegment(S, b, src + 8 * ld, NATIVE, m)) : z;
-        FloatVector x9 = rows > 9 ? (full ? FloatVector.fromMemorySegment(S, b, src + 9 * ld, NATIVE)
-                : FloatVector.fromMemorySegment(S, b, src + 9 * ld, NATIVE, m)) : z;
-        FloatVector x10 = rows > 10 ? (full ? FloatVector.fromMemorySegment(S, b, src + 10 * ld, NATIVE)
-                : FloatVector.fromMemorySegment(S, b, src + 10 * ld, NATIVE, m)) : z;
-        FloatVector x11 = rows > 11 ? (full ? FloatVector.fromMemorySegment(S, b, src + 11 * ld, NATIVE)
-                : FloatVector.fromMemorySegment(S, b, src + 11 * ld, NATIVE, m)) : z;
-        FloatVector x12 = rows > 12 ? (full ? FloatVector.fromMemorySegment(S, b, src + 12 * ld, NATIVE)
-                : FloatVector.fromMemorySegment(S, b, src + 12 * ld, NATIVE, m)) : z;
-        FloatVector x13 = rows > 13 ? (full ? FloatVector.fromMemorySegment(S, b, src + 13 * ld, NATIVE)
-                : FloatVector.fromMemorySegment(S, b, src + 13 * ld, NATIVE, m)) : z;
-        FloatVector x14 = rows > 14 ? (full ? FloatVector.fromMemorySegment(S, b, src + 14 * ld, NATIVE)
-                : FloatVector.fromMemorySegment(S, b, src + 14 * ld, NATIVE, m)) : z;
-        FloatVector x15 = rows > 15 ? (full ? FloatVector.fromMemorySegment(S, b, src + 15 * ld, NATIVE)
-                : FloatVector.fromMemorySegment(S, b, src + 15 * ld, NATIVE, m)) : z;
+        for (int r = 0; r < L; r++) {
+            (r < rows ? FloatVector.fromMemorySegment(S, b, src + r * ld, NATIVE, m) : z).intoMemorySegment(t, r * L * 4L, NATIVE);
+        }
+        transpose16Whole(d, o, t, 0, L * 4L, kn, L);
+    }
+
+    /** Per-thread zero-padded copy of a partial 16×16 block (a heap segment, so the whole-block transpose reads it). */
+    private static final ThreadLocal<MemorySegment> BLOCK16 = ThreadLocal.withInitial(() -> MemorySegment.ofArray(new float[16 * 16]));
+
+    /**
+     * A 16×16 block in registers, {@code rows} (1 to 16) rows of it real: written out because C2 does not inline a helper taking or returning the 16
+     * vectors (it then boxes each one) and keeps an array round trip per round otherwise (microbenchmark, one 16×32
+     * panel: 93 vs 171 ns).
+     */
+    private static void transpose16Whole(float[] d, int o, MemorySegment b, long src, long ld, int kn, int rows) {
+        long last = src + (rows - 1) * ld; // rows past the edge read the last real one again, then become zero
+        FloatVector x0 = FloatVector.fromMemorySegment(S, b, src, NATIVE);
+        FloatVector x1 = FloatVector.fromMemorySegment(S, b, Math.min(src + 1 * ld, last), NATIVE);
+        FloatVector x2 = FloatVector.fromMemorySegment(S, b, Math.min(src + 2 * ld, last), NATIVE);
+        FloatVector x3 = FloatVector.fromMemorySegment(S, b, Math.min(src + 3 * ld, last), NATIVE);
+        FloatVector x4 = FloatVector.fromMemorySegment(S, b, Math.min(src + 4 * ld, last), NATIVE);
+        FloatVector x5 = FloatVector.fromMemorySegment(S, b, Math.min(src + 5 * ld, last), NATIVE);
+        FloatVector x6 = FloatVector.fromMemorySegment(S, b, Math.min(src + 6 * ld, last), NATIVE);
+        FloatVector x7 = FloatVector.fromMemorySegment(S, b, Math.min(src + 7 * ld, last), NATIVE);
+        FloatVector x8 = FloatVector.fromMemorySegment(S, b, Math.min(src + 8 * ld, last), NATIVE);
+        FloatVector x9 = FloatVector.fromMemorySegment(S, b, Math.min(src + 9 * ld, last), NATIVE);
+        FloatVector x10 = FloatVector.fromMemorySegment(S, b, Math.min(src + 10 * ld, last), NATIVE);
+        FloatVector x11 = FloatVector.fromMemorySegment(S, b, Math.min(src + 11 * ld, last), NATIVE);
+        FloatVector x12 = FloatVector.fromMemorySegment(S, b, Math.min(src + 12 * ld, last), NATIVE);
+        FloatVector x13 = FloatVector.fromMemorySegment(S, b, Math.min(src + 13 * ld, last), NATIVE);
+        FloatVector x14 = FloatVector.fromMemorySegment(S, b, Math.min(src + 14 * ld, last), NATIVE);
+        FloatVector x15 = FloatVector.fromMemorySegment(S, b, Math.min(src + 15 * ld, last), NATIVE);
+        if (rows < L) { // the panel is zero beyond the last column of B
+            FloatVector z = FloatVector.zero(S);
+            if (rows <= 1) x1 = z;
+            if (rows <= 2) x2 = z;
+            if (rows <= 3) x3 = z;
+            if (rows <= 4) x4 = z;
+            if (rows <= 5) x5 = z;
+            if (rows <= 6) x6 = z;
+            if (rows <= 7) x7 = z;
+            if (rows <= 8) x8 = z;
+            if (rows <= 9) x9 = z;
+            if (rows <= 10) x10 = z;
+            if (rows <= 11) x11 = z;
+            if (rows <= 12) x12 = z;
+            if (rows <= 13) x13 = z;
+            if (rows <= 14) x14 = z;
+            if (rows <= 15) x15 = z;
+        }
         FloatVector y0, y1, y2, y3, y4, y5, y6, y7, y8, y9, y10, y11, y12, y13, y14, y15;
         y0 = LO8.selectFrom(x0, x8);
         y8 = HI8.selectFrom(x0, x8);
@@ -816,7 +833,7 @@ final class GemmTiles {
         x13 = HI1.selectFrom(y12, y13);
         x14 = LO1.selectFrom(y14, y15);
         x15 = HI1.selectFrom(y14, y15);
-        x0.intoArray(d, o);
+        x0.intoArray(d, o + 0 * NR);
         if (kn > 1) x1.intoArray(d, o + 1 * NR);
         if (kn > 2) x2.intoArray(d, o + 2 * NR);
         if (kn > 3) x3.intoArray(d, o + 3 * NR);
