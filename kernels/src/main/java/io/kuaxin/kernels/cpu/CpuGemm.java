@@ -545,7 +545,9 @@ public final class CpuGemm {
                           long bOff, long ldb) {
         int j0 = p * NR, cols = Math.min(NR, n - j0);
         int base = p * k * NR;
-        if (!transB) {
+        if (!transB && bType == DType.F32) {
+            kern.gemmPackPanel(dst, base, b, bOff + j0, ldb, k, cols);
+        } else if (!transB) {
             for (int kk = 0; kk < k; kk++) {
                 int d = base + kk * NR;
                 Elements.load(b, bType, bOff + kk * ldb + j0, 1, cols, dst, d, 1);

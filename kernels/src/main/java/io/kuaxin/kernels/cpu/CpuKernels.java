@@ -136,6 +136,18 @@ public interface CpuKernels {
     }
 
     /**
+     * One panel of an untransposed fp32 B: {@code dst[dOff + kk·NR + j] = b[bOff + kk·ldb + j]} for kk in [0, k) and
+     * j in [0, cols) (cols 1 to NR), zero for j in [cols, NR).
+     */
+    default void gemmPackPanel(float[] dst, int dOff, MemorySegment b, long bOff, long ldb, int k, int cols) {
+        for (int kk = 0; kk < k; kk++) {
+            int d = dOff + kk * NR;
+            MemorySegment.copy(b, Elements.F32, (bOff + kk * ldb) * 4, dst, d, cols);
+            for (int j = cols; j < NR; j++) dst[d + j] = 0f;
+        }
+    }
+
+    /**
      * One panel of a transposed fp32 B: {@code dst[dOff + kk·NR + j] = b[bOff + j·ldb + kk]} for kk in [0, k) and
      * j in [0, cols) (cols 1 to NR), zero for j in [cols, NR).
      */

@@ -147,6 +147,40 @@ class CpuGemmTest {
     }
 
     /**
+     * Packing a panel of fp32 B, untransposed and transposed, is its definition, {@code dst[kk·NR + j] = op(B)[kk][j]}
+     * with zero columns past {@code cols}: every column count to NR, K around the 16×16 blocks the transposing packer
+     * works in (K tails of 1 to 15, whole blocks with fewer than 16 columns), padded leading dimensions and an offset;
+     * every element of the panel is written (NaN-poisoned before).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.kuaxin.kernels.cpu.Ref#kernelArgs")
+    void packingPanelsOfBIsItsDefinition(String name, CpuKernels kern) {
+        int nr = CpuKernels.NR;
+        try (Arena arena = Arena.ofConfined()) {
+            for (int k : new int[] {1, 5, 15, 16, 17, 32, 33, 40, 64}) {
+                for (int cols = 1; cols <= nr; cols++) {
+                    for (boolean trans : new boolean[] {false, true}) {
+                        long ld = (trans ? k : cols) + 3, off = 5, rowsOfB = trans ? cols : k;
+                        MemorySegment b = arena.allocate((off + rowsOfB * ld) * 4);
+                        for (long i = 0; i < off + rowsOfB * ld; i++) b.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) (i * 0.25 - 3));
+                        float[] dst = new float[2 + k * nr + 2];
+                        java.util.Arrays.fill(dst, Float.NaN);
+                        if (trans) kern.gemmPackPanelT(dst, 2, b, off, ld, k, cols);
+                        else kern.gemmPackPanel(dst, 2, b, off, ld, k, cols);
+                        for (int kk = 0; kk < k; kk++) for (int j = 0; j < nr; j++) {
+                            long at = trans ? off + j * ld + kk : off + kk * ld + j;
+                            float want = j < cols ? b.getAtIndex(ValueLayout.JAVA_FLOAT, at) : 0f;
+                            assertEquals(want, dst[2 + kk * nr + j], "trans " + trans + " k " + k + " cols " + cols + " kk " + kk + " j " + j);
+                        }
+                        assertEquals(Float.NaN, dst[0]);
+                        assertEquals(Float.NaN, dst[dst.length - 1]);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * Batched attention-like products (5 or 12 items, each with its own B) through the batch-parallel small path:
      * Q·Kᵀ (transposed B) and P·V, A plain or transposed, at S = 1..24 and 127..130, with strided items, alpha ≠ 1, beta ≠ 0, padded C.
      */

@@ -684,6 +684,28 @@ final class GemmTiles {
         }
     }
 
+    /**
+     * {@code CpuKernels.gemmPackPanel}: each of the panel's K rows is NR/L vector copies, masked past {@code cols}
+     * (the zero padding comes with the masked load). Element by element through {@code Elements.load}, plus a scalar
+     * zero fill, this was a third of an 8×8×8 GEMM and a tenth of an 80×80×80 one (JFR).
+     */
+    static void packPanel(float[] dst, int dOff, MemorySegment b, long bOff, long ldb, int k, int cols) {
+        long ld = ldb * 4;
+        for (int j = 0; j < NR; j += L) {
+            long src = (bOff + j) * 4;
+            int d = dOff + j;
+            if (j + L <= cols) {
+                for (int kk = 0; kk < k; kk++, src += ld, d += NR) FloatVector.fromMemorySegment(S, b, src, NATIVE).intoArray(dst, d);
+            } else if (j < cols) {
+                VectorMask<Float> m = S.indexInRange(j, cols);
+                for (int kk = 0; kk < k; kk++, src += ld, d += NR) FloatVector.fromMemorySegment(S, b, src, NATIVE, m).intoArray(dst, d);
+            } else {
+                FloatVector zero = FloatVector.zero(S);
+                for (int kk = 0; kk < k; kk++, d += NR) zero.intoArray(dst, d);
+            }
+        }
+    }
+
     /** One L×L block through the per-thread array: the form for any L (256-bit vectors). */
     private static void transposeBlock(float[] dst, int d, MemorySegment b, long src, long ld, int kn, int rows) {
         float[] t = TILE8.get(); // L·L ≤ 8·NR floats; not in use by a tile while a panel is packed
