@@ -695,10 +695,14 @@ final class GemmTiles {
             long src = (bOff + j) * 4;
             int d = dOff + j;
             if (j + L <= cols) {
-                for (int kk = 0; kk < k; kk++, src += ld, d += NR) FloatVector.fromMemorySegment(S, b, src, NATIVE).intoArray(dst, d);
+                for (int kk = 0; kk < k; kk++, src += ld, d += NR) {
+                    FloatVector.fromMemorySegment(S, b, src, NATIVE).intoArray(dst, d);
+                }
             } else if (j < cols) {
                 VectorMask<Float> m = S.indexInRange(j, cols);
-                for (int kk = 0; kk < k; kk++, src += ld, d += NR) FloatVector.fromMemorySegment(S, b, src, NATIVE, m).intoArray(dst, d);
+                for (int kk = 0; kk < k; kk++, src += ld, d += NR) {
+                    FloatVector.fromMemorySegment(S, b, src, NATIVE, m).intoArray(dst, d);
+                }
             } else {
                 FloatVector zero = FloatVector.zero(S);
                 for (int kk = 0; kk < k; kk++, d += NR) zero.intoArray(dst, d);
@@ -741,18 +745,20 @@ final class GemmTiles {
         VectorMask<Float> m = S.indexInRange(0, kn);
         FloatVector z = FloatVector.zero(S);
         for (int r = 0; r < L; r++) {
-            (r < rows ? FloatVector.fromMemorySegment(S, b, src + r * ld, NATIVE, m) : z).intoMemorySegment(t, r * L * 4L, NATIVE);
+            FloatVector x = r < rows ? FloatVector.fromMemorySegment(S, b, src + r * ld, NATIVE, m) : z;
+            x.intoMemorySegment(t, r * L * 4L, NATIVE);
         }
         transpose16Whole(d, o, t, 0, L * 4L, kn, L);
     }
 
-    /** Per-thread zero-padded copy of a partial 16×16 block (a heap segment, so the whole-block transpose reads it). */
-    private static final ThreadLocal<MemorySegment> BLOCK16 = ThreadLocal.withInitial(() -> MemorySegment.ofArray(new float[16 * 16]));
+    /** Per-thread zero-padded copy of a K-tail 16×16 block: a heap segment, so {@link #transpose16Whole} reads it. */
+    private static final ThreadLocal<MemorySegment> BLOCK16 =
+            ThreadLocal.withInitial(() -> MemorySegment.ofArray(new float[16 * 16]));
 
     /**
-     * A 16×16 block in registers, {@code rows} (1 to 16) rows of it real: written out because C2 does not inline a helper taking or returning the 16
-     * vectors (it then boxes each one) and keeps an array round trip per round otherwise (microbenchmark, one 16×32
-     * panel: 93 vs 171 ns).
+     * A 16×16 block in registers, {@code rows} (1 to 16) rows of it real: written out because C2 does not inline a
+     * helper taking or returning the 16 vectors (it then boxes each one) and keeps an array round trip per round
+     * otherwise (microbenchmark, one 16×32 panel: 93 vs 171 ns).
      */
     private static void transpose16Whole(float[] d, int o, MemorySegment b, long src, long ld, int kn, int rows) {
         long last = src + (rows - 1) * ld; // rows past the edge read the last real one again, then become zero
