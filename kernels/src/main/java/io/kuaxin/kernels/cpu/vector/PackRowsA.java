@@ -4,12 +4,12 @@ import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShuffle;
 
-import static io.kuaxin.kernels.cpu.vector.GemmTiles.HI1;
-import static io.kuaxin.kernels.cpu.vector.GemmTiles.HI2;
-import static io.kuaxin.kernels.cpu.vector.GemmTiles.HI4;
-import static io.kuaxin.kernels.cpu.vector.GemmTiles.LO1;
-import static io.kuaxin.kernels.cpu.vector.GemmTiles.LO2;
-import static io.kuaxin.kernels.cpu.vector.GemmTiles.LO4;
+import static io.kuaxin.kernels.cpu.vector.PackPanelsB.HI1;
+import static io.kuaxin.kernels.cpu.vector.PackPanelsB.HI2;
+import static io.kuaxin.kernels.cpu.vector.PackPanelsB.HI4;
+import static io.kuaxin.kernels.cpu.vector.PackPanelsB.LO1;
+import static io.kuaxin.kernels.cpu.vector.PackPanelsB.LO2;
+import static io.kuaxin.kernels.cpu.vector.PackPanelsB.LO4;
 import static io.kuaxin.kernels.cpu.vector.VectorMath.*;
 
 /**
@@ -19,7 +19,7 @@ import static io.kuaxin.kernels.cpu.vector.VectorMath.*;
  * products.
  * <p>How: the block is a 16×8 transpose. Each row vector first has its lanes reordered so that lane bits 0–2 hold
  * k's bits 1–3 and lane bit 3 holds k's bit 0; then three rounds of two-vector lane selects (those of
- * {@code GemmTiles.transpose16}) swap the row index's bits with lane bits 0–2, leaving vector j = k/2 with lane
+ * {@code PackPanelsB.transpose16Whole}) swap the row index's bits with lane bits 0–2, leaving vector j = k/2 with lane
  * (k mod 2)·8 + r.
  */
 final class PackRowsA {

@@ -76,12 +76,12 @@ public final class VectorCpuKernels implements CpuKernels {
 
     @Override
     public void gemmPackPanel(float[] dst, int dOff, MemorySegment b, long bOff, long ldb, int k, int cols) {
-        GemmTiles.packPanel(dst, dOff, b, bOff, ldb, k, cols);
+        PackPanelsB.packPanel(dst, dOff, b, bOff, ldb, k, cols);
     }
 
     @Override
     public void gemmPackPanelT(float[] dst, int dOff, MemorySegment b, long bOff, long ldb, int k, int cols) {
-        GemmTiles.packPanelT(dst, dOff, b, bOff, ldb, k, cols);
+        PackPanelsB.packPanelT(dst, dOff, b, bOff, ldb, k, cols);
     }
 
     @Override
