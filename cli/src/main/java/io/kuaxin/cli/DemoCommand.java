@@ -5,6 +5,7 @@ import io.kuaxin.FallbackPolicy;
 import io.kuaxin.Kuaxin;
 import io.kuaxin.Ops;
 import io.kuaxin.Provenance;
+import io.kuaxin.models.minilm.DemoSentences;
 import io.kuaxin.models.minilm.MiniLmArtifact;
 import io.kuaxin.models.minilm.MiniLmEncoder;
 import io.kuaxin.models.minilm.MiniLmWeights;
@@ -37,15 +38,7 @@ import java.util.concurrent.Callable;
         description = {"Embed sentences with all-MiniLM-L6-v2 through Kuaxin ops on a device, show their similarity,",
                 "and check every embedding and the speed against ONNX Runtime in the same process."})
 final class DemoCommand implements Callable<Integer> {
-    static final List<String> DEFAULT_SENTENCES = List.of(
-            "A man is playing a guitar.",
-            "Someone strums an acoustic guitar on stage.",
-            "The new movie is awesome.",
-            "I loved that film, it was fantastic.",
-            "A cat is sleeping on the windowsill.",
-            "The kitten naps in the sun by the window.",
-            "Stock markets fell sharply today.",
-            "Shares dropped steeply on Wall Street this afternoon.");
+    static final List<String> DEFAULT_SENTENCES = DemoSentences.PAIRS;
 
     @Spec
     CommandSpec spec;

@@ -3,6 +3,7 @@ package io.kuaxin.benchmarks.model;
 import io.kuaxin.FallbackPolicy;
 import io.kuaxin.Kuaxin;
 import io.kuaxin.Ops;
+import io.kuaxin.models.minilm.DemoSentences;
 import io.kuaxin.models.minilm.MiniLmArtifact;
 import io.kuaxin.models.minilm.MiniLmEncoder;
 import io.kuaxin.models.minilm.MiniLmWeights;
@@ -12,7 +13,6 @@ import io.kuaxin.models.text.BatchEncoding;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.List;
 
 /**
  * The two sides every MiniLM comparison runs: Kuaxin's forward on {@code cpu:0} (weights read from the .onnx, every
@@ -22,12 +22,6 @@ import java.util.List;
  * thread-safe: one benchmark thread drives it.
  */
 final class MiniLmPair implements AutoCloseable {
-    /** The sentences {@code kuaxin demo} embeds (8 sentences of 8-13 tokens). */
-    static final List<String> DEMO = List.of("A man is playing a guitar.", "Someone strums an acoustic guitar on stage.",
-            "The new movie is awesome.", "I loved that film, it was fantastic.", "A cat is sleeping on the windowsill.",
-            "The kitten naps in the sun by the window.", "Stock markets fell sharply today.",
-            "Shares dropped steeply on Wall Street this afternoon.");
-
     final MiniLmEncoder kuaxin;
     final OrtEmbedder ort;
     private final MiniLmArtifact artifact;
@@ -71,7 +65,7 @@ final class MiniLmPair implements AutoCloseable {
      * figures use) or {@code demo} (the demo's eight sentences, tokenized, padded to the longest).
      */
     BatchEncoding batch(String input) {
-        if (input.equals("demo")) return artifact.loadTokenizer().encodeBatch(DEMO);
+        if (input.equals("demo")) return artifact.loadTokenizer().encodeBatch(DemoSentences.PAIRS);
         String[] bt = input.split("x");
         return synthetic(Integer.parseInt(bt[0]), Integer.parseInt(bt[1]));
     }

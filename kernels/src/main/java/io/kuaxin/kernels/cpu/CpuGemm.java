@@ -39,8 +39,8 @@ public final class CpuGemm {
     static final int MC_LARGE = 256, NC_LARGE = 2048, LARGE_M = 1024;
     /**
      * A product of up to {@link #ONE_BLOCK_MAX_M} rows whose A (M·K floats) fits this many bytes of L2 runs all its
-     * rows in one block, A packed or read in place: each weight panel is then read from memory once, not once per 64-row block (the second read came
-     * from L3, when other tenants left it there). Paired in one JVM, MiniLM forward with and without, A read in
+     * rows in one block, A packed or read in place: each weight panel is then read from memory once, not once per
+     * 64-row block (the second read came from L3, when other tenants left it there). Paired in one JVM, MiniLM forward with and without, A read in
      * place: 1×128 +2.2% (1 thread) and +2.9% (2 threads), eight 13-token sentences +2.5% and +2.5%; the same for
      * every size of A (K = 1536 too: 768 KB) gained nothing on 1 thread and lost 1.4% on 2. With A packed
      * ({@link #PACK_A_MIN_N}): 1×128 +2.0% and ±0, eight short sentences +1.5% (2 threads).
